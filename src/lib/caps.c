@@ -1,0 +1,119 @@
+/* caps.c - capability sets with libcap. */
+#include "config.h"
+
+#include "caps.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+void cg_caps_default(struct cg_caps *c)
+{
+	static const cap_value_t def[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW,
+		CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE,
+		CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+	};
+
+	c->set = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(def); i++)
+		c->set |= 1ULL << def[i];
+}
+
+static int cap_last(void)
+{
+	/* cap_max_bits() reads /proc/sys/kernel/cap_last_cap (libcap >= 2.26). */
+	int n = (int)cap_max_bits();
+
+	return n > 0 && n <= 64 ? n - 1 : CAP_LAST_CAP;
+}
+
+void cg_caps_all(struct cg_caps *c)
+{
+	int last = cap_last();
+
+	c->set = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+static int lookup(const char *name, cap_value_t *v, cg_err_t *err)
+{
+	char buf[64];
+
+	if (strncasecmp(name, "CAP_", 4) == 0)
+		snprintf(buf, sizeof(buf), "%s", name);
+	else
+		snprintf(buf, sizeof(buf), "cap_%s", name);
+	for (char *p = buf; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	if (cap_from_name(buf, v) != 0 || *v < 0 || *v > 63)
+		return cg_error(err, 0, "unknown capability '%s': use a name such as NET_ADMIN or ALL", name);
+	return 0;
+}
+
+int cg_caps_add(struct cg_caps *c, const char *name, cg_err_t *err)
+{
+	cap_value_t v;
+
+	if (!strcasecmp(name, "ALL")) {
+		cg_caps_all(c);
+		return 0;
+	}
+	if (lookup(name, &v, err) < 0)
+		return -1;
+	c->set |= 1ULL << v;
+	return 0;
+}
+
+int cg_caps_drop(struct cg_caps *c, const char *name, cg_err_t *err)
+{
+	cap_value_t v;
+
+	if (!strcasecmp(name, "ALL")) {
+		c->set = 0;
+		return 0;
+	}
+	if (lookup(name, &v, err) < 0)
+		return -1;
+	c->set &= ~(1ULL << v);
+	return 0;
+}
+
+int cg_caps_apply_bounding(const struct cg_caps *c, cg_err_t *err)
+{
+	int last = cap_last();
+
+	for (int i = 0; i <= last; i++) {
+		if (c->set & (1ULL << i))
+			continue;
+		if (cap_drop_bound((cap_value_t)i) < 0 && errno != EINVAL)
+			return cg_error(err, errno, "dropping capability %d from the bounding set", i);
+	}
+	return 0;
+}
+
+int cg_caps_apply_sets(const struct cg_caps *c, bool root, cg_err_t *err)
+{
+	cap_t caps = cap_init();
+	cap_value_t list[64];
+	int n = 0, last = cap_last(), r = 0;
+
+	if (caps == NULL)
+		return cg_error(err, errno, "cap_init");
+	for (int i = 0; i <= last && i < 64; i++)
+		if (c->set & (1ULL << i))
+			list[n++] = (cap_value_t)i;
+	if (n > 0) {
+		if (cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 ||
+		    (root && cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0) ||
+		    (root && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0))
+			r = cg_error(err, errno, "cap_set_flag");
+	}
+	if (r == 0 && cap_set_proc(caps) < 0)
+		r = cg_error(err, errno, "setting capabilities");
+	cap_free(caps);
+	if (r == 0 && cap_reset_ambient() < 0 && errno != EINVAL)
+		r = cg_error(err, errno, "clearing ambient capabilities");
+	return r;
+}

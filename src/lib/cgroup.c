@@ -1,0 +1,485 @@
+/* cgroup.c - cgroup lifecycle through libcgroup.
+ *
+ * Every cgroup cgrun creates sits below its own cgroup in each hierarchy:
+ * <own>/<parent>/<id>. libcgroup names cgroups relative to the hierarchy's
+ * mount point, so each hierarchy gets its own libcgroup handle (our own
+ * cgroup can differ between hierarchies, as it does for memory here). */
+#include "config.h"
+
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* v1 controllers a container always joins: cpuacct for CPU accounting,
+ * the rest so usage is visible and limits can be changed later. */
+static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_CPUSET, CG_MEMORY, CG_PIDS };
+static const enum cg_ctrl v2_ctrls[] = { CG_CPU, CG_CPUSET, CG_MEMORY, CG_PIDS };
+
+static int lcg_error(cg_err_t *err, int ret, const char *fmt, const char *arg)
+{
+	int e = ret == ECGOTHER ? cgroup_get_last_errno() : 0;
+	char ctx[512];
+
+	snprintf(ctx, sizeof(ctx), fmt, arg);
+	if (e > 0)
+		return cg_error(err, e, "%s", ctx);
+	return cg_error(err, EIO, "%s: %s", ctx, cgroup_strerror(ret));
+}
+
+static void quiet_logger(void *ud, int level, const char *fmt, va_list ap)
+{
+	(void)ud; (void)level; (void)fmt; (void)ap;
+}
+
+int cg_lib_init(cg_err_t *err)
+{
+	static bool done;
+	int r;
+
+	if (done)
+		return 0;
+	/* libcgroup prints its own errors to stdout; ours carry the context. */
+	cgroup_set_logger(quiet_logger, CGROUP_LOG_ERROR, NULL);
+	r = cgroup_init();
+	if (r != 0)
+		return lcg_error(err, r, "initialising libcgroup%s", "");
+	done = true;
+	return 0;
+}
+
+/* Path below the hierarchy's mount point of our parent: "<own>/<parent>". */
+static char *parent_rel(const struct cg_hier *h, const char *parent_name)
+{
+	const char *self = cg_hier_relself(h);
+
+	return xasprintf("%s/%s", self[0] == '/' ? self + 1 : self, parent_name);
+}
+
+static char *rel_trim(char *s)
+{
+	/* libcgroup wants "a/b", not "/a/b". */
+	while (s[0] == '/')
+		memmove(s, s + 1, strlen(s));
+	return s;
+}
+
+int cg_check_limits(const struct cg_layout *l, const char *parent_name,
+		    const struct cg_limits *lim, cg_err_t *err)
+{
+	struct cg_write w[CG_MAX_WRITES];
+	bool unified = l->mode == CG_MODE_UNIFIED;
+	int n = cg_limits_translate(lim, unified, w, CG_MAX_WRITES, err);
+	(void)parent_name;
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct cg_hier *h = unified ? &l->unified : &l->v1[w[i].ctrl];
+		bool have = unified ? (l->unified_ctrls & (1u << w[i].ctrl)) != 0 : h->present;
+		cleanup_free char *probe = NULL;
+
+		if (!have)
+			return cg_error(err, 0, "cannot apply %s: the %s controller is not available on this %s-cgroup host",
+					w[i].file, cg_ctrl_name(w[i].ctrl), cg_mode_name(l->mode));
+		/* The file must exist in our own cgroup (root-only files such as
+		 * cpu.max do not, so probe a file the controller always has there
+		 * when needed): memory.memsw.* exists only with swap accounting. */
+		probe = xasprintf("%s%s/%s", h->mountpoint, cg_hier_relself(h), w[i].file);
+		if (!path_exists(probe) && strcmp(cg_hier_relself(h), "") != 0)
+			return cg_error(err, 0, "cannot apply %s on this host: %s does not exist (%s)",
+					w[i].file, probe,
+					strstr(w[i].file, "memsw") || strstr(w[i].file, "swap") ?
+					"swap accounting is off; boot with swapaccount=1 or drop --memory-swap" :
+					"the controller lacks this file");
+		if (!path_exists(probe) && strstr(w[i].file, "memsw"))
+			return cg_error(err, 0, "cannot apply --memory-swap: swap accounting is off on this host (no %s); boot with swapaccount=1 or drop --memory-swap", probe);
+	}
+	return 0;
+}
+
+static struct cgroup *new_lcg(const char *name, const enum cg_ctrl *ctrls, size_t n,
+			      cg_err_t *err)
+{
+	struct cgroup *g = cgroup_new_cgroup(name);
+
+	if (g == NULL) {
+		cg_error(err, ENOMEM, "libcgroup: new cgroup %s", name);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cgroup_add_controller(g, cg_ctrl_name(ctrls[i])) == NULL) {
+			cgroup_free(&g);
+			cg_error(err, EINVAL, "libcgroup: add controller %s to %s",
+				 cg_ctrl_name(ctrls[i]), name);
+			return NULL;
+		}
+	}
+	return g;
+}
+
+/* Write one value through libcgroup, so each failure names its file. */
+static int lcg_set(const char *name, enum cg_ctrl c, const char *file, const char *value,
+		   cg_err_t *err)
+{
+	struct cgroup *g = cgroup_new_cgroup(name);
+	struct cgroup_controller *ctl;
+	int r;
+
+	if (g == NULL)
+		return cg_error(err, ENOMEM, "libcgroup: new cgroup %s", name);
+	ctl = cgroup_add_controller(g, cg_ctrl_name(c));
+	r = ctl ? cgroup_add_value_string(ctl, file, value) : ECGFAIL;
+	if (r == 0)
+		r = cgroup_modify_cgroup(g);
+	cgroup_free(&g);
+	if (r != 0) {
+		char ctx[256];
+
+		snprintf(ctx, sizeof(ctx), "setting %s to '%s' in %%s", file, value);
+		return lcg_error(err, r, ctx, name);
+	}
+	return 0;
+}
+
+/* v1 cpuset cgroups start with empty cpus and mems and refuse tasks until
+ * both are set: copy them from the parent hierarchy level. */
+static int cpuset_inherit(const struct cg_hier *h, const char *rel, cg_err_t *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	cleanup_free char *up = xstrdup(rel);
+	char *slash = strrchr(up, '/');
+
+	if (slash)
+		*slash = '\0';
+	else
+		up[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *mine = xasprintf("%s/%s/%s", h->mountpoint, rel, files[i]);
+		cleanup_free char *theirs = xasprintf("%s/%s/%s", h->mountpoint, up, files[i]);
+		cleanup_free char *cur = NULL, *val = NULL;
+
+		if (read_file(mine, &cur, 65536, err) < 0)
+			return -1;
+		if (cur[0] != '\n' && cur[0] != '\0')
+			continue;
+		if (read_file(theirs, &val, 65536, err) < 0)
+			return -1;
+		val[strcspn(val, "\n")] = '\0';
+		if (lcg_set(rel, CG_CPUSET, files[i], val, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Ensure <own>/<parent> exists in one hierarchy (shared by all containers;
+ * never removed here, another cgrun may be creating a container in it). */
+static int ensure_parent(const struct cg_layout *l, const struct cg_hier *h, const char *rel,
+			 const enum cg_ctrl *ctrls, size_t n, bool v2, cg_err_t *err)
+{
+	cleanup_free char *full = xasprintf("%s/%s", h->mountpoint, rel);
+	struct cgroup *g;
+	int r;
+	(void)l;
+
+	if (!path_exists(full)) {
+		g = new_lcg(rel, ctrls, n, err);
+		if (g == NULL)
+			return -1;
+		r = cgroup_create_cgroup(g, 1);
+		cgroup_free(&g);
+		if (r != 0 && !path_exists(full))
+			return lcg_error(err, r, "creating cgroup %s", full);
+	}
+	if (!v2) {
+		for (size_t i = 0; i < n; i++)
+			if (ctrls[i] == CG_CPUSET && cpuset_inherit(h, rel, err) < 0)
+				return cg_error_wrap(err, "preparing cpuset cgroup %s", full);
+	}
+	return 0;
+}
+
+static int enable_v2_ctrls(const char *dir, unsigned ctrls, cg_err_t *err)
+{
+	cleanup_free char *file = xasprintf("%s/cgroup.subtree_control", dir);
+	char buf[128] = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++) {
+		if (!(ctrls & (1u << v2_ctrls[i])))
+			continue;
+		strcat(buf, buf[0] ? " +" : "+");
+		strcat(buf, cg_ctrl_name(v2_ctrls[i]));
+	}
+	if (buf[0] == '\0')
+		return 0;
+	if (write_file(file, buf, err) < 0)
+		return cg_error_wrap(err, "enabling controllers (%s)%s", buf,
+				     errno == EBUSY ? "; the cgroup has processes of its own: start cgrun from a leaf cgroup" : "");
+	return 0;
+}
+
+static int create_v2(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+		     const char *id, const struct cg_limits *lim, cg_err_t *err)
+{
+	cleanup_free char *prel = parent_rel(&l->unified, parent_name);
+	cleanup_free char *own = xasprintf("%s%s", l->unified.mountpoint, cg_hier_relself(&l->unified));
+	cleanup_free char *pfull = xasprintf("%s/%s", l->unified.mountpoint, rel_trim(prel));
+	char *rel = xasprintf("%s/%s", prel, id);
+	unsigned ctrls = 0;
+	struct cg_write w[CG_MAX_WRITES];
+	int n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+		if (l->unified_ctrls & (1u << v2_ctrls[i]))
+			ctrls |= 1u << v2_ctrls[i];
+	cg->unified_path = xasprintf("%s/%s", l->unified.mountpoint, rel);
+	/* Controllers are handed down level by level: our own cgroup must
+	 * offer them to <parent>, and <parent> to the container. */
+	if (enable_v2_ctrls(own, ctrls, err) < 0) {
+		free(rel);
+		return -1;
+	}
+	if (mkdir(pfull, 0755) < 0 && errno != EEXIST) {
+		free(rel);
+		return cg_error(err, errno, "creating cgroup %s", pfull);
+	}
+	if (enable_v2_ctrls(pfull, ctrls, err) < 0) {
+		free(rel);
+		return -1;
+	}
+	cg->lcg[0] = new_lcg(rel, v2_ctrls, 0, err);
+	if (cg->lcg[0] == NULL) {
+		free(rel);
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+		if (ctrls & (1u << v2_ctrls[i]))
+			cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
+	cg->nlcg = 1;
+	n = cgroup_create_cgroup(cg->lcg[0], 1);
+	if (n != 0) {
+		lcg_error(err, n, "creating cgroup %s", cg->unified_path);
+		free(rel);
+		return -1;
+	}
+	cg->created = true;
+	cg->ctrls = ctrls | (1u << CG_CPUACCT);
+	for (int c = 0; c < CG_NCTRL; c++)
+		cg->path[c] = xstrdup(cg->unified_path);
+	n = cg_limits_translate(lim, true, w, CG_MAX_WRITES, err);
+	for (int i = 0; n > 0 && i < n; i++)
+		if (lcg_set(rel, w[i].ctrl, w[i].file, w[i].value, err) < 0) {
+			free(rel);
+			return -1;
+		}
+	free(rel);
+	return n < 0 ? -1 : 0;
+}
+
+static int create_v1(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+		     const char *id, const struct cg_limits *lim, cg_err_t *err)
+{
+	struct cg_write w[CG_MAX_WRITES];
+	int n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
+		enum cg_ctrl c = v1_ctrls[i];
+		const struct cg_hier *h = &l->v1[c];
+		bool seen = false;
+
+		if (!h->present) {
+			if (cg_limits_ctrls(lim) & (1u << c))
+				return cg_error(err, 0, "the %s controller is not mounted", cg_ctrl_name(c));
+			continue;
+		}
+		/* Co-mounted controllers (cpu,cpuacct) share one hierarchy. */
+		for (size_t j = 0; j < i; j++)
+			if (cg->path[v1_ctrls[j]] && l->v1[v1_ctrls[j]].present &&
+			    !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
+				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
+				seen = true;
+			}
+		cg->ctrls |= 1u << c;
+		if (seen)
+			continue;
+
+		cleanup_free char *prel = rel_trim(parent_rel(h, parent_name));
+		cleanup_free char *rel = xasprintf("%s/%s", prel, id);
+		enum cg_ctrl cs[CG_NCTRL];
+		size_t ncs = 0;
+
+		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
+			if (l->v1[v1_ctrls[j]].present &&
+			    !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
+				cs[ncs++] = v1_ctrls[j];
+		if (ensure_parent(l, h, prel, cs, ncs, false, err) < 0)
+			return -1;
+		cg->lcg[cg->nlcg] = new_lcg(rel, cs, ncs, err);
+		if (cg->lcg[cg->nlcg] == NULL)
+			return -1;
+		n = cgroup_create_cgroup(cg->lcg[cg->nlcg], 1);
+		cg->nlcg++;
+		cg->path[c] = xasprintf("%s/%s", h->mountpoint, rel);
+		if (n != 0)
+			return lcg_error(err, n, "creating cgroup %s", cg->path[c]);
+		cg->created = true;
+		if (c == CG_CPUSET && cpuset_inherit(h, rel, err) < 0)
+			return cg_error_wrap(err, "preparing cpuset cgroup %s", cg->path[c]);
+	}
+	n = cg_limits_translate(lim, false, w, CG_MAX_WRITES, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct cg_hier *h = &l->v1[w[i].ctrl];
+		cleanup_free char *rel = xasprintf("%s/%s/%s", cg_hier_relself(h), parent_name, id);
+
+		if (lcg_set(rel_trim(rel), w[i].ctrl, w[i].file, w[i].value, err) < 0)
+			return -1;
+	}
+	/* On a hybrid host the container also gets a tracking cgroup in the
+	 * cgroup2 mount: its cgroup.events tells when the container empties,
+	 * without release_agent (as systemd does). */
+	if (l->unified.present) {
+		cleanup_free char *prel = rel_trim(parent_rel(&l->unified, parent_name));
+		cleanup_free char *pfull = xasprintf("%s/%s", l->unified.mountpoint, prel);
+
+		if (mkdir(pfull, 0755) < 0 && errno != EEXIST)
+			return cg_error(err, errno, "creating cgroup %s", pfull);
+		cg->unified_path = xasprintf("%s/%s", pfull, id);
+		if (mkdir(cg->unified_path, 0755) < 0) {
+			int e = errno;
+
+			free(cg->unified_path);
+			cg->unified_path = NULL;
+			return cg_error(err, e, "creating tracking cgroup %s/%s", pfull, id);
+		}
+	}
+	return 0;
+}
+
+int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+	      const char *id, const struct cg_limits *lim, cg_err_t *err)
+{
+	cg_err_t ignored = { 0 };
+	int r;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->unified_fd = -1;
+	cg->layout = l;
+	cg->parent_name = xstrdup(parent_name);
+	cg->id = xstrdup(id);
+	if (cg_lib_init(err) < 0)
+		return -1;
+	cg->unified_has_ctrls = l->mode == CG_MODE_UNIFIED;
+	if (cg->unified_has_ctrls)
+		r = create_v2(cg, l, parent_name, id, lim, err);
+	else
+		r = create_v1(cg, l, parent_name, id, lim, err);
+	if (r == 0 && cg->unified_path) {
+		cg->unified_fd = open(cg->unified_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cg->unified_fd < 0)
+			r = cg_error(err, errno, "open %s", cg->unified_path);
+	}
+	if (r < 0) {
+		cg_destroy(cg, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
+{
+	int r;
+
+	if (cg->unified_path && !unified_done) {
+		cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%d", (int)pid);
+		if (write_file(procs, buf, err) < 0)
+			return cg_error_wrap(err, "joining cgroup");
+	}
+	if (cg->unified_has_ctrls)
+		return 0;
+	for (int i = 0; i < cg->nlcg; i++) {
+		r = cgroup_attach_task_pid(cg->lcg[i], pid);
+		if (r != 0)
+			return lcg_error(err, r, "moving the container into cgroup %s", cg->id);
+	}
+	return 0;
+}
+
+/* The tracking cgroup has no controllers, so libcgroup cannot name it; it
+ * is removed directly, with the same EBUSY grace as below. */
+static int rmdir_retry(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -errno;
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+	}
+	return -EBUSY;
+}
+
+int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
+{
+	int ret = 0;
+
+	for (int i = 0; i < cg->nlcg; i++) {
+		/* Without IGNORE_MIGRATION libcgroup would move leftover tasks to
+		 * the parent; a container's cgroup is empty by now, and cgrun
+		 * never moves processes it did not start. rmdir can fail with
+		 * EBUSY for a moment while the kernel finishes taking the last
+		 * task out: retry for up to 500 ms. */
+		for (int tries = 0; tries < 100; tries++) {
+			int r = cgroup_delete_cgroup_ext(cg->lcg[i], CGFLAG_DELETE_IGNORE_MIGRATION |
+							 CGFLAG_DELETE_EMPTY_ONLY);
+
+			if (r == 0 || r == ECGROUPNOTEXIST ||
+			    (r == ECGOTHER && cgroup_get_last_errno() == ENOENT))
+				break;
+			if (r != ECGOTHER || cgroup_get_last_errno() != EBUSY || tries == 99) {
+				if (ret == 0)
+					ret = lcg_error(err, r, "removing cgroup %s", cg->id);
+				break;
+			}
+			nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+		}
+	}
+	for (int c = 0; c < CG_NCTRL && ret == 0; c++)
+		if (cg->path[c] && path_exists(cg->path[c]))
+			ret = cg_error(err, EBUSY, "removing cgroup %s", cg->path[c]);
+	if (cg->unified_path && !cg->unified_has_ctrls) {
+		int r = rmdir_retry(cg->unified_path);
+
+		if (r < 0 && ret == 0)
+			ret = cg_error(err, -r, "removing cgroup %s", cg->unified_path);
+	}
+	cg_free(cg);
+	return ret;
+}
+
+void cg_free(struct cg_cgroup *cg)
+{
+	for (int i = 0; i < cg->nlcg; i++)
+		cgroup_free(&cg->lcg[i]);
+	cg->nlcg = 0;
+	for (int c = 0; c < CG_NCTRL; c++) {
+		free(cg->path[c]);
+		cg->path[c] = NULL;
+	}
+	if (cg->unified_fd >= 0)
+		close(cg->unified_fd);
+	cg->unified_fd = -1;
+	free(cg->unified_path);
+	free(cg->parent_name);
+	free(cg->id);
+	cg->unified_path = cg->parent_name = cg->id = NULL;
+	cg->created = false;
+}

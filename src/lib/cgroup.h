@@ -1,0 +1,51 @@
+/* cgroup.h - a container's cgroups: create, limit, attach, remove (libcgroup). */
+#ifndef CGRUN_CGROUP_H
+#define CGRUN_CGROUP_H
+
+#include <sys/types.h>
+
+#include "cgroup-limits.h"
+#include "cgroup-mode.h"
+#include "util.h"
+
+#define CG_DEFAULT_PARENT "cgrun"
+
+struct cgroup;
+
+struct cg_cgroup {
+	const struct cg_layout *layout;
+	char *parent_name;              /* below our own cgroup, e.g. "cgrun" */
+	char *id;
+	unsigned ctrls;                 /* controllers joined, bit per enum cg_ctrl */
+	/* Full filesystem path of the container's cgroup per controller (v1)
+	 * or the cgroup2 directory (v2 controllers, or the tracking cgroup). */
+	char *path[CG_NCTRL];
+	char *unified_path;             /* NULL on a legacy host */
+	int unified_fd;                 /* O_PATH dir of unified_path, for CLONE_INTO_CGROUP */
+	bool unified_has_ctrls;         /* controllers live in cgroup2 (unified mode) */
+	/* libcgroup handles: one per distinct v1 hierarchy, plus one for v2. */
+	struct cgroup *lcg[CG_NCTRL + 1];
+	int nlcg;
+	bool created;
+};
+
+/* Initialise libcgroup once per process. */
+int cg_lib_init(cg_err_t *err);
+
+/* Check that the host can apply every limit before anything is created:
+ * controllers present, files such as memory.memsw.* available. */
+int cg_check_limits(const struct cg_layout *l, const char *parent_name,
+		    const struct cg_limits *lim, cg_err_t *err);
+
+/* Create <own>/<parent>/<id> in every hierarchy the container uses and
+ * write the limits. On failure nothing is left behind. */
+int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+	      const char *id, const struct cg_limits *lim, cg_err_t *err);
+/* Move pid into every v1 cgroup (and cgroup2 if it was not cloned into it). */
+int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err);
+/* Remove the container's cgroups (they must be empty); frees everything. */
+int cg_destroy(struct cg_cgroup *cg, cg_err_t *err);
+/* Free without removing. */
+void cg_free(struct cg_cgroup *cg);
+
+#endif

@@ -1,0 +1,389 @@
+/* image.c - the image store: <store>/images/<name>/{rootfs/,image.json}.
+ * Imports are built in a temporary directory and renamed into place, so an
+ * image is either complete or absent. */
+#include "config.h"
+
+#include "image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <json-c/json.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "parse.h"
+#include "store.h"
+
+extern char **environ;
+
+static char *images_dir(void)
+{
+	return xasprintf("%s/images", cg_store_dir());
+}
+
+void cg_image_free(struct cg_image *img)
+{
+	free(img->name);
+	free(img->dir);
+	free(img->rootfs);
+	free(img->source);
+	for (size_t i = 0; img->cmd && img->cmd[i]; i++)
+		free(img->cmd[i]);
+	free(img->cmd);
+	memset(img, 0, sizeof(*img));
+}
+
+static int load_meta(struct cg_image *img, cg_err_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/image.json", img->dir);
+	cleanup_free char *text = NULL;
+	json_object *root, *v;
+
+	if (read_file(path, &text, 1 << 20, err) < 0)
+		return -1;
+	root = json_tokener_parse(text);
+	if (root == NULL || !json_object_is_type(root, json_type_object)) {
+		json_object_put(root);
+		return cg_error(err, 0, "image '%s' is damaged (bad %s); remove it with 'cgrun image rm %s'",
+				img->name, path, img->name);
+	}
+	if (json_object_object_get_ex(root, "source", &v))
+		img->source = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "created", &v))
+		img->created = json_object_get_int64(v);
+	if (json_object_object_get_ex(root, "cmd", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+
+		img->cmd = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			img->cmd[i] = xstrdup(json_object_get_string(json_object_array_get_idx(v, i)));
+		if (n == 0) {
+			free(img->cmd);
+			img->cmd = NULL;
+		}
+	}
+	json_object_put(root);
+	return 0;
+}
+
+int cg_image_lookup(const char *name, struct cg_image *img, cg_err_t *err)
+{
+	cleanup_free char *dir = images_dir();
+	struct stat st;
+
+	memset(img, 0, sizeof(*img));
+	if (!valid_image_name(name))
+		return cg_error(err, 0, "invalid image name '%s': use lower-case letters, digits, '.', '_' and '-'", name);
+	img->name = xstrdup(name);
+	img->dir = xasprintf("%s/%s", dir, name);
+	img->rootfs = xasprintf("%s/rootfs", img->dir);
+	if (stat(img->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cg_image_free(img);
+		return cg_error(err, 0, "image '%s' not found; import one with 'cgrun image import %s ROOTFS.tar'%s",
+				name, name, strcmp(name, "busybox") == 0 ?
+				" or 'cgrun image import --busybox busybox'" : "");
+	}
+	if (load_meta(img, err) < 0) {
+		cg_image_free(img);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_meta(const char *dir, const char *name, const char *source, const char *const *cmd,
+		      cg_err_t *err)
+{
+	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	cleanup_free char *path = xasprintf("%s/image.json", dir);
+	int r;
+
+	json_object_object_add(root, "name", json_object_new_string(name));
+	json_object_object_add(root, "source", json_object_new_string(source));
+	json_object_object_add(root, "created", json_object_new_int64((int64_t)time(NULL)));
+	for (size_t i = 0; cmd && cmd[i]; i++)
+		json_object_array_add(arr, json_object_new_string(cmd[i]));
+	json_object_object_add(root, "cmd", arr);
+	r = write_file_atomic(path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY), 0644, err);
+	json_object_put(root);
+	return r;
+}
+
+/* Make <images>/.tmp-<name>-<pid>/rootfs; fails if the image exists. */
+static int begin_import(const char *name, char **tmp, char **final, cg_err_t *err)
+{
+	cleanup_free char *dir = images_dir();
+	cleanup_free char *rootfs = NULL;
+
+	if (!valid_image_name(name))
+		return cg_error(err, 0, "invalid image name '%s': use lower-case letters, digits, '.', '_' and '-' (at most 128)", name);
+	*final = xasprintf("%s/%s", dir, name);
+	if (path_exists(*final)) {
+		free(*final);
+		*final = NULL;
+		return cg_error(err, 0, "image '%s' already exists; remove it first with 'cgrun image rm %s'", name, name);
+	}
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	*tmp = xasprintf("%s/.tmp-%s-%d", dir, name, (int)getpid());
+	rootfs = xasprintf("%s/rootfs", *tmp);
+	rm_rf(*tmp, NULL);
+	if (mkdir(*tmp, 0700) < 0 || mkdir(rootfs, 0755) < 0) {
+		int e = errno;
+
+		rm_rf(*tmp, NULL);
+		return cg_error(err, e, "create %s", rootfs);
+	}
+	return 0;
+}
+
+static int finish_import(const char *name, const char *tmp, const char *final, const char *source,
+			 const char *const *cmd, cg_err_t *err)
+{
+	if (write_meta(tmp, name, source, cmd, err) < 0)
+		return -1;
+	/* rename is atomic; a concurrent import of the same name loses here. */
+	if (rename(tmp, final) < 0) {
+		if (errno == EEXIST || errno == ENOTEMPTY)
+			return cg_error(err, 0, "image '%s' already exists; remove it first with 'cgrun image rm %s'", name, name);
+		return cg_error(err, errno, "rename %s to %s", tmp, final);
+	}
+	return 0;
+}
+
+static const char *const default_shells[] = { "/bin/sh", "/bin/bash", "/usr/bin/sh", NULL };
+
+static void default_cmd(const char *rootfs, const char **cmd)
+{
+	cmd[0] = NULL;
+	for (size_t i = 0; default_shells[i]; i++) {
+		cleanup_free char *p = xasprintf("%s%s", rootfs, default_shells[i]);
+		struct stat st;
+
+		/* lstat: an image's /bin/sh is usually a relative symlink. */
+		if (lstat(p, &st) == 0) {
+			cmd[0] = default_shells[i];
+			break;
+		}
+	}
+	cmd[1] = NULL;
+}
+
+int cg_image_import(const char *name, const char *source, cg_err_t *err)
+{
+	cleanup_free char *tmp = NULL, *final = NULL, *rootfs = NULL, *abs = NULL;
+	const char *cmd[2];
+	struct stat st;
+	int r;
+
+	if (stat(source, &st) < 0)
+		return cg_error(err, errno, "image source %s", source);
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return cg_error(err, 0, "image source %s is neither a directory nor a tar archive", source);
+	abs = realpath(source, NULL);
+	if (abs == NULL)
+		return cg_error(err, errno, "image source %s", source);
+	if (begin_import(name, &tmp, &final, err) < 0)
+		return -1;
+	rootfs = xasprintf("%s/rootfs", tmp);
+	if (S_ISDIR(st.st_mode)) {
+		cleanup_free char *src = xasprintf("%s/.", abs);
+		char *argv[] = { "cp", "-a", "--", src, rootfs, NULL };
+
+		r = run_command(argv, err);
+	} else {
+		/* GNU tar recognises gzip, xz and zstd archives by their magic. */
+		char *argv[] = { "tar", "--numeric-owner", "-xpf", abs, "-C", rootfs, NULL };
+
+		r = run_command(argv, err);
+	}
+	if (r < 0) {
+		rm_rf(tmp, NULL);
+		return cg_error_wrap(err, "importing %s", source);
+	}
+	default_cmd(rootfs, cmd);
+	if (finish_import(name, tmp, final, abs, cmd, err) < 0) {
+		rm_rf(tmp, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run `busybox --list-full` and create one relative symlink per applet. */
+static int busybox_links(const char *busybox, const char *rootfs, cg_err_t *err)
+{
+	int p[2], status;
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { (char *)busybox, "--list-full", NULL };
+	cleanup_free char *out = NULL;
+	int r;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return cg_error(err, errno, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	r = posix_spawn(&pid, busybox, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (r != 0) {
+		close(p[0]);
+		return cg_error(err, r, "run %s", busybox);
+	}
+	r = read_fd(p[0], &out, 1 << 20, busybox, err);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return cg_error(err, 0, "%s --list-full failed; is it busybox?", busybox);
+	for (char *line = out, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		char save = *nl;
+
+		*nl = '\0';
+		if (line[0] && strcmp(line, "bin/busybox") != 0 && !strstr(line, "..")) {
+			cleanup_free char *link = xasprintf("%s/%s", rootfs, line);
+			cleanup_free char *dir = xstrdup(link);
+			int depth = 0;
+
+			*strrchr(dir, '/') = '\0';
+			for (const char *c = line; *c; c++)
+				depth += *c == '/';
+			/* bin/sh -> busybox, usr/bin/awk -> ../../bin/busybox */
+			cleanup_free char *target = depth == 1 && !strncmp(line, "bin/", 4) ? xstrdup("busybox") :
+				xasprintf("%s%s", depth == 2 ? "../../" : "../", "bin/busybox");
+			if (mkdir_p(dir, 0755, err) < 0)
+				return -1;
+			if (symlink(target, link) < 0 && errno != EEXIST)
+				return cg_error(err, errno, "symlink %s", link);
+		}
+		if (save == '\0')
+			break;
+	}
+	return 0;
+}
+
+int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err)
+{
+	static const char *const dirs[] = { "bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "dev", "proc",
+					    "sys", "root", "home", "var", "var/log", "run", "mnt" };
+	static const char *const cmd[] = { "/bin/sh", NULL };
+	cleanup_free char *tmp = NULL, *final = NULL, *rootfs = NULL;
+	int r = 0;
+
+	if (!path_exists(busybox))
+		return cg_error(err, 0, "%s not found: install it with 'apt-get install busybox-static'", busybox);
+	if (begin_import(name, &tmp, &final, err) < 0)
+		return -1;
+	rootfs = xasprintf("%s/rootfs", tmp);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && r == 0; i++) {
+		cleanup_free char *d = xasprintf("%s/%s", rootfs, dirs[i]);
+
+		if (mkdir(d, !strcmp(dirs[i], "root") ? 0700 : 0755) < 0)
+			r = cg_error(err, errno, "mkdir %s", d);
+	}
+	if (r == 0) {
+		cleanup_free char *t = xasprintf("%s/tmp", rootfs);
+
+		if (mkdir(t, 0777) < 0 || chmod(t, 01777) < 0)
+			r = cg_error(err, errno, "mkdir %s", t);
+	}
+	if (r == 0) {
+		cleanup_free char *bin = xasprintf("%s/bin/busybox", rootfs);
+		char *argv[] = { "cp", "--", (char *)busybox, bin, NULL };
+
+		r = run_command(argv, err);
+	}
+	if (r == 0)
+		r = busybox_links(busybox, rootfs, err);
+	if (r == 0) {
+		static const char *const files[][3] = {
+			{ "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+					"daemon:x:1:1:daemon:/usr/sbin:/bin/false\n"
+					"nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", "0644" },
+			{ "etc/group", "root:x:0:\ndaemon:x:1:\ntty:x:5:\nusers:x:100:nobody\nnogroup:x:65534:\n", "0644" },
+			{ "etc/shadow", "root:*:19000:0:99999:7:::\n", "0600" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(files) && r == 0; i++) {
+			cleanup_free char *f = xasprintf("%s/%s", rootfs, files[i][0]);
+
+			r = write_file_atomic(f, files[i][1], (mode_t)strtol(files[i][2], NULL, 8), err);
+		}
+	}
+	if (r == 0) {
+		cleanup_free char *src = xasprintf("busybox-static %s", busybox);
+
+		r = finish_import(name, tmp, final, src, cmd, err);
+	}
+	if (r < 0) {
+		rm_rf(tmp, NULL);
+		return cg_error_wrap(err, "building image '%s'", name);
+	}
+	return 0;
+}
+
+static unsigned long long du_total;
+
+static int du_add(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)p; (void)flag; (void)f;
+	du_total += (unsigned long long)st->st_blocks * 512;
+	return 0;
+}
+
+int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
+{
+	cleanup_free char *dir = images_dir();
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+	struct cg_image *v = NULL;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (d == NULL)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		struct cg_image img;
+		cg_err_t ignore = { 0 };
+
+		if (de->d_name[0] == '.' || cg_image_lookup(de->d_name, &img, &ignore) < 0)
+			continue;
+		du_total = 0;
+		nftw(img.rootfs, du_add, 32, FTW_PHYS | FTW_MOUNT);
+		img.size = du_total;
+		v = realloc(v, (cnt + 1) * sizeof(*v));
+		if (v == NULL)
+			abort();
+		v[cnt++] = img;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int cg_image_remove(const char *name, cg_err_t *err)
+{
+	struct cg_image img;
+	cleanup_free char *trash = NULL;
+
+	if (cg_image_lookup(name, &img, err) < 0)
+		return -1;
+	/* Rename first: the image vanishes at once, then the tree goes. */
+	trash = xasprintf("%s/../.rm-%s-%d", img.dir, name, (int)getpid());
+	if (rename(img.dir, trash) < 0) {
+		int e = errno;
+
+		cg_image_free(&img);
+		return cg_error(err, e, "remove image '%s'", name);
+	}
+	cg_image_free(&img);
+	return rm_rf(trash, err);
+}

@@ -1,0 +1,28 @@
+/* image.h - the local image store: import, list, remove, look up. */
+#ifndef CGRUN_IMAGE_H
+#define CGRUN_IMAGE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct cg_image {
+	char *name;
+	char *dir;        /* <store>/images/<name> */
+	char *rootfs;     /* <dir>/rootfs */
+	char **cmd;       /* default command, NULL-terminated, may be NULL */
+	char *source;
+	long long created;
+	unsigned long long size;  /* filled by cg_image_list only */
+};
+
+int cg_image_lookup(const char *name, struct cg_image *img, cg_err_t *err);
+/* SOURCE: a directory, or a tar archive (.tar, .tar.gz, .tar.xz, .tar.zst). */
+int cg_image_import(const char *name, const char *source, cg_err_t *err);
+/* A minimal image from a static busybox binary. */
+int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err);
+int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err);
+int cg_image_remove(const char *name, cg_err_t *err);
+void cg_image_free(struct cg_image *img);
+
+#endif

@@ -1,0 +1,32 @@
+/* rootfs.h - the container's mount namespace: overlay root, /proc, /sys,
+ * /dev, cgroup view, volumes, masked paths, pivot_root. Runs in the child. */
+#ifndef CGRUN_ROOTFS_H
+#define CGRUN_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+#include "parse.h"
+#include "util.h"
+
+struct cg_rootfs {
+	const char *lowerdirs;     /* "init:image", top first */
+	const char *upperdir;
+	const char *workdir;
+	const char *target;        /* where the overlay is mounted (in our mount ns only) */
+	const struct volume_spec *volumes;
+	size_t nvolumes;
+	const struct cg_cgroup *cgroup;
+	const char *console;       /* pty slave path to bind at /dev/console, or NULL */
+	bool privileged;           /* no masked paths, /sys writable */
+};
+
+/* Must run in a fresh mount namespace (and the container's PID, net and
+ * cgroup namespaces). Ends with the process's root at the new rootfs. */
+int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err);
+
+/* Paths docker masks (hidden) and makes read-only in /proc and /sys. */
+extern const char *const cg_masked_paths[];
+extern const char *const cg_readonly_paths[];
+
+#endif

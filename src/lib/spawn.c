@@ -1,0 +1,395 @@
+/* spawn.c - container process creation.
+ *
+ * Sequence (P = cgrun, C = container init, X = the command):
+ *   P clone3(NEWNS|NEWPID|NEWUTS|NEWIPC|NEWNET [, INTO_CGROUP]) -> C
+ *   P joins C to every v1 cgroup, then sends "go"
+ *   C unshare(NEWCGROUP): only now, so the namespace's root is the
+ *     container's own cgroup and not ours
+ *   C hostname, loopback, rootfs, pivot_root; forks X and becomes init
+ *   X user, capabilities, workdir, exec
+ * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
+ * a message saying what failed. */
+#include "config.h"
+
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "passwd.h"
+
+extern char **environ;
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+
+enum { MSG_SETUP = 'E', MSG_EXEC = 'X' };
+
+int cg_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 125;
+}
+
+int cg_exec_errno_code(int e)
+{
+	return e == ENOENT || e == ENOTDIR ? 127 : 126;
+}
+
+/* Child side: report and exit. Never returns. */
+static void __attribute__((noreturn)) child_fail(int sock, char kind, int code, const cg_err_t *err)
+{
+	char buf[sizeof(err->msg) + 8];
+	size_t n;
+
+	buf[0] = kind;
+	buf[1] = (char)code;
+	n = (size_t)snprintf(buf + 2, sizeof(buf) - 2, "%s", err->msg) + 2;
+	if (send(sock, buf, n > sizeof(buf) ? sizeof(buf) : n, MSG_NOSIGNAL) < 0) {
+		/* Nobody to tell: the exit code is all that is left. */
+	}
+	_exit(code);
+}
+
+static int loopback_up(cg_err_t *err)
+{
+	struct ifreq ifr = { 0 };
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return cg_error(err, errno, "socket");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return cg_error(err, errno, "reading loopback flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return cg_error(err, errno, "bringing loopback up");
+	return 0;
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* PID 1 of the container. The kernel drops signals to a namespace's init
+ * unless it has a handler, so every signal gets one; they stay blocked and
+ * are taken with sigwaitinfo: forwarded to the command, SIGCHLD reaps. */
+static void __attribute__((noreturn)) init_loop(pid_t cmd)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&all, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(cmd, sig);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t p = waitpid(-1, &status, WNOHANG);
+
+			if (p <= 0)
+				break;
+			if (p == cmd)
+				_exit(cg_exit_code(status));
+		}
+	}
+}
+
+static int read_small_regular(const char *path, char **out)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	struct stat st;
+	cg_err_t e = { 0 };
+
+	*out = NULL;
+	/* The image is untrusted: no FIFOs or devices, nothing huge. */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+		return 0;
+	read_fd(fd, out, 1 << 20, path, &e);
+	return 0;
+}
+
+static int switch_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
+{
+	bool root;
+
+	if (cg_caps_apply_bounding(a->caps, err) < 0)
+		return -1;
+	if (a->user) {
+		cleanup_free char *copy = xstrdup(a->user), *pw = NULL, *gr = NULL;
+		char *colon = strchr(copy, ':');
+
+		if (colon)
+			*colon++ = '\0';
+		read_small_regular("/etc/passwd", &pw);
+		read_small_regular("/etc/group", &gr);
+		if (cg_user_resolve(copy, colon, pw, gr, u, err) < 0)
+			return -1;
+	} else {
+		cleanup_free char *pw = NULL;
+
+		read_small_regular("/etc/passwd", &pw);
+		if (cg_user_resolve("0", NULL, pw, NULL, u, err) < 0)
+			return -1;
+	}
+	root = u->uid == 0;
+	/* Keep permitted caps across setuid so the final sets are ours to
+	 * choose, even if SETUID/SETGID themselves were dropped. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return cg_error(err, errno, "PR_SET_KEEPCAPS");
+	if (setgroups(u->ngroups, u->groups) < 0)
+		return cg_error(err, errno, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return cg_error(err, errno, "setgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return cg_error(err, errno, "setuid %u", (unsigned)u->uid);
+	if (cg_caps_apply_sets(a->caps, root, err) < 0)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return cg_error(err, errno, "PR_SET_KEEPCAPS");
+	return 0;
+}
+
+static char **build_env(const struct cg_spawn_args *a, const struct cg_user *u)
+{
+	size_t n = 0;
+	char **env;
+	bool has_path = false, has_home = false, has_term = false, has_host = false;
+
+	while (a->envp && a->envp[n])
+		n++;
+	env = xcalloc(n + 5, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		env[i] = a->envp[i];
+		has_path |= !strncmp(env[i], "PATH=", 5);
+		has_home |= !strncmp(env[i], "HOME=", 5);
+		has_term |= !strncmp(env[i], "TERM=", 5);
+		has_host |= !strncmp(env[i], "HOSTNAME=", 9);
+	}
+	if (!has_path)
+		env[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	if (!has_host)
+		env[n++] = xasprintf("HOSTNAME=%s", a->hostname);
+	if (!has_home)
+		env[n++] = xasprintf("HOME=%s", u->home);
+	if (a->tty && !has_term)
+		env[n++] = "TERM=xterm";
+	return env;
+}
+
+static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, int sock)
+{
+	cg_err_t err = { 0 };
+	struct cg_user u;
+	sigset_t none;
+	char **env;
+
+	sigemptyset(&none);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (setsid() < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
+	if (a->tty && ioctl(a->stdio[0], TIOCSCTTY, 0) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setting the controlling terminal"), &err));
+	for (int i = 0; i < 3; i++) {
+		if (a->stdio[i] == i) {
+			fcntl(i, F_SETFD, 0);
+			continue;
+		}
+		if (dup2(a->stdio[i], i) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "dup2"), &err));
+	}
+	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+	if (switch_user(a, &u, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
+	if (a->workdir) {
+		if (chdir(a->workdir) < 0) {
+			int e = errno;
+
+			if (e != ENOENT || mkdir_p(a->workdir, 0755, &err) < 0 || chdir(a->workdir) < 0)
+				child_fail(sock, MSG_SETUP, 125, (cg_error(&err, e, "working directory %s", a->workdir), &err));
+		}
+	} else if (chdir(u.home) < 0 && chdir("/") < 0) {
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "chdir /"), &err));
+	}
+	env = build_env(a, &u);
+	/* execvp searches the PATH of environ, so the container's must be it. */
+	environ = env;
+	execvp(a->argv[0], a->argv);
+	int e = errno;
+
+	cg_error(&err, e, "exec %s", a->argv[0]);
+	if (e == ENOENT)
+		snprintf(err.msg, sizeof(err.msg), "exec %s: not found in the container (check the command and PATH)", a->argv[0]);
+	child_fail(sock, MSG_EXEC, cg_exec_errno_code(e), &err);
+}
+
+static void __attribute__((noreturn)) container_main(const struct cg_spawn_args *a, int sock)
+{
+	cg_err_t err = { 0 };
+	struct sigaction sa = { .sa_handler = noop_handler };
+	sigset_t all;
+	char go;
+	pid_t cmd;
+
+	/* If cgrun dies the container dies with it: a foreground run has no
+	 * one else to report to. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (recv(sock, &go, 1, 0) != 1)
+		_exit(125);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
+	if (setsid() < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
+	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
+	if (loopback_up(&err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
+	if (cg_rootfs_setup(a->rootfs, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
+	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
+	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, NULL);
+	cmd = fork();
+	if (cmd < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
+	if (cmd == 0)
+		command_main(a, sock);
+	/* init keeps no fd at all: not the terminal, not the sync socket. */
+	close_range(0, ~0U, 0);
+	init_loop(cmd);
+}
+
+static pid_t do_clone(struct cg_cgroup *cg, int *pidfd, bool *into_cgroup)
+{
+	struct clone_args ca = {
+		.flags = NS_FLAGS | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	*into_cgroup = false;
+	if (cg && cg->unified_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cg->unified_fd;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid >= 0) {
+		*into_cgroup = (ca.flags & CLONE_INTO_CGROUP) != 0;
+		return pid;
+	}
+	if (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EOPNOTSUPP)
+		return -1;
+	/* Older kernels: plain clone3, or clone; cgroups joined by the parent. */
+	ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+	ca.cgroup = 0;
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid >= 0 || errno != ENOSYS)
+		return pid;
+	*pidfd = -1;
+	return (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static void kill_and_reap(pid_t pid, int *status)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
+{
+	int sv[2], pidfd = -1, status = 0;
+	bool into = false;
+	pid_t pid;
+	char buf[sizeof(err->msg) + 8];
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cg_error(err, errno, "socketpair");
+	pid = do_clone(a->cg, &pidfd, &into);
+	if (pid < 0) {
+		int e = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return cg_error(err, e, "clone");
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		container_main(a, sv[1]);
+	}
+	close(sv[1]);
+	if (pidfd < 0)
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* The child is in its cgroups before it runs a line of its own. */
+	if (a->cg && cg_attach(a->cg, pid, into, err) < 0) {
+		kill_and_reap(pid, &status);
+		close(sv[0]);
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+		cg_error(err, errno, "starting the container");
+		kill_and_reap(pid, &status);
+		close(sv[0]);
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	do
+		n = recv(sv[0], buf, sizeof(buf) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	close(sv[0]);
+	if (n > 2) {
+		buf[n] = '\0';
+		cg_error(err, 0, "%s", buf + 2);
+		err->exit_code = (unsigned char)buf[1];
+		kill_and_reap(pid, &status);
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	if (n != 0) {
+		cg_error(err, n < 0 ? errno : EPROTO, "starting the container");
+		kill_and_reap(pid, &status);
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	out->pid = pid;
+	out->pidfd = pidfd;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* spawn.h - clone the container into its namespaces and cgroups, run its
+ * init (PID 1: reaps zombies, forwards signals) and exec the command. */
+#ifndef CGRUN_SPAWN_H
+#define CGRUN_SPAWN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "rootfs.h"
+#include "util.h"
+
+struct cg_spawn_args {
+	const struct cg_rootfs *rootfs;
+	struct cg_cgroup *cg;
+	const char *hostname;
+	char *const *argv;
+	char *const *envp;
+	const char *user;          /* USER[:GROUP] or NULL for root */
+	const char *workdir;       /* NULL: the user's home */
+	const struct cg_caps *caps;
+	int stdio[3];              /* the command's stdin, stdout, stderr */
+	bool tty;                  /* stdio[0] is a pty slave: make it the ctty */
+};
+
+struct cg_proc {
+	pid_t pid;                 /* the container's init, in our PID namespace */
+	int pidfd;
+};
+
+/* Returns once the command has been exec'd. On failure the container is
+ * gone (killed and reaped) and err->exit_code says 125, 126 or 127. */
+int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err);
+
+/* Pure: the exit status cgrun reports for a wait status. */
+int cg_exit_code(int wstatus);
+/* Pure: 127 for "not found" errors, 126 for the rest. */
+int cg_exec_errno_code(int e);
+
+#endif

@@ -1,0 +1,68 @@
+/* spec.c - container spec construction. */
+#include "config.h"
+
+#include "spec.h"
+
+#include <string.h>
+
+void cg_spec_init(struct cg_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	cg_limits_init(&s->limits);
+	cg_caps_default(&s->caps);
+	s->env = xcalloc(1, sizeof(char *));
+}
+
+void cg_spec_free(struct cg_spec *s)
+{
+	for (size_t i = 0; i < s->nenv; i++)
+		free(s->env[i]);
+	free(s->env);
+	for (size_t i = 0; i < s->nvolumes; i++)
+		free(s->volume_bufs[i]);
+	free(s->volumes);
+	free(s->volume_bufs);
+	free(s->limits.cpuset_cpus);
+	memset(s, 0, sizeof(*s));
+}
+
+int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err)
+{
+	const char *eq = strchr(kv, '=');
+	char *entry;
+
+	if (kv[0] == '\0' || eq == kv)
+		return cg_error(err, 0, "invalid environment variable '%s': expected KEY=VALUE or KEY", kv);
+	if (eq == NULL) {
+		const char *v = getenv(kv);
+
+		if (v == NULL)
+			return 0;
+		entry = xasprintf("%s=%s", kv, v);
+	} else {
+		entry = xstrdup(kv);
+	}
+	s->env = realloc(s->env, (s->nenv + 2) * sizeof(char *));
+	if (s->env == NULL)
+		abort();
+	s->env[s->nenv++] = entry;
+	s->env[s->nenv] = NULL;
+	return 0;
+}
+
+int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err)
+{
+	struct volume_spec vs;
+	char *buf;
+
+	if (parse_volume(v, &vs, &buf, err) < 0)
+		return -1;
+	s->volumes = realloc(s->volumes, (s->nvolumes + 1) * sizeof(*s->volumes));
+	s->volume_bufs = realloc(s->volume_bufs, (s->nvolumes + 1) * sizeof(char *));
+	if (s->volumes == NULL || s->volume_bufs == NULL)
+		abort();
+	s->volumes[s->nvolumes] = vs;
+	s->volume_bufs[s->nvolumes] = buf;
+	s->nvolumes++;
+	return 0;
+}

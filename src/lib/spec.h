@@ -1,0 +1,39 @@
+/* spec.h - what a container is asked to be: the parsed `cgrun run` options. */
+#ifndef CGRUN_SPEC_H
+#define CGRUN_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "caps.h"
+#include "cgroup-limits.h"
+#include "parse.h"
+
+struct cg_spec {
+	char *image;
+	char **argv;            /* NULL-terminated; NULL: the image's default */
+	char *name;             /* NULL: none */
+	char *hostname;         /* NULL: the first 12 hex digits of the id */
+	char **env;             /* "KEY=VALUE", NULL-terminated */
+	size_t nenv;
+	char *workdir;          /* NULL: the user's home or / */
+	char *user;             /* USER[:GROUP], NULL: root */
+	struct volume_spec *volumes;
+	size_t nvolumes;
+	char **volume_bufs;
+	struct cg_limits limits;
+	struct cg_caps caps;
+	bool privileged;
+	bool remove;            /* --rm */
+	bool interactive;       /* -i: keep stdin attached */
+	bool tty;               /* -t: a pty */
+	char *cgroup_parent;    /* below our own cgroup; default "cgrun" */
+};
+
+void cg_spec_init(struct cg_spec *s);
+void cg_spec_free(struct cg_spec *s);
+/* Add "KEY=VALUE", or "KEY" taken from the caller's environment (skipped if unset). */
+int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err);
+int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err);
+
+#endif

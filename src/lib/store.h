@@ -1,0 +1,11 @@
+/* store.h - where images and containers live on disk. */
+#ifndef CGRUN_STORE_H
+#define CGRUN_STORE_H
+
+/* CGRUN_STORE_DIR from the environment, else the configured default
+ * (/var/lib/cgrun). */
+const char *cg_store_dir(void);
+/* 64 lowercase hex digits from getrandom(2); buf has room for 65. */
+int cg_new_id(char buf[65]);
+
+#endif

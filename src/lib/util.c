@@ -1,0 +1,280 @@
+/* util.c - errors, allocation, files. */
+#include "config.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+int cg_error(cg_err_t *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (err == NULL)
+		return errnum > 0 ? -errnum : -1;
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (errnum > 0 && n >= 0 && (size_t)n < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
+	err->code = errnum > 0 ? errnum : 1;
+	if (err->exit_code == 0)
+		err->exit_code = 125;
+	return -err->code;
+}
+
+int cg_error_wrap(cg_err_t *err, const char *fmt, ...)
+{
+	char prefix[512], old[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	size_t pl = strnlen(prefix, sizeof(prefix)), ol = strnlen(old, sizeof(old) - 1);
+	size_t cap = sizeof(err->msg) - 1, o = 0;
+
+	/* prefix + ": " + old, cut at the buffer's end. */
+	memcpy(err->msg, prefix, pl < cap ? pl : cap);
+	o = pl < cap ? pl : cap;
+	for (const char *sep = ": "; *sep && o < cap; sep++)
+		err->msg[o++] = *sep;
+	if (o < cap) {
+		size_t n = ol < cap - o ? ol : cap - o;
+
+		memcpy(err->msg + o, old, n);
+		o += n;
+	}
+	err->msg[o] = '\0';
+	return -err->code;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int write_file(const char *path, const char *buf, cg_err_t *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", path);
+	r = write_all(fd, buf, strlen(buf));
+	if (r < 0)
+		return cg_error(err, -r, "write '%s' to %s", buf, path);
+	return 0;
+}
+
+int write_file_atomic(const char *path, const char *buf, mode_t mode, cg_err_t *err)
+{
+	cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd, r;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return cg_error(err, errno, "create %s", tmp);
+	r = write_all(fd, buf, strlen(buf));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return cg_error(err, -r, "write %s", path);
+	}
+	return 0;
+}
+
+int read_fd(int fd, char **out, size_t max, const char *what, cg_err_t *err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 4096;
+			nb = realloc(buf, cap);
+			if (nb == NULL)
+				abort();
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return cg_error(err, errno, "read %s", what);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return cg_error(err, EFBIG, "read %s", what);
+	}
+	buf[len] = '\0';
+	*out = steal_pointer(&buf);
+	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, char **out, size_t max, cg_err_t *err)
+{
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", path);
+	return read_fd(fd, out, max, path, err);
+}
+
+int read_file(const char *path, char **out, size_t max, cg_err_t *err)
+{
+	return read_file_at(AT_FDCWD, path, out, max, err);
+}
+
+int mkdir_p(const char *path, mode_t mode, cg_err_t *err)
+{
+	cleanup_free char *p = xstrdup(path);
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return cg_error(err, errno, "mkdir %s", p);
+		if (c == '\0')
+			break;
+		*s = c;
+	}
+	return 0;
+}
+
+static int rm_rf_at(int parent, const char *name, dev_t dev, cg_err_t *err)
+{
+	struct stat st;
+
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", name);
+	if (S_ISDIR(st.st_mode)) {
+		int fd;
+		DIR *d;
+		struct dirent *de;
+
+		if (st.st_dev != dev)
+			return cg_error(err, EXDEV, "refusing to remove %s: it is a mount point", name);
+		/* overlayfs leaves its work/work dir with mode 000. */
+		fchmodat(parent, name, 0700, 0);
+		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return cg_error(err, errno, "open %s", name);
+		d = fdopendir(fd);
+		if (d == NULL) {
+			close(fd);
+			return cg_error(err, errno, "opendir %s", name);
+		}
+		while ((de = readdir(d)) != NULL) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0) {
+				closedir(d);
+				return cg_error_wrap(err, "%s", name);
+			}
+		}
+		closedir(d);
+		if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			return cg_error(err, errno, "rmdir %s", name);
+		return 0;
+	}
+	if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+		return cg_error(err, errno, "unlink %s", name);
+	return 0;
+}
+
+int rm_rf(const char *path, cg_err_t *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", path);
+	return rm_rf_at(AT_FDCWD, path, st.st_dev, err);
+}
+
+bool path_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+int run_command(char *const argv[], cg_err_t *err)
+{
+	pid_t pid;
+	int status, r;
+
+	r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (r != 0)
+		return cg_error(err, r, "run %s", argv[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return cg_error(err, errno, "wait for %s", argv[0]);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return cg_error(err, EIO, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+	return cg_error(err, EIO, "%s killed by signal %d", argv[0], WTERMSIG(status));
+}
