@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 static const char *const ctrl_names[CG_NCTRL] = {
 	[CG_CPU] = "cpu", [CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset",
@@ -223,6 +224,41 @@ bool cg_layout_ctrl_unified(const struct cg_layout *l, enum cg_ctrl c)
 	return !l->v1[c].present && (l->unified_ctrls & (1u << c));
 }
 
+static bool is_delegated(const char *dir)
+{
+	char v[8];
+
+	/* systemd marks the top of a Delegate=yes subtree with this xattr. */
+	return getxattr(dir, "trusted.delegate", v, sizeof(v)) > 0 ||
+	       getxattr(dir, "user.delegate", v, sizeof(v)) > 0;
+}
+
+/* v2 lets only a cgroup without processes hand controllers down, and we are
+ * in our own cgroup. Below systemd we run in a leaf of a delegated subtree:
+ * the base is the top of that delegation (still ours, never above it). On a
+ * plain host it is our own cgroup, usually the root. */
+static void find_unified_base(struct cg_layout *l)
+{
+	const char *self = cg_hier_relself(&l->unified);
+	char rel[CG_PATH_MAX];
+
+	snprintf(l->unified_base, sizeof(l->unified_base), "%s", self);
+	snprintf(rel, sizeof(rel), "%s", self);
+	while (rel[0]) {
+		cleanup_free char *full = xasprintf("%s%s", l->unified.mountpoint, rel);
+		char *slash;
+
+		if (is_delegated(full)) {
+			snprintf(l->unified_base, sizeof(l->unified_base), "%s", rel);
+			return;
+		}
+		slash = strrchr(rel, '/');
+		if (slash == NULL)
+			return;
+		*slash = '\0';
+	}
+}
+
 int cg_layout_detect(struct cg_layout *l, cg_err_t *err)
 {
 	cleanup_free char *mi = NULL, *pc = NULL;
@@ -236,8 +272,9 @@ int cg_layout_detect(struct cg_layout *l, cg_err_t *err)
 	if (cg_layout_parse_self(l, pc, err) < 0)
 		return -1;
 	if (l->unified.present) {
+		find_unified_base(l);
 		cleanup_free char *path = xasprintf("%s%s/cgroup.controllers", l->unified.mountpoint,
-						    cg_hier_relself(&l->unified));
+						    l->unified_base);
 		cleanup_free char *ctl = NULL;
 
 		if (read_file(path, &ctl, 4096, err) < 0)

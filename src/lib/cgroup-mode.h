@@ -43,6 +43,10 @@ struct cg_layout {
 	struct cg_hier v1[CG_NCTRL];  /* per controller, when mounted as v1 */
 	struct cg_hier unified;       /* the cgroup2 mount, if any */
 	unsigned unified_ctrls;       /* bit per enum cg_ctrl available in cgroup2 */
+	/* The cgroup2 cgroup our containers' parent goes below, relative to
+	 * the mount point ("" for the root): our own, or under systemd the top
+	 * of the delegated subtree we run in a leaf of. */
+	char unified_base[CG_PATH_MAX];
 };
 
 const char *cg_mode_name(enum cg_mode m);

@@ -81,23 +81,20 @@ int cg_check_limits(const struct cg_layout *l, const char *parent_name,
 	for (int i = 0; i < n; i++) {
 		const struct cg_hier *h = unified ? &l->unified : &l->v1[w[i].ctrl];
 		bool have = unified ? (l->unified_ctrls & (1u << w[i].ctrl)) != 0 : h->present;
-		cleanup_free char *probe = NULL;
 
 		if (!have)
 			return cg_error(err, 0, "cannot apply %s: the %s controller is not available on this %s-cgroup host",
 					w[i].file, cg_ctrl_name(w[i].ctrl), cg_mode_name(l->mode));
-		/* The file must exist in our own cgroup (root-only files such as
-		 * cpu.max do not, so probe a file the controller always has there
-		 * when needed): memory.memsw.* exists only with swap accounting. */
-		probe = xasprintf("%s%s/%s", h->mountpoint, cg_hier_relself(h), w[i].file);
-		if (!path_exists(probe) && strcmp(cg_hier_relself(h), "") != 0)
-			return cg_error(err, 0, "cannot apply %s on this host: %s does not exist (%s)",
-					w[i].file, probe,
-					strstr(w[i].file, "memsw") || strstr(w[i].file, "swap") ?
-					"swap accounting is off; boot with swapaccount=1 or drop --memory-swap" :
-					"the controller lacks this file");
-		if (!path_exists(probe) && strstr(w[i].file, "memsw"))
-			return cg_error(err, 0, "cannot apply --memory-swap: swap accounting is off on this host (no %s); boot with swapaccount=1 or drop --memory-swap", probe);
+		/* memory.memsw.* exists only with swap accounting (swapaccount=1);
+		 * every cgroup below the root has it then, the root does not. */
+		if (!unified && strstr(w[i].file, "memsw")) {
+			const char *self = cg_hier_relself(h);
+			cleanup_free char *probe = self[0] ? xasprintf("%s%s/%s", h->mountpoint, self, w[i].file) :
+				xasprintf("%s/memory.memsw.usage_in_bytes", h->mountpoint);
+
+			if (!path_exists(probe))
+				return cg_error(err, 0, "cannot apply --memory-swap: swap accounting is off on this host (no %s); boot with swapaccount=1 or drop --memory-swap", probe);
+		}
 	}
 	return 0;
 }
@@ -225,8 +222,9 @@ static int enable_v2_ctrls(const char *dir, unsigned ctrls, cg_err_t *err)
 static int create_v2(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
 		     const char *id, const struct cg_limits *lim, cg_err_t *err)
 {
-	cleanup_free char *prel = parent_rel(&l->unified, parent_name);
-	cleanup_free char *own = xasprintf("%s%s", l->unified.mountpoint, cg_hier_relself(&l->unified));
+	const char *base = l->unified_base;
+	cleanup_free char *prel = xasprintf("%s/%s", base[0] == '/' ? base + 1 : base, parent_name);
+	cleanup_free char *own = xasprintf("%s%s", l->unified.mountpoint, base);
 	cleanup_free char *pfull = xasprintf("%s/%s", l->unified.mountpoint, rel_trim(prel));
 	char *rel = xasprintf("%s/%s", prel, id);
 	unsigned ctrls = 0;

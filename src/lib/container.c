@@ -395,15 +395,10 @@ static int start_and_wait(struct run *r, bool tty, bool stdin_attached, int *sta
 
 	if (devnull < 0)
 		return cg_error(err, errno, "open /dev/null");
-	if (tty) {
-		if (cg_pty_open(&r->pty, STDIN_FILENO, err) < 0)
-			return -1;
-		r->have_pty = true;
-	}
 	struct cg_rootfs rootfs = {
 		.lowerdirs = lower, .upperdir = upper, .workdir = work, .target = target,
 		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &r->cg,
-		.console = tty ? r->pty.slave_path : NULL, .privileged = spec->privileged,
+		.privileged = spec->privileged,
 	};
 	if (spec->privileged)
 		cg_caps_all(&caps);
@@ -412,19 +407,16 @@ static int start_and_wait(struct run *r, bool tty, bool stdin_attached, int *sta
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
 		.tty = tty,
 	};
-	if (tty) {
-		a.stdio[0] = a.stdio[1] = a.stdio[2] = r->pty.slave;
-	} else {
-		a.stdio[0] = stdin_attached ? STDIN_FILENO : devnull;
-		a.stdio[1] = STDOUT_FILENO;
-		a.stdio[2] = STDERR_FILENO;
-	}
+	a.stdio[0] = stdin_attached && !tty ? STDIN_FILENO : devnull;
+	a.stdio[1] = STDOUT_FILENO;
+	a.stdio[2] = STDERR_FILENO;
 	if (cg_spawn(&a, &proc, err) < 0)
 		return -1;
 	if (write_record(r, "running", -1, &e) < 0)
 		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
 	if (tty) {
-		cg_pty_close_slave(&r->pty);
+		cg_pty_adopt(&r->pty, proc.pty_master, STDIN_FILENO);
+		r->have_pty = true;
 		if (stdin_attached && isatty(STDIN_FILENO) && cg_pty_raw(&r->pty, STDIN_FILENO, &e) < 0)
 			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
 	}

@@ -9,31 +9,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-int cg_pty_open(struct cg_pty *p, int like, cg_err_t *err)
+void cg_pty_adopt(struct cg_pty *p, int master, int like)
 {
 	memset(p, 0, sizeof(*p));
-	p->slave = -1;
-	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (p->master < 0)
-		return cg_error(err, errno, "opening a pseudo-terminal");
-	if (grantpt(p->master) < 0 || unlockpt(p->master) < 0 ||
-	    ptsname_r(p->master, p->slave_path, sizeof(p->slave_path)) != 0) {
-		int e = errno;
-
-		close(p->master);
-		p->master = -1;
-		return cg_error(err, e, "setting up the pseudo-terminal");
-	}
-	p->slave = open(p->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (p->slave < 0) {
-		int e = errno;
-
-		close(p->master);
-		p->master = -1;
-		return cg_error(err, e, "open %s", p->slave_path);
-	}
+	p->master = master;
 	cg_pty_resize(p, like);
-	return 0;
 }
 
 void cg_pty_resize(struct cg_pty *p, int like)
@@ -66,16 +46,8 @@ void cg_pty_restore(struct cg_pty *p, int fd)
 	p->raw = false;
 }
 
-void cg_pty_close_slave(struct cg_pty *p)
-{
-	if (p->slave >= 0)
-		close(p->slave);
-	p->slave = -1;
-}
-
 void cg_pty_free(struct cg_pty *p)
 {
-	cg_pty_close_slave(p);
 	if (p->master >= 0)
 		close(p->master);
 	p->master = -1;

@@ -10,15 +10,12 @@
 
 struct cg_pty {
 	int master;
-	int slave;
-	char slave_path[64];
 	bool raw;                 /* our stdin was switched to raw mode */
 	struct termios saved;
 };
 
-/* Open a pty pair sized like fd `like` (if it is a terminal). */
-int cg_pty_open(struct cg_pty *p, int like, cg_err_t *err);
-void cg_pty_close_slave(struct cg_pty *p);
+/* Take over a master made in the container; size it like fd `like`. */
+void cg_pty_adopt(struct cg_pty *p, int master, int like);
 /* Put stdin in raw mode, remembering how to restore it. */
 int cg_pty_raw(struct cg_pty *p, int fd, cg_err_t *err);
 void cg_pty_restore(struct cg_pty *p, int fd);

@@ -142,7 +142,7 @@ static int bind_in_root(int rootfd, const char *src, const char *dst, unsigned l
 	return 0;
 }
 
-static int setup_dev(const char *root, const char *console, cg_err_t *err)
+static int setup_dev(const char *root, cg_err_t *err)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	cleanup_free char *dev = xasprintf("%s/dev", root);
@@ -182,16 +182,6 @@ static int setup_dev(const char *root, const char *console, cg_err_t *err)
 
 		if (symlink(links[i][0], l) < 0)
 			return cg_error(err, errno, "symlink %s", l);
-	}
-	if (console) {
-		cleanup_free char *c = xasprintf("%s/dev/console", root);
-		int fd = open(c, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-
-		if (fd < 0)
-			return cg_error(err, errno, "create %s", c);
-		close(fd);
-		if (do_mount(console, c, NULL, MS_BIND, NULL, err) < 0)
-			return -1;
 	}
 	return 0;
 }
@@ -288,7 +278,7 @@ int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
 		return -1;
 	if (r->cgroup && setup_cgroupfs(r->target, r->cgroup, err) < 0)
 		return cg_error_wrap(err, "mounting the cgroup view");
-	if (setup_dev(r->target, r->console, err) < 0)
+	if (setup_dev(r->target, err) < 0)
 		return cg_error_wrap(err, "populating /dev");
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];

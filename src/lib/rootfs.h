@@ -17,7 +17,6 @@ struct cg_rootfs {
 	const struct volume_spec *volumes;
 	size_t nvolumes;
 	const struct cg_cgroup *cgroup;
-	const char *console;       /* pty slave path to bind at /dev/console, or NULL */
 	bool privileged;           /* no masked paths, /sys writable */
 };
 

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,6 +80,43 @@ static int loopback_up(cg_err_t *err)
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		return cg_error(err, errno, "bringing loopback up");
+	return 0;
+}
+
+/* The terminal is made inside the container's own devpts (as runc's
+ * console socket does): the command sees /dev/pts/0, nothing of the host's
+ * pts instance, and the master travels to cgrun over the sync socket. */
+static int open_console(int sock, int stdio[3], cg_err_t *err)
+{
+	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = "P", .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int slave, fd;
+
+	if (master < 0)
+		return cg_error(err, errno, "open /dev/ptmx");
+	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
+		return cg_error(err, errno, "unlockpt");
+	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return cg_error(err, errno, "open %s", name);
+	/* /dev/console is the terminal too, as in docker. */
+	fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return cg_error(err, errno, "create /dev/console");
+	close(fd);
+	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return cg_error(err, errno, "bind %s on /dev/console", name);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return cg_error(err, errno, "sending the terminal to cgrun");
+	stdio[0] = stdio[1] = stdio[2] = slave;
 	return 0;
 }
 
@@ -199,7 +237,8 @@ static char **build_env(const struct cg_spawn_args *a, const struct cg_user *u)
 	return env;
 }
 
-static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, int sock)
+static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, const int stdio[3],
+						  int sock)
 {
 	cg_err_t err = { 0 };
 	struct cg_user u;
@@ -212,14 +251,14 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
-	if (a->tty && ioctl(a->stdio[0], TIOCSCTTY, 0) < 0)
+	if (a->tty && ioctl(stdio[0], TIOCSCTTY, 0) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setting the controlling terminal"), &err));
 	for (int i = 0; i < 3; i++) {
-		if (a->stdio[i] == i) {
+		if (stdio[i] == i) {
 			fcntl(i, F_SETFD, 0);
 			continue;
 		}
-		if (dup2(a->stdio[i], i) < 0)
+		if (dup2(stdio[i], i) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "dup2"), &err));
 	}
 	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
@@ -256,6 +295,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	sigset_t all;
 	char go;
 	pid_t cmd;
+	int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
 	/* If cgrun dies the container dies with it: a foreground run has no
 	 * one else to report to. */
@@ -272,6 +312,8 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (cg_rootfs_setup(a->rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
+	if (a->tty && open_console(sock, stdio, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
 	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
 	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -284,7 +326,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	if (cmd < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
 	if (cmd == 0)
-		command_main(a, sock);
+		command_main(a, stdio, sock);
 	/* init keeps no fd at all: not the terminal, not the sync socket. */
 	close_range(0, ~0U, 0);
 	init_loop(cmd);
@@ -369,24 +411,40 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 			close(pidfd);
 		return -1;
 	}
-	do
-		n = recv(sv[0], buf, sizeof(buf) - 1, 0);
-	while (n < 0 && errno == EINTR);
-	close(sv[0]);
-	if (n > 2) {
-		buf[n] = '\0';
-		cg_error(err, 0, "%s", buf + 2);
-		err->exit_code = (unsigned char)buf[1];
-		kill_and_reap(pid, &status);
-		if (pidfd >= 0)
-			close(pidfd);
-		return -1;
+	out->pty_master = -1;
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+
+		n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+		if (n == 1 && buf[0] == 'P' && cm && cm->cmsg_type == SCM_RIGHTS &&
+		    out->pty_master < 0) {
+			memcpy(&out->pty_master, CMSG_DATA(cm), sizeof(int));
+			continue;
+		}
+		break;
 	}
-	if (n != 0) {
-		cg_error(err, n < 0 ? errno : EPROTO, "starting the container");
+	close(sv[0]);
+	if (n != 0 || (a->tty && out->pty_master < 0)) {
+		if (n > 2) {
+			buf[n] = '\0';
+			cg_error(err, 0, "%s", buf + 2);
+			err->exit_code = (unsigned char)buf[1];
+		} else {
+			cg_error(err, n < 0 ? errno : EPROTO, "starting the container");
+		}
 		kill_and_reap(pid, &status);
 		if (pidfd >= 0)
 			close(pidfd);
+		if (out->pty_master >= 0)
+			close(out->pty_master);
+		out->pty_master = -1;
 		return -1;
 	}
 	out->pid = pid;

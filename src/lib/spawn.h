@@ -20,13 +20,14 @@ struct cg_spawn_args {
 	const char *user;          /* USER[:GROUP] or NULL for root */
 	const char *workdir;       /* NULL: the user's home */
 	const struct cg_caps *caps;
-	int stdio[3];              /* the command's stdin, stdout, stderr */
-	bool tty;                  /* stdio[0] is a pty slave: make it the ctty */
+	int stdio[3];              /* the command's stdin, stdout, stderr (no tty) */
+	bool tty;                  /* a terminal, made in the container's devpts */
 };
 
 struct cg_proc {
 	pid_t pid;                 /* the container's init, in our PID namespace */
 	int pidfd;
+	int pty_master;            /* with tty: the terminal's master, else -1 */
 };
 
 /* Returns once the command has been exec'd. On failure the container is
