@@ -33,6 +33,7 @@ int cmd_ps(int argc, char **argv)
 		default: return usage_error("ps", c, argv[optind - 1]);
 		}
 	}
+	cg_container_gc();
 	if (cg_container_list(&v, &n, &err) < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;

@@ -41,6 +41,7 @@ struct run {
 	char *name_link;  /* <store>/names/<name> */
 	char **argv;
 	bool made_dir, made_name, made_cgroup, have_pty;
+	unsigned long long owner_start;
 	int sigfd;
 	sigset_t oldmask;
 };
@@ -214,6 +215,21 @@ static int write_record(struct run *r, const char *state, int exit_code, cg_err_
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "state", json_object_new_string(state));
 	json_object_object_add(o, "exit_code", json_object_new_int(exit_code));
+	json_object_object_add(o, "remove", json_object_new_boolean(r->spec->remove));
+	/* Who looks after the container: if that cgrun dies (SIGKILL), its
+	 * container dies with it (PDEATHSIG) and the next cgrun cleans up. */
+	json_object_object_add(o, "owner_pid", json_object_new_int((int)getpid()));
+	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)r->owner_start));
+	if (r->made_cgroup) {
+		json_object *cgs = json_object_new_array();
+
+		for (int c = 0; c < CG_NCTRL; c++)
+			if (r->cg.path[c])
+				json_object_array_add(cgs, json_object_new_string(r->cg.path[c]));
+		if (r->cg.unified_path)
+			json_object_array_add(cgs, json_object_new_string(r->cg.unified_path));
+		json_object_object_add(o, "cgroups", cgs);
+	}
 	ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, err);
 	json_object_put(o);
 	return ret;
@@ -454,11 +470,15 @@ int cg_container_run(struct cg_spec *spec, int *status, cg_err_t *err)
 	snprintf(r.hostname, sizeof(r.hostname), "%s", spec->hostname ? spec->hostname : r.id);
 	if (!spec->hostname)
 		r.hostname[12] = '\0';
+	r.owner_start = cg_proc_start_time(getpid());
+	cg_container_gc();
 	if (reserve_name(&r, err) < 0 || make_scratch(&r, err) < 0)
 		goto out;
 	if (cg_create(&r.cg, &r.layout, spec->cgroup_parent, r.id, &spec->limits, err) < 0)
 		goto out;
 	r.made_cgroup = true;
+	if (write_record(&r, "created", -1, err) < 0)
+		goto out;
 	ret = start_and_wait(&r, tty, stdin_attached, status, err);
 out:
 	if (r.have_pty)
@@ -608,4 +628,109 @@ char *cg_container_using_image(const char *name)
 	}
 	free(v);
 	return found;
+}
+
+unsigned long long cg_proc_start_time(pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/stat", (int)pid);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+
+	if (read_file(path, &text, 4096, &ignore) < 0)
+		return 0;
+	return cg_parse_stat_start_time(text);
+}
+
+unsigned long long cg_parse_stat_start_time(const char *stat)
+{
+	/* Field 22; the command name (field 2) may hold spaces and ')'. */
+	const char *p = strrchr(stat, ')');
+	unsigned long long v = 0;
+
+	if (p == NULL)
+		return 0;
+	p++;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return 0;
+	}
+	if (sscanf(p + 1, "%llu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/* Is this cgroup directory one of ours: <mount>/.../<parent>/<64 hex>? */
+static bool is_container_cgroup(const char *path, const char *id)
+{
+	size_t n = strlen(path);
+
+	return strncmp(path, "/sys/fs/cgroup/", 15) == 0 && !strstr(path, "/../") && n > 65 &&
+	       path[n - 65] == '/' && strcmp(path + n - 64, id) == 0;
+}
+
+void cg_container_gc(void)
+{
+	cleanup_free char *dir = containers_dir();
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *path = NULL, *text = NULL;
+		cg_err_t ignore = { 0 };
+		json_object *o, *v;
+		const char *state;
+		int owner;
+		long long start;
+		bool remove;
+
+		if (strlen(de->d_name) != 64)
+			continue;
+		path = xasprintf("%s/%s/config.json", dir, de->d_name);
+		if (read_file(path, &text, 1 << 20, &ignore) < 0 || (o = json_tokener_parse(text)) == NULL)
+			continue;
+		state = json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "";
+		owner = json_object_object_get_ex(o, "owner_pid", &v) ? json_object_get_int(v) : 0;
+		start = json_object_object_get_ex(o, "owner_start", &v) ? json_object_get_int64(v) : 0;
+		remove = json_object_object_get_ex(o, "remove", &v) && json_object_get_boolean(v);
+		if (!strcmp(state, "exited") || owner <= 0 ||
+		    cg_proc_start_time(owner) == (unsigned long long)start) {
+			json_object_put(o);
+			continue;
+		}
+		/* The owner is gone, so is the container: undo what it left. A
+		 * cgroup still busy (its processes not yet reaped by the kernel)
+		 * keeps the record for the next cgrun to retry. */
+		bool busy = false;
+
+		if (json_object_object_get_ex(o, "cgroups", &v) && json_object_is_type(v, json_type_array))
+			for (size_t i = 0; i < json_object_array_length(v); i++) {
+				const char *cg = json_object_get_string(json_object_array_get_idx(v, i));
+
+				if (cg && is_container_cgroup(cg, de->d_name) && rmdir(cg) < 0 && errno != ENOENT)
+					busy = true;
+			}
+		if (busy) {
+			json_object_put(o);
+			continue;
+		}
+		if (remove) {
+			cleanup_free char *cd = xasprintf("%s/%s", dir, de->d_name);
+
+			if (json_object_object_get_ex(o, "name", &v)) {
+				cleanup_free char *nd = names_dir();
+				cleanup_free char *link = xasprintf("%s/%s", nd, json_object_get_string(v));
+
+				unlink(link);
+			}
+			rm_rf(cd, &ignore);
+		} else {
+			json_object_object_add(o, "state", json_object_new_string("exited"));
+			json_object_object_add(o, "exit_code", json_object_new_int(-1));
+			write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, &ignore);
+		}
+		json_object_put(o);
+	}
 }

@@ -4,6 +4,7 @@
 #define CGRUN_CONTAINER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "spec.h"
 #include "util.h"
@@ -30,6 +31,14 @@ void cg_container_info_free(struct cg_container_info *c);
 int cg_container_remove(const char *name_or_id, cg_err_t *err);
 /* Name of a container record that uses image `name`, or NULL. */
 char *cg_container_using_image(const char *name);
+
+/* Clean up after containers whose cgrun was killed: their cgroups, and
+ * their files if they ran with --rm (kept ones are marked exited). */
+void cg_container_gc(void);
+/* Start time of a process in clock ticks since boot (0 if gone). */
+unsigned long long cg_proc_start_time(pid_t pid);
+/* Pure: field 22 of a /proc/PID/stat text. */
+unsigned long long cg_parse_stat_start_time(const char *stat);
 
 /* Pure: the directory list "a:b" overlay takes as lowerdir. */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
