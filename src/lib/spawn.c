@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -327,8 +328,13 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
 	if (cmd == 0)
 		command_main(a, stdio, sock);
-	/* init keeps no fd at all: not the terminal, not the sync socket. */
+	/* init keeps no fd at all: not the terminal, not the sync socket; and
+	 * of its privileges only CAP_KILL, to forward signals to any user. */
 	close_range(0, ~0U, 0);
+	struct cg_caps init_caps = { .set = 1ULL << CAP_KILL };
+
+	if (cg_caps_apply_bounding(&init_caps, &err) < 0 || cg_caps_apply_sets(&init_caps, true, &err) < 0)
+		_exit(125);
 	init_loop(cmd);
 }
 
