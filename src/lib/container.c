@@ -414,7 +414,7 @@ static int start_and_wait(struct run *r, bool tty, bool stdin_attached, int *sta
 	struct cg_rootfs rootfs = {
 		.lowerdirs = lower, .upperdir = upper, .workdir = work, .target = target,
 		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &r->cg,
-		.privileged = spec->privileged,
+		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
 	if (spec->privileged)
 		cg_caps_all(&caps);

@@ -261,7 +261,11 @@ int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
 	/* First: nothing we mount may propagate back to the host. */
 	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
 		return -1;
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", r->lowerdirs, r->upperdir, r->workdir);
+	/* volatile: no syncs of the upper layer, above all none at unmount,
+	 * which otherwise costs a journal commit per container exit. Only for
+	 * layers that die with the container (--rm). */
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, r->upperdir, r->workdir,
+			 r->ephemeral ? ",volatile" : "");
 	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);

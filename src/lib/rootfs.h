@@ -18,6 +18,7 @@ struct cg_rootfs {
 	size_t nvolumes;
 	const struct cg_cgroup *cgroup;
 	bool privileged;           /* no masked paths, /sys writable */
+	bool ephemeral;            /* the upper layer is deleted at exit (--rm) */
 };
 
 /* Must run in a fresh mount namespace (and the container's PID, net and
