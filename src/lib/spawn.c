@@ -265,18 +265,14 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+	/* The working directory is created as root, like docker does, before
+	 * the switch to a user who may not be allowed to. */
+	if (a->workdir && mkdir_p(a->workdir, 0755, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "working directory %s", a->workdir), &err));
 	if (switch_user(a, &u, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
-	if (a->workdir) {
-		if (chdir(a->workdir) < 0) {
-			int e = errno;
-
-			if (e != ENOENT || mkdir_p(a->workdir, 0755, &err) < 0 || chdir(a->workdir) < 0)
-				child_fail(sock, MSG_SETUP, 125, (cg_error(&err, e, "working directory %s", a->workdir), &err));
-		}
-	} else if (chdir(u.home) < 0 && chdir("/") < 0) {
-		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "chdir /"), &err));
-	}
+	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(u.home) < 0 && chdir("/") < 0))
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "working directory %s", a->workdir ? a->workdir : "/"), &err));
 	env = build_env(a, &u);
 	/* execvp searches the PATH of environ, so the container's must be it. */
 	environ = env;
