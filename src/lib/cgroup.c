@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cgroup.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +86,19 @@ int cg_check_limits(const struct cg_layout *l, const char *parent_name,
 		if (!have)
 			return cg_error(err, 0, "cannot apply %s: the %s controller is not available on this %s-cgroup host",
 					w[i].file, cg_ctrl_name(w[i].ctrl), cg_mode_name(l->mode));
+		if (w[i].ctrl == CG_CPUSET) {
+			const char *self = unified ? l->unified_base : cg_hier_relself(h);
+			cleanup_free char *f = xasprintf("%s%s/%s", h->mountpoint, self,
+							 unified ? "cpuset.cpus.effective" : "cpuset.cpus");
+			cleanup_free char *avail = NULL;
+			cg_err_t ignore = { 0 };
+
+			if (read_file(f, &avail, 65536, &ignore) == 0 && !cpu_list_subset(w[i].value, avail)) {
+				avail[strcspn(avail, "\n")] = 0;
+				return cg_error(err, 0, "cannot apply --cpuset-cpus=%s: the CPUs available here are %s",
+						w[i].value, avail);
+			}
+		}
 		/* memory.memsw.* exists only with swap accounting (swapaccount=1);
 		 * every cgroup below the root has it then, the root does not. */
 		if (!unified && strstr(w[i].file, "memsw")) {

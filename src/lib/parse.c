@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int parse_int_range(const char *what, const char *s, int64_t min, int64_t max,
@@ -253,4 +254,43 @@ int parse_user(const char *s, struct user_spec *out, char **buf, cg_err_t *err)
 	out->group = colon;
 	*buf = copy;
 	return 0;
+}
+
+/* Fill a 4096-bit map from a CPU list; false if it does not parse. */
+static bool cpu_list_bits(const char *s, uint64_t bits[64])
+{
+	memset(bits, 0, 64 * sizeof(uint64_t));
+	while (*s && *s != '\n') {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+
+		if (end == s || a < 0 || a >= 4096)
+			return false;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a || b >= 4096)
+				return false;
+			s = end;
+		}
+		for (long i = a; i <= b; i++)
+			bits[i / 64] |= 1ULL << (i % 64);
+		if (*s == ',')
+			s++;
+		else if (*s && *s != '\n')
+			return false;
+	}
+	return true;
+}
+
+bool cpu_list_subset(const char *want, const char *have)
+{
+	uint64_t w[64], h[64];
+
+	if (!cpu_list_bits(want, w) || !cpu_list_bits(have, h))
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (w[i] & ~h[i])
+			return false;
+	return true;
 }

@@ -17,6 +17,8 @@ int parse_int_range(const char *what, const char *s, int64_t min, int64_t max,
 int parse_cpus(const char *s, int64_t period, int64_t *quota, cg_err_t *err);
 /* "0-2,4" as cpuset.cpus takes it; ranges ascending, numbers < 4096. */
 int parse_cpu_list(const char *s, cg_err_t *err);
+/* Every CPU of `want` is in `have` (both CPU lists, as in cpuset.cpus). */
+bool cpu_list_subset(const char *want, const char *have);
 /* SRC:DST[:ro|rw], both absolute. Pointers are into a copy owned by *buf. */
 struct volume_spec {
 	char *src;
