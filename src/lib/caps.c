@@ -45,8 +45,13 @@ static int lookup(const char *name, cap_value_t *v, cg_err_t *err)
 		snprintf(buf, sizeof(buf), "%s", name);
 	else
 		snprintf(buf, sizeof(buf), "cap_%s", name);
-	for (char *p = buf; *p; p++)
+	for (char *p = buf; *p; p++) {
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		/* cap_from_name stops at the first delimiter and ignores the
+		 * rest ("net_admin,sys_admin"): accept one plain name only. */
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return cg_error(err, 0, "unknown capability '%s': use a name such as NET_ADMIN or ALL", name);
+	}
 	if (cap_from_name(buf, v) != 0 || *v < 0 || *v > 63)
 		return cg_error(err, 0, "unknown capability '%s': use a name such as NET_ADMIN or ALL", name);
 	return 0;

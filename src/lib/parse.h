@@ -26,7 +26,8 @@ struct volume_spec {
 	bool readonly;
 };
 int parse_volume(const char *s, struct volume_spec *out, char **buf, cg_err_t *err);
-/* Image and container names: [a-z0-9][a-z0-9_.-]{0,127}, no "..". */
+/* Image names: [a-z0-9][a-z0-9_.-]{0,127}, no "..". Container names, as
+ * docker's: [a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}. Neither can hold '/'. */
 bool valid_image_name(const char *s);
 bool valid_container_name(const char *s);
 /* Split "USER[:GROUP]"; each part is a number or a name that is looked up

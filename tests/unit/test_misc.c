@@ -1,1 +1,224 @@
-int main(void){return 0;}
+/* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c) and
+ * the error helpers (util.c). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "container.h"
+#include "spawn.h"
+#include "util.h"
+
+/* Wait statuses as the kernel encodes them (glibc's W_EXITCODE/W_STOPCODE). */
+#define EXITED(code) (((code) & 0xff) << 8)
+#define SIGNALED(sig) ((sig) & 0x7f)
+#define STOPPED(sig) ((((sig) & 0xff) << 8) | 0x7f)
+
+static void test_exit_code(void **state)
+{
+	(void)state;
+	/* Sanity: our encodings are what <sys/wait.h> decodes. */
+	assert_true(WIFEXITED(EXITED(3)));
+	assert_int_equal(WEXITSTATUS(EXITED(3)), 3);
+	assert_true(WIFSIGNALED(SIGNALED(SIGKILL)));
+	assert_int_equal(WTERMSIG(SIGNALED(SIGKILL)), SIGKILL);
+
+	assert_int_equal(cg_exit_code(EXITED(0)), 0);
+	assert_int_equal(cg_exit_code(EXITED(3)), 3);
+	assert_int_equal(cg_exit_code(EXITED(255)), 255);
+	assert_int_equal(cg_exit_code(W_EXITCODE(42, 0)), 42);
+	assert_int_equal(cg_exit_code(SIGNALED(SIGKILL)), 137);
+	assert_int_equal(cg_exit_code(SIGNALED(SIGTERM)), 143);
+	assert_int_equal(cg_exit_code(W_EXITCODE(0, SIGINT)), 128 + SIGINT);
+	/* A core dump flag does not change the code. */
+	assert_int_equal(cg_exit_code(SIGNALED(SIGSEGV) | WCOREFLAG), 128 + SIGSEGV);
+	/* Neither exited nor killed: cgrun's own error. */
+	assert_int_equal(cg_exit_code(STOPPED(SIGSTOP)), 125);
+}
+
+static void test_exit_code_real_child(void **state)
+{
+	int st;
+	pid_t p;
+
+	(void)state;
+	p = fork();
+	assert_true(p >= 0);
+	if (p == 0)
+		_exit(3);
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_int_equal(cg_exit_code(st), 3);
+
+	p = fork();
+	assert_true(p >= 0);
+	if (p == 0) {
+		raise(SIGTERM);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_int_equal(cg_exit_code(st), 143);
+}
+
+static void test_exec_errno_code(void **state)
+{
+	(void)state;
+	assert_int_equal(cg_exec_errno_code(ENOENT), 127);
+	assert_int_equal(cg_exec_errno_code(ENOTDIR), 127);
+	assert_int_equal(cg_exec_errno_code(EACCES), 126);
+	assert_int_equal(cg_exec_errno_code(ENOEXEC), 126);
+	assert_int_equal(cg_exec_errno_code(EPERM), 126);
+	assert_int_equal(cg_exec_errno_code(E2BIG), 126);
+}
+
+static void test_overlay_lowerdirs(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = cg_overlay_lowerdirs("/var/lib/cgrun/containers/abc/init",
+				 "/var/lib/cgrun/images/busybox/rootfs");
+	assert_string_equal(s, "/var/lib/cgrun/containers/abc/init:/var/lib/cgrun/images/busybox/rootfs");
+	free(s);
+	/* The init layer sits above the image: it comes first. */
+	s = cg_overlay_lowerdirs("/i", "/r");
+	assert_string_equal(s, "/i:/r");
+	free(s);
+}
+
+static void test_error(void **state)
+{
+	cg_err_t err = { 0 };
+	char want[256];
+
+	(void)state;
+	assert_int_equal(cg_error(&err, ENOENT, "mkdir %s", "/sys/fs/cgroup/pids/cgrun"), -ENOENT);
+	snprintf(want, sizeof(want), "mkdir /sys/fs/cgroup/pids/cgrun: %s", strerror(ENOENT));
+	assert_string_equal(err.msg, want);
+	assert_int_equal(err.code, ENOENT);
+	assert_int_equal(err.exit_code, 125);
+
+	/* errnum 0: no strerror suffix, code 1, returns -1. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(cg_error(&err, 0, "bad value %d", 7), -1);
+	assert_string_equal(err.msg, "bad value 7");
+	assert_int_equal(err.code, 1);
+	assert_int_equal(err.exit_code, 125);
+
+	/* An exit code chosen before is kept. */
+	memset(&err, 0, sizeof(err));
+	err.exit_code = 127;
+	assert_int_equal(cg_error(&err, ENOENT, "exec %s", "/nope"), -ENOENT);
+	assert_int_equal(err.exit_code, 127);
+
+	/* A NULL err still reports the failure. */
+	assert_int_equal(cg_error(NULL, EACCES, "x"), -EACCES);
+	assert_int_equal(cg_error(NULL, 0, "x"), -1);
+}
+
+static void test_error_wrap(void **state)
+{
+	cg_err_t err = { 0 };
+	char want[512];
+
+	(void)state;
+	cg_error(&err, EACCES, "mkdir %s", "/sys/fs/cgroup/pids/cgrun/3f2a");
+	assert_int_equal(cg_error_wrap(&err, "creating cgroup %s", "cgrun/3f2a"), -EACCES);
+	snprintf(want, sizeof(want), "creating cgroup cgrun/3f2a: mkdir /sys/fs/cgroup/pids/cgrun/3f2a: %s",
+		 strerror(EACCES));
+	assert_string_equal(err.msg, want);
+	assert_int_equal(err.code, EACCES);
+	assert_int_equal(err.exit_code, 125);
+
+	/* Wrapping twice reads like a path. */
+	cg_error_wrap(&err, "running %s", "busybox");
+	snprintf(want, sizeof(want), "running busybox: creating cgroup cgrun/3f2a: mkdir /sys/fs/cgroup/pids/cgrun/3f2a: %s",
+		 strerror(EACCES));
+	assert_string_equal(err.msg, want);
+
+	/* Without an errno. */
+	memset(&err, 0, sizeof(err));
+	cg_error(&err, 0, "no such image");
+	assert_int_equal(cg_error_wrap(&err, "ctx"), -1);
+	assert_string_equal(err.msg, "ctx: no such image");
+}
+
+static void test_error_truncation(void **state)
+{
+	cg_err_t err;
+	char *huge = malloc(8192);
+
+	(void)state;
+	assert_non_null(huge);
+	memset(huge, 'c', 8191);
+	huge[8191] = '\0';
+
+	/* A message longer than the buffer is cut, NUL-terminated, and the
+	 * bytes after msg are untouched. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(cg_error(&err, ENOENT, "%s", huge), -ENOENT);
+	assert_int_equal(strnlen(err.msg, sizeof(err.msg)), sizeof(err.msg) - 1);
+	assert_int_equal(err.code, ENOENT);
+	assert_int_equal(err.exit_code, 125);
+
+	/* A very long context on a short message. */
+	memset(&err, 0, sizeof(err));
+	cg_error(&err, ENOENT, "open");
+	assert_int_equal(cg_error_wrap(&err, "%s", huge), -ENOENT);
+	assert_true(strnlen(err.msg, sizeof(err.msg)) < sizeof(err.msg));
+	assert_int_equal(err.msg[0], 'c');
+	assert_int_equal(err.code, ENOENT);
+	assert_int_equal(err.exit_code, 125);
+
+	/* A long context on a long message: still cut inside the buffer. */
+	memset(&err, 0, sizeof(err));
+	cg_error(&err, 0, "%.1000s", huge);
+	cg_error_wrap(&err, "%.600s", huge);
+	assert_int_equal(strnlen(err.msg, sizeof(err.msg)), sizeof(err.msg) - 1);
+
+	/* Wrapping many times never overflows and keeps the newest context first. */
+	memset(&err, 0, sizeof(err));
+	cg_error(&err, EIO, "base");
+	for (int i = 0; i < 100; i++)
+		cg_error_wrap(&err, "level %d", i);
+	assert_true(strnlen(err.msg, sizeof(err.msg)) < sizeof(err.msg));
+	assert_int_equal(strncmp(err.msg, "level 99: level 98: ", 20), 0);
+	assert_int_equal(err.code, EIO);
+	free(huge);
+}
+
+static void test_stat_start_time(void **state)
+{
+	(void)state;
+	/* A command name with spaces and ')' must not shift the fields. */
+	const char *stat = "4242 (a b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+			   "987654 1000 200 18446744073709551615";
+
+	assert_int_equal(cg_parse_stat_start_time(stat), 987654);
+	assert_int_equal(cg_parse_stat_start_time("1 (init) S 0 1 1 0 -1 4194560 5 6 7 8 9 10 11 12 "
+						  "20 0 1 0 17 3000"), 17);
+	assert_int_equal(cg_parse_stat_start_time("garbage"), 0);
+	assert_int_equal(cg_parse_stat_start_time("1 (x) S 0 1"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exit_code),
+		cmocka_unit_test(test_exit_code_real_child),
+		cmocka_unit_test(test_exec_errno_code),
+		cmocka_unit_test(test_overlay_lowerdirs),
+		cmocka_unit_test(test_error),
+		cmocka_unit_test(test_error_wrap),
+		cmocka_unit_test(test_error_truncation),
+		cmocka_unit_test(test_stat_start_time),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
