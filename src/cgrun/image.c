@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "container.h"
+#include "record.h"
 #include "image.h"
 
 static void image_usage(FILE *f)

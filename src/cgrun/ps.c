@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "container.h"
+#include "record.h"
 
 int cmd_ps(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "container.h"
+#include "foreground.h"
 #include "parse.h"
 #include "spec.h"
 
@@ -213,7 +213,7 @@ int cmd_run(int argc, char **argv)
 		die_msg("running containers needs root (cgrund, which lets group cgrun do it, comes later)");
 		return EXIT_CGRUN;
 	}
-	r = cg_container_run(&spec, &status, &err);
+	r = cg_foreground_run(&spec, &status, &err);
 	cg_spec_free(&spec);
 	return r < 0 ? fail(&err) : status;
 }

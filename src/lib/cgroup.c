@@ -403,6 +403,74 @@ int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *paren
 	return 0;
 }
 
+int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+	    const char *id, cg_err_t *err)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->unified_fd = -1;
+	cg->layout = l;
+	cg->parent_name = xstrdup(parent_name);
+	cg->id = xstrdup(id);
+	cg->created = true;
+	if (cg_lib_init(err) < 0)
+		return -1;
+	cg->unified_has_ctrls = l->mode == CG_MODE_UNIFIED;
+	if (cg->unified_has_ctrls) {
+		const char *base = l->unified_base[0] == '/' ? l->unified_base + 1 : l->unified_base;
+		char *rel = xasprintf("%s%s%s/%s", base, base[0] ? "/" : "", parent_name, id);
+
+		cg->unified_path = xasprintf("%s/%s", l->unified.mountpoint, rel);
+		cg->lcg[0] = new_lcg(rel, v2_ctrls, 0, err);
+		free(rel);
+		if (cg->lcg[0] == NULL)
+			return -1;
+		for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+			if (l->unified_ctrls & (1u << v2_ctrls[i])) {
+				cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
+				cg->ctrls |= 1u << v2_ctrls[i];
+			}
+		cg->nlcg = 1;
+		for (int c = 0; c < CG_NCTRL; c++)
+			cg->path[c] = xstrdup(cg->unified_path);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
+		enum cg_ctrl c = v1_ctrls[i];
+		const struct cg_hier *h = &l->v1[c];
+		bool seen = false;
+
+		if (!h->present)
+			continue;
+		cg->ctrls |= 1u << c;
+		for (size_t j = 0; j < i; j++)
+			if (cg->path[v1_ctrls[j]] && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
+				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
+				seen = true;
+			}
+		if (seen)
+			continue;
+		cleanup_free char *prel = rel_trim(parent_rel(h, parent_name));
+		cleanup_free char *rel = xasprintf("%s/%s", prel, id);
+		enum cg_ctrl cs[CG_NCTRL];
+		size_t ncs = 0;
+
+		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
+			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
+				cs[ncs++] = v1_ctrls[j];
+		cg->lcg[cg->nlcg] = new_lcg(rel, cs, ncs, err);
+		if (cg->lcg[cg->nlcg] == NULL)
+			return -1;
+		cg->nlcg++;
+		cg->path[c] = xasprintf("%s/%s", h->mountpoint, rel);
+	}
+	if (l->unified.present) {
+		cleanup_free char *prel = rel_trim(parent_rel(&l->unified, parent_name));
+
+		cg->unified_path = xasprintf("%s/%s/%s", l->unified.mountpoint, prel, id);
+	}
+	return 0;
+}
+
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 {
 	int r;

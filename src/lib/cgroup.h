@@ -41,6 +41,10 @@ int cg_check_limits(const struct cg_layout *l, const char *parent_name,
  * write the limits. On failure nothing is left behind. */
 int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
 	      const char *id, const struct cg_limits *lim, cg_err_t *err);
+/* Describe an existing container's cgroups (paths, libcgroup handles)
+ * without creating anything: for re-adoption, exec and removal. */
+int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+	    const char *id, cg_err_t *err);
 /* Move pid into every v1 cgroup (and cgroup2 if it was not cloned into it). */
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err);
 /* Remove the container's cgroups (they must be empty); frees everything. */

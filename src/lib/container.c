@@ -1,7 +1,7 @@
-/* container.c - the foreground run: validate, create, spawn, wait, undo.
+/* container.c - a container's life, shared by the CLI and cgrund.
  *
  * Undo is recorded as it goes (the `made` flags) and run in reverse on
- * every exit path: the cgroup, the name, the scratch directory. */
+ * every failure path: the cgroups, the name, the scratch directory. */
 #include "config.h"
 
 #include "container.h"
@@ -10,60 +10,62 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/openat2.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
-#include "cgroup.h"
-#include "cgroup-mode.h"
-#include "image.h"
-#include "pty.h"
+#include "proto.h"
+#include "record.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "store.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-struct run {
-	struct cg_spec *spec;
-	struct cg_image image;
-	struct cg_layout layout;
-	struct cg_cgroup cg;
-	struct cg_pty pty;
-	char id[65];
-	char hostname[65];
-	char *dir;        /* <store>/containers/<id> */
-	char *name_link;  /* <store>/names/<name> */
-	char **argv;
-	bool made_dir, made_name, made_cgroup, have_pty;
-	unsigned long long owner_start;
-	int sigfd;
-	sigset_t oldmask;
+static const char *const state_names[] = {
+	[CG_STATE_CREATED] = "created", [CG_STATE_RUNNING] = "running", [CG_STATE_PAUSED] = "paused",
+	[CG_STATE_EXITED] = "exited", [CG_STATE_OOM_KILLED] = "oom-killed",
 };
+
+const char *cg_state_name(enum cg_state s)
+{
+	return (size_t)s < ARRAY_SIZE(state_names) ? state_names[s] : "unknown";
+}
+
+enum cg_state cg_state_from_name(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
+		if (s && !strcmp(s, state_names[i]))
+			return (enum cg_state)i;
+	return CG_STATE_EXITED;
+}
 
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
 	return xasprintf("%s:%s", init_layer, image_rootfs);
 }
 
-static char *containers_dir(void)
+char *cg_containers_dir(void)
 {
 	return xasprintf("%s/containers", cg_store_dir());
 }
 
-static char *names_dir(void)
+char *cg_names_dir(void)
 {
 	return xasprintf("%s/names", cg_store_dir());
 }
 
+char *cg_run_containers_dir(void)
+{
+	return xasprintf("%s/containers", cg_run_dir());
+}
+
 /* Is argv0 an executable inside the image (resolved within its root)? The
  * check spares a whole container start for a typo; volumes may shadow it. */
-static bool command_in_image(const struct run *r, const char *argv0)
+static bool command_in_image(const struct cg_container *r, const char *argv0)
 {
 	cleanup_close int root = open(r->image.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	const char *path = DEFAULT_PATH;
@@ -102,9 +104,9 @@ static bool command_in_image(const struct run *r, const char *argv0)
 	return false;
 }
 
-static int validate(struct run *r, cg_err_t *err)
+static int validate(struct cg_container *c, cg_err_t *err)
 {
-	struct cg_spec *s = r->spec;
+	struct cg_spec *s = c->spec;
 
 	if (s->name && !valid_container_name(s->name))
 		return cg_error(err, 0, "invalid container name '%s': use letters, digits, '.', '_' and '-'", s->name);
@@ -112,6 +114,11 @@ static int validate(struct run *r, cg_err_t *err)
 		return cg_error(err, 0, "invalid hostname '%s': at most 64 characters, no '/'", s->hostname);
 	if (s->workdir && s->workdir[0] != '/')
 		return cg_error(err, 0, "invalid working directory '%s': it must be an absolute path", s->workdir);
+	if (s->cgroup_parent && !valid_container_name(s->cgroup_parent))
+		return cg_error(err, 0, "invalid cgroup parent '%s': one path component of letters, digits, '.', '_' or '-'",
+				s->cgroup_parent);
+	if (s->restart && cg_restart_parse(s->restart, NULL, NULL, err) < 0)
+		return -1;
 	if (s->user) {
 		struct user_spec us;
 		char *buf;
@@ -128,58 +135,53 @@ static int validate(struct run *r, cg_err_t *err)
 	}
 	if (cg_limits_validate(&s->limits, err) < 0)
 		return -1;
-	if (cg_image_lookup(s->image, &r->image, err) < 0)
+	if (cg_image_lookup(s->image, &c->image, err) < 0)
 		return -1;
-	r->argv = s->argv && s->argv[0] ? s->argv : r->image.cmd;
-	if (r->argv == NULL || r->argv[0] == NULL)
+	c->argv = s->argv && s->argv[0] ? s->argv : c->image.cmd;
+	if (c->argv == NULL || c->argv[0] == NULL)
 		return cg_error(err, 0, "no command given and image '%s' has no default; add one after the image name", s->image);
-	if (!command_in_image(r, r->argv[0])) {
-		cg_error(err, 0, "command '%s' not found in image '%s'", r->argv[0], s->image);
+	if (!command_in_image(c, c->argv[0])) {
+		cg_error(err, 0, "command '%s' not found in image '%s'", c->argv[0], s->image);
 		err->exit_code = 127;
 		return -1;
 	}
-	if (cg_layout_detect(&r->layout, err) < 0)
+	if (cg_layout_detect(&c->layout, err) < 0)
 		return -1;
-	if (cg_check_limits(&r->layout, s->cgroup_parent, &s->limits, err) < 0)
-		return -1;
-	return 0;
+	return cg_check_limits(&c->layout, s->cgroup_parent, &s->limits, err);
 }
 
-static int reserve_name(struct run *r, cg_err_t *err)
+static int reserve_name(struct cg_container *c, cg_err_t *err)
 {
-	cleanup_free char *nd = names_dir();
+	cleanup_free char *nd = cg_names_dir();
+	cleanup_free char *link = NULL;
 
-	if (r->spec->name == NULL)
+	if (c->spec->name == NULL)
 		return 0;
 	if (mkdir_p(nd, 0700, err) < 0)
 		return -1;
-	r->name_link = xasprintf("%s/%s", nd, r->spec->name);
+	link = xasprintf("%s/%s", nd, c->spec->name);
 	/* symlink(2) is the lock: it fails if the name is taken. */
-	if (symlink(r->id, r->name_link) < 0) {
-		int e = errno;
-
-		free(r->name_link);
-		r->name_link = NULL;
-		if (e == EEXIST)
+	if (symlink(c->id, link) < 0) {
+		if (errno == EEXIST)
 			return cg_error(err, 0, "the container name '%s' is already in use; remove that container with 'cgrun rm %s' or choose another --name",
-					r->spec->name, r->spec->name);
-		return cg_error(err, e, "reserving name %s", r->spec->name);
+					c->spec->name, c->spec->name);
+		return cg_error(err, errno, "reserving name %s", c->spec->name);
 	}
-	r->made_name = true;
+	c->made_name = true;
 	return 0;
 }
 
-static int write_init_layer(struct run *r, cg_err_t *err)
+static int write_init_layer(struct cg_container *c, cg_err_t *err)
 {
 	static const char *const subdirs[] = { "upper", "work", "init", "init/etc", "rootfs" };
 	cleanup_free char *hosts = xasprintf("127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-					     r->hostname);
-	cleanup_free char *hn = xasprintf("%s\n", r->hostname);
+					     c->hostname);
+	cleanup_free char *hn = xasprintf("%s\n", c->hostname);
 	cleanup_free char *resolv = NULL;
 	cg_err_t ignore = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
-		cleanup_free char *d = xasprintf("%s/%s", r->dir, subdirs[i]);
+		cleanup_free char *d = xasprintf("%s/%s", c->dir, subdirs[i]);
 
 		if (mkdir(d, 0755) < 0)
 			return cg_error(err, errno, "mkdir %s", d);
@@ -191,7 +193,7 @@ static int write_init_layer(struct run *r, cg_err_t *err)
 	const char *files[][2] = { { "hostname", hn }, { "hosts", hosts }, { "resolv.conf", resolv } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		cleanup_free char *p = xasprintf("%s/init/etc/%s", r->dir, files[i][0]);
+		cleanup_free char *p = xasprintf("%s/init/etc/%s", c->dir, files[i][0]);
 
 		if (write_file_atomic(p, files[i][1], 0644, err) < 0)
 			return -1;
@@ -199,538 +201,307 @@ static int write_init_layer(struct run *r, cg_err_t *err)
 	return 0;
 }
 
-static int write_record(struct run *r, const char *state, int exit_code, cg_err_t *err)
+static int make_dirs(struct cg_container *c, cg_err_t *err)
+{
+	cleanup_free char *cd = cg_containers_dir();
+	cleanup_free char *rd = cg_run_containers_dir();
+
+	if (mkdir_p(cd, 0700, err) < 0 || mkdir_p(rd, 0755, err) < 0)
+		return -1;
+	c->dir = xasprintf("%s/%s", cd, c->id);
+	c->rundir = xasprintf("%s/%s", rd, c->id);
+	if (mkdir(c->dir, 0700) < 0)
+		return cg_error(err, errno, "mkdir %s", c->dir);
+	c->made_dir = true;
+	if (mkdir(c->rundir, 0755) < 0 && errno != EEXIST)
+		return cg_error(err, errno, "mkdir %s", c->rundir);
+	return write_init_layer(c, err);
+}
+
+int cg_container_save(struct cg_container *c, cg_err_t *err)
 {
 	json_object *o = json_object_new_object(), *argv = json_object_new_array();
-	cleanup_free char *path = xasprintf("%s/config.json", r->dir);
+	cleanup_free char *path = xasprintf("%s/config.json", c->dir);
 	int ret;
 
-	json_object_object_add(o, "id", json_object_new_string(r->id));
-	if (r->spec->name)
-		json_object_object_add(o, "name", json_object_new_string(r->spec->name));
-	json_object_object_add(o, "image", json_object_new_string(r->spec->image));
-	for (size_t i = 0; r->argv[i]; i++)
-		json_object_array_add(argv, json_object_new_string(r->argv[i]));
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	if (c->spec->name)
+		json_object_object_add(o, "name", json_object_new_string(c->spec->name));
+	json_object_object_add(o, "image", json_object_new_string(c->spec->image));
+	for (size_t i = 0; c->argv && c->argv[i]; i++)
+		json_object_array_add(argv, json_object_new_string(c->argv[i]));
 	json_object_object_add(o, "argv", argv);
-	json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
-	json_object_object_add(o, "state", json_object_new_string(state));
-	json_object_object_add(o, "exit_code", json_object_new_int(exit_code));
-	json_object_object_add(o, "remove", json_object_new_boolean(r->spec->remove));
-	/* Who looks after the container: if that cgrun dies (SIGKILL), its
-	 * container dies with it (PDEATHSIG) and the next cgrun cleans up. */
+	json_object_object_add(o, "hostname", json_object_new_string(c->hostname));
+	json_object_object_add(o, "spec", cg_spec_to_json(c->spec));
+	json_object_object_add(o, "state", json_object_new_string(cg_state_name(c->state)));
+	json_object_object_add(o, "exit_code", json_object_new_int(c->exit_code));
+	json_object_object_add(o, "oom_killed", json_object_new_boolean(c->oom_killed));
+	json_object_object_add(o, "restarts", json_object_new_int(c->restarts));
+	json_object_object_add(o, "created", json_object_new_int64(c->created));
+	json_object_object_add(o, "started", json_object_new_int64(c->started));
+	json_object_object_add(o, "finished", json_object_new_int64(c->finished));
+	json_object_object_add(o, "pid", json_object_new_int(c->pid > 0 ? c->pid : 0));
+	json_object_object_add(o, "pid_start", json_object_new_int64((int64_t)c->pid_start));
+	/* Who looks after the container. A foreground cgrun's container dies
+	 * with it (PDEATHSIG) and the next cgrun cleans up; cgrund's outlive
+	 * it and are re-adopted. */
+	json_object_object_add(o, "owner", json_object_new_string(c->owner));
 	json_object_object_add(o, "owner_pid", json_object_new_int((int)getpid()));
-	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)r->owner_start));
-	if (r->made_cgroup) {
+	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)cg_proc_start_time(getpid())));
+	json_object_object_add(o, "cgroup_mode", json_object_new_string(cg_mode_name(c->layout.mode)));
+	if (c->made_cgroup) {
 		json_object *cgs = json_object_new_array();
 
-		for (int c = 0; c < CG_NCTRL; c++)
-			if (r->cg.path[c])
-				json_object_array_add(cgs, json_object_new_string(r->cg.path[c]));
-		if (r->cg.unified_path)
-			json_object_array_add(cgs, json_object_new_string(r->cg.unified_path));
+		for (int i = 0; i < CG_NCTRL; i++)
+			if (c->cg.path[i])
+				json_object_array_add(cgs, json_object_new_string(c->cg.path[i]));
+		if (c->cg.unified_path && !c->cg.unified_has_ctrls)
+			json_object_array_add(cgs, json_object_new_string(c->cg.unified_path));
 		json_object_object_add(o, "cgroups", cgs);
+		if (c->cg.unified_path)
+			json_object_object_add(o, "events", json_object_new_string(c->cg.unified_path));
 	}
 	ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, err);
 	json_object_put(o);
 	return ret;
 }
 
-static int make_scratch(struct run *r, cg_err_t *err)
+int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
+			cg_err_t *err)
 {
-	cleanup_free char *cd = containers_dir();
-
-	if (mkdir_p(cd, 0700, err) < 0)
-		return -1;
-	r->dir = xasprintf("%s/%s", cd, r->id);
-	if (mkdir(r->dir, 0700) < 0)
-		return cg_error(err, errno, "mkdir %s", r->dir);
-	r->made_dir = true;
-	if (write_init_layer(r, err) < 0)
-		return -1;
-	return write_record(r, "created", -1, err);
-}
-
-static void undo(struct run *r, bool keep)
-{
-	cg_err_t e = { 0 };
-
-	if (r->made_cgroup && cg_destroy(&r->cg, &e) < 0)
-		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
-	r->made_cgroup = false;
-	if (!keep) {
-		if (r->made_dir && rm_rf(r->dir, &e) < 0)
-			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
-		if (r->made_name)
-			unlink(r->name_link);
+	memset(c, 0, sizeof(*c));
+	c->spec = spec;
+	c->owner = owner;
+	c->pid = -1;
+	c->pidfd = -1;
+	c->pty_master = -1;
+	c->exit_code = -1;
+	c->created = (int64_t)time(NULL);
+	c->cg.unified_fd = -1;
+	if (spec->cgroup_parent == NULL)
+		spec->cgroup_parent = CG_DEFAULT_PARENT;
+	if (validate(c, err) < 0)
+		goto fail;
+	if (cg_new_id(c->id) < 0) {
+		cg_error(err, errno, "getrandom");
+		goto fail;
 	}
-	if (r->have_pty)
-		cg_pty_free(&r->pty);
-	r->have_pty = false;
-}
-
-static void forward(pid_t pid, int sig)
-{
-	kill(pid, sig);
-}
-
-/* Copy what is available from `from` to `to`; false at EOF or error. */
-static bool pump(int from, int to)
-{
-	char buf[8192];
-	ssize_t n = read(from, buf, sizeof(buf));
-
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0)
-		return false;
-	for (ssize_t off = 0; off < n;) {
-		ssize_t w = write(to, buf + off, (size_t)(n - off));
-
-		if (w < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				struct pollfd p = { .fd = to, .events = POLLOUT };
-
-				poll(&p, 1, 1000);
-				continue;
-			}
-			return false;
-		}
-		off += w;
-	}
-	return true;
-}
-
-/* Wait for the container, forwarding signals and (with a pty) copying the
- * terminal. Returns the wait status of the container's init. */
-static int wait_loop(struct run *r, const struct cg_proc *p, bool stdin_to_pty)
-{
-	bool in_open = stdin_to_pty, out_open = r->have_pty, exited = false;
-	int status = 0;
-
-	if (r->have_pty)
-		fcntl(r->pty.master, F_SETFL, fcntl(r->pty.master, F_GETFL) | O_NONBLOCK);
-	while (!exited || out_open) {
-		struct pollfd fds[4];
-		int nf = 0, ipid = -1, isig, imaster = -1, iin = -1;
-
-		isig = nf;
-		fds[nf++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
-		if (!exited && p->pidfd >= 0) {
-			ipid = nf;
-			fds[nf++] = (struct pollfd){ .fd = p->pidfd, .events = POLLIN };
-		}
-		if (out_open) {
-			imaster = nf;
-			fds[nf++] = (struct pollfd){ .fd = r->pty.master, .events = POLLIN };
-		}
-		if (in_open && !exited) {
-			iin = nf;
-			fds[nf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		}
-		/* Once the container has exited, drain the pty without blocking. */
-		if (poll(fds, (nfds_t)nf, exited ? 100 : -1) < 0 && errno != EINTR)
-			break;
-		if (exited && imaster >= 0 && !(fds[imaster].revents & (POLLIN | POLLHUP | POLLERR)))
-			break;
-		if (fds[isig].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGCHLD)
-					continue;
-				if (si.ssi_signo == SIGWINCH && r->have_pty)
-					cg_pty_resize(&r->pty, STDIN_FILENO);
-				else if (!exited)
-					forward(p->pid, (int)si.ssi_signo);
-			}
-		}
-		if (imaster >= 0 && fds[imaster].revents & (POLLIN | POLLHUP | POLLERR))
-			out_open = pump(r->pty.master, STDOUT_FILENO);
-		if (iin >= 0 && fds[iin].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!pump(STDIN_FILENO, r->pty.master)) {
-				/* End of input: tell the terminal, as a keyboard's ^D would. */
-				char eof = 4;
-
-				in_open = false;
-				if (write(r->pty.master, &eof, 1) < 0) {
-					/* the container may be gone already */
-				}
-			}
-		}
-		if (!exited && (ipid < 0 || fds[ipid].revents & POLLIN)) {
-			pid_t w = waitpid(p->pid, &status, ipid < 0 ? WNOHANG : 0);
-
-			if (w == p->pid)
-				exited = true;
-		}
-	}
-	if (!exited)
-		while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
-			;
-	return status;
-}
-
-static int block_signals(struct run *r, cg_err_t *err)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGWINCH);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	/* Blocked from before anything is created: a ^C during set-up is
-	 * delivered to the container once it runs, and clean-up always runs. */
-	if (sigprocmask(SIG_BLOCK, &set, &r->oldmask) < 0)
-		return cg_error(err, errno, "sigprocmask");
-	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (r->sigfd < 0)
-		return cg_error(err, errno, "signalfd");
-	signal(SIGPIPE, SIG_IGN);
+	snprintf(c->hostname, sizeof(c->hostname), "%s", spec->hostname ? spec->hostname : c->id);
+	if (!spec->hostname)
+		c->hostname[12] = '\0';
+	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
+		goto fail;
+	if (cg_create(&c->cg, &c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
+		goto fail;
+	c->made_cgroup = true;
+	if (cg_container_save(c, err) < 0)
+		goto fail;
 	return 0;
+fail:
+	cg_container_destroy(c, false);
+	return -1;
 }
 
-/* From a prepared run (cgroup made) to the command's end. */
-static int start_and_wait(struct run *r, bool tty, bool stdin_attached, int *status, cg_err_t *err)
+int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err)
 {
-	struct cg_spec *spec = r->spec;
-	struct cg_proc proc = { .pid = -1, .pidfd = -1 };
-	cleanup_close int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	cleanup_free char *init = xasprintf("%s/init", r->dir);
-	cleanup_free char *lower = cg_overlay_lowerdirs(init, r->image.rootfs);
-	cleanup_free char *upper = xasprintf("%s/upper", r->dir);
-	cleanup_free char *work = xasprintf("%s/work", r->dir);
-	cleanup_free char *target = xasprintf("%s/rootfs", r->dir);
+	struct cg_spec *spec = c->spec;
+	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
+	cleanup_free char *init = xasprintf("%s/init", c->dir);
+	cleanup_free char *lower = cg_overlay_lowerdirs(init, c->image.rootfs);
+	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
+	cleanup_free char *work = xasprintf("%s/work", c->dir);
+	cleanup_free char *target = xasprintf("%s/rootfs", c->dir);
+	cleanup_free char *exitp = xasprintf("%s/exit", c->rundir);
+	cleanup_close int exit_fd = -1;
 	struct cg_caps caps = spec->caps;
 	cg_err_t e = { 0 };
-	int wstatus;
 
-	if (devnull < 0)
-		return cg_error(err, errno, "open /dev/null");
+	/* The init writes the command's status here before it exits, so a
+	 * restarted cgrund that is no longer its parent still learns it. */
+	unlink(exitp);
+	exit_fd = open(exitp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (exit_fd < 0)
+		return cg_error(err, errno, "create %s", exitp);
 	struct cg_rootfs rootfs = {
 		.lowerdirs = lower, .upperdir = upper, .workdir = work, .target = target,
-		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &r->cg,
+		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &c->cg,
 		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
 	if (spec->privileged)
 		cg_caps_all(&caps);
 	struct cg_spawn_args a = {
-		.rootfs = &rootfs, .cg = &r->cg, .hostname = r->hostname, .argv = r->argv,
+		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
-		.tty = tty,
+		.tty = s->tty, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
+		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] },
 	};
-	a.stdio[0] = stdin_attached && !tty ? STDIN_FILENO : devnull;
-	a.stdio[1] = STDOUT_FILENO;
-	a.stdio[2] = STDERR_FILENO;
 	if (cg_spawn(&a, &proc, err) < 0)
 		return -1;
-	if (write_record(r, "running", -1, &e) < 0)
-		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
-	if (tty) {
-		cg_pty_adopt(&r->pty, proc.pty_master, STDIN_FILENO);
-		r->have_pty = true;
-		if (stdin_attached && isatty(STDIN_FILENO) && cg_pty_raw(&r->pty, STDIN_FILENO, &e) < 0)
-			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
-	}
-	wstatus = wait_loop(r, &proc, tty && stdin_attached);
-	if (proc.pidfd >= 0)
-		close(proc.pidfd);
-	if (r->have_pty)
-		cg_pty_restore(&r->pty, STDIN_FILENO);
-	*status = cg_exit_code(wstatus);
-	if (!spec->remove && write_record(r, "exited", *status, &e) < 0)
+	c->pid = proc.pid;
+	c->pidfd = proc.pidfd;
+	c->pty_master = proc.pty_master;
+	c->pid_start = cg_proc_start_time(proc.pid);
+	c->state = CG_STATE_RUNNING;
+	c->started = (int64_t)time(NULL);
+	c->exit_code = -1;
+	c->oom_killed = false;
+	if (cg_container_save(c, &e) < 0)
 		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
 	return 0;
 }
 
-int cg_container_run(struct cg_spec *spec, int *status, cg_err_t *err)
+/* OOM kills counted by the kernel for the container's memory cgroup:
+ * memory.events "oom_kill N" on v2, memory.oom_control "oom_kill N" on v1. */
+static long oom_kills(const struct cg_container *c)
 {
-	struct run r = { .spec = spec, .sigfd = -1 };
-	bool tty, stdin_attached, auto_interactive;
-	int ret = -1;
-
-	if (spec->cgroup_parent == NULL)
-		spec->cgroup_parent = CG_DEFAULT_PARENT;
-	if (validate(&r, err) < 0)
-		goto out;
-	/* docker needs -it for a shell; with a terminal on both ends we assume it. */
-	auto_interactive = !spec->tty && !spec->interactive && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	tty = spec->tty || auto_interactive;
-	stdin_attached = spec->interactive || auto_interactive;
-	if (block_signals(&r, err) < 0)
-		goto out;
-	if (cg_new_id(r.id) < 0) {
-		cg_error(err, errno, "getrandom");
-		goto out;
-	}
-	snprintf(r.hostname, sizeof(r.hostname), "%s", spec->hostname ? spec->hostname : r.id);
-	if (!spec->hostname)
-		r.hostname[12] = '\0';
-	r.owner_start = cg_proc_start_time(getpid());
-	cg_container_gc();
-	if (reserve_name(&r, err) < 0 || make_scratch(&r, err) < 0)
-		goto out;
-	if (cg_create(&r.cg, &r.layout, spec->cgroup_parent, r.id, &spec->limits, err) < 0)
-		goto out;
-	r.made_cgroup = true;
-	if (write_record(&r, "created", -1, err) < 0)
-		goto out;
-	ret = start_and_wait(&r, tty, stdin_attached, status, err);
-out:
-	if (r.have_pty)
-		cg_pty_restore(&r.pty, STDIN_FILENO);
-	/* Keep the writable layer only after a run that happened without --rm. */
-	undo(&r, ret == 0 && !spec->remove);
-	if (r.sigfd >= 0) {
-		close(r.sigfd);
-		sigprocmask(SIG_SETMASK, &r.oldmask, NULL);
-	}
-	cg_image_free(&r.image);
-	free(r.dir);
-	free(r.name_link);
-	return ret;
-}
-
-void cg_container_info_free(struct cg_container_info *c)
-{
-	free(c->name);
-	free(c->image);
-	free(c->command);
-	free(c->state);
-	memset(c, 0, sizeof(*c));
-}
-
-static int load_info(const char *dir, const char *id, struct cg_container_info *c)
-{
-	cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
-	cleanup_free char *text = NULL;
+	const char *dir = c->cg.path[CG_MEMORY];
+	cleanup_free char *file = NULL, *text = NULL;
 	cg_err_t ignore = { 0 };
+	const char *p;
+
+	if (dir == NULL)
+		return 0;
+	file = xasprintf("%s/%s", dir, c->cg.unified_has_ctrls ? "memory.events" : "memory.oom_control");
+	if (read_file(file, &text, 65536, &ignore) < 0)
+		return 0;
+	p = strstr(text, "oom_kill ");
+	return p ? strtol(p + 9, NULL, 10) : 0;
+}
+
+void cg_container_exited(struct cg_container *c, int wstatus)
+{
+	if (wstatus >= 0) {
+		c->exit_code = cg_exit_code(wstatus);
+	} else {
+		cleanup_free char *exitp = xasprintf("%s/exit", c->rundir);
+		cleanup_free char *text = NULL;
+		cg_err_t ignore = { 0 };
+
+		/* No file content: the init itself was killed (SIGKILL). */
+		if (read_file(exitp, &text, 64, &ignore) == 0 && text[0] >= '0' && text[0] <= '9')
+			c->exit_code = atoi(text);
+		else
+			c->exit_code = 137;
+	}
+	c->oom_killed = oom_kills(c) > 0;
+	c->state = c->oom_killed ? CG_STATE_OOM_KILLED : CG_STATE_EXITED;
+	c->finished = (int64_t)time(NULL);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+	c->pid = -1;
+}
+
+int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err)
+{
+	if (c->pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+			return cg_error(err, errno, "signalling container %.12s", c->id);
+		return 0;
+	}
+	return cg_error(err, ESRCH, "container %.12s is not running", c->id);
+}
+
+void cg_container_destroy(struct cg_container *c, bool keep)
+{
+	cg_err_t e = { 0 };
+
+	if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
+		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+	c->made_cgroup = false;
+	if (keep) {
+		if (c->made_dir && cg_container_save(c, &e) < 0)
+			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+		return;
+	}
+	if (c->made_dir && rm_rf(c->dir, &e) < 0)
+		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+	c->made_dir = false;
+	if (c->rundir)
+		rm_rf(c->rundir, &e);
+	if (c->made_name) {
+		cleanup_free char *nd = cg_names_dir();
+		cleanup_free char *link = xasprintf("%s/%s", nd, c->spec->name);
+
+		unlink(link);
+	}
+	c->made_name = false;
+}
+
+void cg_container_free(struct cg_container *c)
+{
+	if (c->made_cgroup)
+		cg_free(&c->cg);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->pty_master >= 0)
+		close(c->pty_master);
+	cg_image_free(&c->image);
+	free(c->dir);
+	free(c->rundir);
+	c->dir = c->rundir = NULL;
+	c->pidfd = c->pty_master = -1;
+}
+
+int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *spec, void **json,
+		      cg_err_t *err)
+{
+	cleanup_free char *cd = cg_containers_dir();
+	cleanup_free char *rd = cg_run_containers_dir();
+	cleanup_free char *path = xasprintf("%s/%s/config.json", cd, id);
+	cleanup_free char *text = NULL;
 	json_object *o, *v;
 
 	memset(c, 0, sizeof(*c));
-	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, &ignore) < 0)
-		return -1;
+	cg_spec_init(spec);
+	c->pid = -1;
+	c->pidfd = c->pty_master = -1;
+	c->cg.unified_fd = -1;
+	c->owner = "cgrun";
+	*json = NULL;
+	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, err) < 0)
+		return cg_error(err, ENOENT, "no container record %.64s", id);
 	o = json_tokener_parse(text);
-	if (o == NULL)
-		return -1;
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->name = json_object_object_get_ex(o, "name", &v) ? xstrdup(json_object_get_string(v)) : NULL;
-	c->image = xstrdup(json_object_object_get_ex(o, "image", &v) ? json_object_get_string(v) : "");
-	c->state = xstrdup(json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "unknown");
-	c->exit_code = json_object_object_get_ex(o, "exit_code", &v) ? json_object_get_int(v) : -1;
-	c->created = json_object_object_get_ex(o, "created", &v) ? json_object_get_int64(v) : 0;
-	if (json_object_object_get_ex(o, "argv", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v), len = 0;
-
-		c->command = xcalloc(1, 1);
-		for (size_t i = 0; i < n; i++) {
-			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
-			char *nc = xasprintf("%s%s%s", c->command, len ? " " : "", s);
-
-			free(c->command);
-			c->command = nc;
-			len = strlen(nc);
-		}
-	} else {
-		c->command = xstrdup("");
-	}
-	json_object_put(o);
-	return 0;
-}
-
-int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err)
-{
-	cleanup_free char *dir = containers_dir();
-	cleanup_closedir DIR *d = opendir(dir);
-	struct dirent *de;
-	struct cg_container_info *v = NULL;
-	size_t cnt = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (d == NULL)
-		return errno == ENOENT ? 0 : cg_error(err, errno, "open %s", dir);
-	while ((de = readdir(d)) != NULL) {
-		struct cg_container_info c;
-
-		if (de->d_name[0] == '.' || load_info(dir, de->d_name, &c) < 0)
-			continue;
-		v = realloc(v, (cnt + 1) * sizeof(*v));
-		if (v == NULL)
-			abort();
-		v[cnt++] = c;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
-}
-
-int cg_container_remove(const char *key, cg_err_t *err)
-{
-	struct cg_container_info *v;
-	size_t n, match = SIZE_MAX, nmatch = 0;
-	int ret = 0;
-
-	if (cg_container_list(&v, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].name && !strcmp(v[i].name, key)) {
-			match = i;
-			nmatch = 1;
-			break;
-		}
-		if (!strncmp(v[i].id, key, strlen(key))) {
-			match = i;
-			nmatch++;
-		}
-	}
-	if (nmatch == 0)
-		ret = cg_error(err, 0, "no such container '%s'; 'cgrun ps -a' lists them", key);
-	else if (nmatch > 1)
-		ret = cg_error(err, 0, "'%s' matches %zu containers; give more of the id", key, nmatch);
-	else if (strcmp(v[match].state, "exited") != 0)
-		ret = cg_error(err, 0, "container '%s' is %s; it can be removed once it has exited", key, v[match].state);
-	else {
-		cleanup_free char *cd = containers_dir();
-		cleanup_free char *dir = xasprintf("%s/%s", cd, v[match].id);
-
-		ret = rm_rf(dir, err);
-		if (ret == 0 && v[match].name) {
-			cleanup_free char *nd = names_dir();
-			cleanup_free char *link = xasprintf("%s/%s", nd, v[match].name);
-
-			unlink(link);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		cg_container_info_free(&v[i]);
-	free(v);
-	return ret;
-}
-
-char *cg_container_using_image(const char *name)
-{
-	struct cg_container_info *v;
-	size_t n;
-	char *found = NULL;
-	cg_err_t ignore = { 0 };
-
-	if (cg_container_list(&v, &n, &ignore) < 0)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!found && !strcmp(v[i].image, name))
-			found = xstrdup(v[i].name ? v[i].name : v[i].id);
-		cg_container_info_free(&v[i]);
-	}
-	free(v);
-	return found;
-}
-
-unsigned long long cg_proc_start_time(pid_t pid)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/stat", (int)pid);
-	cleanup_free char *text = NULL;
-	cg_err_t ignore = { 0 };
-
-	if (read_file(path, &text, 4096, &ignore) < 0)
-		return 0;
-	return cg_parse_stat_start_time(text);
-}
-
-unsigned long long cg_parse_stat_start_time(const char *stat)
-{
-	/* Field 22; the command name (field 2) may hold spaces and ')'. */
-	const char *p = strrchr(stat, ')');
-	unsigned long long v = 0;
-
-	if (p == NULL)
-		return 0;
-	p++;
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (p == NULL)
-			return 0;
-	}
-	if (sscanf(p + 1, "%llu", &v) != 1)
-		return 0;
-	return v;
-}
-
-/* Is this cgroup directory one of ours: <mount>/.../<parent>/<64 hex>? */
-static bool is_container_cgroup(const char *path, const char *id)
-{
-	size_t n = strlen(path);
-
-	return strncmp(path, "/sys/fs/cgroup/", 15) == 0 && !strstr(path, "/../") && n > 65 &&
-	       path[n - 65] == '/' && strcmp(path + n - 64, id) == 0;
-}
-
-void cg_container_gc(void)
-{
-	cleanup_free char *dir = containers_dir();
-	cleanup_closedir DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		cleanup_free char *path = NULL, *text = NULL;
-		cg_err_t ignore = { 0 };
-		json_object *o, *v;
-		const char *state;
-		int owner;
-		long long start;
-		bool remove;
-
-		if (strlen(de->d_name) != 64)
-			continue;
-		path = xasprintf("%s/%s/config.json", dir, de->d_name);
-		if (read_file(path, &text, 1 << 20, &ignore) < 0 || (o = json_tokener_parse(text)) == NULL)
-			continue;
-		state = json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "";
-		owner = json_object_object_get_ex(o, "owner_pid", &v) ? json_object_get_int(v) : 0;
-		start = json_object_object_get_ex(o, "owner_start", &v) ? json_object_get_int64(v) : 0;
-		remove = json_object_object_get_ex(o, "remove", &v) && json_object_get_boolean(v);
-		if (!strcmp(state, "exited") || owner <= 0 ||
-		    cg_proc_start_time(owner) == (unsigned long long)start) {
-			json_object_put(o);
-			continue;
-		}
-		/* The owner is gone, so is the container: undo what it left. A
-		 * cgroup still busy (its processes not yet reaped by the kernel)
-		 * keeps the record for the next cgrun to retry. */
-		bool busy = false;
-
-		if (json_object_object_get_ex(o, "cgroups", &v) && json_object_is_type(v, json_type_array))
-			for (size_t i = 0; i < json_object_array_length(v); i++) {
-				const char *cg = json_object_get_string(json_object_array_get_idx(v, i));
-
-				if (cg && is_container_cgroup(cg, de->d_name) && rmdir(cg) < 0 && errno != ENOENT)
-					busy = true;
-			}
-		if (busy) {
-			json_object_put(o);
-			continue;
-		}
-		if (remove) {
-			cleanup_free char *cd = xasprintf("%s/%s", dir, de->d_name);
-
-			if (json_object_object_get_ex(o, "name", &v)) {
-				cleanup_free char *nd = names_dir();
-				cleanup_free char *link = xasprintf("%s/%s", nd, json_object_get_string(v));
-
-				unlink(link);
-			}
-			rm_rf(cd, &ignore);
-		} else {
-			json_object_object_add(o, "state", json_object_new_string("exited"));
-			json_object_object_add(o, "exit_code", json_object_new_int(-1));
-			write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, &ignore);
-		}
+	if (o == NULL || !json_object_object_get_ex(o, "spec", &v) || cg_spec_from_json(v, spec, err) < 0) {
 		json_object_put(o);
+		return cg_error(err, EINVAL, "damaged container record %s", path);
 	}
+	*json = o;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->spec = spec;
+	c->dir = xasprintf("%s/%s", cd, id);
+	c->rundir = xasprintf("%s/%s", rd, id);
+	c->made_dir = true;
+	c->made_name = spec->name != NULL;
+	if (json_object_object_get_ex(o, "hostname", &v))
+		snprintf(c->hostname, sizeof(c->hostname), "%s", json_object_get_string(v));
+	c->state = cg_state_from_name(json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : NULL);
+	c->exit_code = json_object_object_get_ex(o, "exit_code", &v) ? json_object_get_int(v) : -1;
+	c->oom_killed = json_object_object_get_ex(o, "oom_killed", &v) && json_object_get_boolean(v);
+	c->restarts = json_object_object_get_ex(o, "restarts", &v) ? json_object_get_int(v) : 0;
+	c->created = json_object_object_get_ex(o, "created", &v) ? json_object_get_int64(v) : 0;
+	c->started = json_object_object_get_ex(o, "started", &v) ? json_object_get_int64(v) : 0;
+	c->finished = json_object_object_get_ex(o, "finished", &v) ? json_object_get_int64(v) : 0;
+	c->pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
+	c->pid_start = json_object_object_get_ex(o, "pid_start", &v) ? (unsigned long long)json_object_get_int64(v) : 0;
+	if (c->pid <= 0)
+		c->pid = -1;
+	if (json_object_object_get_ex(o, "owner", &v) && !strcmp(json_object_get_string(v), "cgrund"))
+		c->owner = "cgrund";
+	else
+		c->owner = "cgrun";
+	if (cg_image_lookup(spec->image, &c->image, err) < 0) {
+		/* The image may be gone; the record is still usable for rm. */
+		memset(&c->image, 0, sizeof(c->image));
+	}
+	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
+	if (cg_layout_detect(&c->layout, err) < 0)
+		return -1;
+	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
+		if (cg_open(&c->cg, &c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
+			    id, err) < 0)
+			return -1;
+		c->made_cgroup = true;
+	}
+	return 0;
 }

@@ -1,46 +1,88 @@
-/* container.h - running a container in the foreground, end to end, and the
- * records of containers kept after they exit (run without --rm). */
+/* container.h - a container's life: create (validate, name, scratch layer,
+ * cgroups), start (spawn), finish (exit status, OOM, undo), and its record
+ * on disk. Used by the in-process CLI and by cgrund alike. */
 #ifndef CGRUN_CONTAINER_H
 #define CGRUN_CONTAINER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
+#include "cgroup-mode.h"
+#include "image.h"
 #include "spec.h"
 #include "util.h"
 
-/* Runs spec to completion. Returns 0 and sets *status to the command's exit
- * status (128+N for signal N), or -1 with err (err->exit_code 125/126/127).
- * Every cgroup, mount and scratch directory is gone afterwards (with --rm;
- * without it the container's writable layer and record are kept). */
-int cg_container_run(struct cg_spec *spec, int *status, cg_err_t *err);
-
-struct cg_container_info {
-	char id[65];
-	char *name;
-	char *image;
-	char *command;
-	char *state;          /* "running", "exited" */
-	int exit_code;
-	long long created;
+enum cg_state {
+	CG_STATE_CREATED = 0,
+	CG_STATE_RUNNING,
+	CG_STATE_PAUSED,
+	CG_STATE_EXITED,
+	CG_STATE_OOM_KILLED,
 };
 
-int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err);
-void cg_container_info_free(struct cg_container_info *c);
-/* Remove a kept container by name or unique id prefix. */
-int cg_container_remove(const char *name_or_id, cg_err_t *err);
-/* Name of a container record that uses image `name`, or NULL. */
-char *cg_container_using_image(const char *name);
+const char *cg_state_name(enum cg_state s);
+enum cg_state cg_state_from_name(const char *s);
 
-/* Clean up after containers whose cgrun was killed: their cgroups, and
- * their files if they ran with --rm (kept ones are marked exited). */
-void cg_container_gc(void);
-/* Start time of a process in clock ticks since boot (0 if gone). */
-unsigned long long cg_proc_start_time(pid_t pid);
-/* Pure: field 22 of a /proc/PID/stat text. */
-unsigned long long cg_parse_stat_start_time(const char *stat);
+struct cg_container {
+	char id[65];
+	char hostname[65];
+	struct cg_spec *spec;          /* owned by the caller */
+	struct cg_image image;
+	struct cg_layout layout;
+	struct cg_cgroup cg;
+	char *dir;                     /* <store>/containers/<id>: layers, record */
+	char *rundir;                  /* <run>/containers/<id>: exit status, log */
+	char **argv;                   /* the spec's or the image's default */
+	bool made_dir, made_name, made_cgroup;
+	const char *owner;             /* "cgrun" (in-process) or "cgrund" */
+
+	enum cg_state state;
+	pid_t pid;                     /* the container's init */
+	int pidfd;
+	unsigned long long pid_start;  /* for re-adoption: pid reuse check */
+	int pty_master;
+	int exit_code;                 /* -1 until known */
+	bool oom_killed;
+	int restarts;
+	int64_t created, started, finished;
+};
+
+struct cg_start {
+	int stdio[3];                  /* without tty: the command's stdio */
+	bool tty;                      /* a terminal; its master comes back */
+	bool die_with_owner;           /* PDEATHSIG: foreground runs */
+};
+
+/* Validate spec, then make the name, the scratch layer and the cgroups.
+ * On failure nothing is left. */
+int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
+			cg_err_t *err);
+/* Spawn the container (again, for a restart). */
+int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
+/* The container's init has ended: record how (wstatus from waitpid, or
+ * -1 to read the status its init left in <rundir>/exit). */
+void cg_container_exited(struct cg_container *c, int wstatus);
+/* Undo: cgroups always; name, layers and record unless kept. */
+void cg_container_destroy(struct cg_container *c, bool keep);
+/* Write the record (<dir>/config.json) atomically. */
+int cg_container_save(struct cg_container *c, cg_err_t *err);
+/* Rebuild from a record, for re-adoption or removal. spec is filled and
+ * must outlive c; the record's JSON is kept in *json (json_object_put it). */
+int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *spec,
+		      void **json, cg_err_t *err);
+void cg_container_free(struct cg_container *c);
+
+/* Send a signal to the container's init (it forwards to the command). */
+int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 
 /* Pure: the directory list "a:b" overlay takes as lowerdir. */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
+/* Where records and run state live. */
+char *cg_containers_dir(void);
+char *cg_names_dir(void);
+char *cg_run_containers_dir(void);
 
 #endif

@@ -129,7 +129,7 @@ static void noop_handler(int sig)
 /* PID 1 of the container. The kernel drops signals to a namespace's init
  * unless it has a handler, so every signal gets one; they stay blocked and
  * are taken with sigwaitinfo: forwarded to the command, SIGCHLD reaps. */
-static void __attribute__((noreturn)) init_loop(pid_t cmd)
+static void __attribute__((noreturn)) init_loop(pid_t cmd, int exit_fd)
 {
 	sigset_t all;
 
@@ -150,8 +150,16 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd)
 
 			if (p <= 0)
 				break;
-			if (p == cmd)
-				_exit(cg_exit_code(status));
+			if (p == cmd) {
+				char buf[16];
+				int code = cg_exit_code(status);
+				int n = snprintf(buf, sizeof(buf), "%d\n", code);
+
+				if (exit_fd >= 0 && write(exit_fd, buf, (size_t)n) < 0) {
+					/* the status still travels as our exit code */
+				}
+				_exit(code);
+			}
 		}
 	}
 }
@@ -294,9 +302,10 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	pid_t cmd;
 	int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
-	/* If cgrun dies the container dies with it: a foreground run has no
-	 * one else to report to. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A foreground run's container dies with its cgrun: it has no one
+	 * else to report to. cgrund's outlive a daemon restart. */
+	if (a->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (recv(sock, &go, 1, 0) != 1)
 		_exit(125);
 	if (unshare(CLONE_NEWCGROUP) < 0)
@@ -324,14 +333,19 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
 	if (cmd == 0)
 		command_main(a, stdio, sock);
-	/* init keeps no fd at all: not the terminal, not the sync socket; and
-	 * of its privileges only CAP_KILL, to forward signals to any user. */
-	close_range(0, ~0U, 0);
+	/* init keeps one fd, where it leaves the exit status: not the
+	 * terminal, not the sync socket; and of its privileges only CAP_KILL,
+	 * to forward signals to any user. */
+	int efd = a->exit_fd >= 0 ? fcntl(a->exit_fd, F_DUPFD_CLOEXEC, 0) : -1;
+
+	if (efd > 0)
+		close_range(0, (unsigned)efd - 1, 0);
+	close_range((unsigned)efd + 1, ~0U, 0);
 	struct cg_caps init_caps = { .set = 1ULL << CAP_KILL };
 
 	if (cg_caps_apply_bounding(&init_caps, &err) < 0 || cg_caps_apply_sets(&init_caps, true, &err) < 0)
 		_exit(125);
-	init_loop(cmd);
+	init_loop(cmd, efd);
 }
 
 static pid_t do_clone(struct cg_cgroup *cg, int *pidfd, bool *into_cgroup)

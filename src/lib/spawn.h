@@ -22,6 +22,8 @@ struct cg_spawn_args {
 	const struct cg_caps *caps;
 	int stdio[3];              /* the command's stdin, stdout, stderr (no tty) */
 	bool tty;                  /* a terminal, made in the container's devpts */
+	int exit_fd;               /* the init writes the command's status here */
+	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
 };
 
 struct cg_proc {

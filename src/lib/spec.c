@@ -23,6 +23,7 @@ void cg_spec_free(struct cg_spec *s)
 	free(s->volumes);
 	free(s->volume_bufs);
 	free(s->limits.cpuset_cpus);
+	free(s->argv_owned);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -64,5 +65,28 @@ int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err)
 	s->volumes[s->nvolumes] = vs;
 	s->volume_bufs[s->nvolumes] = buf;
 	s->nvolumes++;
+	return 0;
+}
+
+int cg_restart_parse(const char *s, enum cg_restart *mode, int *max, cg_err_t *err)
+{
+	enum cg_restart m;
+	int64_t n = 0;
+
+	if (!strcmp(s, "no")) {
+		m = CG_RESTART_NO;
+	} else if (!strcmp(s, "always")) {
+		m = CG_RESTART_ALWAYS;
+	} else if (!strncmp(s, "on-failure", 10) && (s[10] == '\0' || s[10] == ':')) {
+		m = CG_RESTART_ON_FAILURE;
+		if (s[10] == ':' && parse_int_range("restart count", s + 11, 1, 1000000, &n, err) < 0)
+			return cg_error(err, 0, "invalid --restart '%s': the count must be a positive number", s);
+	} else {
+		return cg_error(err, 0, "invalid --restart '%s': use no, on-failure[:N] or always", s);
+	}
+	if (mode)
+		*mode = m;
+	if (max)
+		*max = (int)n;
 	return 0;
 }

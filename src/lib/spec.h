@@ -28,6 +28,8 @@ struct cg_spec {
 	bool interactive;       /* -i: keep stdin attached */
 	bool tty;               /* -t: a pty */
 	char *cgroup_parent;    /* below our own cgroup; default "cgrun" */
+	char *restart;          /* no | on-failure[:N] | always (cgrund) */
+	char **argv_owned;      /* argv's array when decoded from JSON */
 };
 
 void cg_spec_init(struct cg_spec *s);
@@ -35,5 +37,9 @@ void cg_spec_free(struct cg_spec *s);
 /* Add "KEY=VALUE", or "KEY" taken from the caller's environment (skipped if unset). */
 int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err);
 int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err);
+
+enum cg_restart { CG_RESTART_NO = 0, CG_RESTART_ON_FAILURE, CG_RESTART_ALWAYS };
+/* Pure: "no", "on-failure", "on-failure:N", "always". mode/max may be NULL. */
+int cg_restart_parse(const char *s, enum cg_restart *mode, int *max, cg_err_t *err);
 
 #endif

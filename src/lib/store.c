@@ -14,6 +14,13 @@ const char *cg_store_dir(void)
 	return e && e[0] == '/' ? e : CGRUN_STORE_DIR;
 }
 
+const char *cg_run_dir(void)
+{
+	const char *e = getenv("CGRUN_RUN_DIR");
+
+	return e && e[0] == '/' ? e : CGRUN_RUN_DIR;
+}
+
 int cg_new_id(char buf[65])
 {
 	unsigned char r[32];

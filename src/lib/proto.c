@@ -1,0 +1,378 @@
+/* proto.c - frames, request decoding, spec <-> JSON. */
+#include "config.h"
+
+#include "proto.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+
+static const char *const cmd_names[] = {
+	[CG_CMD_NONE] = "", [CG_CMD_RUN] = "run", [CG_CMD_PS] = "ps", [CG_CMD_INSPECT] = "inspect",
+	[CG_CMD_STOP] = "stop", [CG_CMD_KILL] = "kill", [CG_CMD_RM] = "rm", [CG_CMD_WAIT] = "wait",
+	[CG_CMD_LOGS] = "logs", [CG_CMD_EXEC] = "exec", [CG_CMD_PAUSE] = "pause",
+	[CG_CMD_UNPAUSE] = "unpause", [CG_CMD_UPDATE] = "update", [CG_CMD_PING] = "ping",
+};
+
+const char *cg_cmd_name(enum cg_cmd c)
+{
+	return (size_t)c < ARRAY_SIZE(cmd_names) ? cmd_names[c] : "";
+}
+
+int cg_proto_frame(const uint8_t *buf, size_t have, size_t *total, cg_err_t *err)
+{
+	uint32_t n;
+
+	if (have < CG_PROTO_HDR)
+		return 0;
+	n = ((uint32_t)buf[0] << 24) | ((uint32_t)buf[1] << 16) | ((uint32_t)buf[2] << 8) | buf[3];
+	if (n == 0 || n > CG_PROTO_MAX_FRAME) {
+		cg_error(err, EMSGSIZE, "bad frame length %u (1..%u)", n, CG_PROTO_MAX_FRAME);
+		return -1;
+	}
+	if (have < CG_PROTO_HDR + (size_t)n)
+		return 0;
+	*total = CG_PROTO_HDR + (size_t)n;
+	return 1;
+}
+
+uint8_t *cg_proto_encode(struct json_object *obj, size_t *len)
+{
+	size_t n;
+	const char *text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &n);
+	uint8_t *buf = xcalloc(1, n + CG_PROTO_HDR);
+
+	buf[0] = (uint8_t)(n >> 24);
+	buf[1] = (uint8_t)(n >> 16);
+	buf[2] = (uint8_t)(n >> 8);
+	buf[3] = (uint8_t)n;
+	memcpy(buf + CG_PROTO_HDR, text, n);
+	*len = n + CG_PROTO_HDR;
+	return buf;
+}
+
+/* Typed getters: absent is fine (returns false), a wrong type is an error. */
+static int get_string(struct json_object *o, const char *key, const char **out, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return cg_error(err, EINVAL, "field '%s' must be a string", key);
+	*out = json_object_get_string(v);
+	if (strlen(*out) != (size_t)json_object_get_string_len(v))
+		return cg_error(err, EINVAL, "field '%s' holds a NUL byte", key);
+	return 1;
+}
+
+static int get_int(struct json_object *o, const char *key, int64_t min, int64_t max, int64_t *out,
+		   cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return cg_error(err, EINVAL, "field '%s' must be an integer", key);
+	errno = 0;
+	*out = json_object_get_int64(v);
+	if (errno != 0 || *out < min || *out > max)
+		return cg_error(err, ERANGE, "field '%s' out of range", key);
+	return 1;
+}
+
+static int get_bool(struct json_object *o, const char *key, bool *out, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return cg_error(err, EINVAL, "field '%s' must be true or false", key);
+	*out = json_object_get_boolean(v);
+	return 1;
+}
+
+/* An array of strings, at most max long; NULL when absent. */
+static int get_strv(struct json_object *o, const char *key, size_t max, struct json_object **out,
+		    cg_err_t *err)
+{
+	struct json_object *v;
+	size_t n;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return cg_error(err, EINVAL, "field '%s' must be an array of strings", key);
+	n = json_object_array_length(v);
+	if (n > max)
+		return cg_error(err, E2BIG, "field '%s' has more than %zu entries", key, max);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string) ||
+		    strlen(json_object_get_string(e)) != (size_t)json_object_get_string_len(e))
+			return cg_error(err, EINVAL, "field '%s' must be an array of strings", key);
+	}
+	*out = v;
+	return 1;
+}
+
+void cg_request_free(struct cg_request *req)
+{
+	json_object_put(req->root);
+	memset(req, 0, sizeof(*req));
+}
+
+int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err_t *err)
+{
+	struct json_tokener *tok = json_tokener_new_ex(64);
+	const char *cmd = NULL;
+	int64_t v = 0, i;
+	int r;
+
+	memset(req, 0, sizeof(*req));
+	if (tok == NULL)
+		return cg_error(err, ENOMEM, "json_tokener_new");
+	req->root = json_tokener_parse_ex(tok, json, (int)len);
+	r = json_tokener_get_error(tok) == json_tokener_success && json_tokener_get_parse_end(tok) == len;
+	json_tokener_free(tok);
+	if (req->root == NULL || !r) {
+		cg_request_free(req);
+		return cg_error(err, EBADMSG, "malformed request: not one complete JSON object");
+	}
+	if (!json_object_is_type(req->root, json_type_object)) {
+		cg_request_free(req);
+		return cg_error(err, EBADMSG, "malformed request: not a JSON object");
+	}
+	if ((r = get_int(req->root, "v", 0, INT32_MAX, &v, err)) <= 0 || v != CG_PROTO_VERSION) {
+		cg_request_free(req);
+		if (r < 0)
+			return -1;
+		return cg_error(err, EPROTO, "unsupported protocol version %lld (cgrund speaks %d): use a cgrun of the same version",
+				(long long)v, CG_PROTO_VERSION);
+	}
+	if (get_string(req->root, "cmd", &cmd, err) <= 0) {
+		cg_request_free(req);
+		return err->code ? -1 : cg_error(err, EBADMSG, "malformed request: no 'cmd'");
+	}
+	for (size_t c = 1; c < ARRAY_SIZE(cmd_names); c++)
+		if (!strcmp(cmd, cmd_names[c]))
+			req->cmd = (enum cg_cmd)c;
+	if (req->cmd == CG_CMD_NONE) {
+		cg_error(err, EOPNOTSUPP, "unknown command '%.64s'", cmd);
+		cg_request_free(req);
+		return -1;
+	}
+	req->timeout = 10;
+	req->signal = 15;
+	if (get_string(req->root, "target", &req->target, err) < 0 ||
+	    get_bool(req->root, "all", &req->all, err) < 0 ||
+	    get_bool(req->root, "follow", &req->follow, err) < 0 ||
+	    get_bool(req->root, "tty", &req->tty, err) < 0 ||
+	    get_bool(req->root, "interactive", &req->interactive, err) < 0 ||
+	    get_bool(req->root, "detach", &req->detach, err) < 0 ||
+	    get_strv(req->root, "argv", 4096, &req->argv, err) < 0)
+		goto bad;
+	if ((r = get_int(req->root, "signal", 1, 64, &i, err)) < 0)
+		goto bad;
+	if (r)
+		req->signal = (int)i;
+	if ((r = get_int(req->root, "timeout", 0, 86400, &i, err)) < 0)
+		goto bad;
+	if (r)
+		req->timeout = (int)i;
+	switch (req->cmd) {
+	case CG_CMD_RUN:
+	case CG_CMD_UPDATE:
+		if (!json_object_object_get_ex(req->root, "spec", &req->spec) ||
+		    !json_object_is_type(req->spec, json_type_object)) {
+			cg_error(err, EINVAL, "'%s' needs a 'spec' object", cmd_names[req->cmd]);
+			goto bad;
+		}
+		if (req->cmd == CG_CMD_RUN)
+			break;
+		/* update also names its target */
+		__attribute__((fallthrough));
+	case CG_CMD_INSPECT: case CG_CMD_STOP: case CG_CMD_KILL: case CG_CMD_RM:
+	case CG_CMD_WAIT: case CG_CMD_LOGS: case CG_CMD_EXEC: case CG_CMD_PAUSE: case CG_CMD_UNPAUSE:
+		if (req->target == NULL || req->target[0] == '\0' || strlen(req->target) > 128) {
+			cg_error(err, EINVAL, "'%s' needs a container name or id", cmd_names[req->cmd]);
+			goto bad;
+		}
+		if (req->cmd == CG_CMD_EXEC && (req->argv == NULL || json_object_array_length(req->argv) == 0)) {
+			cg_error(err, EINVAL, "'exec' needs a command");
+			goto bad;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+bad:
+	cg_request_free(req);
+	return -1;
+}
+
+struct json_object *cg_reply_ok(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "v", json_object_new_int(CG_PROTO_VERSION));
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	return o;
+}
+
+struct json_object *cg_reply_error(const cg_err_t *err)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "v", json_object_new_int(CG_PROTO_VERSION));
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "error", json_object_new_string(err->msg));
+	json_object_object_add(o, "exit_code", json_object_new_int(err->exit_code ? err->exit_code : 125));
+	return o;
+}
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_num(struct json_object *o, const char *k, int64_t v)
+{
+	if (v != CG_UNSET)
+		json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+struct json_object *cg_spec_to_json(const struct cg_spec *s)
+{
+	struct json_object *o = json_object_new_object(), *lim = json_object_new_object();
+	struct json_object *a;
+
+	add_str(o, "image", s->image);
+	if (s->argv) {
+		a = json_object_new_array();
+		for (size_t i = 0; s->argv[i]; i++)
+			json_object_array_add(a, json_object_new_string(s->argv[i]));
+		json_object_object_add(o, "argv", a);
+	}
+	add_str(o, "name", s->name);
+	add_str(o, "hostname", s->hostname);
+	a = json_object_new_array();
+	for (size_t i = 0; i < s->nenv; i++)
+		json_object_array_add(a, json_object_new_string(s->env[i]));
+	json_object_object_add(o, "env", a);
+	add_str(o, "workdir", s->workdir);
+	add_str(o, "user", s->user);
+	a = json_object_new_array();
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		char *v = xasprintf("%s:%s:%s", s->volumes[i].src, s->volumes[i].dst,
+				    s->volumes[i].readonly ? "ro" : "rw");
+
+		json_object_array_add(a, json_object_new_string(v));
+		free(v);
+	}
+	json_object_object_add(o, "volumes", a);
+	add_num(lim, "cpu_quota", s->limits.cpu_quota);
+	add_num(lim, "cpu_period", s->limits.cpu_period);
+	add_num(lim, "cpu_shares", s->limits.cpu_shares);
+	add_str(lim, "cpuset_cpus", s->limits.cpuset_cpus);
+	add_num(lim, "memory", s->limits.memory);
+	add_num(lim, "memory_swap", s->limits.memory_swap);
+	add_num(lim, "pids_limit", s->limits.pids_limit);
+	json_object_object_add(o, "limits", lim);
+	json_object_object_add(o, "caps", json_object_new_uint64(s->caps.set));
+	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
+	json_object_object_add(o, "rm", json_object_new_boolean(s->remove));
+	json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
+	json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
+	add_str(o, "cgroup_parent", s->cgroup_parent);
+	add_str(o, "restart", s->restart);
+	return o;
+}
+
+static int get_limit(struct json_object *o, const char *k, int64_t min, int64_t max, int64_t *out,
+		     cg_err_t *err)
+{
+	int64_t v;
+	int r = get_int(o, k, min, max, &v, err);
+
+	if (r > 0)
+		*out = v;
+	return r < 0 ? -1 : 0;
+}
+
+int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
+{
+	struct json_object *lim = NULL, *argv = NULL, *env = NULL, *vols = NULL, *caps;
+	const char *cpuset = NULL;
+
+	cg_spec_free(s);
+	cg_spec_init(s);
+	if (!json_object_is_type(o, json_type_object))
+		return cg_error(err, EINVAL, "spec must be an object");
+	if (get_string(o, "image", (const char **)&s->image, err) <= 0)
+		return err->code ? -1 : cg_error(err, EINVAL, "spec has no image");
+	if (get_string(o, "name", (const char **)&s->name, err) < 0 ||
+	    get_string(o, "hostname", (const char **)&s->hostname, err) < 0 ||
+	    get_string(o, "workdir", (const char **)&s->workdir, err) < 0 ||
+	    get_string(o, "user", (const char **)&s->user, err) < 0 ||
+	    get_string(o, "cgroup_parent", (const char **)&s->cgroup_parent, err) < 0 ||
+	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
+	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
+	    get_bool(o, "rm", &s->remove, err) < 0 ||
+	    get_bool(o, "interactive", &s->interactive, err) < 0 ||
+	    get_bool(o, "tty", &s->tty, err) < 0 ||
+	    get_strv(o, "argv", 4096, &argv, err) < 0 ||
+	    get_strv(o, "env", 4096, &env, err) < 0 ||
+	    get_strv(o, "volumes", 256, &vols, err) < 0)
+		return -1;
+	if (argv && json_object_array_length(argv) > 0) {
+		size_t n = json_object_array_length(argv);
+
+		s->argv_owned = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			s->argv_owned[i] = (char *)json_object_get_string(json_object_array_get_idx(argv, i));
+		s->argv = s->argv_owned;
+	}
+	for (size_t i = 0; env && i < json_object_array_length(env); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+
+		if (strchr(e, '=') == NULL || e[0] == '=')
+			return cg_error(err, EINVAL, "environment entry '%.64s' is not KEY=VALUE", e);
+		if (cg_spec_add_env(s, e, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; vols && i < json_object_array_length(vols); i++)
+		if (cg_spec_add_volume(s, json_object_get_string(json_object_array_get_idx(vols, i)), err) < 0)
+			return -1;
+	if (json_object_object_get_ex(o, "caps", &caps)) {
+		if (!json_object_is_type(caps, json_type_int))
+			return cg_error(err, EINVAL, "field 'caps' must be an integer");
+		s->caps.set = json_object_get_uint64(caps);
+	}
+	if (json_object_object_get_ex(o, "limits", &lim)) {
+		if (!json_object_is_type(lim, json_type_object))
+			return cg_error(err, EINVAL, "field 'limits' must be an object");
+		if (get_limit(lim, "cpu_quota", 1000, 1000000LL * 1000000LL, &s->limits.cpu_quota, err) < 0 ||
+		    get_limit(lim, "cpu_period", 1000, 1000000, &s->limits.cpu_period, err) < 0 ||
+		    get_limit(lim, "cpu_shares", 2, 262144, &s->limits.cpu_shares, err) < 0 ||
+		    get_limit(lim, "memory", 0, INT64_MAX, &s->limits.memory, err) < 0 ||
+		    get_limit(lim, "memory_swap", CG_UNLIMITED, INT64_MAX, &s->limits.memory_swap, err) < 0 ||
+		    get_limit(lim, "pids_limit", CG_UNLIMITED, 4194304, &s->limits.pids_limit, err) < 0 ||
+		    get_string(lim, "cpuset_cpus", &cpuset, err) < 0)
+			return -1;
+		if (cpuset) {
+			if (parse_cpu_list(cpuset, err) < 0)
+				return -1;
+			s->limits.cpuset_cpus = xstrdup(cpuset);
+		}
+		if (s->limits.pids_limit == 0 || s->limits.memory_swap == 0)
+			return cg_error(err, EINVAL, "limits out of range");
+	}
+	return cg_limits_validate(&s->limits, err);
+}

@@ -1,0 +1,289 @@
+/* record.c - container records: <store>/containers/<id>/config.json. */
+#include "config.h"
+
+#include "record.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+#include <time.h>
+
+#include "container.h"
+
+void cg_container_info_free(struct cg_container_info *c)
+{
+	free(c->name);
+	free(c->image);
+	free(c->command);
+	free(c->state);
+	free(c->owner);
+	memset(c, 0, sizeof(*c));
+}
+
+void cg_container_list_free(struct cg_container_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cg_container_info_free(&v[i]);
+	free(v);
+}
+
+static char *dup_field(json_object *o, const char *key, const char *dflt)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		return xstrdup(json_object_get_string(v));
+	return dflt ? xstrdup(dflt) : NULL;
+}
+
+static int load_info(const char *dir, const char *id, struct cg_container_info *c)
+{
+	cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+	json_object *o, *v;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, &ignore) < 0)
+		return -1;
+	o = json_tokener_parse(text);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return -1;
+	}
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->name = dup_field(o, "name", NULL);
+	c->image = dup_field(o, "image", "");
+	c->state = dup_field(o, "state", "unknown");
+	c->owner = dup_field(o, "owner", "cgrun");
+	c->exit_code = json_object_object_get_ex(o, "exit_code", &v) ? json_object_get_int(v) : -1;
+	c->pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
+	c->created = json_object_object_get_ex(o, "created", &v) ? json_object_get_int64(v) : 0;
+	c->started = json_object_object_get_ex(o, "started", &v) ? json_object_get_int64(v) : 0;
+	c->finished = json_object_object_get_ex(o, "finished", &v) ? json_object_get_int64(v) : 0;
+	c->command = xcalloc(1, 1);
+	if (json_object_object_get_ex(o, "argv", &v) && json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+			char *nc = xasprintf("%s%s%s", c->command, i ? " " : "", s ? s : "");
+
+			free(c->command);
+			c->command = nc;
+		}
+	}
+	json_object_put(o);
+	return 0;
+}
+
+static int by_created(const void *a, const void *b)
+{
+	const struct cg_container_info *x = a, *y = b;
+
+	return x->created < y->created ? 1 : x->created > y->created ? -1 : strcmp(x->id, y->id);
+}
+
+int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err)
+{
+	cleanup_free char *dir = cg_containers_dir();
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+	struct cg_container_info *v = NULL;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (d == NULL)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		struct cg_container_info c;
+
+		if (de->d_name[0] == '.' || load_info(dir, de->d_name, &c) < 0)
+			continue;
+		v = realloc(v, (cnt + 1) * sizeof(*v));
+		if (v == NULL)
+			abort();
+		v[cnt++] = c;
+	}
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), by_created);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int cg_match_container(const char *key, const char *const *ids, const char *const *names, size_t n)
+{
+	int found = -1;
+	size_t kl = strlen(key);
+
+	if (kl == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], key))
+			return (int)i;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(ids[i], key, kl) != 0)
+			continue;
+		if (found >= 0)
+			return -2;
+		found = (int)i;
+	}
+	return found;
+}
+
+int cg_container_resolve(const char *key, char id[65], cg_err_t *err)
+{
+	struct cg_container_info *v;
+	size_t n;
+	int m;
+
+	if (cg_container_list(&v, &n, err) < 0)
+		return -1;
+	const char **ids = xcalloc(n, sizeof(char *)), **names = xcalloc(n, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = v[i].id;
+		names[i] = v[i].name;
+	}
+	m = cg_match_container(key, ids, names, n);
+	if (m >= 0)
+		snprintf(id, 65, "%s", v[m].id);
+	free(ids);
+	free(names);
+	cg_container_list_free(v, n);
+	if (m == -1)
+		return cg_error(err, ENOENT, "no such container '%s'; 'cgrun ps -a' lists them", key);
+	if (m == -2)
+		return cg_error(err, EINVAL, "'%s' matches more than one container; give more of the id", key);
+	return 0;
+}
+
+int cg_container_remove(const char *key, cg_err_t *err)
+{
+	struct cg_container c;
+	struct cg_spec spec;
+	char id[65];
+	void *json = NULL;
+	int ret = 0;
+
+	if (cg_container_resolve(key, id, err) < 0)
+		return -1;
+	if (cg_container_load(id, &c, &spec, &json, err) < 0) {
+		json_object_put(json);
+		return -1;
+	}
+	if (c.state == CG_STATE_RUNNING || c.state == CG_STATE_PAUSED) {
+		ret = cg_error(err, EBUSY, "container '%s' is %s; stop it first with 'cgrun stop %s' or use 'cgrun rm -f'",
+			       key, cg_state_name(c.state), key);
+	} else {
+		cg_container_destroy(&c, false);
+	}
+	cg_container_free(&c);
+	cg_spec_free(&spec);
+	json_object_put(json);
+	return ret;
+}
+
+char *cg_container_using_image(const char *name)
+{
+	struct cg_container_info *v;
+	size_t n;
+	char *found = NULL;
+	cg_err_t ignore = { 0 };
+
+	if (cg_container_list(&v, &n, &ignore) < 0)
+		return NULL;
+	for (size_t i = 0; i < n && !found; i++)
+		if (!strcmp(v[i].image, name))
+			found = xstrdup(v[i].name ? v[i].name : v[i].id);
+	cg_container_list_free(v, n);
+	return found;
+}
+
+unsigned long long cg_proc_start_time(pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/stat", (int)pid);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+
+	if (read_file(path, &text, 4096, &ignore) < 0)
+		return 0;
+	return cg_parse_stat_start_time(text);
+}
+
+bool cg_proc_same(pid_t pid, unsigned long long start)
+{
+	return pid > 0 && start != 0 && cg_proc_start_time(pid) == start;
+}
+
+unsigned long long cg_parse_stat_start_time(const char *stat)
+{
+	/* Field 22; the command name (field 2) may hold spaces and ')'. */
+	const char *p = strrchr(stat, ')');
+	unsigned long long v = 0;
+
+	if (p == NULL)
+		return 0;
+	p++;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return 0;
+	}
+	if (sscanf(p + 1, "%llu", &v) != 1)
+		return 0;
+	return v;
+}
+
+void cg_container_gc(void)
+{
+	cleanup_free char *dir = cg_containers_dir();
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *path = NULL, *text = NULL;
+		cg_err_t ignore = { 0 };
+		json_object *o, *v;
+		const char *state, *owner;
+		int owner_pid, pid;
+		long long owner_start, pid_start;
+
+		if (strlen(de->d_name) != 64)
+			continue;
+		path = xasprintf("%s/%s/config.json", dir, de->d_name);
+		if (read_file(path, &text, 1 << 20, &ignore) < 0 || (o = json_tokener_parse(text)) == NULL)
+			continue;
+		state = json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "";
+		owner = json_object_object_get_ex(o, "owner", &v) ? json_object_get_string(v) : "cgrun";
+		owner_pid = json_object_object_get_ex(o, "owner_pid", &v) ? json_object_get_int(v) : 0;
+		owner_start = json_object_object_get_ex(o, "owner_start", &v) ? json_object_get_int64(v) : 0;
+		pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
+		pid_start = json_object_object_get_ex(o, "pid_start", &v) ? json_object_get_int64(v) : 0;
+		bool live = !strcmp(state, "exited") || !strcmp(state, "oom-killed") ||
+			    !strcmp(owner, "cgrund") || owner_pid <= 0 ||
+			    cg_proc_same(owner_pid, (unsigned long long)owner_start) ||
+			    cg_proc_same(pid, (unsigned long long)pid_start);
+
+		json_object_put(o);
+		if (live)
+			continue;
+		/* The owner is gone, so is its container (PDEATHSIG): undo what
+		 * is left. A cgroup still busy keeps the record for next time. */
+		struct cg_container c;
+		struct cg_spec spec;
+		void *json = NULL;
+
+		if (cg_container_load(de->d_name, &c, &spec, &json, &ignore) == 0) {
+			cg_container_exited(&c, -1);
+			c.made_cgroup = c.made_cgroup && cg_destroy(&c.cg, &ignore) < 0;
+			if (!c.made_cgroup)
+				cg_container_destroy(&c, !spec.remove);
+		}
+		cg_container_free(&c);
+		cg_spec_free(&spec);
+		json_object_put(json);
+	}
+}

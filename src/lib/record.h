@@ -1,0 +1,48 @@
+/* record.h - container records on disk: listing, lookup by name or id
+ * prefix, removal, and clean-up after a cgrun that was killed. */
+#ifndef CGRUN_RECORD_H
+#define CGRUN_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+struct cg_container_info {
+	char id[65];
+	char *name;
+	char *image;
+	char *command;
+	char *state;          /* "created", "running", "paused", "exited", "oom-killed" */
+	char *owner;          /* "cgrun" or "cgrund" */
+	int exit_code;
+	pid_t pid;
+	long long created, started, finished;
+};
+
+int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err);
+void cg_container_info_free(struct cg_container_info *c);
+void cg_container_list_free(struct cg_container_info *v, size_t n);
+/* Resolve a name or a unique id prefix to a full id. */
+int cg_container_resolve(const char *key, char id[65], cg_err_t *err);
+/* Pure: pick from ids/names the entry `key` names (exact name first, then
+ * a unique id prefix); returns its index, -1 none, -2 ambiguous. */
+int cg_match_container(const char *key, const char *const *ids, const char *const *names, size_t n);
+/* Remove a container that is not running, by name or unique id prefix. */
+int cg_container_remove(const char *key, cg_err_t *err);
+/* Name (or id) of a container record that uses image `name`, or NULL. */
+char *cg_container_using_image(const char *name);
+/* Clean up after in-process containers whose cgrun was killed: their
+ * cgroups, and their files if they ran with --rm (kept ones are marked
+ * exited). cgrund's containers are left to cgrund. */
+void cg_container_gc(void);
+/* Start time of a process in clock ticks since boot (0 if gone). */
+unsigned long long cg_proc_start_time(pid_t pid);
+/* Pure: field 22 of a /proc/PID/stat text. */
+unsigned long long cg_parse_stat_start_time(const char *stat);
+/* Is pid alive and the same process (start time) as recorded? */
+bool cg_proc_same(pid_t pid, unsigned long long start);
+
+#endif
