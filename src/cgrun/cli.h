@@ -10,6 +10,15 @@ int cmd_run(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 
 /* Print "cgrun: MSG" on one line. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

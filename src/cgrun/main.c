@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 
 void die_msg(const char *fmt, ...)
 {
@@ -34,9 +35,7 @@ int usage_error(const char *verb, int opt, const char *arg)
 static void usage(FILE *f)
 {
 	fputs("Usage: cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
-	      "       cgrun image import [--busybox] NAME [SOURCE]\n"
-	      "       cgrun image ls | cgrun image rm NAME...\n"
-	      "       cgrun ps [-a] | cgrun rm NAME|ID...\n"
+	      "       cgrun COMMAND [OPTIONS] [ARG...]\n"
 	      "\n"
 	      "Run a command in a new container whose cgroup limits its CPU, memory and\n"
 	      "processes. With no verb, 'run' is assumed.\n"
@@ -44,8 +43,19 @@ static void usage(FILE *f)
 	      "Commands:\n"
 	      "  run      run a command in a new container (the default)\n"
 	      "  image    import, list and remove images\n"
-	      "  ps       list containers kept after they exited (run without --rm)\n"
-	      "  rm       remove kept containers\n"
+	      "  ps       list containers (-a: also those that exited)\n"
+	      "  inspect  show containers as JSON\n"
+	      "  logs     print a detached container's output (-f: follow)\n"
+	      "  exec     run a command in a running container\n"
+	      "  stop     stop containers (SIGTERM, then SIGKILL)\n"
+	      "  kill     send a signal to containers\n"
+	      "  wait     wait for containers to exit\n"
+	      "  pause    freeze containers;  unpause: thaw them\n"
+	      "  update   change the limits of running containers\n"
+	      "  rm       remove containers (-f: also running ones)\n"
+	      "\n"
+	      "Detached containers (run -d) and the verbs that manage them go through\n"
+	      "cgrund; without it, root runs foreground containers in-process.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --help       show this help ('cgrun run --help' for run's options)\n"
@@ -58,8 +68,12 @@ int main(int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
 		{ "run", cmd_run }, { "image", cmd_image }, { "ps", cmd_ps }, { "rm", cmd_rm },
+		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
+		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
+		{ "update", cmd_update }, { "exec", cmd_exec },
 	};
 
+	cg_proc_title_init(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

@@ -1,20 +1,26 @@
 /* run.c - `cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]`. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "client.h"
 #include "foreground.h"
+#include "proto.h"
+#include "pty.h"
 #include "parse.h"
 #include "spec.h"
 
 enum {
 	OPT_CPU_QUOTA = 1000, OPT_CPU_PERIOD, OPT_CPUS, OPT_CPU_SHARES, OPT_CPUSET_CPUS,
 	OPT_MEMORY_SWAP, OPT_PIDS_LIMIT, OPT_NAME, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
-	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP,
+	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART,
 };
 
 static const struct option opts[] = {
@@ -39,6 +45,8 @@ static const struct option opts[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -72,6 +80,8 @@ static void run_usage(void)
 	      "  -u, --user=USER[:GROUP]  user name or uid, from the image's /etc/passwd\n"
 	      "  -v, --volume=SRC:DST[:ro] bind mount a host path\n"
 	      "      --rm                 remove the container's files when it exits\n"
+	      "  -d, --detach             run in the background under cgrund; print the id\n"
+	      "      --restart=POLICY     no, on-failure[:N] or always (with -d)\n"
 	      "  -i, --interactive        keep stdin attached\n"
 	      "  -t, --tty                allocate a pseudo-terminal\n"
 	      "      --cap-add=CAP        add a capability (or ALL)\n"
@@ -81,6 +91,90 @@ static void run_usage(void)
 	      "\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N; 125 if cgrun\n"
 	      "itself failed; 126 if the command cannot be executed; 127 if it is not found.\n", stdout);
+}
+
+struct fwd {
+	const char *id;
+};
+
+/* A signal for the container, on a connection of its own. */
+static void forward_signal(void *ctx, int sig)
+{
+	struct fwd *f = ctx;
+	struct json_object *req = client_request("kill"), *rep = NULL;
+	cg_err_t err = { 0 };
+
+	json_object_object_add(req, "target", json_object_new_string(f->id));
+	json_object_object_add(req, "signal", json_object_new_int(sig));
+	if (client_call(req, &rep, NULL, &err) == 0)
+		json_object_put(rep);
+}
+
+/* Through cgrund: our stdio (or a terminal whose master comes back to us)
+ * goes to the container; cgrund never copies a byte of it. */
+static int run_via_daemon(struct cg_spec *spec, bool detach, int *status, cg_err_t *err)
+{
+	bool auto_interactive = !detach && !spec->tty && !spec->interactive &&
+				isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	bool tty = spec->tty || auto_interactive;
+	bool stdin_attached = spec->interactive || auto_interactive;
+	struct json_object *req = client_request("run"), *rep = NULL, *v;
+	cleanup_close int fd = -1, devnull = open("/dev/null", O_RDONLY | O_CLOEXEC), master = -1;
+	int fds[3] = { stdin_attached ? STDIN_FILENO : devnull, STDOUT_FILENO, STDERR_FILENO };
+	sigset_t old;
+	struct cg_pty pty = { .master = -1 };
+	char id[65] = "";
+
+	spec->tty = tty && !detach;
+	spec->interactive = stdin_attached;
+	json_object_object_add(req, "spec", cg_spec_to_json(spec));
+	json_object_object_add(req, "detach", json_object_new_boolean(detach));
+	fd = client_connect(err);
+	if (fd < 0) {
+		json_object_put(req);
+		return -1;
+	}
+	int sigfd = detach ? -1 : cg_block_forwarded_signals(&old, err);
+
+	if (!detach && sigfd < 0) {
+		json_object_put(req);
+		return -1;
+	}
+	if (client_send(fd, req, fds, detach || spec->tty ? 0 : 3, err) < 0 ||
+	    client_recv(fd, &rep, &master, err) < 0) {
+		if (sigfd >= 0)
+			close(sigfd);
+		return -1;
+	}
+	if (json_object_object_get_ex(rep, "id", &v))
+		snprintf(id, sizeof(id), "%s", json_object_get_string(v));
+	json_object_put(rep);
+	if (detach) {
+		printf("%s\n", id);
+		*status = 0;
+		return 0;
+	}
+	if (master >= 0) {
+		cg_err_t e = { 0 };
+
+		cg_pty_adopt(&pty, master, STDIN_FILENO);
+		if (stdin_attached && isatty(STDIN_FILENO) && cg_pty_raw(&pty, STDIN_FILENO, &e) < 0)
+			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+	}
+	struct fwd f = { .id = id };
+	struct cg_io_loop loop = {
+		.sigfd = sigfd, .pty_master = master, .stdin_to_pty = master >= 0 && stdin_attached,
+		.done_fd = fd, .forward = forward_signal, .ctx = &f,
+	};
+	cg_io_loop_run(&loop);
+	cg_pty_restore(&pty, STDIN_FILENO);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (client_recv(fd, &rep, NULL, err) < 0)
+		return -1;
+	*status = json_object_object_get_ex(rep, "exit_code", &v) ? json_object_get_int(v) : 125;
+	json_object_put(rep);
+	return 0;
 }
 
 static int fail(const cg_err_t *err)
@@ -94,13 +188,14 @@ int cmd_run(int argc, char **argv)
 	struct cg_spec spec;
 	cg_err_t err = { 0 };
 	const char *cpus = NULL;
+	bool detach = false;
 	int c, status = 0, r = 0;
 
 	cg_spec_init(&spec);
 	opterr = 0;
 	optind = 1;
 	/* '+': options end at the image name; the command's own follow it. */
-	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:it", opts, NULL)) != -1) {
+	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:itd", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CPU_QUOTA:
 			r = parse_int_range("--cpu-quota", optarg, 1000, 1000000LL * 1000000LL,
@@ -165,6 +260,13 @@ int cmd_run(int argc, char **argv)
 		case 't':
 			spec.tty = true;
 			break;
+		case 'd':
+			detach = true;
+			break;
+		case OPT_RESTART:
+			r = cg_restart_parse(optarg, NULL, NULL, &err);
+			spec.restart = optarg;
+			break;
 		case OPT_CAP_ADD:
 			r = cg_caps_add(&spec.caps, optarg, &err);
 			break;
@@ -208,12 +310,21 @@ int cmd_run(int argc, char **argv)
 	}
 	spec.image = argv[optind];
 	spec.argv = optind + 1 < argc ? argv + optind + 1 : NULL;
-	if (geteuid() != 0) {
+	if (r == 0 && spec.restart && strcmp(spec.restart, "no") != 0 && !detach)
+		r = cg_error(&err, 0, "--restart needs -d: only cgrund can restart a container");
+	if (r < 0) {
 		cg_spec_free(&spec);
-		die_msg("running containers needs root (cgrund, which lets group cgrun do it, comes later)");
-		return EXIT_CGRUN;
+		return fail(&err);
 	}
-	r = cg_foreground_run(&spec, &status, &err);
+	if (client_daemon_up()) {
+		r = run_via_daemon(&spec, detach, &status, &err);
+	} else if (detach) {
+		r = cg_error(&err, 0, "'run -d' needs cgrund, and it is not running: start it with 'systemctl start cgrund' (or run 'cgrund &')");
+	} else if (geteuid() != 0) {
+		r = cg_error(&err, 0, "cgrund is not running and only root can run containers without it: start it with 'systemctl start cgrund'");
+	} else {
+		r = cg_foreground_run(&spec, &status, &err);
+	}
 	cg_spec_free(&spec);
 	return r < 0 ? fail(&err) : status;
 }

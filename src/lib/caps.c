@@ -34,7 +34,12 @@ void cg_caps_all(struct cg_caps *c)
 {
 	int last = cap_last();
 
-	c->set = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	/* "All" is all that cgrun itself may hand on: its bounding set (a
+	 * host or a parent container may have dropped some). */
+	c->set = 0;
+	for (int i = 0; i <= last && i < 64; i++)
+		if (cap_get_bound((cap_value_t)i) == 1)
+			c->set |= 1ULL << i;
 }
 
 static int lookup(const char *name, cap_value_t *v, cg_err_t *err)

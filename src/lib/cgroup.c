@@ -18,7 +18,7 @@
 
 /* v1 controllers a container always joins: cpuacct for CPU accounting,
  * the rest so usage is visible and limits can be changed later. */
-static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_CPUSET, CG_MEMORY, CG_PIDS };
+static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_CPUSET, CG_MEMORY, CG_PIDS, CG_FREEZER };
 static const enum cg_ctrl v2_ctrls[] = { CG_CPU, CG_CPUSET, CG_MEMORY, CG_PIDS };
 
 static int lcg_error(cg_err_t *err, int ret, const char *fmt, const char *arg)
@@ -562,4 +562,75 @@ void cg_free(struct cg_cgroup *cg)
 	free(cg->id);
 	cg->unified_path = cg->parent_name = cg->id = NULL;
 	cg->created = false;
+}
+
+int cg_freeze(struct cg_cgroup *cg, bool freeze, cg_err_t *err)
+{
+	/* cgroup.freeze is core cgroup2, no controller needed: on a hybrid
+	 * host the tracking cgroup freezes the whole container too. */
+	if (cg->unified_path) {
+		cleanup_free char *f = xasprintf("%s/cgroup.freeze", cg->unified_path);
+
+		if (write_file(f, freeze ? "1" : "0", err) < 0)
+			return cg_error_wrap(err, freeze ? "pausing" : "resuming");
+		return 0;
+	}
+	if (cg->path[CG_FREEZER] == NULL)
+		return cg_error(err, EOPNOTSUPP, "cannot pause: no freezer cgroup on this host");
+	cleanup_free char *rel = xasprintf("%s/%s/%s", cg_hier_relself(&cg->layout->v1[CG_FREEZER]),
+					   cg->parent_name, cg->id);
+
+	return lcg_set(rel_trim(rel), CG_FREEZER, "freezer.state", freeze ? "FROZEN" : "THAWED", err);
+}
+
+int cg_update(struct cg_cgroup *cg, struct cg_limits *cur, const struct cg_limits *upd, cg_err_t *err)
+{
+	struct cg_limits merged = *cur, only;
+	struct cg_write w[CG_MAX_WRITES];
+	int n;
+
+	cg_limits_init(&only);
+	/* Fields the update sets replace the current ones; cpu.max needs the
+	 * quota and the period together, so both are written when either is. */
+	if (upd->cpu_quota != CG_UNSET || upd->cpu_period != CG_UNSET) {
+		if (upd->cpu_quota != CG_UNSET)
+			merged.cpu_quota = upd->cpu_quota;
+		if (upd->cpu_period != CG_UNSET)
+			merged.cpu_period = upd->cpu_period;
+		only.cpu_quota = merged.cpu_quota;
+		only.cpu_period = merged.cpu_period;
+	}
+	if (upd->cpu_shares != CG_UNSET)
+		only.cpu_shares = merged.cpu_shares = upd->cpu_shares;
+	if (upd->memory != CG_UNSET)
+		only.memory = merged.memory = upd->memory;
+	if (upd->memory_swap != CG_UNSET) {
+		only.memory_swap = merged.memory_swap = upd->memory_swap;
+		only.memory = merged.memory;
+	}
+	if (upd->pids_limit != CG_UNSET)
+		only.pids_limit = merged.pids_limit = upd->pids_limit;
+	if (upd->cpuset_cpus)
+		only.cpuset_cpus = upd->cpuset_cpus;
+	if (cg_limits_validate(&merged, err) < 0)
+		return -1;
+	if (cg_check_limits(cg->layout, cg->parent_name, &only, err) < 0)
+		return -1;
+	n = cg_limits_translate(&only, cg->unified_has_ctrls, w, CG_MAX_WRITES, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct cg_hier *h = cg->unified_has_ctrls ? &cg->layout->unified : &cg->layout->v1[w[i].ctrl];
+		const char *base = cg->unified_has_ctrls ? cg->layout->unified_base : cg_hier_relself(h);
+		cleanup_free char *rel = xasprintf("%s/%s/%s", base, cg->parent_name, cg->id);
+
+		if (lcg_set(rel_trim(rel), w[i].ctrl, w[i].file, w[i].value, err) < 0)
+			return -1;
+	}
+	if (upd->cpuset_cpus) {
+		free(cur->cpuset_cpus);
+		merged.cpuset_cpus = xstrdup(upd->cpuset_cpus);
+	}
+	*cur = merged;
+	return 0;
 }

@@ -49,6 +49,10 @@ int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err);
 /* Remove the container's cgroups (they must be empty); frees everything. */
 int cg_destroy(struct cg_cgroup *cg, cg_err_t *err);
+/* Freeze or thaw every process of the container (pause/unpause). */
+int cg_freeze(struct cg_cgroup *cg, bool freeze, cg_err_t *err);
+/* Apply the fields upd sets to a running container; cur is updated. */
+int cg_update(struct cg_cgroup *cg, struct cg_limits *cur, const struct cg_limits *upd, cg_err_t *err);
 /* Free without removing. */
 void cg_free(struct cg_cgroup *cg);
 

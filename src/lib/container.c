@@ -505,3 +505,21 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	}
 	return 0;
 }
+
+int cg_container_exec(struct cg_container *c, char **argv, bool tty, const int stdio[3],
+		      struct cg_proc *out, cg_err_t *err)
+{
+	struct cg_caps caps = c->spec->caps;
+
+	if (c->pidfd < 0)
+		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
+	if (c->spec->privileged)
+		cg_caps_all(&caps);
+	struct cg_spawn_args a = {
+		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
+		.user = c->spec->user, .workdir = c->spec->workdir, .caps = &caps, .tty = tty,
+		.exit_fd = -1,
+		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
+	};
+	return cg_exec(&a, c->pidfd, out, err);
+}

@@ -75,6 +75,11 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 		      void **json, cg_err_t *err);
 void cg_container_free(struct cg_container *c);
 
+struct cg_proc;
+/* Run argv inside the running container, as its command runs (user, caps,
+ * env); the process is the caller's child (see cg_exec). */
+int cg_container_exec(struct cg_container *c, char **argv, bool tty, const int stdio[3],
+		      struct cg_proc *out, cg_err_t *err);
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <json-c/json.h>
+#include <linux/openat2.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -158,13 +160,17 @@ static const char *const default_shells[] = { "/bin/sh", "/bin/bash", "/usr/bin/
 
 static void default_cmd(const char *rootfs, const char **cmd)
 {
-	cmd[0] = NULL;
-	for (size_t i = 0; default_shells[i]; i++) {
-		cleanup_free char *p = xasprintf("%s%s", rootfs, default_shells[i]);
-		struct stat st;
+	cleanup_close int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-		/* lstat: an image's /bin/sh is usually a relative symlink. */
-		if (lstat(p, &st) == 0) {
+	cmd[0] = NULL;
+	for (size_t i = 0; root >= 0 && default_shells[i]; i++) {
+		/* Resolved inside the image: its /bin may be an absolute symlink
+		 * (usrmerge), which must not lead to the host's /bin. */
+		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+		int fd = (int)syscall(SYS_openat2, root, default_shells[i], &how, sizeof(how));
+
+		if (fd >= 0) {
+			close(fd);
 			cmd[0] = default_shells[i];
 			break;
 		}
@@ -338,6 +344,11 @@ static int du_add(const char *p, const struct stat *st, int flag, struct FTW *f)
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct cg_image *)a)->name, ((const struct cg_image *)b)->name);
+}
+
 int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
 {
 	cleanup_free char *dir = images_dir();
@@ -364,6 +375,8 @@ int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
 			abort();
 		v[cnt++] = img;
 	}
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), by_name);
 	*out = v;
 	*n = cnt;
 	return 0;
@@ -372,12 +385,13 @@ int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
 int cg_image_remove(const char *name, cg_err_t *err)
 {
 	struct cg_image img;
+	cleanup_free char *dir = images_dir();
 	cleanup_free char *trash = NULL;
 
 	if (cg_image_lookup(name, &img, err) < 0)
 		return -1;
 	/* Rename first: the image vanishes at once, then the tree goes. */
-	trash = xasprintf("%s/../.rm-%s-%d", img.dir, name, (int)getpid());
+	trash = xasprintf("%s/.rm-%s-%d", dir, name, (int)getpid());
 	if (rename(img.dir, trash) < 0) {
 		int e = errno;
 

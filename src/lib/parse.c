@@ -5,8 +5,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int parse_int_range(const char *what, const char *s, int64_t min, int64_t max,
 		    int64_t *out, cg_err_t *err)
@@ -293,4 +295,23 @@ bool cpu_list_subset(const char *want, const char *have)
 		if (w[i] & ~h[i])
 			return false;
 	return true;
+}
+
+int cg_signal_parse(const char *s)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
+		{ "STOP", SIGSTOP }, { "ALRM", SIGALRM }, { "WINCH", SIGWINCH }, { "PIPE", SIGPIPE },
+	};
+	int64_t n;
+
+	if (parse_int_range("signal", s, 1, 64, &n, NULL) == 0)
+		return (int)n;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (!strcasecmp(s, sigs[i].name))
+			return sigs[i].sig;
+	return -1;
 }

@@ -37,6 +37,8 @@ struct user_spec {
 	char *group;  /* NULL when not given */
 };
 int parse_user(const char *s, struct user_spec *out, char **buf, cg_err_t *err);
+/* "TERM", "SIGTERM", "term" or "15" -> 15; -1 if unknown. */
+int cg_signal_parse(const char *s);
 /* Strictly parse a decimal id (uid/gid), 0..2^32-2. */
 bool parse_id(const char *s, uint32_t *out);
 

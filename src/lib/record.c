@@ -152,9 +152,9 @@ int cg_container_resolve(const char *key, char id[65], cg_err_t *err)
 	free(names);
 	cg_container_list_free(v, n);
 	if (m == -1)
-		return cg_error(err, ENOENT, "no such container '%s'; 'cgrun ps -a' lists them", key);
+		return cg_error(err, 0, "no such container '%s'; 'cgrun ps -a' lists them", key);
 	if (m == -2)
-		return cg_error(err, EINVAL, "'%s' matches more than one container; give more of the id", key);
+		return cg_error(err, 0, "'%s' matches more than one container; give more of the id", key);
 	return 0;
 }
 
@@ -173,7 +173,7 @@ int cg_container_remove(const char *key, cg_err_t *err)
 		return -1;
 	}
 	if (c.state == CG_STATE_RUNNING || c.state == CG_STATE_PAUSED) {
-		ret = cg_error(err, EBUSY, "container '%s' is %s; stop it first with 'cgrun stop %s' or use 'cgrun rm -f'",
+		ret = cg_error(err, 0, "container '%s' is %s; stop it first with 'cgrun stop %s' or use 'cgrun rm -f'",
 			       key, cg_state_name(c.state), key);
 	} else {
 		cg_container_destroy(&c, false);

@@ -87,7 +87,7 @@ static int loopback_up(cg_err_t *err)
 /* The terminal is made inside the container's own devpts (as runc's
  * console socket does): the command sees /dev/pts/0, nothing of the host's
  * pts instance, and the master travels to cgrun over the sync socket. */
-static int open_console(int sock, int stdio[3], cg_err_t *err)
+static int open_console(int sock, int stdio[3], bool console, cg_err_t *err)
 {
 	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = "P", .iov_len = 1 };
@@ -105,12 +105,14 @@ static int open_console(int sock, int stdio[3], cg_err_t *err)
 	if (slave < 0)
 		return cg_error(err, errno, "open %s", name);
 	/* /dev/console is the terminal too, as in docker. */
-	fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return cg_error(err, errno, "create /dev/console");
-	close(fd);
-	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
-		return cg_error(err, errno, "bind %s on /dev/console", name);
+	if (console) {
+		fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return cg_error(err, errno, "create /dev/console");
+		close(fd);
+		if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+			return cg_error(err, errno, "bind %s on /dev/console", name);
+	}
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
@@ -306,10 +308,6 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (recv(sock, &go, 1, 0) != 1)
-		_exit(125);
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
@@ -318,8 +316,16 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (cg_rootfs_setup(a->rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (a->tty && open_console(sock, stdio, &err) < 0)
+	if (a->tty && open_console(sock, stdio, true, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
+	/* Everything above overlaps with cgrun moving us into the v1 cgroups
+	 * (a write that can wait out an RCU grace period). From here on we
+	 * must be in them: the cgroup namespace takes the cgroups we are in
+	 * as its root, and the command must never run outside its limits. */
+	if (recv(sock, &go, 1, 0) != 1)
+		_exit(125);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
 	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
 	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -333,6 +339,8 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
 	if (cmd == 0)
 		command_main(a, stdio, sock);
+	/* Only now: the command's argv may live in the memory this rewrites. */
+	cg_proc_title_set("cgrun-init");
 	/* init keeps one fd, where it leaves the exit status: not the
 	 * terminal, not the sync socket; and of its privileges only CAP_KILL,
 	 * to forward signals to any user. */
@@ -386,13 +394,59 @@ static void kill_and_reap(pid_t pid, int *status)
 		;
 }
 
+/* Read the child's messages until EOF (the command exec'd): 'P' with the
+ * terminal's master, 'C' with an exec'd pid, or an error: -1 with the
+ * child's message, -2 when it said nothing. */
+static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_err_t *err)
+{
+	char buf[sizeof(err->msg) + 8];
+	ssize_t n;
+
+	*pty_master = -1;
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+		if (n == 1 && buf[0] == 'P' && cm && cm->cmsg_type == SCM_RIGHTS && *pty_master < 0) {
+			memcpy(pty_master, CMSG_DATA(cm), sizeof(int));
+			continue;
+		}
+		if (n == 1 + (ssize_t)sizeof(pid_t) && buf[0] == 'C' && cpid) {
+			memcpy(cpid, buf + 1, sizeof(pid_t));
+			continue;
+		}
+		break;
+	}
+	if (n == 0 && (!tty || *pty_master >= 0))
+		return 0;
+	int r = -1;
+
+	if (n > 2) {
+		buf[n] = '\0';
+		cg_error(err, 0, "%s", buf + 2);
+		err->exit_code = (unsigned char)buf[1];
+	} else {
+		cg_error(err, n < 0 ? errno : EPROTO, "starting the container");
+		r = -2;  /* no word from the child */
+	}
+	if (*pty_master >= 0)
+		close(*pty_master);
+	*pty_master = -1;
+	return r;
+}
+
 int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 {
 	int sv[2], pidfd = -1, status = 0;
 	bool into = false;
 	pid_t pid;
-	char buf[sizeof(err->msg) + 8];
-	ssize_t n;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
@@ -411,15 +465,27 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 	close(sv[1]);
 	if (pidfd < 0)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	/* The child is in its cgroups before it runs a line of its own. */
+	/* The child is in its cgroups before the command exists. If moving
+	 * it fails, a message of the child's own (it may have failed first)
+	 * says more than ours. */
 	if (a->cg && cg_attach(a->cg, pid, into, err) < 0) {
+		cg_err_t child_err = { 0 };
+		int pm = -1;
+
+		kill(pid, SIGKILL);
+		if (receive_start(sv[0], false, &pm, NULL, &child_err) == -1)
+			*err = child_err;
+		if (pm >= 0)
+			close(pm);
 		kill_and_reap(pid, &status);
 		close(sv[0]);
 		if (pidfd >= 0)
 			close(pidfd);
 		return -1;
 	}
-	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+	/* A child that already failed has closed its end: its message is
+	 * still queued for receive_start below. */
+	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
 		cg_error(err, errno, "starting the container");
 		kill_and_reap(pid, &status);
 		close(sv[0]);
@@ -427,43 +493,83 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 			close(pidfd);
 		return -1;
 	}
-	out->pty_master = -1;
-	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf) };
-		struct cmsghdr *cm;
-
-		n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-		if (n == 1 && buf[0] == 'P' && cm && cm->cmsg_type == SCM_RIGHTS &&
-		    out->pty_master < 0) {
-			memcpy(&out->pty_master, CMSG_DATA(cm), sizeof(int));
-			continue;
-		}
-		break;
-	}
-	close(sv[0]);
-	if (n != 0 || (a->tty && out->pty_master < 0)) {
-		if (n > 2) {
-			buf[n] = '\0';
-			cg_error(err, 0, "%s", buf + 2);
-			err->exit_code = (unsigned char)buf[1];
-		} else {
-			cg_error(err, n < 0 ? errno : EPROTO, "starting the container");
-		}
+	if (receive_start(sv[0], a->tty, &out->pty_master, NULL, err) < 0) {
+		close(sv[0]);
 		kill_and_reap(pid, &status);
 		if (pidfd >= 0)
 			close(pidfd);
-		if (out->pty_master >= 0)
-			close(out->pty_master);
-		out->pty_master = -1;
 		return -1;
 	}
+	close(sv[0]);
 	out->pid = pid;
 	out->pidfd = pidfd;
+	return 0;
+}
+
+/* exec: the intermediate child joins the container's cgroups and
+ * namespaces, then clones with CLONE_PARENT, so the command is a child of
+ * the caller (whose waitpid collects its status) inside the container's
+ * PID namespace, not an orphan for the container's init to reap. */
+static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a, int init_pidfd, int sock)
+{
+	cg_err_t err = { 0 };
+	pid_t gc;
+
+	if (cg_attach(a->cg, getpid(), false, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "joining the container's cgroups"), &err));
+	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "joining the container's namespaces"), &err));
+	gc = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (gc < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "clone"), &err));
+	if (gc == 0) {
+		int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
+
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		if (a->tty && open_console(sock, stdio, false, &err) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
+		command_main(a, stdio, sock);
+	}
+	char msg[1 + sizeof(pid_t)];
+
+	msg[0] = 'C';
+	memcpy(msg + 1, &gc, sizeof(pid_t));
+	if (send(sock, msg, sizeof(msg), MSG_NOSIGNAL) < 0)
+		_exit(125);
+	_exit(0);
+}
+
+int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err)
+{
+	int sv[2], status;
+	pid_t mid, cmd = -1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cg_error(err, errno, "socketpair");
+	mid = fork();
+	if (mid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return cg_error(err, errno, "fork");
+	}
+	if (mid == 0) {
+		close(sv[0]);
+		exec_middle(a, init_pidfd, sv[1]);
+	}
+	close(sv[1]);
+	int r = receive_start(sv[0], a->tty, &out->pty_master, &cmd, err);
+
+	close(sv[0]);
+	while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		if (cmd > 0)
+			kill_and_reap(cmd, &status);
+		return -1;
+	}
+	if (cmd <= 0)
+		return cg_error(err, EPROTO, "exec: no process started");
+	out->pid = cmd;
+	out->pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
 	return 0;
 }

@@ -36,6 +36,11 @@ struct cg_proc {
  * gone (killed and reaped) and err->exit_code says 125, 126 or 127. */
 int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err);
 
+/* Start argv in a running container (joins its cgroups and namespaces);
+ * the process is the caller's child. a->cg, caps, user, env, tty, stdio
+ * as for cg_spawn; a->rootfs is unused. */
+int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err);
+
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
 /* Pure: 127 for "not found" errors, 126 for the rest. */

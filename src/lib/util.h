@@ -63,4 +63,9 @@ bool path_exists(const char *path);
 /* Run argv (no shell) and wait; returns 0 when it exited 0. */
 int run_command(char *const argv[], cg_err_t *err);
 
+/* Remember argv's memory (call from main), then overwrite it: the title
+ * /proc/PID/cmdline shows. */
+void cg_proc_title_init(int argc, char **argv);
+void cg_proc_title_set(const char *title);
+
 #endif

@@ -1,0 +1,389 @@
+/* verbs.c - the container verbs that go through cgrund: inspect, logs,
+ * stop, kill, wait, pause, unpause, update. (ps and rm: ps.c; exec: exec.c) */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+
+#include "cli.h"
+#include "client.h"
+#include "parse.h"
+#include "proto.h"
+#include "container.h"
+#include "record.h"
+#include "spec.h"
+
+static int fail(const cg_err_t *err)
+{
+	die_msg("%s", err->msg);
+	return err->exit_code ? err->exit_code : EXIT_CGRUN;
+}
+
+static int need_daemon(const char *verb)
+{
+	if (client_daemon_up())
+		return 0;
+	die_msg("'%s' needs cgrund, and it is not running: start it with 'systemctl start cgrund' (or run 'cgrund &')", verb);
+	return EXIT_CGRUN;
+}
+
+/* One request per target; prints each target on success, like docker. */
+static int simple(const char *cmd, int argc, char **argv, int first, struct json_object *extra,
+		  bool print_exit)
+{
+	int ret = 0;
+
+	if (first >= argc) {
+		die_msg("'%s' needs at least one container name or id", cmd);
+		json_object_put(extra);
+		return EXIT_CGRUN;
+	}
+	if (need_daemon(cmd)) {
+		json_object_put(extra);
+		return EXIT_CGRUN;
+	}
+	for (int i = first; i < argc; i++) {
+		struct json_object *req = client_request(cmd), *rep = NULL, *v;
+		cg_err_t err = { 0 };
+
+		json_object_object_add(req, "target", json_object_new_string(argv[i]));
+		if (extra) {
+			json_object_object_foreach(extra, k, val)
+				json_object_object_add(req, k, json_object_get(val));
+		}
+		if (client_call(req, &rep, NULL, &err) < 0) {
+			fail(&err);
+			ret = EXIT_CGRUN;
+			continue;
+		}
+		if (print_exit && json_object_object_get_ex(rep, "exit_code", &v)) {
+			printf("%d\n", json_object_get_int(v));
+			ret = json_object_get_int(v) == -1 ? EXIT_CGRUN : ret;
+		} else {
+			printf("%s\n", argv[i]);
+		}
+		json_object_put(rep);
+	}
+	json_object_put(extra);
+	return ret;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "time", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	struct json_object *extra = json_object_new_object();
+	cg_err_t err = { 0 };
+	int64_t t;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:t:", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_int_range("-t", optarg, 0, 86400, &t, &err) < 0) {
+				json_object_put(extra);
+				return fail(&err);
+			}
+			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
+			break;
+		case 'h':
+			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n\nSend SIGTERM, then SIGKILL after SECS (default 10).");
+			json_object_put(extra);
+			return 0;
+		default:
+			json_object_put(extra);
+			return usage_error("stop", c, argv[optind - 1]);
+		}
+	}
+	return simple("stop", argc, argv, optind, extra, false);
+}
+
+int cmd_kill(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "signal", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	struct json_object *extra = json_object_new_object();
+	int c, sig;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sig = cg_signal_parse(optarg);
+			if (sig <= 0) {
+				die_msg("unknown signal '%s': use a name such as TERM, KILL, HUP or a number", optarg);
+				json_object_put(extra);
+				return EXIT_CGRUN;
+			}
+			json_object_object_add(extra, "signal", json_object_new_int(sig));
+			break;
+		case 'h':
+			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n\nSend a signal (default KILL) to the container's command.");
+			json_object_put(extra);
+			return 0;
+		default:
+			json_object_put(extra);
+			return usage_error("kill", c, argv[optind - 1]);
+		}
+	}
+	if (!json_object_object_get_ex(extra, "signal", NULL))
+		json_object_object_add(extra, "signal", json_object_new_int(SIGKILL));
+	return simple("kill", argc, argv, optind, extra, false);
+}
+
+static int no_options(const char *verb, const char *help, int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "--help")) {
+		printf("%s\n", help);
+		return 0;
+	}
+	return simple(verb, argc, argv, 1, NULL, !strcmp(verb, "wait"));
+}
+
+int cmd_wait(int argc, char **argv)
+{
+	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\nWait for containers to exit; print their exit codes.",
+			  argc, argv);
+}
+
+int cmd_pause(int argc, char **argv)
+{
+	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers.",
+			  argc, argv);
+}
+
+int cmd_unpause(int argc, char **argv)
+{
+	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers.", argc, argv);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	int ret = 0;
+	bool local;
+
+	if (argc < 2 || !strcmp(argv[1], "--help")) {
+		puts("Usage: cgrun inspect NAME|ID...\n\nShow containers as JSON: config, state, pid, cgroup paths, limits, exit code.");
+		return argc < 2 ? EXIT_CGRUN : 0;
+	}
+	local = !client_daemon_up();
+	printf("[");
+	for (int i = 1; i < argc; i++) {
+		struct json_object *rep = NULL, *v = NULL;
+		cg_err_t err = { 0 };
+
+		if (local) {
+			char id[65];
+			cleanup_free char *text = NULL;
+
+			if (cg_container_resolve(argv[i], id, &err) < 0) {
+				fail(&err);
+				ret = EXIT_CGRUN;
+				continue;
+			}
+			cleanup_free char *dir = cg_containers_dir();
+			cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
+
+			if (read_file(path, &text, 1 << 20, &err) < 0 || (v = json_tokener_parse(text)) == NULL) {
+				fail(&err);
+				ret = EXIT_CGRUN;
+				continue;
+			}
+			rep = v;
+		} else {
+			struct json_object *req = client_request("inspect");
+
+			json_object_object_add(req, "target", json_object_new_string(argv[i]));
+			if (client_call(req, &rep, NULL, &err) < 0) {
+				fail(&err);
+				ret = EXIT_CGRUN;
+				continue;
+			}
+			json_object_object_get_ex(rep, "container", &v);
+		}
+		printf("%s%s", i > 1 ? ",\n" : "\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY));
+		json_object_put(rep);
+	}
+	printf("\n]\n");
+	return ret;
+}
+
+static bool copy_out(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+			return false;
+	fflush(stdout);
+	return true;
+}
+
+int cmd_logs(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	bool follow = false;
+	int c, logfd = -1, waitfd = -1;
+	struct json_object *req, *rep = NULL, *v;
+	cg_err_t err = { 0 };
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:f", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': follow = true; break;
+		case 'h':
+			puts("Usage: cgrun logs [-f] NAME|ID\n\nPrint a detached container's output; -f follows it until the container exits.");
+			return 0;
+		default: return usage_error("logs", c, argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc) {
+		die_msg("usage: cgrun logs [-f] NAME|ID");
+		return EXIT_CGRUN;
+	}
+	if (need_daemon("logs"))
+		return EXIT_CGRUN;
+	req = client_request("logs");
+	json_object_object_add(req, "target", json_object_new_string(argv[optind]));
+	/* cgrund opens the log and hands us the fd: readers need no access
+	 * to the store, and cgrund copies nothing. */
+	if (client_call(req, &rep, &logfd, &err) < 0)
+		return fail(&err);
+	bool running = json_object_object_get_ex(rep, "running", &v) && json_object_get_boolean(v);
+
+	json_object_put(rep);
+	if (logfd < 0) {
+		cg_error(&err, EPROTO, "cgrund sent no log");
+		return fail(&err);
+	}
+	copy_out(logfd);
+	if (follow && running) {
+		cleanup_close int in = inotify_init1(IN_CLOEXEC);
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", logfd);
+		if (in < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0) {
+			close(logfd);
+			cg_error(&err, errno, "following the log");
+			return fail(&err);
+		}
+		/* A parked "wait" tells us when the container ends. */
+		req = client_request("wait");
+		json_object_object_add(req, "target", json_object_new_string(argv[optind]));
+		waitfd = client_connect(&err);
+		if (waitfd < 0 || client_send(waitfd, req, NULL, 0, &err) < 0) {
+			close(logfd);
+			return fail(&err);
+		}
+		for (;;) {
+			struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = waitfd, .events = POLLIN } };
+			char evbuf[4096];
+
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				break;
+			if (p[0].revents & POLLIN) {
+				if (read(in, evbuf, sizeof(evbuf)) < 0) {
+					/* drained */
+				}
+				copy_out(logfd);
+			}
+			if (p[1].revents & (POLLIN | POLLHUP)) {
+				copy_out(logfd);
+				break;
+			}
+		}
+		close(waitfd);
+	}
+	close(logfd);
+	return 0;
+}
+
+int cmd_update(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu-quota", required_argument, NULL, 'q' }, { "cpu-period", required_argument, NULL, 'p' },
+		{ "cpu-shares", required_argument, NULL, 's' }, { "cpuset-cpus", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' }, { "memory-swap", required_argument, NULL, 'w' },
+		{ "pids-limit", required_argument, NULL, 'P' }, { "cpus", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	struct cg_spec spec;
+	cg_err_t err = { 0 };
+	const char *cpus = NULL;
+	int c, r = 0, ret;
+
+	cg_spec_init(&spec);
+	opterr = 0;
+	optind = 1;
+	while (r == 0 && (c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': r = parse_int_range("--cpu-quota", optarg, 1000, 1000000LL * 1000000LL, &spec.limits.cpu_quota, &err); break;
+		case 'p': r = parse_int_range("--cpu-period", optarg, 1000, 1000000, &spec.limits.cpu_period, &err); break;
+		case 's': r = parse_int_range("--cpu-shares", optarg, 2, 262144, &spec.limits.cpu_shares, &err); break;
+		case 'c':
+			r = parse_cpu_list(optarg, &err);
+			free(spec.limits.cpuset_cpus);
+			spec.limits.cpuset_cpus = xstrdup(optarg);
+			break;
+		case 'm': r = parse_size(optarg, &spec.limits.memory, &err); break;
+		case 'w':
+			if (!strcmp(optarg, "-1"))
+				spec.limits.memory_swap = CG_UNLIMITED;
+			else
+				r = parse_size(optarg, &spec.limits.memory_swap, &err);
+			break;
+		case 'P':
+			if (!strcmp(optarg, "-1") || !strcmp(optarg, "max"))
+				spec.limits.pids_limit = CG_UNLIMITED;
+			else
+				r = parse_int_range("--pids-limit", optarg, 1, 4194304, &spec.limits.pids_limit, &err);
+			break;
+		case 'C': cpus = optarg; break;
+		case 'h':
+			puts("Usage: cgrun update [--cpu-quota=US] [--cpu-period=US] [--cpus=N] [--cpu-shares=N]\n"
+			     "                    [--cpuset-cpus=LIST] [-m SIZE] [--memory-swap=SIZE]\n"
+			     "                    [--pids-limit=N] NAME|ID...\n\nChange the limits of running containers.");
+			cg_spec_free(&spec);
+			return 0;
+		default:
+			cg_spec_free(&spec);
+			return usage_error("update", c, argv[optind - 1]);
+		}
+	}
+	if (r == 0 && cpus) {
+		int64_t period = spec.limits.cpu_period == CG_UNSET ? CG_DEFAULT_PERIOD : spec.limits.cpu_period;
+
+		r = parse_cpus(cpus, period, &spec.limits.cpu_quota, &err);
+		if (r == 0 && spec.limits.cpu_quota < 1000)
+			r = cg_error(&err, 0, "--cpus=%s is below the minimum quota of 1000 microseconds per period", cpus);
+	}
+	if (r < 0) {
+		cg_spec_free(&spec);
+		return fail(&err);
+	}
+	/* The limits travel in a spec object; the image is cgrund's to fill. */
+	spec.image = "-";
+	struct json_object *extra = json_object_new_object();
+
+	json_object_object_add(extra, "spec", cg_spec_to_json(&spec));
+	cg_spec_free(&spec);
+	ret = simple("update", argc, argv, optind, extra, false);
+	return ret;
+}

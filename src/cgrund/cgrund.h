@@ -1,0 +1,120 @@
+/* cgrund.h - the supervisor: one process, one epoll loop. */
+#ifndef CGRUND_H
+#define CGRUND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "container.h"
+#include "dconf.h"
+#include "proto.h"
+#include "spec.h"
+
+/* What an epoll event points at. */
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD };
+
+struct src {
+	enum src_kind kind;
+};
+
+struct conn;
+
+/* A client parked until a container ends (wait, stop, rm -f, attached run). */
+struct waiter {
+	struct conn *conn;
+	enum cg_cmd cmd;
+	struct waiter *next;
+};
+
+struct ctr {
+	struct src src;               /* SRC_PIDFD: legacy hosts only */
+	struct cg_container c;
+	struct cg_spec spec;
+	void *json;                   /* the request or record the spec points into */
+	int wd;                       /* inotify watch on cgroup.events, or -1 */
+	bool child;                   /* started by this cgrund: waitpid works */
+	bool reaped;
+	int wstatus;
+	bool stopping;                /* stop/kill -9 by a user: no restart */
+	int64_t kill_at;              /* monotonic ms to SIGKILL, 0 none */
+	bool remove_when_done;        /* rm -f of a running container */
+	enum cg_restart restart;
+	int restart_max;
+	struct waiter *waiters;
+	bool dead;                    /* removed: freed after this epoll batch */
+	struct ctr *next;
+};
+
+struct conn {
+	struct src src;
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	uint8_t *in;
+	size_t in_len;
+	uint8_t *out;
+	size_t out_len, out_off;
+	int fds[3];                   /* SCM_RIGHTS from the client (stdio) */
+	int nfds;
+	int64_t deadline;             /* a request must arrive whole by then */
+	bool parked;                  /* waiting for a container */
+	bool closing;                 /* close once out is flushed */
+	bool dead;                    /* closed: freed after this epoll batch */
+	struct conn *next;
+};
+
+/* A process started by `cgrun exec`: its client waits for its status. */
+struct execp {
+	pid_t pid;
+	struct conn *conn;
+	struct execp *next;
+};
+
+struct daemon {
+	int epfd;
+	struct src sig, listen, inotify, timer;
+	int sigfd, listen_fd, inotify_fd, timer_fd;
+	gid_t group;
+	bool have_group;
+	struct cg_dconf conf;
+	struct ctr *ctrs;
+	struct conn *conns;
+	int nconns;
+	struct execp *execs;
+	uint64_t watchdog_usec;
+	int64_t last_watchdog;
+	int last_status;
+	bool quit;
+};
+
+int64_t now_ms(void);
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* supervise.c */
+int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t *err);
+void sup_readopt(struct daemon *d);
+void sup_on_inotify(struct daemon *d);
+void sup_on_pidfd(struct daemon *d, struct ctr *t);
+void sup_on_sigchld(struct daemon *d);
+void sup_on_tick(struct daemon *d);
+struct ctr *sup_find(struct daemon *d, const char *key, cg_err_t *err);
+int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err);
+void sup_remove_ctr(struct daemon *d, struct ctr *t);
+void sup_finish(struct daemon *d, struct ctr *t);
+void sup_reap_removed(struct daemon *d);
+
+/* server.c */
+void srv_accept(struct daemon *d);
+void srv_on_conn(struct daemon *d, struct conn *cl, uint32_t events);
+void srv_reply(struct daemon *d, struct conn *cl, struct json_object *reply, int fd);
+void srv_close(struct daemon *d, struct conn *cl);
+void srv_check_deadlines(struct daemon *d);
+void srv_reap_closed(struct daemon *d);
+
+/* handlers.c */
+void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);
+void notify_waiters(struct daemon *d, struct ctr *t);
+struct json_object *ctr_to_json(const struct ctr *t);
+
+#endif

@@ -1,0 +1,407 @@
+/* handlers.c - one function per request. Each replies (or parks the
+ * client until its container ends) and never blocks the loop. */
+#include "config.h"
+
+#include "cgrund.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "record.h"
+#include "spawn.h"
+
+static void reply_err(struct daemon *d, struct conn *cl, cg_err_t *err)
+{
+	srv_reply(d, cl, cg_reply_error(err), -1);
+}
+
+static void park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
+{
+	struct waiter *w = xcalloc(1, sizeof(*w));
+
+	w->conn = cl;
+	w->cmd = cmd;
+	w->next = t->waiters;
+	t->waiters = w;
+	cl->parked = true;
+}
+
+static struct json_object *exit_reply(const struct ctr *t)
+{
+	struct json_object *r = cg_reply_ok();
+
+	json_object_object_add(r, "id", json_object_new_string(t->c.id));
+	json_object_object_add(r, "exit_code", json_object_new_int(t->c.exit_code));
+	json_object_object_add(r, "state", json_object_new_string(cg_state_name(t->c.state)));
+	return r;
+}
+
+void notify_waiters(struct daemon *d, struct ctr *t)
+{
+	while (t->waiters) {
+		struct waiter *w = t->waiters;
+
+		t->waiters = w->next;
+		w->conn->parked = false;
+		w->conn->closing = true;
+		srv_reply(d, w->conn, exit_reply(t), -1);
+		free(w);
+	}
+}
+
+struct json_object *ctr_to_json(const struct ctr *t)
+{
+	cleanup_free char *path = xasprintf("%s/config.json", t->c.dir);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+	struct json_object *o = NULL, *paths = json_object_new_object();
+
+	if (read_file(path, &text, 1 << 20, &ignore) == 0)
+		o = json_tokener_parse(text);
+	if (o == NULL)
+		o = json_object_new_object();
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (t->c.cg.path[c])
+			json_object_object_add(paths, cg_ctrl_name(c), json_object_new_string(t->c.cg.path[c]));
+	if (t->c.cg.unified_path)
+		json_object_object_add(paths, "unified", json_object_new_string(t->c.cg.unified_path));
+	json_object_object_add(o, "cgroup_paths", paths);
+	json_object_object_add(o, "log_path", json_object_new_string_len(path, (int)strlen(path) - 11));
+	return o;
+}
+
+static bool running(const struct ctr *t)
+{
+	return t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
+}
+
+static void h_run(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t;
+	struct json_object *r;
+
+	if (sup_run(d, cl, req, &err) < 0) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	t = d->ctrs;
+	r = cg_reply_ok();
+	json_object_object_add(r, "id", json_object_new_string(t->c.id));
+	json_object_object_add(r, "started", json_object_new_boolean(1));
+	srv_reply(d, cl, r, t->c.pty_master);
+	if (t->c.pty_master >= 0) {
+		close(t->c.pty_master);  /* the client has it now */
+		t->c.pty_master = -1;
+	}
+	if (!req->detach)
+		park(cl, t, CG_CMD_RUN);
+}
+
+static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	struct cg_container_info *v;
+	size_t n;
+	cg_err_t err = { 0 };
+	struct json_object *r, *arr = json_object_new_array();
+
+	if (cg_container_list(&v, &n, &err) < 0) {
+		json_object_put(arr);
+		reply_err(d, cl, &err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool up = !strcmp(v[i].state, "running") || !strcmp(v[i].state, "paused");
+
+		if (!req->all && !up)
+			continue;
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_string(v[i].id));
+		if (v[i].name)
+			json_object_object_add(o, "name", json_object_new_string(v[i].name));
+		json_object_object_add(o, "image", json_object_new_string(v[i].image));
+		json_object_object_add(o, "command", json_object_new_string(v[i].command));
+		json_object_object_add(o, "state", json_object_new_string(v[i].state));
+		json_object_object_add(o, "exit_code", json_object_new_int(v[i].exit_code));
+		json_object_object_add(o, "created", json_object_new_int64(v[i].created));
+		json_object_object_add(o, "pid", json_object_new_int(v[i].pid));
+		json_object_array_add(arr, o);
+	}
+	cg_container_list_free(v, n);
+	r = cg_reply_ok();
+	json_object_object_add(r, "containers", arr);
+	srv_reply(d, cl, r, -1);
+	(void)d;
+}
+
+static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+	struct json_object *r;
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	r = cg_reply_ok();
+	json_object_object_add(r, "container", ctr_to_json(t));
+	srv_reply(d, cl, r, -1);
+}
+
+static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (!running(t)) {
+		srv_reply(d, cl, exit_reply(t), -1);
+		return;
+	}
+	t->stopping = true;
+	if (t->c.state == CG_STATE_PAUSED)
+		cg_freeze(&t->c.cg, false, &err);
+	/* SIGTERM to the init, which forwards it; SIGKILL when time is up. */
+	if (req->timeout == 0 || cg_container_kill(&t->c, req->timeout ? SIGTERM : SIGKILL, &err) < 0)
+		cg_container_kill(&t->c, SIGKILL, &err);
+	else
+		t->kill_at = now_ms() + (int64_t)req->timeout * 1000;
+	park(cl, t, CG_CMD_STOP);
+}
+
+static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (!running(t)) {
+		cg_error(&err, 0, "container '%s' is not running", req->target);
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (cg_container_kill(&t->c, req->signal, &err) < 0) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	srv_reply(d, cl, cg_reply_ok(), -1);
+}
+
+static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL) {
+		/* Not ours: a container the CLI ran in-process and kept. */
+		memset(&err, 0, sizeof(err));
+		if (cg_container_remove(req->target, &err) < 0)
+			reply_err(d, cl, &err);
+		else
+			srv_reply(d, cl, cg_reply_ok(), -1);
+		return;
+	}
+	if (running(t)) {
+		if (!req->all) {
+			cg_error(&err, 0, "container '%s' is %s; stop it first or use 'cgrun rm -f'",
+				 req->target, cg_state_name(t->c.state));
+			reply_err(d, cl, &err);
+			return;
+		}
+		t->stopping = true;
+		t->remove_when_done = true;
+		if (t->c.state == CG_STATE_PAUSED)
+			cg_freeze(&t->c.cg, false, &err);
+		cg_container_kill(&t->c, SIGKILL, &err);
+		park(cl, t, CG_CMD_RM);
+		return;
+	}
+	cg_container_destroy(&t->c, false);
+	sup_remove_ctr(d, t);
+	srv_reply(d, cl, cg_reply_ok(), -1);
+}
+
+static void h_wait(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (!running(t)) {
+		srv_reply(d, cl, exit_reply(t), -1);
+		return;
+	}
+	park(cl, t, CG_CMD_WAIT);
+}
+
+static void h_logs(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+	cleanup_free char *path = NULL;
+	cleanup_close int fd = -1;
+	struct json_object *r;
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	path = xasprintf("%s/container.log", t->c.dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		cg_error(&err, errno, "container '%s' has no log (it ran attached)", req->target);
+		reply_err(d, cl, &err);
+		return;
+	}
+	r = cg_reply_ok();
+	json_object_object_add(r, "id", json_object_new_string(t->c.id));
+	json_object_object_add(r, "running", json_object_new_boolean(running(t)));
+	srv_reply(d, cl, r, fd);
+}
+
+static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, bool freeze)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (t->c.state != (freeze ? CG_STATE_RUNNING : CG_STATE_PAUSED)) {
+		cg_error(&err, 0, "container '%s' is %s, not %s", req->target, cg_state_name(t->c.state),
+			 freeze ? "running" : "paused");
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (cg_freeze(&t->c.cg, freeze, &err) < 0) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	t->c.state = freeze ? CG_STATE_PAUSED : CG_STATE_RUNNING;
+	cg_container_save(&t->c, &err);
+	srv_reply(d, cl, cg_reply_ok(), -1);
+}
+
+static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+	struct cg_spec upd;
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (!running(t)) {
+		cg_error(&err, 0, "container '%s' is not running", req->target);
+		reply_err(d, cl, &err);
+		return;
+	}
+	cg_spec_init(&upd);
+	if (json_object_object_add(req->spec, "image", json_object_new_string(t->spec.image)) < 0 ||
+	    cg_spec_from_json(req->spec, &upd, &err) < 0 ||
+	    cg_update(&t->c.cg, &t->spec.limits, &upd.limits, &err) < 0) {
+		cg_spec_free(&upd);
+		reply_err(d, cl, &err);
+		return;
+	}
+	cg_spec_free(&upd);
+	cg_container_save(&t->c, &err);
+	srv_reply(d, cl, cg_reply_ok(), -1);
+}
+
+static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
+	size_t n;
+	char **argv;
+
+	if (t == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (t->c.state != CG_STATE_RUNNING) {
+		cg_error(&err, 0, "container '%s' is %s; exec needs it running", req->target,
+			 cg_state_name(t->c.state));
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (!req->tty && cl->nfds != 3) {
+		cg_error(&err, 0, "exec needs the client's stdin, stdout and stderr");
+		reply_err(d, cl, &err);
+		return;
+	}
+	n = json_object_array_length(req->argv);
+	argv = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		argv[i] = (char *)json_object_get_string(json_object_array_get_idx(req->argv, i));
+	if (cg_container_exec(&t->c, argv, req->tty, cl->nfds == 3 ? cl->fds : NULL, &proc, &err) < 0) {
+		free(argv);
+		reply_err(d, cl, &err);
+		return;
+	}
+	free(argv);
+	if (proc.pidfd >= 0)
+		close(proc.pidfd);
+	struct execp *e = xcalloc(1, sizeof(*e));
+	struct json_object *r = cg_reply_ok();
+
+	e->pid = proc.pid;
+	e->conn = cl;
+	e->next = d->execs;
+	d->execs = e;
+	json_object_object_add(r, "started", json_object_new_boolean(1));
+	srv_reply(d, cl, r, proc.pty_master);
+	if (proc.pty_master >= 0)
+		close(proc.pty_master);
+	cl->parked = true;
+}
+
+void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	switch (req->cmd) {
+	case CG_CMD_PING: {
+		struct json_object *r = cg_reply_ok();
+
+		json_object_object_add(r, "version", json_object_new_string(PACKAGE_VERSION));
+		srv_reply(d, cl, r, -1);
+		break;
+	}
+	case CG_CMD_RUN: h_run(d, cl, req); break;
+	case CG_CMD_PS: h_ps(d, cl, req); break;
+	case CG_CMD_INSPECT: h_inspect(d, cl, req); break;
+	case CG_CMD_STOP: h_stop(d, cl, req); break;
+	case CG_CMD_KILL: h_kill(d, cl, req); break;
+	case CG_CMD_RM: h_rm(d, cl, req); break;
+	case CG_CMD_WAIT: h_wait(d, cl, req); break;
+	case CG_CMD_LOGS: h_logs(d, cl, req); break;
+	case CG_CMD_PAUSE: h_pause(d, cl, req, true); break;
+	case CG_CMD_UNPAUSE: h_pause(d, cl, req, false); break;
+	case CG_CMD_UPDATE: h_update(d, cl, req); break;
+	case CG_CMD_EXEC: h_exec(d, cl, req); break;
+	default: {
+		cg_err_t err = { 0 };
+
+		cg_error(&err, EOPNOTSUPP, "unsupported command");
+		reply_err(d, cl, &err);
+	}
+	}
+}

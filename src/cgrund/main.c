@@ -1,0 +1,329 @@
+/* main.c - cgrund: set up the socket and the event sources, re-adopt the
+ * running containers, then run the one epoll loop. */
+#include "config.h"
+
+#include "cgrund.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "cgroup-mode.h"
+#include "store.h"
+
+#define TICK_MS 100
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* stderr lines with <N> prefixes: journald turns them into priorities. */
+void log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "<%d>", prio);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int add_src(struct daemon *d, int fd, struct src *s, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = s };
+
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int socket_path(char *buf, size_t n)
+{
+	return snprintf(buf, n, "%s/cgrun.sock", cg_run_dir()) >= (int)n ? -1 : 0;
+}
+
+/* Our own socket, unless systemd handed us one (cgrund.socket). */
+static int open_socket(struct daemon *d, cg_err_t *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int n = sd_listen_fds(1), fd;
+
+	if (n > 1)
+		return cg_error(err, 0, "systemd passed %d sockets; cgrund.socket should pass one", n);
+	if (n == 1) {
+		fd = SD_LISTEN_FDS_START;
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		return fd;
+	}
+	if (socket_path(sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return cg_error(err, ENAMETOOLONG, "socket path under %s", cg_run_dir());
+	if (mkdir_p(cg_run_dir(), 0755, err) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cg_error(err, errno, "socket");
+	/* A socket file that answers belongs to a live cgrund: do not steal it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		return cg_error(err, EADDRINUSE, "another cgrund is running on %s", sa.sun_path);
+	}
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cg_error(err, errno, "socket");
+	unlink(sa.sun_path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return cg_error(err, e, "bind %s", sa.sun_path);
+	}
+	if (chmod(sa.sun_path, 0660) < 0 ||
+	    (d->have_group && chown(sa.sun_path, 0, d->group) < 0) || listen(fd, 128) < 0) {
+		int e = errno;
+
+		close(fd);
+		return cg_error(err, e, "setting up %s", sa.sun_path);
+	}
+	return fd;
+}
+
+/* Under systemd with Delegate=yes on cgroup v2, a cgroup with processes
+ * cannot hand controllers down: move ourselves into a leaf of our subtree,
+ * so containers go beside it (<service>/cgrun/<id>, <service>/supervisor). */
+static void move_to_leaf(void)
+{
+	struct cg_layout l;
+	cg_err_t err = { 0 };
+	char pid[32];
+
+	if (cg_layout_detect(&l, &err) < 0 || l.mode != CG_MODE_UNIFIED)
+		return;
+	const char *self = cg_hier_relself(&l.unified);
+
+	if (self[0] == '\0' || strcmp(self, l.unified_base) != 0)
+		return;  /* the root, or already in a leaf below the delegation */
+	cleanup_free char *leaf = xasprintf("%s%s/supervisor", l.unified.mountpoint, self);
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", leaf);
+
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST) {
+		log_msg(4, "cannot create %s: %s; containers may fail to get controllers", leaf, strerror(errno));
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (write_file(procs, pid, &err) < 0)
+		log_msg(4, "moving into %s: %s", leaf, err.msg);
+}
+
+static int setup(struct daemon *d, cg_err_t *err)
+{
+	sigset_t set;
+	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L },
+				  .it_value = { 0, TICK_MS * 1000000L } };
+	struct group *gr = getgrnam(d->conf.socket_group);
+
+	if (gr) {
+		d->group = gr->gr_gid;
+		d->have_group = true;
+	} else {
+		log_msg(4, "group '%s' does not exist: only root may use cgrund (create it with 'groupadd %s')",
+			d->conf.socket_group, d->conf.socket_group);
+	}
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0)
+		return cg_error(err, errno, "epoll_create1");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return cg_error(err, errno, "sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->sigfd < 0 || d->inotify_fd < 0 || d->timer_fd < 0)
+		return cg_error(err, errno, "creating event sources");
+	if (timerfd_settime(d->timer_fd, 0, &its, NULL) < 0)
+		return cg_error(err, errno, "timerfd_settime");
+	d->listen_fd = open_socket(d, err);
+	if (d->listen_fd < 0)
+		return -1;
+	d->sig.kind = SRC_SIGNAL;
+	d->listen.kind = SRC_LISTEN;
+	d->inotify.kind = SRC_INOTIFY;
+	d->timer.kind = SRC_TIMER;
+	if (add_src(d, d->sigfd, &d->sig, EPOLLIN) < 0 || add_src(d, d->listen_fd, &d->listen, EPOLLIN) < 0 ||
+	    add_src(d, d->inotify_fd, &d->inotify, EPOLLIN) < 0 || add_src(d, d->timer_fd, &d->timer, EPOLLIN) < 0)
+		return cg_error(err, errno, "epoll_ctl");
+	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
+		d->watchdog_usec = 0;
+	return 0;
+}
+
+static void on_signal(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			sup_on_sigchld(d);
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			d->quit = true;
+	}
+}
+
+static void on_tick(struct daemon *d)
+{
+	uint64_t n;
+	int64_t t = now_ms();
+
+	if (read(d->timer_fd, &n, sizeof(n)) < 0) {
+		/* nothing pending */
+	}
+	sup_on_tick(d);
+	srv_check_deadlines(d);
+	/* Fed from the loop itself: a stuck loop starves the watchdog. */
+	if (d->watchdog_usec && (t - d->last_watchdog) * 1000 >= (int64_t)d->watchdog_usec / 2) {
+		sd_notify(0, "WATCHDOG=1");
+		d->last_watchdog = t;
+	}
+}
+
+static void status_line(struct daemon *d)
+{
+	int n = 0;
+
+	for (struct ctr *t = d->ctrs; t; t = t->next)
+		n += t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
+	if (n == d->last_status)
+		return;
+	d->last_status = n;
+	sd_notifyf(0, "STATUS=%d container%s running", n, n == 1 ? "" : "s");
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: cgrund [--config=FILE]\n"
+	      "\n"
+	      "The cgrun supervisor: runs containers for cgrun over the socket\n"
+	      "$CGRUN_RUN_DIR/cgrun.sock (default " CGRUN_RUN_DIR "/cgrun.sock), keeps them\n"
+	      "across its own restarts and learns of their exits from cgroup.events.\n"
+	      "\n"
+	      "  -c, --config=FILE  settings (default " SYSCONFDIR "/cgrun/cgrund.conf)\n"
+	      "      --help         show this help\n"
+	      "      --version      show the version\n"
+	      "\n"
+	      "See cgrund(8) and cgrund.conf(5).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = SYSCONFDIR "/cgrun/cgrund.conf";
+	struct daemon d = { .epfd = -1, .last_status = -1 };
+	cg_err_t err = { 0 };
+	int c;
+
+	cg_proc_title_init(argc, argv);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("cgrund %s\n", PACKAGE_VERSION); return 0;
+		default:
+			fprintf(stderr, "cgrund: unknown option or missing value '%s'; see 'cgrund --help'\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cgrund: unexpected argument '%s'; see 'cgrund --help'\n", argv[optind]);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "cgrund: must run as root\n");
+		return 1;
+	}
+	cg_dconf_defaults(&d.conf);
+	{
+		cleanup_free char *text = NULL;
+
+		if (read_file(config, &text, 1 << 20, &err) == 0) {
+			if (cg_dconf_parse(&d.conf, text, &err) < 0) {
+				log_msg(3, "%s", err.msg);
+				return 1;
+			}
+		} else if (err.code != ENOENT) {
+			log_msg(3, "%s", err.msg);
+			return 1;
+		}
+		memset(&err, 0, sizeof(err));
+	}
+	move_to_leaf();
+	if (setup(&d, &err) < 0) {
+		log_msg(3, "%s", err.msg);
+		sd_notifyf(0, "STATUS=failed: %s", err.msg);
+		return 1;
+	}
+	sup_readopt(&d);
+	sd_notify(0, "READY=1");
+	status_line(&d);
+	log_msg(6, "cgrund %s ready on %s/cgrun.sock", PACKAGE_VERSION, cg_run_dir());
+	while (!d.quit) {
+		struct epoll_event ev[64];
+		int n = epoll_wait(d.epfd, ev, 64, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(2, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct src *s = ev[i].data.ptr;
+
+			switch (s->kind) {
+			case SRC_SIGNAL: on_signal(&d); break;
+			case SRC_LISTEN: srv_accept(&d); break;
+			case SRC_INOTIFY: sup_on_inotify(&d); break;
+			case SRC_TIMER: on_tick(&d); break;
+			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
+			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
+			}
+			/* A closed connection or removed container may be pointed at
+			 * by a later event of this batch: handlers defer frees to
+			 * the end of the batch (see srv_close / sup_remove_ctr). */
+		}
+		srv_reap_closed(&d);
+		sup_reap_removed(&d);
+		status_line(&d);
+	}
+	/* Containers keep running (KillMode=process): they are re-adopted by
+	 * the next cgrund. */
+	sd_notify(0, "STOPPING=1");
+	log_msg(6, "cgrund stopping; %s", "containers keep running");
+	return 0;
+}

@@ -1,0 +1,422 @@
+/* supervise.c - cgrund's containers: start, watch, exit, restart, re-adopt.
+ *
+ * The end of a container is learned from its cgroup.events ("populated 0")
+ * through inotify on the unified hierarchy: the container's own cgroup on
+ * a v2 host, its tracking cgroup on a hybrid one. Only a legacy (v1-only)
+ * host falls back to the init's pidfd and a cgroup.procs check. */
+#include "config.h"
+
+#include "cgrund.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "record.h"
+#include "spawn.h"
+
+static void ctr_free(struct ctr *t)
+{
+	cg_container_free(&t->c);
+	cg_spec_free(&t->spec);
+	json_object_put(t->json);
+	while (t->waiters) {
+		struct waiter *w = t->waiters;
+
+		t->waiters = w->next;
+		free(w);
+	}
+	free(t);
+}
+
+void sup_reap_removed(struct daemon *d)
+{
+	for (struct ctr **pp = &d->ctrs; *pp;) {
+		struct ctr *t = *pp;
+
+		if (!t->dead) {
+			pp = &t->next;
+			continue;
+		}
+		*pp = t->next;
+		ctr_free(t);
+	}
+}
+
+void sup_remove_ctr(struct daemon *d, struct ctr *t)
+{
+	(void)d;
+	t->dead = true;
+}
+
+struct ctr *sup_find(struct daemon *d, const char *key, cg_err_t *err)
+{
+	size_t n = 0, i = 0;
+	struct ctr *found = NULL;
+	int m;
+
+	for (struct ctr *t = d->ctrs; t; t = t->next)
+		n += !t->dead;
+	const char **ids = xcalloc(n, sizeof(char *)), **names = xcalloc(n, sizeof(char *));
+	struct ctr **v = xcalloc(n, sizeof(*v));
+
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		if (t->dead)
+			continue;
+		ids[i] = t->c.id;
+		names[i] = t->spec.name;
+		v[i++] = t;
+	}
+	m = cg_match_container(key, ids, names, n);
+	if (m >= 0)
+		found = v[m];
+	else if (m == -2)
+		cg_error(err, 0, "'%s' matches more than one container; give more of the id", key);
+	else
+		cg_error(err, 0, "no such container '%s'; 'cgrun ps -a' lists them", key);
+	free(ids);
+	free(names);
+	free(v);
+	return found;
+}
+
+/* Watch for the container's end. */
+int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	t->wd = -1;
+	if (t->c.cg.unified_path) {
+		cleanup_free char *events = xasprintf("%s/cgroup.events", t->c.cg.unified_path);
+
+		t->wd = inotify_add_watch(d->inotify_fd, events, IN_MODIFY);
+		if (t->wd < 0)
+			return cg_error(err, errno, "inotify on %s", events);
+		return 0;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->src };
+
+	t->src.kind = SRC_PIDFD;
+	if (t->c.pidfd < 0 || epoll_ctl(d->epfd, EPOLL_CTL_ADD, t->c.pidfd, &ev) < 0)
+		return cg_error(err, errno ? errno : EBADF, "watching the pidfd of %.12s", t->c.id);
+	return 0;
+}
+
+static void unwatch(struct daemon *d, struct ctr *t)
+{
+	if (t->wd >= 0)
+		inotify_rm_watch(d->inotify_fd, t->wd);
+	t->wd = -1;
+	if (t->c.pidfd >= 0 && !t->c.cg.unified_path)
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->c.pidfd, NULL);
+}
+
+static bool cgroup_populated(const struct ctr *t)
+{
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+
+	if (t->c.cg.unified_path) {
+		cleanup_free char *f = xasprintf("%s/cgroup.events", t->c.cg.unified_path);
+
+		if (read_file(f, &text, 4096, &ignore) < 0)
+			return false;
+		return strstr(text, "populated 1") != NULL;
+	}
+	/* Legacy: any process left in the container's pids cgroup? */
+	const char *dir = t->c.cg.path[CG_PIDS] ? t->c.cg.path[CG_PIDS] : t->c.cg.path[CG_CPU];
+
+	if (dir == NULL)
+		return false;
+	cleanup_free char *f = xasprintf("%s/cgroup.procs", dir);
+
+	if (read_file(f, &text, 1 << 20, &ignore) < 0)
+		return false;
+	return text[0] != '\0';
+}
+
+static bool should_restart(const struct ctr *t)
+{
+	if (t->stopping || t->dead)
+		return false;
+	switch (t->restart) {
+	case CG_RESTART_ALWAYS:
+		return true;
+	case CG_RESTART_ON_FAILURE:
+		return t->c.exit_code != 0 && (t->restart_max == 0 || t->c.restarts < t->restart_max);
+	default:
+		return false;
+	}
+}
+
+static int open_log(struct ctr *t, cg_err_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/container.log", t->c.dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", path);
+	return fd;
+}
+
+static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	cleanup_close int log = open_log(t, err);
+	cleanup_close int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	struct cg_start st = { .stdio = { devnull, log, log } };
+
+	if (log < 0 || devnull < 0)
+		return log < 0 ? -1 : cg_error(err, errno, "open /dev/null");
+	if (cg_container_start(&t->c, &st, err) < 0)
+		return -1;
+	t->child = true;
+	t->reaped = false;
+	return sup_watch(d, t, err);
+}
+
+/* The container's processes are all gone: collect its status, tell the
+ * waiters, then restart it, keep it, or remove it. */
+void sup_finish(struct daemon *d, struct ctr *t)
+{
+	cg_err_t err = { 0 };
+
+	if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED)
+		return;
+	unwatch(d, t);
+	if (t->child && !t->reaped) {
+		int st;
+
+		if (waitpid(t->c.pid, &st, WNOHANG) == t->c.pid) {
+			t->reaped = true;
+			t->wstatus = st;
+		}
+	}
+	cg_container_exited(&t->c, t->child && t->reaped ? t->wstatus : -1);
+	t->kill_at = 0;
+	log_msg(6, "container %.12s exited with status %d%s", t->c.id, t->c.exit_code,
+		t->c.oom_killed ? " (OOM killed)" : "");
+	if (should_restart(t)) {
+		t->c.restarts++;
+		if (start_detached(d, t, &err) == 0) {
+			log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+			return;
+		}
+		log_msg(3, "restarting container %.12s: %s", t->c.id, err.msg);
+		cg_container_exited(&t->c, -1);
+	}
+	notify_waiters(d, t);
+	if (t->c.spec->remove || t->remove_when_done) {
+		cg_container_destroy(&t->c, false);
+		sup_remove_ctr(d, t);
+		return;
+	}
+	/* Kept: the cgroup goes now, the layers and record stay for rm. */
+	cg_container_destroy(&t->c, true);
+}
+
+void sup_on_inotify(struct daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			for (struct ctr *t = d->ctrs; t; t = t->next)
+				if (!t->dead && t->wd == ev->wd && !cgroup_populated(t))
+					sup_finish(d, t);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+void sup_on_pidfd(struct daemon *d, struct ctr *t)
+{
+	if (t->dead)
+		return;
+	/* The init has exited; the kernel empties the PID namespace with it,
+	 * but a v1 cgroup can still list processes for a moment. */
+	if (!cgroup_populated(t)) {
+		sup_finish(d, t);
+		return;
+	}
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->c.pidfd, NULL);
+	t->kill_at = -1;  /* re-check on the next tick */
+}
+
+void sup_on_sigchld(struct daemon *d)
+{
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, WNOHANG);
+
+		if (p <= 0)
+			break;
+		for (struct execp **ep = &d->execs; *ep;) {
+			struct execp *e = *ep;
+
+			if (e->pid != p) {
+				ep = &e->next;
+				continue;
+			}
+			*ep = e->next;
+			if (e->conn && !e->conn->dead) {
+				struct json_object *r = cg_reply_ok();
+
+				json_object_object_add(r, "exit_code", json_object_new_int(cg_exit_code(st)));
+				e->conn->parked = false;
+				e->conn->closing = true;
+				srv_reply(d, e->conn, r, -1);
+			}
+			free(e);
+		}
+		for (struct ctr *t = d->ctrs; t; t = t->next)
+			if (t->child && t->c.pid == p) {
+				t->reaped = true;
+				t->wstatus = st;
+				/* No cgroup.events edge may follow if the cgroup was
+				 * already empty when the watch began. */
+				if (!cgroup_populated(t))
+					sup_finish(d, t);
+			}
+	}
+}
+
+void sup_on_tick(struct daemon *d)
+{
+	int64_t t_now = now_ms();
+
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		if (t->dead || (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED))
+			continue;
+		if (t->kill_at == -1) {
+			if (!cgroup_populated(t))
+				sup_finish(d, t);
+			continue;
+		}
+		if (t->kill_at > 0 && t_now >= t->kill_at) {
+			cg_err_t ignore = { 0 };
+
+			log_msg(5, "container %.12s did not stop in time: SIGKILL", t->c.id);
+			if (t->c.state == CG_STATE_PAUSED)
+				cg_freeze(&t->c.cg, false, &ignore);
+			cg_container_kill(&t->c, SIGKILL, &ignore);
+			t->kill_at = 0;
+		}
+	}
+}
+
+static struct ctr *ctr_new(void)
+{
+	struct ctr *t = xcalloc(1, sizeof(*t));
+
+	t->wd = -1;
+	t->c.pidfd = t->c.pty_master = -1;
+	return t;
+}
+
+int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t *err)
+{
+	struct ctr *t = ctr_new();
+	bool detach = req->detach;
+
+	if (cg_spec_from_json(req->spec, &t->spec, err) < 0)
+		goto fail;
+	/* The spec's strings live in the request's JSON: keep it. */
+	t->json = json_object_get(req->root);
+	if (t->spec.cgroup_parent == NULL)
+		t->spec.cgroup_parent = d->conf.cgroup_parent;
+	if (t->spec.restart && cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, err) < 0)
+		goto fail;
+	if (!detach && t->restart != CG_RESTART_NO) {
+		cg_error(err, EINVAL, "--restart needs a detached container (-d)");
+		goto fail;
+	}
+	if (!detach && cl->nfds != 3 && !t->spec.tty) {
+		cg_error(err, EINVAL, "an attached run needs the client's stdin, stdout and stderr");
+		goto fail;
+	}
+	if (cg_container_create(&t->c, &t->spec, "cgrund", err) < 0)
+		goto fail;
+	if (detach) {
+		if (start_detached(d, t, err) < 0)
+			goto fail_created;
+	} else {
+		struct cg_start st = { .tty = t->spec.tty };
+
+		for (int i = 0; i < 3; i++)
+			st.stdio[i] = i < cl->nfds ? cl->fds[i] : -1;
+		if (t->spec.tty) {
+			st.stdio[0] = st.stdio[1] = st.stdio[2] = -1;
+		}
+		if (cg_container_start(&t->c, &st, err) < 0)
+			goto fail_created;
+		t->child = true;
+		if (sup_watch(d, t, err) < 0)
+			goto fail_created;
+	}
+	t->next = d->ctrs;
+	d->ctrs = t;
+	log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
+	return 0;
+fail_created:
+	if (t->c.pid > 0) {
+		cg_container_kill(&t->c, SIGKILL, &(cg_err_t){ 0 });
+		waitpid(t->c.pid, NULL, 0);
+	}
+	cg_container_destroy(&t->c, false);
+fail:
+	ctr_free(t);
+	return -1;
+}
+
+/* After a restart of cgrund: take back every container it was running. */
+void sup_readopt(struct daemon *d)
+{
+	struct cg_container_info *v;
+	size_t n;
+	cg_err_t err = { 0 };
+	int adopted = 0, finished = 0;
+
+	if (cg_container_list(&v, &n, &err) < 0) {
+		log_msg(3, "listing containers: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].owner, "cgrund") != 0)
+			continue;
+		struct ctr *t = ctr_new();
+
+		if (cg_container_load(v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
+			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
+			ctr_free(t);
+			continue;
+		}
+		if (t->spec.restart)
+			cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, &err);
+		t->next = d->ctrs;
+		d->ctrs = t;
+		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED)
+			continue;  /* kept after exit: listed, nothing to watch */
+		/* The same process, not a recycled pid: its start time matches. */
+		if (cg_proc_same(t->c.pid, t->c.pid_start))
+			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);
+		if (t->c.pidfd >= 0 && cg_proc_same(t->c.pid, t->c.pid_start) &&
+		    sup_watch(d, t, &err) == 0 && cgroup_populated(t)) {
+			adopted++;
+			continue;
+		}
+		/* It ended while no cgrund was watching: its init left the status. */
+		sup_finish(d, t);
+		finished++;
+	}
+	cg_container_list_free(v, n);
+	log_msg(6, "re-adopted %d running container%s, collected %d that ended meanwhile",
+		adopted, adopted == 1 ? "" : "s", finished);
+}

@@ -1,0 +1,85 @@
+/* dconf.c - cgrund.conf parsing. */
+#include "config.h"
+
+#include "dconf.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "parse.h"
+
+void cg_dconf_defaults(struct cg_dconf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->socket_group, sizeof(c->socket_group), "cgrun");
+	snprintf(c->cgroup_parent, sizeof(c->cgroup_parent), "cgrun");
+	snprintf(c->log_driver, sizeof(c->log_driver), "file");
+	c->stats_interval = 1;
+	c->stop_timeout = 10;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int set_str(char *dst, size_t n, const char *v, int line, const char *key, cg_err_t *err)
+{
+	if (strlen(v) >= n || v[0] == '\0')
+		return cg_error(err, 0, "cgrund.conf line %d: %s: value empty or too long", line, key);
+	snprintf(dst, n, "%s", v);
+	return 0;
+}
+
+int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
+{
+	cleanup_free char *copy = xstrdup(text);
+	char *save = NULL;
+	int line = 0;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *eq, *key, *val;
+		int64_t n;
+
+		line++;
+		l = trim(l);
+		if (l[0] == '\0' || l[0] == '#')
+			continue;
+		eq = strchr(l, '=');
+		if (eq == NULL)
+			return cg_error(err, 0, "cgrund.conf line %d: expected key = value", line);
+		*eq = '\0';
+		key = trim(l);
+		val = trim(eq + 1);
+		if (!strcmp(key, "socket_group")) {
+			if (set_str(c->socket_group, sizeof(c->socket_group), val, line, key, err) < 0)
+				return -1;
+		} else if (!strcmp(key, "cgroup_parent")) {
+			if (!valid_container_name(val))
+				return cg_error(err, 0, "cgrund.conf line %d: cgroup_parent '%s' must be one path component", line, val);
+			snprintf(c->cgroup_parent, sizeof(c->cgroup_parent), "%s", val);
+		} else if (!strcmp(key, "log_driver")) {
+			if (strcmp(val, "file") != 0 && strcmp(val, "journald") != 0)
+				return cg_error(err, 0, "cgrund.conf line %d: log_driver must be file or journald", line);
+			snprintf(c->log_driver, sizeof(c->log_driver), "%s", val);
+		} else if (!strcmp(key, "stats_interval")) {
+			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
+				return cg_error_wrap(err, "cgrund.conf line %d", line);
+			c->stats_interval = (int)n;
+		} else if (!strcmp(key, "stop_timeout")) {
+			if (parse_int_range("stop_timeout", val, 0, 3600, &n, err) < 0)
+				return cg_error_wrap(err, "cgrund.conf line %d", line);
+			c->stop_timeout = (int)n;
+		} else {
+			return cg_error(err, 0, "cgrund.conf line %d: unknown setting '%s'", line, key);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* dconf.h - cgrund.conf: "key = value" lines, '#' comments. Pure. */
+#ifndef CGRUN_DCONF_H
+#define CGRUN_DCONF_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+struct cg_dconf {
+	char socket_group[64];   /* group allowed on the socket (default cgrun) */
+	char cgroup_parent[128]; /* default parent for containers (default cgrun) */
+	char log_driver[16];     /* "file" (default) or "journald" */
+	int stats_interval;      /* seconds; 0 turns stats off (default 1) */
+	int stop_timeout;        /* default seconds for stop (default 10) */
+};
+
+void cg_dconf_defaults(struct cg_dconf *c);
+/* Parse text; an unknown key or a bad value is an error naming its line. */
+int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err);
+
+#endif
