@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -57,6 +58,16 @@ static int run_loop(int master, bool stdin_attached, int done_fd)
 	return 0;
 }
 
+static void add_winsize(struct json_object *req, bool tty)
+{
+	struct winsize ws;
+
+	if (tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row) {
+		json_object_object_add(req, "rows", json_object_new_int(ws.ws_row));
+		json_object_object_add(req, "cols", json_object_new_int(ws.ws_col));
+	}
+}
+
 static int exec_local(const char *key, char **argv, bool tty, bool stdin_attached)
 {
 	struct cg_container c;
@@ -68,7 +79,10 @@ static int exec_local(const char *key, char **argv, bool tty, bool stdin_attache
 	cleanup_close int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int stdio[3] = { stdin_attached ? STDIN_FILENO : devnull, STDOUT_FILENO, STDERR_FILENO };
 	int status = 0, ret;
+	struct winsize ws = { 0 };
 
+	if (tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+		memset(&ws, 0, sizeof(ws));
 	if (cg_container_resolve(key, id, &err) < 0 || cg_container_load(id, &c, &spec, &json, &err) < 0) {
 		json_object_put(json);
 		return fail(&err);
@@ -77,7 +91,7 @@ static int exec_local(const char *key, char **argv, bool tty, bool stdin_attache
 	    (c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0)) < 0) {
 		cg_error(&err, ESRCH, "container '%s' is not running", key);
 		ret = fail(&err);
-	} else if (cg_container_exec(&c, argv, tty, stdio, &proc, &err) < 0) {
+	} else if (cg_container_exec(&c, argv, tty, tty ? &ws : NULL, stdio, &proc, &err) < 0) {
 		ret = fail(&err);
 	} else {
 		run_loop(proc.pty_master, stdin_attached, proc.pidfd);
@@ -109,6 +123,7 @@ static int exec_daemon(const char *key, char **argv, bool tty, bool stdin_attach
 	json_object_object_add(req, "argv", a);
 	json_object_object_add(req, "tty", json_object_new_boolean(tty));
 	json_object_object_add(req, "interactive", json_object_new_boolean(stdin_attached));
+	add_winsize(req, tty);
 	fd = client_connect(&err);
 	if (fd < 0) {
 		json_object_put(req);

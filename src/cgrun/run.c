@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,14 @@ static int run_via_daemon(struct cg_spec *spec, bool detach, int *status, cg_err
 	spec->interactive = stdin_attached;
 	json_object_object_add(req, "spec", cg_spec_to_json(spec));
 	json_object_object_add(req, "detach", json_object_new_boolean(detach));
+	if (spec->tty) {
+		struct winsize ws;
+
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row) {
+			json_object_object_add(req, "rows", json_object_new_int(ws.ws_row));
+			json_object_object_add(req, "cols", json_object_new_int(ws.ws_col));
+		}
+	}
 	fd = client_connect(err);
 	if (fd < 0) {
 		json_object_put(req);

@@ -264,7 +264,8 @@ static void h_logs(struct daemon *d, struct conn *cl, struct cg_request *req)
 	path = xasprintf("%s/container.log", t->c.dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		cg_error(&err, errno, "container '%s' has no log (it ran attached)", req->target);
+		cg_error(&err, 0, "container '%s' has no log file: it ran attached%s", req->target,
+			 strcmp(d->conf.log_driver, "journald") ? "" : ", or its output went to the journal (journalctl -t cgrun/NAME)");
 		reply_err(d, cl, &err);
 		return;
 	}
@@ -353,7 +354,9 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 	argv = xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		argv[i] = (char *)json_object_get_string(json_object_array_get_idx(req->argv, i));
-	if (cg_container_exec(&t->c, argv, req->tty, cl->nfds == 3 ? cl->fds : NULL, &proc, &err) < 0) {
+	struct winsize ws = { .ws_row = (unsigned short)req->rows, .ws_col = (unsigned short)req->cols };
+
+	if (cg_container_exec(&t->c, argv, req->tty, &ws, cl->nfds == 3 ? cl->fds : NULL, &proc, &err) < 0) {
 		free(argv);
 		reply_err(d, cl, &err);
 		return;

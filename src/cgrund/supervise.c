@@ -17,6 +17,8 @@
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
+#include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "record.h"
@@ -164,9 +166,21 @@ static int open_log(struct ctr *t, cg_err_t *err)
 	return fd;
 }
 
+/* log_driver = journald: the container writes straight into a journal
+ * stream (identifier cgrun/NAME-or-ID), as systemd's services do. */
+static int open_journal(struct ctr *t, cg_err_t *err)
+{
+	cleanup_free char *ident = xasprintf("cgrun/%.64s", t->spec.name ? t->spec.name : t->c.id);
+	int fd = sd_journal_stream_fd(ident, LOG_INFO, 0);
+
+	if (fd < 0)
+		return cg_error(err, -fd, "connecting to journald");
+	return fd;
+}
+
 static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 {
-	cleanup_close int log = open_log(t, err);
+	cleanup_close int log = !strcmp(d->conf.log_driver, "journald") ? open_journal(t, err) : open_log(t, err);
 	cleanup_close int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	struct cg_start st = { .stdio = { devnull, log, log } };
 
@@ -348,7 +362,9 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		if (start_detached(d, t, err) < 0)
 			goto fail_created;
 	} else {
-		struct cg_start st = { .tty = t->spec.tty };
+		struct cg_start st = { .tty = t->spec.tty,
+				       .winsize = { .ws_row = (unsigned short)req->rows,
+						    .ws_col = (unsigned short)req->cols } };
 
 		for (int i = 0; i < 3; i++)
 			st.stdio[i] = i < cl->nfds ? cl->fds[i] : -1;

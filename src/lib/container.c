@@ -332,7 +332,7 @@ int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
-		.tty = s->tty, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
+		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] },
 	};
 	if (cg_spawn(&a, &proc, err) < 0)
@@ -506,8 +506,8 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	return 0;
 }
 
-int cg_container_exec(struct cg_container *c, char **argv, bool tty, const int stdio[3],
-		      struct cg_proc *out, cg_err_t *err)
+int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+		      const int stdio[3], struct cg_proc *out, cg_err_t *err)
 {
 	struct cg_caps caps = c->spec->caps;
 
@@ -518,7 +518,7 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const int s
 	struct cg_spawn_args a = {
 		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
 		.user = c->spec->user, .workdir = c->spec->workdir, .caps = &caps, .tty = tty,
-		.exit_fd = -1,
+		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
 	};
 	return cg_exec(&a, c->pidfd, out, err);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -53,6 +54,7 @@ struct cg_container {
 struct cg_start {
 	int stdio[3];                  /* without tty: the command's stdio */
 	bool tty;                      /* a terminal; its master comes back */
+	struct winsize winsize;        /* its initial size */
 	bool die_with_owner;           /* PDEATHSIG: foreground runs */
 };
 
@@ -78,8 +80,8 @@ void cg_container_free(struct cg_container *c);
 struct cg_proc;
 /* Run argv inside the running container, as its command runs (user, caps,
  * env); the process is the caller's child (see cg_exec). */
-int cg_container_exec(struct cg_container *c, char **argv, bool tty, const int stdio[3],
-		      struct cg_proc *out, cg_err_t *err);
+int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+		      const int stdio[3], struct cg_proc *out, cg_err_t *err);
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 

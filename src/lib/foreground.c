@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
@@ -159,6 +160,8 @@ int cg_foreground_run(struct cg_spec *spec, int *status, cg_err_t *err)
 		.stdio = { stdin_attached && !tty ? STDIN_FILENO : devnull, STDOUT_FILENO, STDERR_FILENO },
 		.tty = tty, .die_with_owner = true,
 	};
+	if (tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &st.winsize) < 0)
+		memset(&st.winsize, 0, sizeof(st.winsize));
 	if (cg_container_start(&c, &st, err) < 0) {
 		cg_container_destroy(&c, false);
 		cg_container_free(&c);

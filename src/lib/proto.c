@@ -180,6 +180,12 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 		goto bad;
 	if (r)
 		req->signal = (int)i;
+	if ((r = get_int(req->root, "rows", 0, 65535, &i, err)) < 0)
+		goto bad;
+	req->rows = (int)i * (r > 0);
+	if ((r = get_int(req->root, "cols", 0, 65535, &i, err)) < 0)
+		goto bad;
+	req->cols = (int)i * (r > 0);
 	if ((r = get_int(req->root, "timeout", 0, 86400, &i, err)) < 0)
 		goto bad;
 	if (r)

@@ -48,6 +48,7 @@ struct cg_request {
 	struct json_object *spec; /* run: the container spec; update: limits */
 	struct json_object *argv; /* exec */
 	bool tty, interactive, detach;
+	int rows, cols;           /* the client's terminal size (run -t, exec -t) */
 };
 
 /* Validate and decode one frame's JSON (without the header). Every field

@@ -87,7 +87,7 @@ static int loopback_up(cg_err_t *err)
 /* The terminal is made inside the container's own devpts (as runc's
  * console socket does): the command sees /dev/pts/0, nothing of the host's
  * pts instance, and the master travels to cgrun over the sync socket. */
-static int open_console(int sock, int stdio[3], bool console, cg_err_t *err)
+static int open_console(int sock, int stdio[3], bool console, const struct winsize *ws, cg_err_t *err)
 {
 	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = "P", .iov_len = 1 };
@@ -104,6 +104,10 @@ static int open_console(int sock, int stdio[3], bool console, cg_err_t *err)
 	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return cg_error(err, errno, "open %s", name);
+	/* Sized before the command exists: it must not start at 0x0 and
+	 * get a SIGWINCH a moment later. */
+	if (ws->ws_row && ioctl(master, TIOCSWINSZ, ws) < 0)
+		return cg_error(err, errno, "setting the terminal size");
 	/* /dev/console is the terminal too, as in docker. */
 	if (console) {
 		fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -316,7 +320,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (cg_rootfs_setup(a->rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (a->tty && open_console(sock, stdio, true, &err) < 0)
+	if (a->tty && open_console(sock, stdio, true, &a->winsize, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
 	/* Everything above overlaps with cgrun moving us into the v1 cgroups
 	 * (a write that can wait out an RCU grace period). From here on we
@@ -526,7 +530,7 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 		int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		if (a->tty && open_console(sock, stdio, false, &err) < 0)
+		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
 		command_main(a, stdio, sock);
 	}

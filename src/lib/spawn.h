@@ -4,6 +4,7 @@
 #define CGRUN_SPAWN_H
 
 #include <stdbool.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -22,6 +23,7 @@ struct cg_spawn_args {
 	const struct cg_caps *caps;
 	int stdio[3];              /* the command's stdin, stdout, stderr (no tty) */
 	bool tty;                  /* a terminal, made in the container's devpts */
+	struct winsize winsize;    /* its size (rows 0: leave the default) */
 	int exit_fd;               /* the init writes the command's status here */
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
 };

@@ -264,21 +264,44 @@ bool path_exists(const char *path)
 
 int run_command(char *const argv[], cg_err_t *err)
 {
+	posix_spawn_file_actions_t fa;
+	cleanup_free char *out = NULL;
+	int p[2], status, r;
 	pid_t pid;
-	int status, r;
 
-	r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (r != 0)
+	/* The tool's own complaints are kept, and the first of them (the
+	 * cause; tar's last line is only "exiting now") becomes the one line
+	 * cgrun prints. */
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return cg_error(err, errno, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDERR_FILENO);
+	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (r != 0) {
+		close(p[0]);
 		return cg_error(err, r, "run %s", argv[0]);
+	}
+	if (read_fd(p[0], &out, 1 << 20, argv[0], NULL) < 0)
+		out = NULL;
+	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return cg_error(err, errno, "wait for %s", argv[0]);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (out) {
+		char *line = out + strspn(out, "\n ");
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			return cg_error(err, 0, "%s", line);
+	}
 	if (WIFEXITED(status))
-		return cg_error(err, EIO, "%s exited with status %d", argv[0], WEXITSTATUS(status));
-	return cg_error(err, EIO, "%s killed by signal %d", argv[0], WTERMSIG(status));
+		return cg_error(err, 0, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+	return cg_error(err, 0, "%s killed by signal %d", argv[0], WTERMSIG(status));
 }
 
 static char *title_start;

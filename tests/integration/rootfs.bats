@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# Root filesystem: isolation from the host, the scratch layer's lifetime,
+# the standard mounts and devices, volumes, no leaked fds.
+
+load helpers
+
+@test "host files are invisible" {
+	local marker
+	marker=$(mktemp /var/tmp/cgrun-bats-marker.XXXXXX)
+	run cg_run --rm busybox sh -c '
+		test -e "$1" && echo "marker visible"
+		ls "/proc/1/root$1" >/dev/null 2>&1 && echo "marker via /proc/1/root"
+		test -e "$2" && echo "store visible"
+		ls /proc/1/root/ >/dev/null 2>&1 && [ "$(stat -c %i /proc/1/root/)" != "$(stat -c %i /)" ] && echo "/proc/1/root is not the container root"
+		echo done' sh "$marker" "$CGRUN_STORE_DIR"
+	rm -f "$marker"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "done" ]
+}
+
+@test "the old root is gone: no host filesystem is mounted inside" {
+	local hostdev
+	# the device of the host's root filesystem (which also holds the store)
+	hostdev=$(awk '$5 == "/" { d = $3 } END { print d }' /proc/self/mountinfo)
+	[ -n "$hostdev" ]
+	run -0 cg_run --rm busybox cat /proc/self/mountinfo
+	echo "$output"
+	[ -z "$(awk -v d="$hostdev" '$3 == d' <<<"$output")" ]
+	# exactly one root mount, the overlay
+	[ "$(awk '$5 == "/"' <<<"$output" | wc -l)" -eq 1 ]
+	awk '$5 == "/"' <<<"$output" | grep -q ' - overlay '
+	# made private first: nothing propagates to or from the host
+	! grep -q 'shared:' <<<"$output" || false
+}
+
+@test "writes vanish with --rm" {
+	run -0 cg_run --rm --name=w1 busybox sh -c 'echo hello >/etc/written; cat /etc/written'
+	[ "$output" = hello ]
+	[ ! -e "$CGRUN_STORE_DIR/names/w1" ]
+	[ -z "$(ls -A "$CGRUN_STORE_DIR/containers")" ]
+	[ ! -e "$CGRUN_STORE_DIR/images/busybox/rootfs/etc/written" ]
+	run -0 cg_run --rm busybox sh -c 'test ! -e /etc/written && echo absent'
+	[ "$output" = absent ]
+}
+
+@test "without --rm the container is kept, listed by ps -a and removed by rm" {
+	local id
+	run -0 cg_run --name=keeper busybox true
+	run -4 cg_run --name=keeper2 busybox sh -c 'echo kept >/kept-file; exit 4'
+	id=$(cg_id_of keeper2)
+	[[ $id =~ ^[0-9a-f]{64}$ ]]
+	[ -d "$CGRUN_STORE_DIR/containers/$id" ]
+	[ "$(cat "$CGRUN_STORE_DIR/containers/$id/upper/kept-file")" = kept ]
+	run -0 "$CGRUN" ps -a
+	echo "$output"
+	grep -E "^${id:0:12} .*busybox.*exited \(4\).* keeper2\$" <<<"$output"
+	grep -E "^[0-9a-f]{12} .*exited \(0\).* keeper\$" <<<"$output"
+	run -0 "$CGRUN" ps
+	! grep -q keeper <<<"$output" || false
+	run -0 "$CGRUN" rm keeper2 keeper
+	[ ! -e "$CGRUN_STORE_DIR/containers/$id" ]
+	[ ! -e "$CGRUN_STORE_DIR/names/keeper2" ]
+	run -0 "$CGRUN" ps -a
+	! grep -q keeper <<<"$output" || false
+}
+
+@test "/sys is read-only" {
+	run cg_run --rm busybox sh -c '
+		grep " /sys " /proc/self/mountinfo
+		mkdir /sys/fs/cgroup/x 2>&1 && echo "mkdir in /sys/fs/cgroup worked"
+		touch /sys/x 2>&1 && echo "touch in /sys worked"
+		exit 0'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *" /sys ro,"* ]]
+	! grep -q worked <<<"$output" || false
+}
+
+@test "/proc/kcore, /proc/sysrq-trigger and /proc/sys are masked or read-only" {
+	local want_kcore=absent want_sysrq=absent
+	[ -e /proc/kcore ] && want_kcore=masked
+	[ -e /proc/sysrq-trigger ] && want_sysrq=blocked
+	run -0 cg_run --rm busybox sh -c '
+		if [ -e /proc/kcore ]; then
+			# masked: /dev/null (char 1:3) bound over it, or empty
+			[ "$(stat -c %t:%T /proc/kcore)" = 1:3 ] && echo kcore=masked || echo kcore=readable
+		else
+			echo kcore=absent
+		fi
+		if [ -e /proc/sysrq-trigger ]; then
+			# "h" only prints help, should the write ever get through
+			echo h 2>/dev/null >/proc/sysrq-trigger && echo sysrq=written || echo sysrq=blocked
+		else
+			echo sysrq=absent
+		fi
+		grep -q " /proc/sys ro," /proc/self/mountinfo && echo procsys=ro || echo procsys=rw'
+	echo "$output"
+	[ "${lines[0]}" = "kcore=$want_kcore" ]
+	[ "${lines[1]}" = "sysrq=$want_sysrq" ]
+	[ "${lines[2]}" = procsys=ro ]
+}
+
+@test "/dev has the standard nodes and nothing of the host's" {
+	run -0 cg_run --rm busybox sh -c '
+		for n in null zero full random urandom tty; do test -c /dev/$n || echo "no char dev $n"; done
+		test -e /dev/ptmx || echo "no ptmx"
+		test -d /dev/pts || echo "no pts"
+		test -d /dev/shm || echo "no shm"
+		echo x >/dev/null || echo "null not writable"
+		[ "$(head -c 4 /dev/urandom | wc -c)" = 4 ] || echo "urandom unreadable"
+		[ "$(head -c 3 /dev/zero | wc -c)" = 3 ] || echo "zero unreadable"
+		echo x 2>/dev/null >/dev/full && echo "full accepted a write"
+		find /dev -type b | sed "s/^/block device: /"
+		grep -q " /dev/pts .* devpts " /proc/self/mountinfo || echo "pts not devpts"
+		grep -q " /dev/shm .* tmpfs " /proc/self/mountinfo || echo "shm not tmpfs"
+		echo ok'
+	echo "$output"
+	[ "$output" = ok ]
+}
+
+@test "/etc/hostname and /etc/hosts name the host" {
+	run -0 cg_run --rm --hostname=etc-host busybox sh -c \
+		'cat /etc/hostname; grep -c "etc-host" /etc/hosts; grep -c localhost /etc/hosts; test -f /etc/resolv.conf && echo resolv'
+	[ "${lines[0]}" = etc-host ]
+	[ "${lines[1]}" -ge 1 ]
+	[ "${lines[2]}" -ge 1 ]
+	[ "${lines[3]}" = resolv ]
+	# the image itself is untouched
+	[ ! -e "$CGRUN_STORE_DIR/images/busybox/rootfs/etc/hostname" ]
+}
+
+@test "-v SRC:DST binds a host directory read-write" {
+	local vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	echo from-host >"$vol/in"
+	run -0 cg_run --rm -v "$vol:/data" busybox sh -c 'cat /data/in; echo from-container >/data/out'
+	[ "$output" = from-host ]
+	[ "$(cat "$vol/out")" = from-container ]
+}
+
+@test "-v SRC:DST:ro is read-only" {
+	local vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	echo from-host >"$vol/in"
+	run -0 cg_run --rm -v "$vol:/data:ro" busybox sh -c '
+		cat /data/in
+		echo x 2>/dev/null >/data/out && echo "write worked"
+		exit 0'
+	[ "$output" = from-host ]
+	[ ! -e "$vol/out" ]
+}
+
+@test "only fds 0, 1 and 2 reach the command" {
+	# The shell itself: `; :` keeps sh from exec'ing ls, so ls lists sh's fds.
+	run -0 cg_run --rm busybox sh -c 'ls /proc/$$/fd; :'
+	echo "$output"
+	[ "${lines[*]}" = "0 1 2" ]
+	# An exec'd command: 0 1 2, and 3 only as ls's own directory fd (which
+	# is closed again by the time ls reads the link).
+	run cg_run --rm busybox ls -l /proc/self/fd
+	echo "$output"
+	[ "$(awk '/^l[-rwx]/ { printf "%s ", $9 }' <<<"$output")" = "0 1 2 3 " ]
+	[ "$(awk '/^l[-rwx]/ && $9 == 3 { print $10 }' <<<"$output")" = "" ]
+}
+
+@test "mknod of a block device works but opening it fails (nodev)" {
+	local dev
+	# a block device that exists on the host
+	dev=$(ls /sys/dev/block | head -n 1)
+	[ -n "$dev" ]
+	run cg_run --rm busybox sh -c '
+		mknod /tmp/blk b '"${dev%%:*}"' '"${dev#*:}"' || exit 10
+		head -c 1 /tmp/blk >/dev/null 2>/tmp/err && exit 11
+		cat /tmp/err; exit 0'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"Permission denied"* ]]
+}
