@@ -19,6 +19,7 @@ int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /* Print "cgrun: MSG" on one line. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -52,6 +52,7 @@ static void usage(FILE *f)
 	      "  wait     wait for containers to exit\n"
 	      "  pause    freeze containers;  unpause: thaw them\n"
 	      "  update   change the limits of running containers\n"
+	      "  stats    show containers' resource use (from cgrund's stats files)\n"
 	      "  rm       remove containers (-f: also running ones)\n"
 	      "\n"
 	      "Detached containers (run -d) and the verbs that manage them go through\n"
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 		{ "run", cmd_run }, { "image", cmd_image }, { "ps", cmd_ps }, { "rm", cmd_rm },
 		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
 		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
-		{ "update", cmd_update }, { "exec", cmd_exec },
+		{ "update", cmd_update }, { "exec", cmd_exec }, { "stats", cmd_stats },
 	};
 
 	cg_proc_title_init(argc, argv);

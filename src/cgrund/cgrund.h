@@ -10,6 +10,7 @@
 #include "dconf.h"
 #include "proto.h"
 #include "spec.h"
+#include "stats.h"
 
 /* What an epoll event points at. */
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD };
@@ -42,6 +43,8 @@ struct ctr {
 	enum cg_restart restart;
 	int restart_max;
 	struct waiter *waiters;
+	struct cg_stats_src stats;    /* cgroup files kept open while it runs */
+	bool stats_open;
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *next;
 };
@@ -85,6 +88,7 @@ struct daemon {
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
 	int last_status;
+	int64_t next_stats;
 	bool quit;
 };
 
@@ -111,6 +115,11 @@ void srv_reply(struct daemon *d, struct conn *cl, struct json_object *reply, int
 void srv_close(struct daemon *d, struct conn *cl);
 void srv_check_deadlines(struct daemon *d);
 void srv_reap_closed(struct daemon *d);
+
+/* statsfiles.c */
+void stats_tick(struct daemon *d);
+void stats_start(struct ctr *t);
+void stats_stop(struct ctr *t);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

@@ -200,6 +200,10 @@ static void on_tick(struct daemon *d)
 	}
 	sup_on_tick(d);
 	srv_check_deadlines(d);
+	if (d->conf.stats_interval > 0 && t >= d->next_stats) {
+		stats_tick(d);
+		d->next_stats = t + (int64_t)d->conf.stats_interval * 1000;
+	}
 	/* Fed from the loop itself: a stuck loop starves the watchdog. */
 	if (d->watchdog_usec && (t - d->last_watchdog) * 1000 >= (int64_t)d->watchdog_usec / 2) {
 		sd_notify(0, "WATCHDOG=1");

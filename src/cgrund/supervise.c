@@ -26,6 +26,7 @@
 
 static void ctr_free(struct ctr *t)
 {
+	stats_stop(t);
 	cg_container_free(&t->c);
 	cg_spec_free(&t->spec);
 	json_object_put(t->json);
@@ -190,7 +191,10 @@ static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 		return -1;
 	t->child = true;
 	t->reaped = false;
-	return sup_watch(d, t, err);
+	if (sup_watch(d, t, err) < 0)
+		return -1;
+	stats_start(t);
+	return 0;
 }
 
 /* The container's processes are all gone: collect its status, tell the
@@ -202,6 +206,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED)
 		return;
 	unwatch(d, t);
+	stats_stop(t);
 	if (t->child && !t->reaped) {
 		int st;
 
@@ -376,6 +381,7 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		t->child = true;
 		if (sup_watch(d, t, err) < 0)
 			goto fail_created;
+		stats_start(t);
 	}
 	t->next = d->ctrs;
 	d->ctrs = t;
@@ -425,6 +431,7 @@ void sup_readopt(struct daemon *d)
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);
 		if (t->c.pidfd >= 0 && cg_proc_same(t->c.pid, t->c.pid_start) &&
 		    sup_watch(d, t, &err) == 0 && cgroup_populated(t)) {
+			stats_start(t);
 			adopted++;
 			continue;
 		}

@@ -1,0 +1,92 @@
+/* statsfiles.c - every stats_interval: <run>/containers/<id>/stats for
+ * each running container and <run>/metrics.prom for all of them, each
+ * replaced atomically (temp file + rename), so readers poll files and
+ * never see a torn one, and never talk to cgrund. */
+#include "config.h"
+
+#include "cgrund.h"
+
+#include <string.h>
+
+#include "store.h"
+
+void stats_start(struct ctr *t)
+{
+	if (t->stats_open)
+		return;
+	cg_stats_open(&t->stats, &t->c.cg);
+	t->stats_open = true;
+}
+
+void stats_stop(struct ctr *t)
+{
+	if (!t->stats_open)
+		return;
+	cg_stats_close(&t->stats);
+	t->stats_open = false;
+}
+
+struct sample {
+	struct ctr *t;
+	struct cg_stats st;
+};
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+		if (*buf == NULL)
+			abort();
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+void stats_tick(struct daemon *d)
+{
+	size_t n = 0, i = 0, len = 0, cap = 0;
+	cleanup_free struct sample *v = NULL;
+	cleanup_free char *prom = NULL;
+	cleanup_free char *promfile = xasprintf("%s/metrics.prom", cg_run_dir());
+	cg_err_t err = { 0 };
+	char line[512];
+
+	for (struct ctr *t = d->ctrs; t; t = t->next)
+		n += t->stats_open && !t->dead;
+	v = xcalloc(n, sizeof(*v));
+	for (struct ctr *t = d->ctrs; t && i < n; t = t->next) {
+		char text[1024];
+		size_t tl;
+
+		if (!t->stats_open || t->dead)
+			continue;
+		v[i].t = t;
+		cg_stats_read(&t->stats, &v[i].st);
+		tl = cg_stats_format(&v[i].st, text, sizeof(text));
+		if (tl && t->spec.name)
+			snprintf(text + tl, sizeof(text) - tl, "name %s\n", t->spec.name);
+		if (tl) {
+			cleanup_free char *f = xasprintf("%s/stats", t->c.rundir);
+
+			if (write_file_atomic(f, text, 0644, &err) < 0) {
+				log_msg(4, "stats of %.12s: %s", t->c.id, err.msg);
+				memset(&err, 0, sizeof(err));
+			}
+		}
+		i++;
+	}
+	/* Prometheus wants each family's samples together, under one header. */
+	for (size_t m = 0; m < cg_stats_prom_count(); m++) {
+		size_t w = cg_stats_prom_header(m, line, sizeof(line));
+
+		append(&prom, &len, &cap, line, w);
+		for (size_t k = 0; k < i; k++) {
+			w = cg_stats_prom_sample(m, &v[k].st, v[k].t->c.id, v[k].t->spec.name, line, sizeof(line));
+			append(&prom, &len, &cap, line, w);
+		}
+	}
+	if (prom && write_file_atomic(promfile, prom, 0644, &err) < 0)
+		log_msg(4, "%s", err.msg);
+}

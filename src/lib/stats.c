@@ -1,0 +1,282 @@
+/* stats.c - resource usage from cgroup files. */
+#include "config.h"
+
+#include "stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const v1_files[SF_COUNT][2] = {
+	[SF_CPUACCT_USAGE] = { "cpuacct", "cpuacct.usage" },
+	[SF_CPUACCT_STAT] = { "cpuacct", "cpuacct.stat" },
+	[SF_CPU_STAT] = { "cpu", "cpu.stat" },
+	[SF_CPU_QUOTA] = { "cpu", "cpu.cfs_quota_us" },
+	[SF_CPU_PERIOD] = { "cpu", "cpu.cfs_period_us" },
+	[SF_MEM_CURRENT] = { "memory", "memory.usage_in_bytes" },
+	[SF_MEM_PEAK] = { "memory", "memory.max_usage_in_bytes" },
+	[SF_MEM_MAX] = { "memory", "memory.limit_in_bytes" },
+	[SF_MEM_EVENTS] = { "memory", "memory.oom_control" },
+	[SF_PIDS_CURRENT] = { "pids", "pids.current" },
+	[SF_PIDS_MAX] = { "pids", "pids.max" },
+};
+
+static const char *const v2_files[SF_COUNT] = {
+	[SF_CPU_STAT] = "cpu.stat", [SF_CPU_MAX] = "cpu.max", [SF_MEM_CURRENT] = "memory.current",
+	[SF_MEM_PEAK] = "memory.peak", [SF_MEM_MAX] = "memory.max", [SF_MEM_EVENTS] = "memory.events",
+	[SF_PIDS_CURRENT] = "pids.current", [SF_PIDS_MAX] = "pids.max",
+};
+
+static int ctrl_index(const char *name)
+{
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (!strcmp(cg_ctrl_name((enum cg_ctrl)c), name))
+			return c;
+	return -1;
+}
+
+void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
+{
+	s->v2 = cg->unified_has_ctrls;
+	for (int i = 0; i < SF_COUNT; i++) {
+		cleanup_free char *path = NULL;
+
+		s->fd[i] = -1;
+		if (s->v2) {
+			if (v2_files[i] && cg->unified_path)
+				path = xasprintf("%s/%s", cg->unified_path, v2_files[i]);
+		} else if (v1_files[i][0]) {
+			int c = ctrl_index(v1_files[i][0]);
+
+			if (c >= 0 && cg->path[c])
+				path = xasprintf("%s/%s", cg->path[c], v1_files[i][1]);
+		}
+		if (path)
+			s->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+}
+
+void cg_stats_close(struct cg_stats_src *s)
+{
+	for (int i = 0; i < SF_COUNT; i++) {
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+		s->fd[i] = -1;
+	}
+}
+
+uint64_t cg_stats_number(const char *text)
+{
+	if (text == NULL)
+		return 0;
+	while (*text == ' ')
+		text++;
+	if (!strncmp(text, "max", 3) || !strncmp(text, "-1", 2))
+		return CG_STATS_MAX;
+	return strtoull(text, NULL, 10);
+}
+
+uint64_t cg_stats_value(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p;) {
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return strtoull(p + kl + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+/* v1 reports "no limit" as a huge page-aligned number. */
+static uint64_t v1_limit(const char *text)
+{
+	uint64_t v = cg_stats_number(text);
+
+	return v >= (UINT64_C(1) << 62) ? CG_STATS_MAX : v;
+}
+
+void cg_stats_fill_v1(struct cg_stats *st, const char *const t[SF_COUNT], long clk_tck)
+{
+	if (clk_tck <= 0)
+		clk_tck = 100;
+	st->cpu_usage_usec = cg_stats_number(t[SF_CPUACCT_USAGE]) / 1000;
+	st->cpu_user_usec = cg_stats_value(t[SF_CPUACCT_STAT], "user") * 1000000 / (uint64_t)clk_tck;
+	st->cpu_system_usec = cg_stats_value(t[SF_CPUACCT_STAT], "system") * 1000000 / (uint64_t)clk_tck;
+	st->cpu_nr_periods = cg_stats_value(t[SF_CPU_STAT], "nr_periods");
+	st->cpu_nr_throttled = cg_stats_value(t[SF_CPU_STAT], "nr_throttled");
+	st->cpu_throttled_usec = cg_stats_value(t[SF_CPU_STAT], "throttled_time") / 1000;
+	st->cpu_quota_usec = t[SF_CPU_QUOTA] ? cg_stats_number(t[SF_CPU_QUOTA]) : CG_STATS_MAX;
+	st->cpu_period_usec = cg_stats_number(t[SF_CPU_PERIOD]);
+	st->memory_current = cg_stats_number(t[SF_MEM_CURRENT]);
+	st->memory_peak = cg_stats_number(t[SF_MEM_PEAK]);
+	st->memory_max = t[SF_MEM_MAX] ? v1_limit(t[SF_MEM_MAX]) : CG_STATS_MAX;
+	st->memory_oom_kill = cg_stats_value(t[SF_MEM_EVENTS], "oom_kill");
+	st->pids_current = cg_stats_number(t[SF_PIDS_CURRENT]);
+	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
+}
+
+void cg_stats_fill_v2(struct cg_stats *st, const char *const t[SF_COUNT])
+{
+	st->cpu_usage_usec = cg_stats_value(t[SF_CPU_STAT], "usage_usec");
+	st->cpu_user_usec = cg_stats_value(t[SF_CPU_STAT], "user_usec");
+	st->cpu_system_usec = cg_stats_value(t[SF_CPU_STAT], "system_usec");
+	st->cpu_nr_periods = cg_stats_value(t[SF_CPU_STAT], "nr_periods");
+	st->cpu_nr_throttled = cg_stats_value(t[SF_CPU_STAT], "nr_throttled");
+	st->cpu_throttled_usec = cg_stats_value(t[SF_CPU_STAT], "throttled_usec");
+	st->cpu_quota_usec = t[SF_CPU_MAX] ? cg_stats_number(t[SF_CPU_MAX]) : CG_STATS_MAX;
+	if (t[SF_CPU_MAX]) {
+		const char *sp = strchr(t[SF_CPU_MAX], ' ');
+
+		st->cpu_period_usec = sp ? strtoull(sp + 1, NULL, 10) : 100000;
+	} else {
+		st->cpu_period_usec = 100000;
+	}
+	st->memory_current = cg_stats_number(t[SF_MEM_CURRENT]);
+	st->memory_peak = cg_stats_number(t[SF_MEM_PEAK]);
+	st->memory_max = t[SF_MEM_MAX] ? cg_stats_number(t[SF_MEM_MAX]) : CG_STATS_MAX;
+	st->memory_oom_kill = cg_stats_value(t[SF_MEM_EVENTS], "oom_kill");
+	st->pids_current = cg_stats_number(t[SF_PIDS_CURRENT]);
+	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
+}
+
+void cg_stats_read(const struct cg_stats_src *s, struct cg_stats *st)
+{
+	char bufs[SF_COUNT][1024];
+	const char *text[SF_COUNT];
+	struct timespec ts;
+
+	for (int i = 0; i < SF_COUNT; i++) {
+		ssize_t n = s->fd[i] >= 0 ? pread(s->fd[i], bufs[i], sizeof(bufs[i]) - 1, 0) : -1;
+
+		if (n < 0) {
+			text[i] = NULL;
+			continue;
+		}
+		bufs[i][n] = '\0';
+		text[i] = bufs[i];
+	}
+	memset(st, 0, sizeof(*st));
+	if (s->v2)
+		cg_stats_fill_v2(st, text);
+	else
+		cg_stats_fill_v1(st, text, sysconf(_SC_CLK_TCK));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	st->timestamp = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int put(char *buf, size_t n, size_t *off, const char *key, uint64_t v)
+{
+	int w = v == CG_STATS_MAX ? snprintf(buf + *off, n - *off, "%s max\n", key) :
+		snprintf(buf + *off, n - *off, "%s %" PRIu64 "\n", key, v);
+
+	if (w < 0 || (size_t)w >= n - *off)
+		return -1;
+	*off += (size_t)w;
+	return 0;
+}
+
+size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n)
+{
+	size_t off = 0;
+	int w = snprintf(buf, n, "timestamp %.6f\n", st->timestamp);
+
+	if (w < 0 || (size_t)w >= n)
+		return 0;
+	off = (size_t)w;
+	if (put(buf, n, &off, "cpu.usage_usec", st->cpu_usage_usec) < 0 ||
+	    put(buf, n, &off, "cpu.user_usec", st->cpu_user_usec) < 0 ||
+	    put(buf, n, &off, "cpu.system_usec", st->cpu_system_usec) < 0 ||
+	    put(buf, n, &off, "cpu.nr_periods", st->cpu_nr_periods) < 0 ||
+	    put(buf, n, &off, "cpu.nr_throttled", st->cpu_nr_throttled) < 0 ||
+	    put(buf, n, &off, "cpu.throttled_usec", st->cpu_throttled_usec) < 0 ||
+	    put(buf, n, &off, "cpu.quota_usec", st->cpu_quota_usec) < 0 ||
+	    put(buf, n, &off, "cpu.period_usec", st->cpu_period_usec) < 0 ||
+	    put(buf, n, &off, "memory.current", st->memory_current) < 0 ||
+	    put(buf, n, &off, "memory.peak", st->memory_peak) < 0 ||
+	    put(buf, n, &off, "memory.max", st->memory_max) < 0 ||
+	    put(buf, n, &off, "memory.oom_kill", st->memory_oom_kill) < 0 ||
+	    put(buf, n, &off, "pids.current", st->pids_current) < 0 ||
+	    put(buf, n, &off, "pids.max", st->pids_max) < 0)
+		return 0;
+	return off;
+}
+
+static const struct {
+	const char *name, *type, *help;
+} prom_metrics[] = {
+	{ "cgrun_cpu_usage_seconds_total", "counter", "CPU time used by the container" },
+	{ "cgrun_cpu_user_seconds_total", "counter", "CPU time in user mode" },
+	{ "cgrun_cpu_system_seconds_total", "counter", "CPU time in kernel mode" },
+	{ "cgrun_cpu_periods_total", "counter", "CFS enforcement periods elapsed" },
+	{ "cgrun_cpu_throttled_periods_total", "counter", "CFS periods in which the container was throttled" },
+	{ "cgrun_cpu_throttled_seconds_total", "counter", "time the container was throttled" },
+	{ "cgrun_cpu_quota_seconds", "gauge", "CPU time allowed per period (absent: no quota)" },
+	{ "cgrun_cpu_period_seconds", "gauge", "CFS period length" },
+	{ "cgrun_memory_usage_bytes", "gauge", "memory in use" },
+	{ "cgrun_memory_peak_bytes", "gauge", "highest memory use seen" },
+	{ "cgrun_memory_limit_bytes", "gauge", "memory limit (absent: none)" },
+	{ "cgrun_memory_oom_kills_total", "counter", "processes killed by the OOM killer" },
+	{ "cgrun_pids", "gauge", "processes and threads in the container" },
+	{ "cgrun_pids_limit", "gauge", "maximum processes (absent: none)" },
+};
+
+size_t cg_stats_prom_count(void)
+{
+	return ARRAY_SIZE(prom_metrics);
+}
+
+size_t cg_stats_prom_header(size_t i, char *buf, size_t n)
+{
+	int w = snprintf(buf, n, "# HELP %s %s\n# TYPE %s %s\n", prom_metrics[i].name, prom_metrics[i].help,
+			 prom_metrics[i].name, prom_metrics[i].type);
+
+	return w < 0 || (size_t)w >= n ? 0 : (size_t)w;
+}
+
+/* Label values escape \, " and newline. */
+static void esc(char *dst, size_t n, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 3 < n; s++) {
+		if (*s == '\\' || *s == '"') {
+			dst[o++] = '\\';
+			dst[o++] = *s;
+		} else if (*s == '\n') {
+			dst[o++] = '\\';
+			dst[o++] = 'n';
+		} else {
+			dst[o++] = *s;
+		}
+	}
+	dst[o] = '\0';
+}
+
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *id, const char *name,
+			   char *buf, size_t n)
+{
+	char ename[300], eid[80];
+	const double v[ARRAY_SIZE(prom_metrics)] = {
+		st->cpu_usage_usec / 1e6, st->cpu_user_usec / 1e6, st->cpu_system_usec / 1e6,
+		(double)st->cpu_nr_periods, (double)st->cpu_nr_throttled, st->cpu_throttled_usec / 1e6,
+		st->cpu_quota_usec / 1e6, st->cpu_period_usec / 1e6,
+		(double)st->memory_current, (double)st->memory_peak, (double)st->memory_max,
+		(double)st->memory_oom_kill, (double)st->pids_current, (double)st->pids_max,
+	};
+	const uint64_t limit[ARRAY_SIZE(prom_metrics)] = {
+		[6] = st->cpu_quota_usec, [10] = st->memory_max, [13] = st->pids_max,
+	};
+	int w;
+
+	if (i >= ARRAY_SIZE(prom_metrics) || limit[i] == CG_STATS_MAX)
+		return 0;  /* unlimited: no sample, rather than a huge number */
+	esc(ename, sizeof(ename), name ? name : "");
+	esc(eid, sizeof(eid), id);
+	w = snprintf(buf, n, "%s{id=\"%s\",name=\"%s\"} %.10g\n", prom_metrics[i].name, eid, ename, v[i]);
+	return w < 0 || (size_t)w >= n ? 0 : (size_t)w;
+}

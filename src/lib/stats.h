@@ -1,0 +1,57 @@
+/* stats.h - a container's resource usage, the same keys on v1 and v2,
+ * read through cgroup files kept open (pread each tick), and written as
+ * `key value` lines and as Prometheus text. */
+#ifndef CGRUN_STATS_H
+#define CGRUN_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+#define CG_STATS_MAX UINT64_MAX   /* "max": no limit */
+
+struct cg_stats {
+	uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
+	uint64_t cpu_nr_periods, cpu_nr_throttled, cpu_throttled_usec;
+	uint64_t cpu_quota_usec, cpu_period_usec;      /* quota CG_STATS_MAX: none */
+	uint64_t memory_current, memory_peak, memory_max, memory_oom_kill;
+	uint64_t pids_current, pids_max;
+	double timestamp;                               /* Unix time, seconds */
+};
+
+enum cg_stat_file {
+	SF_CPUACCT_USAGE, SF_CPUACCT_STAT, SF_CPU_STAT, SF_CPU_QUOTA, SF_CPU_PERIOD, SF_CPU_MAX,
+	SF_MEM_CURRENT, SF_MEM_PEAK, SF_MEM_MAX, SF_MEM_EVENTS, SF_PIDS_CURRENT, SF_PIDS_MAX,
+	SF_COUNT
+};
+
+struct cg_stats_src {
+	bool v2;
+	int fd[SF_COUNT];
+};
+
+/* Open the files once; missing ones stay -1 (their keys read 0). */
+void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg);
+void cg_stats_close(struct cg_stats_src *s);
+/* pread every file and fill st. */
+void cg_stats_read(const struct cg_stats_src *s, struct cg_stats *st);
+
+/* Pure parsers and formatters. */
+uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */
+uint64_t cg_stats_number(const char *text);                     /* "N", "max", "-1" */
+/* From v1/v2 file texts into st (NULL texts: absent). */
+void cg_stats_fill_v1(struct cg_stats *st, const char *const text[SF_COUNT], long clk_tck);
+void cg_stats_fill_v2(struct cg_stats *st, const char *const text[SF_COUNT]);
+/* The per-container file: one `key value` per line, "max" when unlimited. */
+size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n);
+/* Prometheus text exposition: metric family i's HELP and TYPE lines, then
+ * one sample per container (none when the value is unlimited). */
+size_t cg_stats_prom_count(void);
+size_t cg_stats_prom_header(size_t i, char *buf, size_t n);
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *id, const char *name,
+			   char *buf, size_t n);
+
+#endif
