@@ -41,13 +41,16 @@ static int set_str(char *dst, size_t n, const char *v, int line, const char *key
 int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 {
 	cleanup_free char *copy = xstrdup(text);
-	char *save = NULL;
 	int line = 0;
 
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	/* Not strtok: empty lines must count, or error line numbers drift. */
+	for (char *l = copy, *next; l; l = next) {
 		char *eq, *key, *val;
 		int64_t n;
 
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
 		line++;
 		l = trim(l);
 		if (l[0] == '\0' || l[0] == '#')

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "container.h"
+#include "record.h"
 #include "spawn.h"
 #include "util.h"
 

@@ -1,0 +1,219 @@
+/* test_proto.c - framing, request decoding, spec <-> JSON, daemon config. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <cmocka.h>
+
+#include "dconf.h"
+#include "proto.h"
+#include "record.h"
+#include "spec.h"
+
+static void test_frame(void **state)
+{
+	uint8_t buf[16] = { 0, 0, 0, 2, '{', '}' };
+	size_t total = 0;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_int_equal(cg_proto_frame(buf, 3, &total, &err), 0);
+	assert_int_equal(cg_proto_frame(buf, 5, &total, &err), 0);
+	assert_int_equal(cg_proto_frame(buf, 6, &total, &err), 1);
+	assert_int_equal(total, 6);
+	buf[3] = 0;
+	assert_int_equal(cg_proto_frame(buf, 6, &total, &err), -1);     /* empty */
+	buf[0] = 0xff;
+	assert_int_equal(cg_proto_frame(buf, 6, &total, &err), -1);     /* over 1 MiB */
+}
+
+static void test_encode_roundtrip(void **state)
+{
+	struct json_object *o = json_object_new_object();
+	size_t n, total;
+	uint8_t *b;
+	struct cg_request req;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	json_object_object_add(o, "v", json_object_new_int(1));
+	json_object_object_add(o, "cmd", json_object_new_string("stop"));
+	json_object_object_add(o, "target", json_object_new_string("web"));
+	json_object_object_add(o, "timeout", json_object_new_int(3));
+	b = cg_proto_encode(o, &n);
+	json_object_put(o);
+	assert_int_equal(cg_proto_frame(b, n, &total, &err), 1);
+	assert_int_equal(total, n);
+	assert_int_equal(cg_proto_decode((char *)b + 4, n - 4, &req, &err), 0);
+	assert_int_equal(req.cmd, CG_CMD_STOP);
+	assert_string_equal(req.target, "web");
+	assert_int_equal(req.timeout, 3);
+	cg_request_free(&req);
+	free(b);
+}
+
+static void expect_bad(const char *json)
+{
+	struct cg_request req;
+	cg_err_t err = { 0 };
+
+	if (cg_proto_decode(json, strlen(json), &req, &err) == 0) {
+		cg_request_free(&req);
+		fail_msg("accepted: %s", json);
+	}
+	assert_true(err.msg[0] != '\0');
+}
+
+static void test_decode_rejects(void **state)
+{
+	(void)state;
+	expect_bad("");
+	expect_bad("{");
+	expect_bad("[1,2]");
+	expect_bad("{\"v\":1,\"cmd\":\"ps\"} trailing");
+	expect_bad("{\"cmd\":\"ps\"}");                               /* no version */
+	expect_bad("{\"v\":2,\"cmd\":\"ps\"}");                       /* wrong version */
+	expect_bad("{\"v\":\"1\",\"cmd\":\"ps\"}");                   /* wrong type */
+	expect_bad("{\"v\":1}");                                      /* no cmd */
+	expect_bad("{\"v\":1,\"cmd\":\"format-disk\"}");              /* unknown */
+	expect_bad("{\"v\":1,\"cmd\":\"stop\"}");                     /* no target */
+	expect_bad("{\"v\":1,\"cmd\":\"stop\",\"target\":5}");
+	expect_bad("{\"v\":1,\"cmd\":\"kill\",\"target\":\"a\",\"signal\":99}");
+	expect_bad("{\"v\":1,\"cmd\":\"run\"}");                      /* no spec */
+	expect_bad("{\"v\":1,\"cmd\":\"run\",\"spec\":[]}");
+	expect_bad("{\"v\":1,\"cmd\":\"exec\",\"target\":\"a\",\"argv\":[]}");
+	expect_bad("{\"v\":1,\"cmd\":\"exec\",\"target\":\"a\",\"argv\":[1]}");
+	expect_bad("{\"v\":1,\"cmd\":\"ps\",\"all\":\"yes\"}");
+}
+
+static void test_spec_roundtrip(void **state)
+{
+	struct cg_spec s, back;
+	cg_err_t err = { 0 };
+	char *argv[] = { "sh", "-c", "true", NULL };
+	struct json_object *o;
+
+	(void)state;
+	cg_spec_init(&s);
+	s.image = "busybox";
+	s.argv = argv;
+	s.name = "web";
+	s.limits.cpu_quota = 2000;
+	s.limits.memory = 64 << 20;
+	s.limits.pids_limit = CG_UNLIMITED;
+	s.limits.cpuset_cpus = strdup("0-1");
+	s.remove = true;
+	assert_int_equal(cg_spec_add_env(&s, "A=b", &err), 0);
+	assert_int_equal(cg_spec_add_volume(&s, "/tmp:/data:ro", &err), 0);
+	o = cg_spec_to_json(&s);
+	cg_spec_init(&back);
+	assert_int_equal(cg_spec_from_json(o, &back, &err), 0);
+	assert_string_equal(back.image, "busybox");
+	assert_string_equal(back.argv[2], "true");
+	assert_null(back.argv[3]);
+	assert_string_equal(back.name, "web");
+	assert_int_equal(back.limits.cpu_quota, 2000);
+	assert_int_equal(back.limits.memory, 64 << 20);
+	assert_int_equal(back.limits.pids_limit, CG_UNLIMITED);
+	assert_int_equal(back.limits.cpu_period, CG_UNSET);
+	assert_string_equal(back.limits.cpuset_cpus, "0-1");
+	assert_true(back.remove);
+	assert_int_equal(back.nenv, 1);
+	assert_string_equal(back.env[0], "A=b");
+	assert_int_equal(back.nvolumes, 1);
+	assert_true(back.volumes[0].readonly);
+	assert_true(back.caps.set == s.caps.set);
+	cg_spec_free(&back);
+	/* Limits are validated as the CLI validates them. */
+	json_object_object_add(json_object_object_get(o, "limits"), "cpu_quota", json_object_new_int(10));
+	assert_int_equal(cg_spec_from_json(o, &back, &err), -1);
+	cg_spec_free(&back);
+	json_object_put(o);
+	cg_spec_free(&s);
+}
+
+static void test_dconf(void **state)
+{
+	struct cg_dconf c;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	cg_dconf_defaults(&c);
+	assert_string_equal(c.socket_group, "cgrun");
+	assert_int_equal(c.stats_interval, 1);
+	assert_int_equal(cg_dconf_parse(&c, "# comment\n\n stats_interval = 5 \nlog_driver=journald\n"
+					"cgroup_parent = ctr\nsocket_group = ops\nstop_timeout = 3\n", &err), 0);
+	assert_int_equal(c.stats_interval, 5);
+	assert_string_equal(c.log_driver, "journald");
+	assert_string_equal(c.cgroup_parent, "ctr");
+	assert_string_equal(c.socket_group, "ops");
+	assert_int_equal(c.stop_timeout, 3);
+	assert_int_equal(cg_dconf_parse(&c, "colour = blue\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 1"));
+	assert_int_equal(cg_dconf_parse(&c, "\nstats_interval = -1\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_int_equal(cg_dconf_parse(&c, "cgroup_parent = a/b\n", &err), -1);
+	assert_int_equal(cg_dconf_parse(&c, "log_driver = syslog\n", &err), -1);
+	assert_int_equal(cg_dconf_parse(&c, "just words\n", &err), -1);
+}
+
+static void test_restart_and_signals(void **state)
+{
+	enum cg_restart m;
+	int max = -1;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_int_equal(cg_restart_parse("no", &m, &max, &err), 0);
+	assert_int_equal(m, CG_RESTART_NO);
+	assert_int_equal(cg_restart_parse("always", &m, &max, &err), 0);
+	assert_int_equal(m, CG_RESTART_ALWAYS);
+	assert_int_equal(cg_restart_parse("on-failure", &m, &max, &err), 0);
+	assert_int_equal(m, CG_RESTART_ON_FAILURE);
+	assert_int_equal(max, 0);
+	assert_int_equal(cg_restart_parse("on-failure:3", &m, &max, &err), 0);
+	assert_int_equal(max, 3);
+	assert_int_equal(cg_restart_parse("on-failure:0", &m, &max, &err), -1);
+	assert_int_equal(cg_restart_parse("on-failurex", &m, &max, &err), -1);
+	assert_int_equal(cg_restart_parse("sometimes", &m, &max, &err), -1);
+	assert_int_equal(cg_signal_parse("TERM"), 15);
+	assert_int_equal(cg_signal_parse("sigkill"), 9);
+	assert_int_equal(cg_signal_parse("HUP"), 1);
+	assert_int_equal(cg_signal_parse("10"), 10);
+	assert_int_equal(cg_signal_parse("65"), -1);
+	assert_int_equal(cg_signal_parse("BOGUS"), -1);
+}
+
+static void test_match(void **state)
+{
+	const char *ids[] = { "abc123", "abd456", "ffff00" };
+	const char *names[] = { "web", NULL, "abd" };
+
+	(void)state;
+	assert_int_equal(cg_match_container("web", ids, names, 3), 0);
+	assert_int_equal(cg_match_container("abc", ids, names, 3), 0);
+	assert_int_equal(cg_match_container("ab", ids, names, 3), -2);     /* ambiguous */
+	assert_int_equal(cg_match_container("abd", ids, names, 3), 2);     /* a name wins */
+	assert_int_equal(cg_match_container("ff", ids, names, 3), 2);
+	assert_int_equal(cg_match_container("zz", ids, names, 3), -1);
+	assert_int_equal(cg_match_container("", ids, names, 3), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame),
+		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_spec_roundtrip),
+		cmocka_unit_test(test_dconf),
+		cmocka_unit_test(test_restart_and_signals),
+		cmocka_unit_test(test_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,163 @@
+/* test_stats.c - stats parsing and formatting: the same keys from v1 and v2. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "stats.h"
+
+static void test_number(void **state)
+{
+	(void)state;
+	assert_true(cg_stats_number("max\n") == CG_STATS_MAX);
+	assert_true(cg_stats_number("-1\n") == CG_STATS_MAX);
+	assert_int_equal(cg_stats_number("12345\n"), 12345);
+	assert_int_equal(cg_stats_number(NULL), 0);
+	assert_int_equal(cg_stats_value("usage_usec 10\nuser_usec 7\nsystem_usec 3\n", "user_usec"), 7);
+	assert_int_equal(cg_stats_value("usage_usec 10\n", "usage"), 0);
+	assert_int_equal(cg_stats_value("a 1\nnr_throttled 5\n", "nr_throttled"), 5);
+}
+
+static void test_v1(void **state)
+{
+	const char *t[SF_COUNT] = { 0 };
+	struct cg_stats st = { 0 };
+
+	(void)state;
+	t[SF_CPUACCT_USAGE] = "2500000\n";             /* ns */
+	t[SF_CPUACCT_STAT] = "user 150\nsystem 50\n";   /* ticks */
+	t[SF_CPU_STAT] = "nr_periods 40\nnr_throttled 38\nthrottled_time 3000000000\n";
+	t[SF_CPU_QUOTA] = "2000\n";
+	t[SF_CPU_PERIOD] = "100000\n";
+	t[SF_MEM_CURRENT] = "4096\n";
+	t[SF_MEM_PEAK] = "8192\n";
+	t[SF_MEM_MAX] = "9223372036854771712\n";        /* v1's "no limit" */
+	t[SF_MEM_EVENTS] = "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n";
+	t[SF_PIDS_CURRENT] = "3\n";
+	t[SF_PIDS_MAX] = "max\n";
+	cg_stats_fill_v1(&st, t, 100);
+	assert_int_equal(st.cpu_usage_usec, 2500);
+	assert_int_equal(st.cpu_user_usec, 1500000);
+	assert_int_equal(st.cpu_system_usec, 500000);
+	assert_int_equal(st.cpu_nr_periods, 40);
+	assert_int_equal(st.cpu_nr_throttled, 38);
+	assert_int_equal(st.cpu_throttled_usec, 3000000);
+	assert_int_equal(st.cpu_quota_usec, 2000);
+	assert_int_equal(st.cpu_period_usec, 100000);
+	assert_int_equal(st.memory_current, 4096);
+	assert_int_equal(st.memory_peak, 8192);
+	assert_true(st.memory_max == CG_STATS_MAX);
+	assert_int_equal(st.memory_oom_kill, 2);
+	assert_int_equal(st.pids_current, 3);
+	assert_true(st.pids_max == CG_STATS_MAX);
+	t[SF_CPU_QUOTA] = "-1\n";
+	cg_stats_fill_v1(&st, t, 100);
+	assert_true(st.cpu_quota_usec == CG_STATS_MAX);
+}
+
+static void test_v2(void **state)
+{
+	const char *t[SF_COUNT] = { 0 };
+	struct cg_stats st = { 0 };
+
+	(void)state;
+	t[SF_CPU_STAT] = "usage_usec 2500\nuser_usec 1500\nsystem_usec 1000\nnr_periods 40\n"
+			 "nr_throttled 38\nthrottled_usec 3000000\n";
+	t[SF_CPU_MAX] = "2000 100000\n";
+	t[SF_MEM_CURRENT] = "4096\n";
+	t[SF_MEM_PEAK] = "8192\n";
+	t[SF_MEM_MAX] = "67108864\n";
+	t[SF_MEM_EVENTS] = "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n";
+	t[SF_PIDS_CURRENT] = "3\n";
+	t[SF_PIDS_MAX] = "20\n";
+	cg_stats_fill_v2(&st, t);
+	assert_int_equal(st.cpu_usage_usec, 2500);
+	assert_int_equal(st.cpu_user_usec, 1500);
+	assert_int_equal(st.cpu_system_usec, 1000);
+	assert_int_equal(st.cpu_throttled_usec, 3000000);
+	assert_int_equal(st.cpu_quota_usec, 2000);
+	assert_int_equal(st.cpu_period_usec, 100000);
+	assert_int_equal(st.memory_max, 67108864);
+	assert_int_equal(st.memory_oom_kill, 1);
+	assert_int_equal(st.pids_max, 20);
+	t[SF_CPU_MAX] = "max 50000\n";
+	cg_stats_fill_v2(&st, t);
+	assert_true(st.cpu_quota_usec == CG_STATS_MAX);
+	assert_int_equal(st.cpu_period_usec, 50000);
+}
+
+static void test_format(void **state)
+{
+	struct cg_stats st = { .cpu_usage_usec = 5, .cpu_quota_usec = CG_STATS_MAX, .memory_max = 1024,
+			       .pids_max = CG_STATS_MAX, .timestamp = 12.5 };
+	char buf[1024];
+	static const char *const keys[] = {
+		"cpu.usage_usec", "cpu.user_usec", "cpu.system_usec", "cpu.nr_periods", "cpu.nr_throttled",
+		"cpu.throttled_usec", "cpu.quota_usec", "cpu.period_usec", "memory.current", "memory.peak",
+		"memory.max", "memory.oom_kill", "pids.current", "pids.max",
+	};
+
+	(void)state;
+	assert_true(cg_stats_format(&st, buf, sizeof(buf)) > 0);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "\n%s ", keys[i]);
+		if (strstr(buf, k) == NULL)
+			fail_msg("key %s missing from:\n%s", keys[i], buf);
+	}
+	assert_non_null(strstr(buf, "timestamp 12.500000\n"));
+	assert_non_null(strstr(buf, "\ncpu.quota_usec max\n"));
+	assert_non_null(strstr(buf, "\nmemory.max 1024\n"));
+	assert_non_null(strstr(buf, "\ncpu.usage_usec 5\n"));
+	/* Too small a buffer: nothing rather than a cut file. */
+	assert_int_equal(cg_stats_format(&st, buf, 40), 0);
+}
+
+static void test_prom(void **state)
+{
+	struct cg_stats st = { .cpu_usage_usec = 1500000, .cpu_quota_usec = CG_STATS_MAX, .memory_max = 2048,
+			       .pids_max = CG_STATS_MAX };
+	char buf[1024];
+	size_t n = cg_stats_prom_count();
+	bool saw_usage = false, saw_quota = false;
+
+	(void)state;
+	assert_true(n >= 14);
+	for (size_t i = 0; i < n; i++) {
+		size_t w = cg_stats_prom_header(i, buf, sizeof(buf));
+
+		assert_true(w > 0);
+		assert_int_equal(strncmp(buf, "# HELP cgrun_", 13), 0);
+		assert_non_null(strstr(buf, "\n# TYPE cgrun_"));
+		/* counters end in _total */
+		if (strstr(buf, " counter\n"))
+			assert_non_null(strstr(buf, "_total counter\n"));
+		w = cg_stats_prom_sample(i, &st, "abc", "we\"b", buf, sizeof(buf));
+		if (w && !strncmp(buf, "cgrun_cpu_usage_seconds_total{", 30)) {
+			saw_usage = true;
+			assert_string_equal(buf, "cgrun_cpu_usage_seconds_total{id=\"abc\",name=\"we\\\"b\"} 1.5\n");
+		}
+		if (w && !strncmp(buf, "cgrun_cpu_quota_seconds", 23))
+			saw_quota = true;
+	}
+	assert_true(saw_usage);
+	assert_false(saw_quota);  /* unlimited: no sample */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number),
+		cmocka_unit_test(test_v1),
+		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_prom),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
