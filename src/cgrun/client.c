@@ -165,8 +165,16 @@ int client_call(struct json_object *req, struct json_object **reply, int *fd_out
 		return -1;
 	}
 	r = client_send(fd, req, NULL, 0, err);
-	if (r == 0)
+	/* cgrund may have answered and hung up before reading (a refusal):
+	 * its reply says more than our EPIPE. */
+	if (r == 0 || err->code == EPIPE || err->code == ECONNRESET) {
+		cg_err_t send_err = *err;
+
+		memset(err, 0, sizeof(*err));
 		r = client_recv(fd, reply, fd_out, err);
+		if (r < 0 && err->code == EPIPE && send_err.code)
+			*err = send_err;
+	}
 	close(fd);
 	return r;
 }

@@ -1,11 +1,13 @@
 /* run.c - `cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]`. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +113,29 @@ static void forward_signal(void *ctx, int sig)
 		json_object_put(rep);
 }
 
+/* Park a "wait" for container id on a new connection, retrying for up to
+ * a minute while cgrund restarts. */
+static int reconnect_wait(const char *id, cg_err_t *err)
+{
+	for (int i = 0; i < 600; i++) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		int fd;
+
+		memset(err, 0, sizeof(*err));
+		fd = client_connect(err);
+		if (fd >= 0) {
+			struct json_object *req = client_request("wait");
+
+			json_object_object_add(req, "target", json_object_new_string(id));
+			if (client_send(fd, req, NULL, 0, err) == 0)
+				return fd;
+			close(fd);
+		}
+		nanosleep(&tick, NULL);
+	}
+	return cg_error(err, 0, "cgrund went away and did not come back within a minute; the container may still be running: see 'cgrun ps'");
+}
+
 /* Through cgrund: our stdio (or a terminal whose master comes back to us)
  * goes to the container; cgrund never copies a byte of it. */
 static int run_via_daemon(struct cg_spec *spec, bool detach, int *status, cg_err_t *err)
@@ -175,11 +200,25 @@ static int run_via_daemon(struct cg_spec *spec, bool detach, int *status, cg_err
 		.sigfd = sigfd, .pty_master = master, .stdin_to_pty = master >= 0 && stdin_attached,
 		.done_fd = fd, .forward = forward_signal, .ctx = &f,
 	};
-	cg_io_loop_run(&loop);
+	for (;;) {
+		int r;
+
+		cg_io_loop_run(&loop);
+		r = client_recv(fd, &rep, NULL, err);
+		if (r == 0 || (err->code != EPIPE && err->code != ECONNRESET))
+			break;
+		/* cgrund went away (restarted, crashed): the container lives on
+		 * and the next cgrund re-adopts it; wait for it there. */
+		close(fd);
+		fd = reconnect_wait(id, err);
+		if (fd < 0)
+			break;
+		loop.done_fd = fd;
+	}
 	cg_pty_restore(&pty, STDIN_FILENO);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (client_recv(fd, &rep, NULL, err) < 0)
+	if (rep == NULL)
 		return -1;
 	*status = json_object_object_get_ex(rep, "exit_code", &v) ? json_object_get_int(v) : 125;
 	json_object_put(rep);

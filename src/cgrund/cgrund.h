@@ -39,6 +39,7 @@ struct ctr {
 	int wstatus;
 	bool stopping;                /* stop/kill -9 by a user: no restart */
 	int64_t kill_at;              /* monotonic ms to SIGKILL, 0 none */
+	int64_t restart_at;           /* monotonic ms to restart, 0 none */
 	bool remove_when_done;        /* rm -f of a running container */
 	enum cg_restart restart;
 	int restart_max;
@@ -88,6 +89,7 @@ struct daemon {
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
 	int last_status;
+	bool listen_paused;
 	int64_t next_stats;
 	bool quit;
 };
@@ -107,6 +109,7 @@ int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err);
 void sup_remove_ctr(struct daemon *d, struct ctr *t);
 void sup_finish(struct daemon *d, struct ctr *t);
 void sup_reap_removed(struct daemon *d);
+void sup_cancel_restart(struct daemon *d, struct ctr *t);
 
 /* server.c */
 void srv_accept(struct daemon *d);
@@ -115,6 +118,7 @@ void srv_reply(struct daemon *d, struct conn *cl, struct json_object *reply, int
 void srv_close(struct daemon *d, struct conn *cl);
 void srv_check_deadlines(struct daemon *d);
 void srv_reap_closed(struct daemon *d);
+void srv_resume_listen(struct daemon *d);
 
 /* statsfiles.c */
 void stats_tick(struct daemon *d);

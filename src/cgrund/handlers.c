@@ -70,7 +70,9 @@ struct json_object *ctr_to_json(const struct ctr *t)
 	if (t->c.cg.unified_path)
 		json_object_object_add(paths, "unified", json_object_new_string(t->c.cg.unified_path));
 	json_object_object_add(o, "cgroup_paths", paths);
-	json_object_object_add(o, "log_path", json_object_new_string_len(path, (int)strlen(path) - 11));
+	cleanup_free char *log = xasprintf("%s/container.log", t->c.dir);
+
+	json_object_object_add(o, "log_path", json_object_new_string(log));
 	return o;
 }
 
@@ -164,17 +166,21 @@ static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 		return;
 	}
 	if (!running(t)) {
+		sup_cancel_restart(d, t);
 		srv_reply(d, cl, exit_reply(t), -1);
 		return;
 	}
+	int timeout = req->timeout >= 0 ? req->timeout : d->conf.stop_timeout;
+
 	t->stopping = true;
+	t->restart_at = 0;
 	if (t->c.state == CG_STATE_PAUSED)
 		cg_freeze(&t->c.cg, false, &err);
 	/* SIGTERM to the init, which forwards it; SIGKILL when time is up. */
-	if (req->timeout == 0 || cg_container_kill(&t->c, req->timeout ? SIGTERM : SIGKILL, &err) < 0)
+	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &err) < 0)
 		cg_container_kill(&t->c, SIGKILL, &err);
 	else
-		t->kill_at = now_ms() + (int64_t)req->timeout * 1000;
+		t->kill_at = now_ms() + (int64_t)timeout * 1000;
 	park(cl, t, CG_CMD_STOP);
 }
 
@@ -188,6 +194,11 @@ static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
 		return;
 	}
 	if (!running(t)) {
+		if (t->restart_at && (req->signal == SIGTERM || req->signal == SIGKILL)) {
+			sup_cancel_restart(d, t);
+			srv_reply(d, cl, cg_reply_ok(), -1);
+			return;
+		}
 		cg_error(&err, 0, "container '%s' is not running", req->target);
 		reply_err(d, cl, &err);
 		return;
@@ -196,6 +207,9 @@ static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
 		reply_err(d, cl, &err);
 		return;
 	}
+	/* As with docker, a user's TERM or KILL is a stop: no restart. */
+	if (req->signal == SIGTERM || req->signal == SIGKILL)
+		t->stopping = true;
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 
@@ -228,8 +242,12 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 		park(cl, t, CG_CMD_RM);
 		return;
 	}
-	cg_container_destroy(&t->c, false);
-	sup_remove_ctr(d, t);
+	if (t->restart_at)
+		sup_cancel_restart(d, t);
+	if (!t->dead) {
+		cg_container_destroy(&t->c, false);
+		sup_remove_ctr(d, t);
+	}
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 

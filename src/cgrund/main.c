@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "cgroup-mode.h"
+#include "spawn.h"
 #include "store.h"
 
 #define TICK_MS 100
@@ -131,6 +133,20 @@ static void move_to_leaf(void)
 		log_msg(4, "moving into %s: %s", leaf, err.msg);
 }
 
+/* Each container holds a dozen cgroup fds open for stats: lift the soft
+ * limit to the hard one (the containers get the original back). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	cg_spawn_set_nofile(rl.rlim_cur);
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_msg(4, "raising the open files limit: %s", strerror(errno));
+}
+
 static int setup(struct daemon *d, cg_err_t *err)
 {
 	sigset_t set;
@@ -200,6 +216,7 @@ static void on_tick(struct daemon *d)
 	}
 	sup_on_tick(d);
 	srv_check_deadlines(d);
+	srv_resume_listen(d);
 	if (d->conf.stats_interval > 0 && t >= d->next_stats) {
 		stats_tick(d);
 		d->next_stats = t + (int64_t)d->conf.stats_interval * 1000;
@@ -286,6 +303,7 @@ int main(int argc, char **argv)
 		}
 		memset(&err, 0, sizeof(err));
 	}
+	raise_nofile();
 	move_to_leaf();
 	if (setup(&d, &err) < 0) {
 		log_msg(3, "%s", err.msg);

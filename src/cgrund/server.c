@@ -93,6 +93,14 @@ static bool allowed(struct daemon *d, int fd, struct ucred *uc)
 	return false;
 }
 
+void srv_resume_listen(struct daemon *d)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->listen };
+
+	if (d->listen_paused && epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->listen_fd, &ev) == 0)
+		d->listen_paused = false;
+}
+
 void srv_accept(struct daemon *d)
 {
 	for (;;) {
@@ -100,8 +108,16 @@ void srv_accept(struct daemon *d)
 		struct ucred uc;
 		socklen_t len = sizeof(uc);
 
-		if (fd < 0)
+		if (fd < 0) {
+			/* Out of fds: stop listening until the next tick, or the
+			 * level-triggered socket would spin the loop. */
+			if (errno == EMFILE || errno == ENFILE) {
+				log_msg(4, "out of file descriptors: not accepting for a moment");
+				epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->listen_fd, NULL);
+				d->listen_paused = true;
+			}
 			return;
+		}
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || !allowed(d, fd, &uc)) {
 			static const char msg[] = "permission denied: cgrund accepts root and members of its group";
 			cg_err_t err = { 0 };
@@ -267,6 +283,8 @@ static void on_readable(struct daemon *d, struct conn *cl)
 				else
 					close(fds[i]);
 			}
+			if (k > 3)
+				mh.msg_flags |= MSG_CTRUNC;  /* refused below, like any excess */
 		}
 		if (mh.msg_flags & MSG_CTRUNC) {
 			cg_err_t err = { 0 };

@@ -219,16 +219,23 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	t->kill_at = 0;
 	log_msg(6, "container %.12s exited with status %d%s", t->c.id, t->c.exit_code,
 		t->c.oom_killed ? " (OOM killed)" : "");
-	if (should_restart(t)) {
-		t->c.restarts++;
-		if (start_detached(d, t, &err) == 0) {
-			log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
-			return;
-		}
-		log_msg(3, "restarting container %.12s: %s", t->c.id, err.msg);
-		cg_container_exited(&t->c, -1);
+	/* The stats file would only repeat its last numbers: gone with the run. */
+	{
+		cleanup_free char *sf = xasprintf("%s/stats", t->c.rundir);
+
+		unlink(sf);
 	}
 	notify_waiters(d, t);
+	if (should_restart(t)) {
+		/* Back off like docker: 100 ms doubling to 1 min, so a container
+		 * that crashes at once cannot spin the loop. */
+		int shift = t->c.restarts < 10 ? t->c.restarts : 10;
+		int64_t delay = 100LL << shift;
+
+		t->restart_at = now_ms() + (delay > 60000 ? 60000 : delay);
+		cg_container_save(&t->c, &err);
+		return;
+	}
 	if (t->c.spec->remove || t->remove_when_done) {
 		cg_container_destroy(&t->c, false);
 		sup_remove_ctr(d, t);
@@ -307,11 +314,54 @@ void sup_on_sigchld(struct daemon *d)
 	}
 }
 
+/* A stop or rm while a restart is pending: the container stays down, and
+ * its cgroup (kept for the restart) goes. */
+void sup_cancel_restart(struct daemon *d, struct ctr *t)
+{
+	if (!t->restart_at)
+		return;
+	t->restart_at = 0;
+	t->stopping = true;
+	if (t->c.spec->remove) {
+		cg_container_destroy(&t->c, false);
+		sup_remove_ctr(d, t);
+	} else {
+		cg_container_destroy(&t->c, true);
+	}
+}
+
+static void restart_now(struct daemon *d, struct ctr *t)
+{
+	cg_err_t err = { 0 };
+
+	t->restart_at = 0;
+	t->c.restarts++;
+	if (start_detached(d, t, &err) == 0) {
+		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+		return;
+	}
+	log_msg(3, "restarting container %.12s: %s", t->c.id, err.msg);
+	cg_container_exited(&t->c, -1);
+	if (t->c.spec->remove) {
+		cg_container_destroy(&t->c, false);
+		sup_remove_ctr(d, t);
+	} else {
+		cg_container_destroy(&t->c, true);
+	}
+}
+
 void sup_on_tick(struct daemon *d)
 {
 	int64_t t_now = now_ms();
 
 	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		if (!t->dead && t->restart_at && t_now >= t->restart_at) {
+			if (t->stopping)
+				sup_cancel_restart(d, t);
+			else
+				restart_now(d, t);
+			continue;
+		}
 		if (t->dead || (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED))
 			continue;
 		if (t->kill_at == -1) {
@@ -424,8 +474,20 @@ void sup_readopt(struct daemon *d)
 			cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, &err);
 		t->next = d->ctrs;
 		d->ctrs = t;
-		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED)
-			continue;  /* kept after exit: listed, nothing to watch */
+		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED) {
+			/* Kept after exit: listed, nothing to watch. One that was
+			 * waiting to be restarted when cgrund died still has its
+			 * cgroups: they go (restart policies resume on a start). */
+			struct cg_cgroup cg;
+
+			if (cg_open(&cg, &t->c.layout, t->spec.cgroup_parent ? t->spec.cgroup_parent : CG_DEFAULT_PARENT,
+				    t->c.id, &err) == 0 && cg.path[CG_CPU] && path_exists(cg.path[CG_CPU]))
+				cg_destroy(&cg, &err);
+			else
+				cg_free(&cg);
+			memset(&err, 0, sizeof(err));
+			continue;
+		}
 		/* The same process, not a recycled pid: its start time matches. */
 		if (cg_proc_same(t->c.pid, t->c.pid_start))
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);

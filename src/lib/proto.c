@@ -130,7 +130,7 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 {
 	struct json_tokener *tok = json_tokener_new_ex(64);
 	const char *cmd = NULL;
-	int64_t v = 0, i;
+	int64_t v = 0, i = 0;
 	int r;
 
 	memset(req, 0, sizeof(*req));
@@ -166,7 +166,7 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 		cg_request_free(req);
 		return -1;
 	}
-	req->timeout = 10;
+	req->timeout = -1;   /* cgrund.conf's stop_timeout */
 	req->signal = 15;
 	if (get_string(req->root, "target", &req->target, err) < 0 ||
 	    get_bool(req->root, "all", &req->all, err) < 0 ||
@@ -182,10 +182,10 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 		req->signal = (int)i;
 	if ((r = get_int(req->root, "rows", 0, 65535, &i, err)) < 0)
 		goto bad;
-	req->rows = (int)i * (r > 0);
+	req->rows = r > 0 ? (int)i : 0;
 	if ((r = get_int(req->root, "cols", 0, 65535, &i, err)) < 0)
 		goto bad;
-	req->cols = (int)i * (r > 0);
+	req->cols = r > 0 ? (int)i : 0;
 	if ((r = get_int(req->root, "timeout", 0, 86400, &i, err)) < 0)
 		goto bad;
 	if (r)

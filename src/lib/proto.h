@@ -43,7 +43,7 @@ struct cg_request {
 	const char *target;       /* name or id prefix (all but run/ps/ping) */
 	bool all;                 /* ps -a, rm -f (force) */
 	int signal;               /* kill -s */
-	int timeout;              /* stop -t, seconds */
+	int timeout;              /* stop -t, seconds; -1: the daemon's default */
 	bool follow;              /* logs -f */
 	struct json_object *spec; /* run: the container spec; update: limits */
 	struct json_object *argv; /* exec */

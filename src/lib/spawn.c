@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -252,6 +253,13 @@ static char **build_env(const struct cg_spawn_args *a, const struct cg_user *u)
 	return env;
 }
 
+static unsigned long container_nofile;
+
+void cg_spawn_set_nofile(unsigned long soft)
+{
+	container_nofile = soft;
+}
+
 static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, const int stdio[3],
 						  int sock)
 {
@@ -261,6 +269,14 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	char **env;
 
 	sigemptyset(&none);
+	if (container_nofile) {
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = container_nofile < rl.rlim_max ? container_nofile : rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);

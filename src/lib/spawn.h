@@ -43,6 +43,9 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err);
  * as for cg_spawn; a->rootfs is unused. */
 int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err);
 
+/* The open-files soft limit containers start with (cgrund raises its own). */
+void cg_spawn_set_nofile(unsigned long soft);
+
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
 /* Pure: 127 for "not found" errors, 126 for the rest. */
