@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "cgroup-mode.h"
+#include "cgroup-systemd.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -304,7 +305,15 @@ int main(int argc, char **argv)
 		memset(&err, 0, sizeof(err));
 	}
 	raise_nofile();
-	move_to_leaf();
+	/* Under systemd on v2 the containers get scopes of their own and our
+	 * service's cgroup keeps no controllers: cgrund can then be restarted
+	 * while they run. Elsewhere they go beside us, in our subtree. */
+	if (cg_systemd_scopes_wanted()) {
+		cg_container_use_scopes(true);
+		log_msg(6, "containers get systemd scopes in %s", CG_SCOPE_SLICE);
+	} else {
+		move_to_leaf();
+	}
 	if (setup(&d, &err) < 0) {
 		log_msg(3, "%s", err.msg);
 		sd_notifyf(0, "STATUS=failed: %s", err.msg);

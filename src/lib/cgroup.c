@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cgroup.h"
+#include "cgroup-systemd.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -471,9 +472,122 @@ int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_
 	return 0;
 }
 
+static void scope_paths(struct cg_cgroup *cg, const struct cg_layout *l, const char *id)
+{
+	char unit[96], rel[160];
+
+	cg_systemd_scope_names(id, unit, rel);
+	cg->scope_unit = xstrdup(unit);
+	cg->scope_dir = xasprintf("%s/%s", l->unified.mountpoint, rel);
+	cg->unified_path = xasprintf("%s/container", cg->scope_dir);
+	cg->unified_has_ctrls = true;
+	for (int c = 0; c < CG_NCTRL; c++)
+		cg->path[c] = xstrdup(cg->unified_path);
+}
+
+int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id,
+		     const struct cg_limits *lim, cg_err_t *err)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->unified_fd = -1;
+	cg->layout = l;
+	cg->id = xstrdup(id);
+	cg->parent_name = xstrdup("");
+	if (cg_lib_init(err) < 0)
+		return -1;
+	scope_paths(cg, l, id);
+	cg->scope_limits = *lim;
+	cg->scope_limits.cpuset_cpus = lim->cpuset_cpus ? xstrdup(lim->cpuset_cpus) : NULL;
+	cg->scope_pending = true;
+	cg->created = true;
+	return 0;
+}
+
+int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, cg_err_t *err)
+{
+	char unit[96], rel[160];
+
+	memset(cg, 0, sizeof(*cg));
+	cg->unified_fd = -1;
+	cg->layout = l;
+	cg->id = xstrdup(id);
+	cg->parent_name = xstrdup("");
+	cg->created = true;
+	if (cg_lib_init(err) < 0)
+		return -1;
+	scope_paths(cg, l, id);
+	cg_systemd_scope_names(id, unit, rel);
+	cleanup_free char *leaf = xasprintf("%s/container", rel);
+
+	cg->lcg[0] = new_lcg(leaf, v2_ctrls, ARRAY_SIZE(v2_ctrls), err);
+	if (cg->lcg[0] == NULL)
+		return -1;
+	cg->nlcg = 1;
+	return 0;
+}
+
+/* The scope exists now, with pid in its root: move pid to the leaf, hand
+ * the controllers down, write the limits. */
+static int scope_attach(struct cg_cgroup *cg, pid_t pid, cg_err_t *err)
+{
+	char unit[96], rel[160], buf[32];
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
+	cleanup_free char *leaf = NULL;
+	struct cg_write w[CG_MAX_WRITES];
+	unsigned ctrls = 0;
+	int n;
+
+	cg_systemd_scope_names(cg->id, unit, rel);
+	if (cg_systemd_start_scope(unit, "cgrun container", pid, err) < 0)
+		return -1;
+	cg->scope_pending = false;
+	if (mkdir(cg->unified_path, 0755) < 0 && errno != EEXIST)
+		return cg_error(err, errno, "creating cgroup %s", cg->unified_path);
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (write_file(procs, buf, err) < 0)
+		return cg_error_wrap(err, "moving the container into its cgroup");
+	{
+		cleanup_free char *ctl_file = xasprintf("%s/cgroup.controllers", cg->scope_dir);
+		cleanup_free char *ctl = NULL;
+
+		if (read_file(ctl_file, &ctl, 4096, err) < 0)
+			return -1;
+		struct cg_layout tmp = { 0 };
+
+		tmp.unified.present = true;
+		cg_layout_parse_controllers(&tmp, ctl);
+		for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+			if (tmp.unified_ctrls & (1u << v2_ctrls[i]))
+				ctrls |= 1u << v2_ctrls[i];
+	}
+	if (enable_v2_ctrls(cg->scope_dir, ctrls, err) < 0)
+		return -1;
+	cg->ctrls = ctrls | (1u << CG_CPUACCT);
+	leaf = xasprintf("%s/container", rel);
+	cg->lcg[0] = new_lcg(leaf, v2_ctrls, 0, err);
+	if (cg->lcg[0] == NULL)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+		if (ctrls & (1u << v2_ctrls[i]))
+			cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
+	cg->nlcg = 1;
+	n = cg_limits_translate(&cg->scope_limits, true, w, CG_MAX_WRITES, err);
+	for (int i = 0; n > 0 && i < n; i++) {
+		if (!(ctrls & (1u << w[i].ctrl)))
+			return cg_error(err, 0, "cannot apply %s: systemd did not delegate the %s controller",
+					w[i].file, cg_ctrl_name(w[i].ctrl));
+		if (lcg_set(leaf, w[i].ctrl, w[i].file, w[i].value, err) < 0)
+			return -1;
+	}
+	return n < 0 ? -1 : 0;
+}
+
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 {
 	int r;
+
+	if (cg->scope_pending)
+		return scope_attach(cg, pid, err);
 
 	if (cg->unified_path && !unified_done) {
 		cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
@@ -541,6 +655,10 @@ int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 		if (r < 0 && ret == 0)
 			ret = cg_error(err, -r, "removing cgroup %s", cg->unified_path);
 	}
+	/* The scope's own cgroup is systemd's: it goes with the scope once
+	 * empty; removing it here only hurries that along. */
+	if (cg->scope_dir && cg->unified_path && rmdir_retry(cg->unified_path) == 0)
+		rmdir(cg->scope_dir);
 	cg_free(cg);
 	return ret;
 }
@@ -560,7 +678,12 @@ void cg_free(struct cg_cgroup *cg)
 	free(cg->unified_path);
 	free(cg->parent_name);
 	free(cg->id);
-	cg->unified_path = cg->parent_name = cg->id = NULL;
+	free(cg->scope_unit);
+	free(cg->scope_dir);
+	free(cg->scope_limits.cpuset_cpus);
+	cg->scope_limits.cpuset_cpus = NULL;
+	cg->unified_path = cg->parent_name = cg->id = cg->scope_unit = cg->scope_dir = NULL;
+	cg->scope_pending = false;
 	cg->created = false;
 }
 
@@ -622,7 +745,9 @@ int cg_update(struct cg_cgroup *cg, struct cg_limits *cur, const struct cg_limit
 	for (int i = 0; i < n; i++) {
 		const struct cg_hier *h = cg->unified_has_ctrls ? &cg->layout->unified : &cg->layout->v1[w[i].ctrl];
 		const char *base = cg->unified_has_ctrls ? cg->layout->unified_base : cg_hier_relself(h);
-		cleanup_free char *rel = xasprintf("%s/%s/%s", base, cg->parent_name, cg->id);
+		cleanup_free char *rel = cg->scope_dir ?
+			xasprintf("%s", cg->unified_path + strlen(cg->layout->unified.mountpoint)) :
+			xasprintf("%s/%s/%s", base, cg->parent_name, cg->id);
 
 		if (lcg_set(rel_trim(rel), w[i].ctrl, w[i].file, w[i].value, err) < 0)
 			return -1;

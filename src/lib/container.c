@@ -43,6 +43,13 @@ enum cg_state cg_state_from_name(const char *s)
 	return CG_STATE_EXITED;
 }
 
+static bool use_scopes;
+
+void cg_container_use_scopes(bool on)
+{
+	use_scopes = on;
+}
+
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
 	return xasprintf("%s:%s", init_layer, image_rootfs);
@@ -260,6 +267,8 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		json_object_object_add(o, "cgroups", cgs);
 		if (c->cg.unified_path)
 			json_object_object_add(o, "events", json_object_new_string(c->cg.unified_path));
+		if (c->cg.scope_unit)
+			json_object_object_add(o, "scope", json_object_new_string(c->cg.scope_unit));
 	}
 	ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, err);
 	json_object_put(o);
@@ -291,7 +300,9 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 		c->hostname[12] = '\0';
 	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
 		goto fail;
-	if (cg_create(&c->cg, &c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
+	if (use_scopes && c->layout.mode == CG_MODE_UNIFIED ?
+	    cg_create_scoped(&c->cg, &c->layout, c->id, &spec->limits, err) < 0 :
+	    cg_create(&c->cg, &c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
 		goto fail;
 	c->made_cgroup = true;
 	if (cg_container_save(c, err) < 0)
@@ -498,7 +509,10 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	if (cg_layout_detect(&c->layout, err) < 0)
 		return -1;
 	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
-		if (cg_open(&c->cg, &c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
+		bool scoped = json_object_object_get_ex(o, "scope", &v);
+
+		if (scoped ? cg_open_scoped(&c->cg, &c->layout, id, err) < 0 :
+		    cg_open(&c->cg, &c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
 			    id, err) < 0)
 			return -1;
 		c->made_cgroup = true;

@@ -85,6 +85,9 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struc
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 
+/* cgrund under systemd on cgroup v2: a systemd scope per container. */
+void cg_container_use_scopes(bool on);
+
 /* Pure: the directory list "a:b" overlay takes as lowerdir. */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
 /* Where records and run state live. */

@@ -328,6 +328,16 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A systemd scope's cgroup only exists once we are attached: its
+	 * view can only be mounted after that. */
+	bool waited = a->cg && a->cg->scope_pending;
+
+	if (waited) {
+		if (recv(sock, &go, 1, 0) != 1)
+			_exit(125);
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
+	}
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
@@ -342,9 +352,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * (a write that can wait out an RCU grace period). From here on we
 	 * must be in them: the cgroup namespace takes the cgroups we are in
 	 * as its root, and the command must never run outside its limits. */
-	if (recv(sock, &go, 1, 0) != 1)
+	if (!waited && recv(sock, &go, 1, 0) != 1)
 		_exit(125);
-	if (unshare(CLONE_NEWCGROUP) < 0)
+	if (!waited && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
 	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
 	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */

@@ -1,0 +1,28 @@
+/* cgroup-systemd.h - a transient, delegated systemd scope per container.
+ *
+ * Why: on cgroup v2 a cgroup that hands controllers down may hold no
+ * process, and systemd before v254 starts a service's main process in the
+ * service's own cgroup. So if cgrund.service's cgroup held the containers,
+ * cgrund could not be restarted while they run. cgrund under systemd on v2
+ * therefore asks systemd for a scope per container (as podman and crun's
+ * systemd driver do), Delegate=yes, and puts the container in a leaf of it. */
+#ifndef CGRUN_CGROUP_SYSTEMD_H
+#define CGRUN_CGROUP_SYSTEMD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#define CG_SCOPE_SLICE "machine.slice"
+
+/* Start "cgrun-<id>.scope" in machine.slice holding pid, and wait until
+ * the kernel shows pid in it. */
+int cg_systemd_start_scope(const char *unit, const char *description, pid_t pid, cg_err_t *err);
+/* Whether this process should use scopes: cgroup v2, systemd is the init,
+ * and we run inside one of its service units. */
+bool cg_systemd_scopes_wanted(void);
+/* Pure: the unit name and its cgroup path (below the mount) for an id. */
+void cg_systemd_scope_names(const char *id, char unit[96], char rel[160]);
+
+#endif
