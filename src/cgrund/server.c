@@ -123,7 +123,7 @@ void srv_accept(struct daemon *d)
 			cg_err_t err = { 0 };
 			size_t n;
 
-			cg_error(&err, EACCES, "%s", msg);
+			cg_error(&err, 0, "%s", msg);
 			log_msg(4, "refused connection from uid %d pid %d: not root nor in group %s",
 				(int)uc.uid, (int)uc.pid, d->conf.socket_group);
 			struct json_object *r = cg_reply_error(&err);

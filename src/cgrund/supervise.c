@@ -225,8 +225,8 @@ void sup_finish(struct daemon *d, struct ctr *t)
 
 		unlink(sf);
 	}
-	notify_waiters(d, t);
 	if (should_restart(t)) {
+		notify_waiters(d, t);
 		/* Back off like docker: 100 ms doubling to 1 min, so a container
 		 * that crashes at once cannot spin the loop. */
 		int shift = t->c.restarts < 10 ? t->c.restarts : 10;
@@ -236,13 +236,17 @@ void sup_finish(struct daemon *d, struct ctr *t)
 		cg_container_save(&t->c, &err);
 		return;
 	}
+	/* Undo first, then answer: a client told "removed" or "stopped" must
+	 * find the cgroups (and with --rm the files) gone. */
 	if (t->c.spec->remove || t->remove_when_done) {
 		cg_container_destroy(&t->c, false);
+		notify_waiters(d, t);
 		sup_remove_ctr(d, t);
 		return;
 	}
 	/* Kept: the cgroup goes now, the layers and record stay for rm. */
 	cg_container_destroy(&t->c, true);
+	notify_waiters(d, t);
 }
 
 void sup_on_inotify(struct daemon *d)

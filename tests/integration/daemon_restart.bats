@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# cgrund loses nothing across its own restarts: killed with SIGKILL (or
+# stopped with SIGTERM) while detached containers run, the next cgrund
+# re-adopts them: listed, exec works, exit codes collected (also of those
+# that ended while no cgrund ran), cgroups cleaned up.
+
+load daemon_helpers
+
+N=20
+
+running_count()
+{
+	"$CGRUN" ps | grep -c ' running ' || true
+}
+
+init_gone()
+{
+	local pid=$1 start=$2
+	! dt_same_proc "$pid" "$start"
+}
+
+# kill -9 our cgrund (by pid) and wait until it is gone.
+kill9_daemon()
+{
+	local pid start
+	pid=$(dt_daemon_pid)
+	start=$(dt_start_time "$pid")
+	[ -n "$start" ]
+	kill -KILL "$pid"
+	dt_wait_until 10 init_gone "$pid" "$start"
+	wait "$pid" 2>/dev/null || true
+	! dt_answers
+}
+
+@test "kill -9 of cgrund with $N detached containers running: all re-adopted, usable, then stopped with no leak" {
+	local i id
+	declare -A pid start
+	for i in $(seq $N); do
+		id=$(timeout 30 "$CGRUN" run -d --name "dt-r$i" busybox sh -c "echo up $i; exec sleep 1000")
+		[[ $id =~ ^[0-9a-f]{64}$ ]]
+	done
+	# One that ends while no cgrund is running, one that ends after the
+	# restart (its init is no longer cgrund's child).
+	timeout 30 "$CGRUN" run -d --name dt-r-early busybox sh -c 'sleep 2; exit 42' >/dev/null
+	timeout 30 "$CGRUN" run -d --name dt-r-late busybox sh -c 'sleep 8; exit 7' >/dev/null
+	[ "$(running_count)" -eq $((N + 2)) ]
+	for i in $(seq $N) -early -late; do
+		id=$(dt_id_of "dt-r$i")
+		pid[$i]=$(dt_pid_of "$id")
+		start[$i]=$(dt_start_time "${pid[$i]}")
+		[ -n "${start[$i]}" ]
+	done
+
+	kill9_daemon
+	# The containers do not depend on cgrund.
+	for i in $(seq $N) -late; do
+		dt_same_proc "${pid[$i]}" "${start[$i]}"
+	done
+	dt_wait_until 15 init_gone "${pid[-early]}" "${start[-early]}"
+	sleep 0.2
+
+	dt_start_daemon
+	grep -q "re-adopted $((N + 1)) running containers, collected 1" "$DT_LOG" || { cat "$DT_LOG" >&3; false; }
+	# All N (and the late one) still listed as running, under the same pids.
+	run -0 "$CGRUN" ps
+	[ "$(grep -c ' running ' <<<"$output")" -eq $((N + 1)) ]
+	for i in $(seq $N); do
+		[[ $output == *"dt-r$i"* ]]
+		dt_same_proc "${pid[$i]}" "${start[$i]}"
+	done
+	# The one that ended meanwhile shows its real exit code.
+	run -0 "$CGRUN" ps -a
+	[[ $output == *"exited (42)"*dt-r-early* ]]
+	run -0 timeout 10 "$CGRUN" wait dt-r-early
+	[ "$output" = 42 ]
+	[ ! -d "$(dt_cgdir pids "$(dt_id_of dt-r-early)")" ]
+	# exec, logs, inspect, pause, update work on a re-adopted container.
+	id=$(dt_id_of dt-r5)
+	run -0 "$CGRUN" exec dt-r5 hostname
+	[ "$output" = "${id:0:12}" ]
+	run -0 "$CGRUN" exec dt-r5 readlink /proc/self/ns/pid
+	[ "$output" = "$(readlink "/proc/${pid[5]}/ns/pid")" ]
+	run -0 "$CGRUN" logs dt-r5
+	[ "$output" = "up 5" ]
+	run -0 "$CGRUN" inspect dt-r5
+	[[ $output == *'"state":"running"'* ]]
+	run -0 "$CGRUN" pause dt-r5
+	run -0 "$CGRUN" unpause dt-r5
+	run -0 "$CGRUN" update --pids-limit=33 dt-r5
+	[ "$(cat "$(dt_cgdir pids "$id")/pids.max")" = 33 ]
+	# A container that ends after the restart: its exit code is collected.
+	run -0 timeout 20 "$CGRUN" wait dt-r-late
+	[ "$output" = 7 ]
+	[ ! -d "$(dt_cgdir pids "$(dt_id_of dt-r-late)")" ]
+	# Stop them all: exit codes, cgroups gone.
+	for i in $(seq $N); do
+		run -0 timeout 20 "$CGRUN" stop -t 5 "dt-r$i"
+	done
+	for i in $(seq $N); do
+		id=$(dt_id_of "dt-r$i")
+		dt_state_is "$id" exited
+		[ "$(dt_field "$id" exit_code)" = 143 ]
+		! dt_same_proc "${pid[$i]}" "${start[$i]}"
+		[ ! -d "$(dt_cgdir pids "$id")" ]
+		[ ! -d "$(dt_cgdir memory "$id")" ]
+	done
+	[ "$(running_count)" -eq 0 ]
+	for i in $(seq $N) -early -late; do
+		run -0 "$CGRUN" rm "dt-r$i"
+	done
+}
+
+@test "cgrund stopped with SIGTERM leaves its containers running; the next one re-adopts them" {
+	id=$(timeout 30 "$CGRUN" run -d --name dt-term busybox sleep 1000)
+	pid=$(dt_pid_of "$id")
+	start=$(dt_start_time "$pid")
+	d=$(dt_daemon_pid)
+	kill -TERM "$d"
+	dt_wait_until 10 init_gone "$d" "$(dt_start_time "$d")"
+	wait "$d" 2>/dev/null || true
+	dt_same_proc "$pid" "$start"
+	dt_start_daemon
+	run -0 "$CGRUN" ps
+	[[ $output == *running*dt-term* ]]
+	run -0 "$CGRUN" exec dt-term true
+	run -0 timeout 20 "$CGRUN" stop dt-term
+	! dt_same_proc "$pid" "$start"
+	run -0 "$CGRUN" rm dt-term
+}
+
+@test "a restarted cgrund does not adopt a recycled pid: a record whose init is gone is collected" {
+	id=$(timeout 30 "$CGRUN" run -d --name dt-stale busybox sleep 1000)
+	pid=$(dt_pid_of "$id")
+	start=$(dt_start_time "$pid")
+	kill9_daemon
+	# The init dies while no cgrund runs, and its record keeps saying
+	# "running" with the old pid.
+	kill -KILL "$pid"
+	dt_wait_until 10 init_gone "$pid" "$start"
+	dt_state_is "$id" running
+	dt_start_daemon
+	run -0 "$CGRUN" ps -a
+	[[ $output == *"exited ("*dt-stale* ]]
+	[ ! -d "$(dt_cgdir pids "$id")" ]
+	run -0 "$CGRUN" rm dt-stale
+}
