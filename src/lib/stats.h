@@ -31,9 +31,14 @@ enum cg_stat_file {
 struct cg_stats_src {
 	bool v2;
 	int fd[SF_COUNT];
+	char *path[SF_COUNT];  /* for the naive way: open, read, close per tick */
+	bool naive;
 };
 
-/* Open the files once; missing ones stay -1 (their keys read 0). */
+/* Open the files once; missing ones stay -1 (their keys read 0). With
+ * CGRUN_STATS_NAIVE=1 in the environment the files are instead opened and
+ * closed on every read: the baseline tests/bench/daemon-scale measures
+ * kept-open fds against. */
 void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg);
 void cg_stats_close(struct cg_stats_src *s);
 /* pread every file and fill st. */
