@@ -30,6 +30,17 @@ static void park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
 	cl->parked = true;
 }
 
+/* The container a request names, or NULL after replying why not. */
+static struct ctr *target(struct daemon *d, struct conn *cl, const struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t = sup_find(d, req->target, &err);
+
+	if (t == NULL)
+		reply_err(d, cl, &err);
+	return t;
+}
+
 static struct json_object *exit_reply(const struct ctr *t)
 {
 	struct json_object *r = cg_reply_ok();
@@ -138,19 +149,15 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 	r = cg_reply_ok();
 	json_object_object_add(r, "containers", arr);
 	srv_reply(d, cl, r, -1);
-	(void)d;
 }
 
 static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
-	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 	struct json_object *r;
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	r = cg_reply_ok();
 	json_object_object_add(r, "container", ctr_to_json(t));
 	srv_reply(d, cl, r, -1);
@@ -159,12 +166,10 @@ static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (!running(t)) {
 		sup_cancel_restart(d, t);
 		srv_reply(d, cl, exit_reply(t), -1);
@@ -187,12 +192,10 @@ static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (!running(t)) {
 		if (t->restart_at && (req->signal == SIGTERM || req->signal == SIGKILL)) {
 			sup_cancel_restart(d, t);
@@ -253,13 +256,10 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 
 static void h_wait(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
-	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (!running(t)) {
 		srv_reply(d, cl, exit_reply(t), -1);
 		return;
@@ -270,15 +270,13 @@ static void h_wait(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_logs(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 	cleanup_free char *path = NULL;
 	cleanup_close int fd = -1;
 	struct json_object *r;
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	path = xasprintf("%s/container.log", t->c.dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
@@ -296,12 +294,10 @@ static void h_logs(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, bool freeze)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (t->c.state != (freeze ? CG_STATE_RUNNING : CG_STATE_PAUSED)) {
 		cg_error(&err, 0, "container '%s' is %s, not %s", req->target, cg_state_name(t->c.state),
 			 freeze ? "running" : "paused");
@@ -320,13 +316,11 @@ static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, b
 static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 	struct cg_spec upd;
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (!running(t)) {
 		cg_error(&err, 0, "container '%s' is not running", req->target);
 		reply_err(d, cl, &err);
@@ -348,15 +342,13 @@ static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
-	struct ctr *t = sup_find(d, req->target, &err);
+	struct ctr *t = target(d, cl, req);
 	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
 	size_t n;
 	char **argv;
 
-	if (t == NULL) {
-		reply_err(d, cl, &err);
+	if (t == NULL)
 		return;
-	}
 	if (t->c.state != CG_STATE_RUNNING) {
 		cg_error(&err, 0, "container '%s' is %s; exec needs it running", req->target,
 			 cg_state_name(t->c.state));

@@ -293,56 +293,104 @@ static int create_v2(struct cg_cgroup *cg, const struct cg_layout *l, const char
 	return n < 0 ? -1 : 0;
 }
 
+/* One v1 hierarchy a container joins: co-mounted controllers (cpu,cpuacct)
+ * share it, and one libcgroup handle. */
+struct v1_hier {
+	enum cg_ctrl lead;
+	char *prel;       /* <own>/<parent>, below the mount point */
+	char *rel;        /* <own>/<parent>/<id> */
+};
+
+/* Paths and libcgroup handles of a container's v1 cgroups, creating
+ * nothing: shared by cg_create and cg_open. plan has CG_NCTRL slots. */
+static int v1_plan(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
+		   const char *id, const struct cg_limits *lim, struct v1_hier *plan, size_t *nplan,
+		   cg_err_t *err)
+{
+	*nplan = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
+		enum cg_ctrl c = v1_ctrls[i], cs[CG_NCTRL];
+		const struct cg_hier *h = &l->v1[c];
+		bool seen = false;
+		size_t ncs = 0;
+
+		if (!h->present) {
+			if (lim && (cg_limits_ctrls(lim) & (1u << c)))
+				return cg_error(err, 0, "the %s controller is not mounted", cg_ctrl_name(c));
+			continue;
+		}
+		cg->ctrls |= 1u << c;
+		for (size_t j = 0; j < i; j++)
+			if (cg->path[v1_ctrls[j]] && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
+				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
+				seen = true;
+			}
+		if (seen)
+			continue;
+		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
+			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
+				cs[ncs++] = v1_ctrls[j];
+		struct v1_hier *p = &plan[(*nplan)++];
+
+		p->lead = c;
+		p->prel = rel_trim(parent_rel(h, parent_name));
+		p->rel = xasprintf("%s/%s", p->prel, id);
+		cg->path[c] = xasprintf("%s/%s", h->mountpoint, p->rel);
+		cg->lcg[cg->nlcg] = new_lcg(p->rel, cs, ncs, err);
+		if (cg->lcg[cg->nlcg] == NULL)
+			return -1;
+		cg->nlcg++;
+	}
+	return 0;
+}
+
+static void v1_plan_free(struct v1_hier *plan, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(plan[i].prel);
+		free(plan[i].rel);
+	}
+}
+
 static int create_v1(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
 		     const char *id, const struct cg_limits *lim, cg_err_t *err)
 {
 	struct cg_write w[CG_MAX_WRITES];
-	int n;
+	struct v1_hier plan[CG_NCTRL];
+	size_t nplan = 0;
+	int n, r = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
-		enum cg_ctrl c = v1_ctrls[i];
-		const struct cg_hier *h = &l->v1[c];
-		bool seen = false;
-
-		if (!h->present) {
-			if (cg_limits_ctrls(lim) & (1u << c))
-				return cg_error(err, 0, "the %s controller is not mounted", cg_ctrl_name(c));
-			continue;
-		}
-		/* Co-mounted controllers (cpu,cpuacct) share one hierarchy. */
-		for (size_t j = 0; j < i; j++)
-			if (cg->path[v1_ctrls[j]] && l->v1[v1_ctrls[j]].present &&
-			    !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
-				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
-				seen = true;
-			}
-		cg->ctrls |= 1u << c;
-		if (seen)
-			continue;
-
-		cleanup_free char *prel = rel_trim(parent_rel(h, parent_name));
-		cleanup_free char *rel = xasprintf("%s/%s", prel, id);
+	if (v1_plan(cg, l, parent_name, id, lim, plan, &nplan, err) < 0) {
+		v1_plan_free(plan, nplan);
+		return -1;
+	}
+	/* Created one hierarchy after another; the undo on failure removes
+	 * whichever exist (cg_destroy). */
+	for (size_t k = 0; k < nplan && r == 0; k++) {
+		const struct cg_hier *h = &l->v1[plan[k].lead];
 		enum cg_ctrl cs[CG_NCTRL];
 		size_t ncs = 0;
 
-		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
-			if (l->v1[v1_ctrls[j]].present &&
-			    !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
+		for (size_t j = 0; j < ARRAY_SIZE(v1_ctrls); j++)
+			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
 				cs[ncs++] = v1_ctrls[j];
-		if (ensure_parent(l, h, prel, cs, ncs, false, err) < 0)
-			return -1;
-		cg->lcg[cg->nlcg] = new_lcg(rel, cs, ncs, err);
-		if (cg->lcg[cg->nlcg] == NULL)
-			return -1;
-		n = cgroup_create_cgroup(cg->lcg[cg->nlcg], 1);
-		cg->nlcg++;
-		cg->path[c] = xasprintf("%s/%s", h->mountpoint, rel);
-		if (n != 0)
-			return lcg_error(err, n, "creating cgroup %s", cg->path[c]);
+		if (ensure_parent(l, h, plan[k].prel, cs, ncs, false, err) < 0) {
+			r = -1;
+			break;
+		}
+		n = cgroup_create_cgroup(cg->lcg[k], 1);
+		if (n != 0) {
+			r = lcg_error(err, n, "creating cgroup %s", cg->path[plan[k].lead]);
+			break;
+		}
 		cg->created = true;
-		if (c == CG_CPUSET && cpuset_inherit(h, rel, err) < 0)
-			return cg_error_wrap(err, "preparing cpuset cgroup %s", cg->path[c]);
+		for (size_t j = 0; j < ncs; j++)
+			if (cs[j] == CG_CPUSET && cpuset_inherit(h, plan[k].rel, err) < 0)
+				r = cg_error_wrap(err, "preparing cpuset cgroup %s", cg->path[CG_CPUSET]);
 	}
+	v1_plan_free(plan, nplan);
+	if (r < 0)
+		return -1;
 	n = cg_limits_translate(lim, false, w, CG_MAX_WRITES, err);
 	if (n < 0)
 		return -1;
@@ -435,35 +483,13 @@ int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_
 			cg->path[c] = xstrdup(cg->unified_path);
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
-		enum cg_ctrl c = v1_ctrls[i];
-		const struct cg_hier *h = &l->v1[c];
-		bool seen = false;
+	struct v1_hier plan[CG_NCTRL];
+	size_t nplan = 0;
+	int r = v1_plan(cg, l, parent_name, id, NULL, plan, &nplan, err);
 
-		if (!h->present)
-			continue;
-		cg->ctrls |= 1u << c;
-		for (size_t j = 0; j < i; j++)
-			if (cg->path[v1_ctrls[j]] && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
-				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
-				seen = true;
-			}
-		if (seen)
-			continue;
-		cleanup_free char *prel = rel_trim(parent_rel(h, parent_name));
-		cleanup_free char *rel = xasprintf("%s/%s", prel, id);
-		enum cg_ctrl cs[CG_NCTRL];
-		size_t ncs = 0;
-
-		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
-			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
-				cs[ncs++] = v1_ctrls[j];
-		cg->lcg[cg->nlcg] = new_lcg(rel, cs, ncs, err);
-		if (cg->lcg[cg->nlcg] == NULL)
-			return -1;
-		cg->nlcg++;
-		cg->path[c] = xasprintf("%s/%s", h->mountpoint, rel);
-	}
+	v1_plan_free(plan, nplan);
+	if (r < 0)
+		return -1;
 	if (l->unified.present) {
 		cleanup_free char *prel = rel_trim(parent_rel(&l->unified, parent_name));
 
