@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "limit-opts.h"
 #include "client.h"
 #include "foreground.h"
 #include "proto.h"
@@ -21,20 +22,12 @@
 #include "spec.h"
 
 enum {
-	OPT_CPU_QUOTA = 1000, OPT_CPU_PERIOD, OPT_CPUS, OPT_CPU_SHARES, OPT_CPUSET_CPUS,
-	OPT_MEMORY_SWAP, OPT_PIDS_LIMIT, OPT_NAME, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
+	OPT_NAME = OPT_LIMIT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART,
 };
 
 static const struct option opts[] = {
-	{ "cpu-quota", required_argument, NULL, OPT_CPU_QUOTA },
-	{ "cpu-period", required_argument, NULL, OPT_CPU_PERIOD },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
-	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
-	{ "memory", required_argument, NULL, 'm' },
-	{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP },
-	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
+	LIMIT_LONG_OPTIONS,
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "env", required_argument, NULL, 'e' },
@@ -244,43 +237,9 @@ int cmd_run(int argc, char **argv)
 	optind = 1;
 	/* '+': options end at the image name; the command's own follow it. */
 	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:itd", opts, NULL)) != -1) {
+		if (limit_opt(c, optarg, &spec.limits, &cpus, &r, &err))
+			continue;
 		switch (c) {
-		case OPT_CPU_QUOTA:
-			r = parse_int_range("--cpu-quota", optarg, 1000, 1000000LL * 1000000LL,
-					    &spec.limits.cpu_quota, &err);
-			break;
-		case OPT_CPU_PERIOD:
-			r = parse_int_range("--cpu-period", optarg, 1000, 1000000, &spec.limits.cpu_period, &err);
-			break;
-		case OPT_CPUS:
-			cpus = optarg;
-			break;
-		case OPT_CPU_SHARES:
-			r = parse_int_range("--cpu-shares", optarg, 2, 262144, &spec.limits.cpu_shares, &err);
-			break;
-		case OPT_CPUSET_CPUS:
-			r = parse_cpu_list(optarg, &err);
-			free(spec.limits.cpuset_cpus);
-			spec.limits.cpuset_cpus = strdup(optarg);
-			break;
-		case 'm':
-			r = parse_size(optarg, &spec.limits.memory, &err);
-			if (r < 0)
-				snprintf(err.msg, sizeof(err.msg),
-					 "invalid --memory '%s': expected a positive size such as 512m or 2g", optarg);
-			break;
-		case OPT_MEMORY_SWAP:
-			if (!strcmp(optarg, "-1"))
-				spec.limits.memory_swap = CG_UNLIMITED;
-			else
-				r = parse_size(optarg, &spec.limits.memory_swap, &err);
-			break;
-		case OPT_PIDS_LIMIT:
-			if (!strcmp(optarg, "-1") || !strcmp(optarg, "max"))
-				spec.limits.pids_limit = CG_UNLIMITED;
-			else
-				r = parse_int_range("--pids-limit", optarg, 1, 4194304, &spec.limits.pids_limit, &err);
-			break;
 		case OPT_NAME:
 			spec.name = optarg;
 			break;
@@ -340,16 +299,8 @@ int cmd_run(int argc, char **argv)
 			return usage_error("run", c, argv[optind - 1]);
 		}
 	}
-	if (r == 0 && cpus) {
-		int64_t period = spec.limits.cpu_period == CG_UNSET ? CG_DEFAULT_PERIOD : spec.limits.cpu_period;
-
-		if (spec.limits.cpu_quota != CG_UNSET)
-			r = cg_error(&err, 0, "--cpus and --cpu-quota both set the quota; use one of them");
-		else
-			r = parse_cpus(cpus, period, &spec.limits.cpu_quota, &err);
-		if (r == 0 && spec.limits.cpu_quota < 1000)
-			r = cg_error(&err, 0, "--cpus=%s is below the minimum quota of 1000 microseconds per period", cpus);
-	}
+	if (r == 0)
+		r = limit_opts_finish(&spec.limits, cpus, &err);
 	if (r == 0 && optind >= argc)
 		r = cg_error(&err, 0, "no image given; usage: cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]");
 	if (r < 0) {

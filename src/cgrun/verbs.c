@@ -14,6 +14,7 @@
 #include <sys/inotify.h>
 
 #include "cli.h"
+#include "limit-opts.h"
 #include "client.h"
 #include "parse.h"
 #include "proto.h"
@@ -318,10 +319,7 @@ int cmd_logs(int argc, char **argv)
 int cmd_update(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "cpu-quota", required_argument, NULL, 'q' }, { "cpu-period", required_argument, NULL, 'p' },
-		{ "cpu-shares", required_argument, NULL, 's' }, { "cpuset-cpus", required_argument, NULL, 'c' },
-		{ "memory", required_argument, NULL, 'm' }, { "memory-swap", required_argument, NULL, 'w' },
-		{ "pids-limit", required_argument, NULL, 'P' }, { "cpus", required_argument, NULL, 'C' },
+		LIMIT_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	struct cg_spec spec;
@@ -333,29 +331,9 @@ int cmd_update(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while (r == 0 && (c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+		if (limit_opt(c, optarg, &spec.limits, &cpus, &r, &err))
+			continue;
 		switch (c) {
-		case 'q': r = parse_int_range("--cpu-quota", optarg, 1000, 1000000LL * 1000000LL, &spec.limits.cpu_quota, &err); break;
-		case 'p': r = parse_int_range("--cpu-period", optarg, 1000, 1000000, &spec.limits.cpu_period, &err); break;
-		case 's': r = parse_int_range("--cpu-shares", optarg, 2, 262144, &spec.limits.cpu_shares, &err); break;
-		case 'c':
-			r = parse_cpu_list(optarg, &err);
-			free(spec.limits.cpuset_cpus);
-			spec.limits.cpuset_cpus = xstrdup(optarg);
-			break;
-		case 'm': r = parse_size(optarg, &spec.limits.memory, &err); break;
-		case 'w':
-			if (!strcmp(optarg, "-1"))
-				spec.limits.memory_swap = CG_UNLIMITED;
-			else
-				r = parse_size(optarg, &spec.limits.memory_swap, &err);
-			break;
-		case 'P':
-			if (!strcmp(optarg, "-1") || !strcmp(optarg, "max"))
-				spec.limits.pids_limit = CG_UNLIMITED;
-			else
-				r = parse_int_range("--pids-limit", optarg, 1, 4194304, &spec.limits.pids_limit, &err);
-			break;
-		case 'C': cpus = optarg; break;
 		case 'h':
 			puts("Usage: cgrun update [--cpu-quota=US] [--cpu-period=US] [--cpus=N] [--cpu-shares=N]\n"
 			     "                    [--cpuset-cpus=LIST] [-m SIZE] [--memory-swap=SIZE]\n"
@@ -367,13 +345,8 @@ int cmd_update(int argc, char **argv)
 			return usage_error("update", c, argv[optind - 1]);
 		}
 	}
-	if (r == 0 && cpus) {
-		int64_t period = spec.limits.cpu_period == CG_UNSET ? CG_DEFAULT_PERIOD : spec.limits.cpu_period;
-
-		r = parse_cpus(cpus, period, &spec.limits.cpu_quota, &err);
-		if (r == 0 && spec.limits.cpu_quota < 1000)
-			r = cg_error(&err, 0, "--cpus=%s is below the minimum quota of 1000 microseconds per period", cpus);
-	}
+	if (r == 0)
+		r = limit_opts_finish(&spec.limits, cpus, &err);
 	if (r < 0) {
 		cg_spec_free(&spec);
 		return fail(&err);
