@@ -94,6 +94,18 @@ static const struct row *find(const struct row *v, size_t n, const char *id)
 	return NULL;
 }
 
+/* Any container whose file has not been rewritten since the last sample? */
+static bool stale(const struct row *cur, size_t nc, const struct row *prev, size_t np)
+{
+	for (size_t i = 0; i < nc; i++) {
+		const struct row *p = find(prev, np, cur[i].id);
+
+		if (p && p->ts == cur[i].ts)
+			return true;
+	}
+	return false;
+}
+
 static void human(uint64_t b, char *buf, size_t n)
 {
 	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -192,13 +204,20 @@ int cmd_stats(int argc, char **argv)
 			return usage_error("stats", c, argv[optind - 1]);
 		}
 	}
-	/* CPU % needs two samples: take one, wait a second, take another. */
+	/* CPU % needs two samples of each file: take one, then take another
+	 * once the files have been refreshed (up to 1 s, then each 100 ms
+	 * until the timestamps move, for a stats_interval above 1 s). */
 	np = collect(&prev, argv + optind, argc - optind);
 	for (;;) {
-		struct timespec one = { 1, 0 };
+		struct timespec one = { 1, 0 }, tenth = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&one, NULL);
 		nc = collect(&cur, argv + optind, argc - optind);
+		for (int tries = 0; tries < 3600 && stale(cur, nc, prev, np); tries++) {
+			nanosleep(&tenth, NULL);
+			free(cur);
+			nc = collect(&cur, argv + optind, argc - optind);
+		}
 		if (stream && !json)
 			printf("\033[2J\033[H");
 		print(cur, nc, prev, np, json);

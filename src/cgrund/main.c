@@ -218,9 +218,15 @@ static void on_tick(struct daemon *d)
 	sup_on_tick(d);
 	srv_check_deadlines(d);
 	srv_resume_listen(d);
-	if (d->conf.stats_interval > 0 && t >= d->next_stats) {
+	/* Keep the schedule, not the tick's own (late) time: the files are
+	 * refreshed every interval, never every interval plus a tick. */
+	if (d->conf.stats_interval > 0 && t + TICK_MS / 2 >= d->next_stats) {
+		int64_t iv = (int64_t)d->conf.stats_interval * 1000;
+
 		stats_tick(d);
-		d->next_stats = t + (int64_t)d->conf.stats_interval * 1000;
+		d->next_stats = d->next_stats ? d->next_stats + iv : t + iv;
+		if (d->next_stats <= t)
+			d->next_stats = t + iv;
 	}
 	/* Fed from the loop itself: a stuck loop starves the watchdog. */
 	if (d->watchdog_usec && (t - d->last_watchdog) * 1000 >= (int64_t)d->watchdog_usec / 2) {
