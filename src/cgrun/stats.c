@@ -206,14 +206,14 @@ int cmd_stats(int argc, char **argv)
 	}
 	/* CPU % needs two samples of each file: take one, then take another
 	 * once the files have been refreshed (up to 1 s, then each 100 ms
-	 * until the timestamps move, for a stats_interval above 1 s). */
+	 * until the timestamps move, for at most 5 s more). */
 	np = collect(&prev, argv + optind, argc - optind);
 	for (;;) {
 		struct timespec one = { 1, 0 }, tenth = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&one, NULL);
 		nc = collect(&cur, argv + optind, argc - optind);
-		for (int tries = 0; tries < 3600 && stale(cur, nc, prev, np); tries++) {
+		for (int tries = 0; tries < 50 && stale(cur, nc, prev, np); tries++) {
 			nanosleep(&tenth, NULL);
 			free(cur);
 			nc = collect(&cur, argv + optind, argc - optind);
