@@ -41,10 +41,21 @@ kill9_daemon()
 	done
 	# One that ends while no cgrund is running, one that ends after the
 	# restart (its init is no longer cgrund's child).
-	timeout 30 "$CGRUN" run -d --name dt-r-early busybox sh -c 'sleep 2; exit 42' >/dev/null
-	timeout 30 "$CGRUN" run -d --name dt-r-late busybox sh -c 'sleep 8; exit 7' >/dev/null
+	# Each one's pid and start time are taken at once: under load the
+	# early one could otherwise be gone before they are read.
+	for i in -early -late; do
+		if [ "$i" = -early ]; then
+			timeout 30 "$CGRUN" run -d --name dt-r-early busybox sh -c 'sleep 4; exit 42' >/dev/null
+		else
+			timeout 30 "$CGRUN" run -d --name dt-r-late busybox sh -c 'sleep 12; exit 7' >/dev/null
+		fi
+		id=$(dt_id_of "dt-r$i")
+		pid[$i]=$(dt_pid_of "$id")
+		start[$i]=$(dt_start_time "${pid[$i]}")
+		[ -n "${start[$i]}" ]
+	done
 	[ "$(running_count)" -eq $((N + 2)) ]
-	for i in $(seq $N) -early -late; do
+	for i in $(seq $N); do
 		id=$(dt_id_of "dt-r$i")
 		pid[$i]=$(dt_pid_of "$id")
 		start[$i]=$(dt_start_time "${pid[$i]}")
