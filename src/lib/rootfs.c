@@ -206,16 +206,16 @@ static int setup_cgroupfs(const char *root, const struct cg_cgroup *cg, cg_err_t
 		const char *base = strrchr(l->v1[c].mountpoint, '/');
 		cleanup_free char *hdir = xasprintf("%s/%s", dir, base ? base + 1 : cg_ctrl_name(c));
 
-		if (mkdir(hdir, 0755) < 0) {
-			if (errno == EEXIST)
-				continue;  /* co-mounted: already bound */
+		if (mkdir(hdir, 0755) == 0) {
+			if (do_mount(cg->path[c], hdir, NULL, MS_BIND, NULL, err) < 0 ||
+			    remount_bind(hdir, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+				return -1;
+		} else if (errno != EEXIST) {  /* EEXIST: co-mounted, already bound */
 			return cg_error(err, errno, "mkdir %s", hdir);
 		}
-		if (do_mount(cg->path[c], hdir, NULL, MS_BIND, NULL, err) < 0 ||
-		    remount_bind(hdir, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-			return -1;
-		/* cpu,cpuacct co-mounted: also reachable as cpu and cpuacct. */
-		if (strcmp(base + 1, cg_ctrl_name(c)) != 0) {
+		/* cpu,cpuacct co-mounted: also reachable as cpu and as cpuacct,
+		 * each controller of the pair getting its own link. */
+		if (strcmp(base ? base + 1 : cg_ctrl_name(c), cg_ctrl_name(c)) != 0) {
 			cleanup_free char *alias = xasprintf("%s/%s", dir, cg_ctrl_name(c));
 
 			if (symlink(base + 1, alias) < 0 && errno != EEXIST)

@@ -26,54 +26,35 @@ DT_PARENT=cgrun-dtest
 DT_GROUP=cgrun-dtest
 
 # ---------------------------------------------------------------------------
-# Where cgrun-dtest lives in every cgroup hierarchy: the mount point plus
-# our own cgroup in it (/proc/self/cgroup), relative to the mount's root.
+# Where cgrun-dtest lives in every cgroup hierarchy (common.bash computes
+# it as cgrun does).
 
-dt_parent_dirs()
+# shellcheck source=tests/integration/common.bash
+source "${BATS_TEST_DIRNAME:-$(dirname "${BASH_SOURCE[0]}")}/common.bash"
+
+# Detect once per process, and again if a file changed DT_PARENT after
+# loading us (stats.bats does).
+dt_detect()
 {
-	local line pre post mnt root fstype opts h ctrls path first rel
-	while IFS= read -r line; do
-		pre=${line%% - *}
-		post=${line#* - }
-		read -r fstype _ opts <<<"$post"
-		# shellcheck disable=SC2086
-		set -- $pre
-		root=$4 mnt=$5
-		case $fstype in
-		cgroup2)
-			path=$(sed -n 's/^0:://p' /proc/self/cgroup)
-			;;
-		cgroup)
-			path=''
-			while IFS=: read -r h ctrls rel; do
-				[ "$h" != 0 ] || continue
-				first=${ctrls%%,*}
-				case ",$opts," in *",$first,"*) path=$rel ;; esac
-			done </proc/self/cgroup
-			;;
-		*) continue ;;
-		esac
-		[ -n "$path" ] || continue
-		if [ "$root" != / ] && [ "${path#"$root"}" != "$path" ]; then
-			path=${path#"$root"}
-		fi
-		path=${path%/}
-		echo "$mnt$path/$DT_PARENT"
-	done </proc/self/mountinfo
+	[ "${_DT_DETECTED:-}" = "$DT_PARENT" ] && return 0
+	CGRUN_PARENT=$DT_PARENT cg_detect
+	_DT_DETECTED=$DT_PARENT
 }
 
-# dt_cgdir CTRL ID: host directory of a container's cgroup in the v1
-# hierarchy of CTRL ("unified" for the cgroup2 mount).
+# The parent's directory in every hierarchy, one a line.
+dt_parent_dirs()
+{
+	dt_detect
+	printf '%s\n' "${CG_PARENT_DIRS[@]}"
+}
+
+# dt_cgdir CTRL ID: host directory of a container's cgroup in the
+# hierarchy of CTRL ("unified" for the cgroup2 one; on a unified host every
+# CTRL is there). Fails when no hierarchy has CTRL.
 dt_cgdir()
 {
-	local want=$1 id=$2 d
-	while IFS= read -r d; do
-		case $want in
-		unified) case $d in */unified/*) echo "$d/$id"; return 0 ;; esac ;;
-		*) case $d in /sys/fs/cgroup/"$want"/*) echo "$d/$id"; return 0 ;; esac ;;
-		esac
-	done < <(dt_parent_dirs)
-	return 1
+	dt_detect
+	cg_host_dir "$1" "$2"
 }
 
 # ---------------------------------------------------------------------------
@@ -173,7 +154,7 @@ dt_stop_daemons()
 		kill -TERM "$pid" 2>/dev/null
 		for _ in $(seq 50); do
 			dt_same_proc "$pid" "$start" || break
-			sleep 0.1
+			nap 0.1
 		done
 		dt_same_proc "$pid" "$start" && kill -KILL "$pid" 2>/dev/null
 	done <"$DT_DIR/pids"
@@ -194,7 +175,7 @@ dt_wait_until()
 			echo "timed out after ${limit}s waiting for: $*" >&2
 			return 1
 		fi
-		sleep 0.05
+		nap 0.05
 	done
 }
 
@@ -246,6 +227,15 @@ dt_track()
 	echo "$1 $(dt_start_time "$1")" >>"$BATS_TEST_TMPDIR/.dt-pids"
 }
 
+# Pids of the processes whose root is in our store (containers), one a
+# line. One find for all of /proc: a readlink per process costs an exec
+# each, seconds per test in a TCG VM.
+dt_store_rooted_pids()
+{
+	find /proc/[0-9]*/root -maxdepth 0 -lname "$CGRUN_STORE_DIR/*" 2>/dev/null |
+		sed 's|^/proc/\([0-9]*\)/root$|\1|'
+}
+
 dt_leaks()
 {
 	local d c n=0 line p root pid start
@@ -261,14 +251,9 @@ dt_leaks()
 		echo "leaked mount: $line"
 		n=$((n + 1))
 	done < <(grep -F -- "$CGRUN_STORE_DIR" /proc/self/mountinfo || true)
-	for p in /proc/[0-9]*; do
-		root=$(readlink "$p/root" 2>/dev/null) || continue
-		case $root in
-		"$CGRUN_STORE_DIR"/*)
-			echo "leaked container process: ${p#/proc/} ($(tr '\0' ' ' <"$p/cmdline" 2>/dev/null))"
-			n=$((n + 1))
-			;;
-		esac
+	for p in $(dt_store_rooted_pids); do
+		echo "leaked container process: $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
+		n=$((n + 1))
 	done
 	for c in "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/*; do
 		[ -e "$c" ] || [ -L "$c" ] || continue
@@ -303,9 +288,8 @@ dt_clean()
 			timeout 15 "$CGRUN" rm -f "${c##*/}" >/dev/null 2>&1
 		done
 	fi
-	for p in /proc/[0-9]*; do
-		root=$(readlink "$p/root" 2>/dev/null) || continue
-		case $root in "$CGRUN_STORE_DIR"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
+	for p in $(dt_store_rooted_pids); do
+		kill -KILL "$p" 2>/dev/null
 	done
 	while IFS= read -r d; do
 		[ -d "$d" ] || continue
@@ -317,7 +301,7 @@ dt_clean()
 					while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
 				find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
 				[ -d "$c" ] || break
-				sleep 0.1
+				nap 0.1
 			done
 		done
 	done < <(dt_parent_dirs)
@@ -357,6 +341,7 @@ dt_setup_file()
 
 dt_setup()
 {
+	dt_detect
 	: >"$BATS_TEST_TMPDIR/.dt-pids"
 }
 
