@@ -92,7 +92,27 @@ _cg_unified_own()
 	echo "$own"
 }
 
+# cg_detect: the layout for CGRUN_PARENT. Every test loads the helpers
+# again, so the first call of a file saves the result in BATS_FILE_TMPDIR
+# and later ones read it back (a dozen forks less per test).
 cg_detect()
+{
+	local cache=${BATS_FILE_TMPDIR:+$BATS_FILE_TMPDIR/.cg-layout-$CGRUN_PARENT}
+	if [ -n "$cache" ] && [ -s "$cache" ]; then
+		# shellcheck disable=SC1090
+		source "$cache"
+		return 0
+	fi
+	_cg_detect
+	if [ -n "$cache" ]; then
+		declare -p CG_MODE CG2_MNT CG2_ROOT CG2_PARENT CG_V1_ALL CG_V1_MNT CG_V1_ROOT \
+			CG_V1_PARENT CG_PARENT_DIRS CG_USED_DIRS |
+			sed -e 's/^declare -- /declare -g /' -e 's/^declare -\([aAirx]*\) /declare -g\1 /' \
+				>"$cache.tmp" && mv "$cache.tmp" "$cache"
+	fi
+}
+
+_cg_detect()
 {
 	local fstype mnt root opts c x d
 	local -a o
@@ -169,6 +189,7 @@ cg_detect()
 		_cg_in_list "$d" "${CG_PARENT_DIRS[@]}" || CG_PARENT_DIRS+=("$d")
 		# freezer, devices, ...: where the parent is for them too.
 		for x in "${o[@]}"; do
+			[ "$x" = rw ] || [ "$x" = ro ] && continue
 			[ -n "${CG_V1_PARENT[$x]:-}" ] || CG_V1_PARENT[$x]=$d
 		done
 	done

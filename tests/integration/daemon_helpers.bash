@@ -64,7 +64,7 @@ dt_cgdir()
 dt_start_time()
 {
 	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 0
 	s=${s##*) }
 	# shellcheck disable=SC2086
 	set -- $s
@@ -75,7 +75,7 @@ dt_start_time()
 dt_same_proc()
 {
 	local s want=$2
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
 	s=${s##*) }
 	# shellcheck disable=SC2086
 	set -- $s

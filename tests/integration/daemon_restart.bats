@@ -19,6 +19,12 @@ init_gone()
 	! dt_same_proc "$pid" "$start"
 }
 
+# No process left in cgroup directory $1.
+cgroup_empty()
+{
+	! read -r _ 2>/dev/null <"$1/cgroup.procs"
+}
+
 # kill -9 our cgrund (by pid) and wait until it is gone.
 kill9_daemon()
 {
@@ -40,15 +46,16 @@ kill9_daemon()
 		[[ $id =~ ^[0-9a-f]{64}$ ]]
 	done
 	# One that ends while no cgrund is running, one that ends after the
-	# restart (its init is no longer cgrund's child).
-	# Each one's pid and start time are taken at once: under load the
-	# early one could otherwise be gone before they are read.
+	# restart (its init is no longer cgrund's child). Each waits for its
+	# go file in a shared directory, so the order does not hang on timing;
+	# its pid and start time are taken at once.
+	sync=$BATS_TEST_TMPDIR/sync
+	mkdir "$sync"
 	for i in -early -late; do
-		if [ "$i" = -early ]; then
-			timeout 30 "$CGRUN" run -d --name dt-r-early busybox sh -c 'sleep 4; exit 42' >/dev/null
-		else
-			timeout 30 "$CGRUN" run -d --name dt-r-late busybox sh -c 'sleep 12; exit 7' >/dev/null
-		fi
+		code=42
+		[ "$i" = -late ] && code=7
+		timeout 30 "$CGRUN" run -d --name "dt-r$i" -v "$sync:/sync" busybox sh -c \
+			"while [ ! -e /sync/go$i ]; do sleep 0.1; done; exit $code" >/dev/null
 		id=$(dt_id_of "dt-r$i")
 		pid[$i]=$(dt_pid_of "$id")
 		start[$i]=$(dt_start_time "${pid[$i]}")
@@ -67,8 +74,9 @@ kill9_daemon()
 	for i in $(seq $N) -late; do
 		dt_same_proc "${pid[$i]}" "${start[$i]}"
 	done
+	touch "$sync/go-early"
 	dt_wait_until 15 init_gone "${pid[-early]}" "${start[-early]}"
-	sleep 0.2
+	dt_wait_until 5 cgroup_empty "$(dt_cgdir pids "$(dt_id_of dt-r-early)")"
 
 	dt_start_daemon
 	grep -q "re-adopted $((N + 1)) running containers, collected 1" "$DT_LOG" || { cat "$DT_LOG" >&3; false; }
@@ -100,6 +108,7 @@ kill9_daemon()
 	run -0 "$CGRUN" update --pids-limit=33 dt-r5
 	[ "$(cat "$(dt_cgdir pids "$id")/pids.max")" = 33 ]
 	# A container that ends after the restart: its exit code is collected.
+	touch "$sync/go-late"
 	run -0 timeout 20 "$CGRUN" wait dt-r-late
 	[ "$output" = 7 ]
 	[ ! -d "$(dt_cgdir pids "$(dt_id_of dt-r-late)")" ]

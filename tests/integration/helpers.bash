@@ -54,7 +54,7 @@ cg_id_of()
 track_pid()
 {
 	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 0
 	s=${s##*) }
 	# shellcheck disable=SC2086
 	set -- "$1" $s
@@ -65,7 +65,7 @@ track_pid()
 pid_state()
 {
 	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 0
 	s=${s##*) }
 	echo "${s%% *}"
 }
@@ -176,7 +176,7 @@ cg_leaks()
 	fi
 	if [ -f "$BATS_TEST_TMPDIR/.cg-pids" ]; then
 		while read -r pid start; do
-			s=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+			read -r s 2>/dev/null <"/proc/$pid/stat" || continue
 			s=${s##*) }
 			st=${s%% *}
 			# shellcheck disable=SC2086
@@ -198,7 +198,7 @@ cg_clean_leaks()
 	local d c pid start s i
 	if [ -f "$BATS_TEST_TMPDIR/.cg-pids" ]; then
 		while read -r pid start; do
-			s=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+			read -r s 2>/dev/null <"/proc/$pid/stat" || continue
 			s=${s##*) }
 			# shellcheck disable=SC2086
 			set -- $s
