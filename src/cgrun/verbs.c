@@ -99,7 +99,7 @@ int cmd_stop(int argc, char **argv)
 			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
 			break;
 		case 'h':
-			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n\nSend SIGTERM, then SIGKILL after SECS (default 10).");
+			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n\nSend SIGTERM, then SIGKILL after SECS (default: cgrund's stop_timeout, 10).");
 			json_object_put(extra);
 			return 0;
 		default:

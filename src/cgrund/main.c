@@ -313,8 +313,16 @@ int main(int argc, char **argv)
 	raise_nofile();
 	/* Under systemd on v2 the containers get scopes of their own and our
 	 * service's cgroup keeps no controllers: cgrund can then be restarted
-	 * while they run. Elsewhere they go beside us, in our subtree. */
-	if (cg_systemd_scopes_wanted()) {
+	 * while they run (systemd before v254 puts a restarted service's main
+	 * process in the service's own cgroup, which the kernel refuses once
+	 * that cgroup hands controllers down: the restart fails with
+	 * 219/CGROUP). Elsewhere they go beside us, in our subtree. */
+	if (!strcmp(d.conf.cgroup_manager, "systemd") && !cg_systemd_scopes_possible()) {
+		log_msg(3, "cgroup_manager = systemd needs systemd as init and cgroup v2; set cgroup_manager = cgroupfs or auto in %s", config);
+		return 1;
+	}
+	if (!strcmp(d.conf.cgroup_manager, "systemd") ||
+	    (!strcmp(d.conf.cgroup_manager, "auto") && cg_systemd_scopes_wanted())) {
 		cg_container_use_scopes(true);
 		log_msg(6, "containers get systemd scopes in %s", CG_SCOPE_SLICE);
 	} else {

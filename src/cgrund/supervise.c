@@ -340,7 +340,7 @@ static void restart_now(struct daemon *d, struct ctr *t)
 
 	t->restart_at = 0;
 	t->c.restarts++;
-	if (start_detached(d, t, &err) == 0) {
+	if (cg_container_renew_scope(&t->c, &err) == 0 && start_detached(d, t, &err) == 0) {
 		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
 		return;
 	}

@@ -9,18 +9,46 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-login.h>
 #include <time.h>
+#include <unistd.h>
 
-void cg_systemd_scope_names(const char *id, char unit[96], char rel[160])
+void cg_systemd_scope_names(const char *id, int gen, char unit[96], char rel[160])
 {
-	snprintf(unit, 96, "cgrun-%.64s.scope", id);
+	if (gen > 0)
+		snprintf(unit, 96, "cgrun-%.64s-%d.scope", id, gen);
+	else
+		snprintf(unit, 96, "cgrun-%.64s.scope", id);
 	snprintf(rel, 160, "%s/%s", CG_SCOPE_SLICE, unit);
+}
+
+bool cg_systemd_scope_valid(const char *id, const char *unit)
+{
+	size_t n = strlen(id), u = strlen(unit);
+	const char *p;
+
+	if (strncmp(unit, "cgrun-", 6) != 0 || strncmp(unit + 6, id, n) != 0 ||
+	    u < 6 + n + 6 || strcmp(unit + u - 6, ".scope") != 0)
+		return false;
+	p = unit + 6 + n;
+	if (p == unit + u - 6)
+		return true;
+	if (*p++ != '-' || p == unit + u - 6 || *p == '0')
+		return false;
+	for (; p < unit + u - 6; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return u - 6 - 6 - n <= 11;
+}
+
+bool cg_systemd_scopes_possible(void)
+{
+	return sd_booted() > 0 && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 }
 
 bool cg_systemd_scopes_wanted(void)
 {
 	cleanup_free char *unit = NULL;
 
-	if (sd_booted() <= 0 || access("/sys/fs/cgroup/cgroup.controllers", F_OK) != 0)
+	if (!cg_systemd_scopes_possible() || getppid() != 1)
 		return false;
 	if (sd_pid_get_unit(0, &unit) < 0 || unit == NULL)
 		return false;

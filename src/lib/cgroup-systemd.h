@@ -19,10 +19,20 @@
 /* Start "cgrun-<id>.scope" in machine.slice holding pid, and wait until
  * the kernel shows pid in it. */
 int cg_systemd_start_scope(const char *unit, const char *description, pid_t pid, cg_err_t *err);
-/* Whether this process should use scopes: cgroup v2, systemd is the init,
- * and we run inside one of its service units. */
+/* Whether this process should use scopes (cgroup_manager = auto): cgroup
+ * v2, systemd is the init, and systemd started us as a service (we are a
+ * service unit's process and our parent is PID 1). A cgrund started by
+ * hand or by a test inside some unit nests in its own cgroup instead. */
 bool cg_systemd_scopes_wanted(void);
-/* Pure: the unit name and its cgroup path (below the mount) for an id. */
-void cg_systemd_scope_names(const char *id, char unit[96], char rel[160]);
+/* Whether scopes can be had at all: systemd is the init and cgroup v2. */
+bool cg_systemd_scopes_possible(void);
+/* Pure: the unit name and its cgroup path (below the mount) for an id and
+ * a generation: "cgrun-<id>.scope" for the first start, "cgrun-<id>-<gen>.scope"
+ * after a restart. Why a new name per restart: systemd stops and removes
+ * an emptied scope on its own schedule, so the old one may still exist
+ * (or be half torn down) when the container starts again. */
+void cg_systemd_scope_names(const char *id, int gen, char unit[96], char rel[160]);
+/* Pure: whether unit is a scope name cg_systemd_scope_names gives for id. */
+bool cg_systemd_scope_valid(const char *id, const char *unit);
 
 #endif

@@ -498,22 +498,21 @@ int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_
 	return 0;
 }
 
-static void scope_paths(struct cg_cgroup *cg, const struct cg_layout *l, const char *id)
+static void scope_paths(struct cg_cgroup *cg, const struct cg_layout *l, const char *unit)
 {
-	char unit[96], rel[160];
-
-	cg_systemd_scope_names(id, unit, rel);
 	cg->scope_unit = xstrdup(unit);
-	cg->scope_dir = xasprintf("%s/%s", l->unified.mountpoint, rel);
+	cg->scope_dir = xasprintf("%s/%s/%s", l->unified.mountpoint, CG_SCOPE_SLICE, unit);
 	cg->unified_path = xasprintf("%s/container", cg->scope_dir);
 	cg->unified_has_ctrls = true;
 	for (int c = 0; c < CG_NCTRL; c++)
 		cg->path[c] = xstrdup(cg->unified_path);
 }
 
-int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id,
+int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, int gen,
 		     const struct cg_limits *lim, cg_err_t *err)
 {
+	char unit[96], rel[160];
+
 	memset(cg, 0, sizeof(*cg));
 	cg->unified_fd = -1;
 	cg->layout = l;
@@ -521,7 +520,8 @@ int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char
 	cg->parent_name = xstrdup("");
 	if (cg_lib_init(err) < 0)
 		return -1;
-	scope_paths(cg, l, id);
+	cg_systemd_scope_names(id, gen, unit, rel);
+	scope_paths(cg, l, unit);
 	cg->scope_limits = *lim;
 	cg->scope_limits.cpuset_cpus = lim->cpuset_cpus ? xstrdup(lim->cpuset_cpus) : NULL;
 	cg->scope_pending = true;
@@ -529,21 +529,21 @@ int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char
 	return 0;
 }
 
-int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, cg_err_t *err)
+int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, const char *unit,
+		   cg_err_t *err)
 {
-	char unit[96], rel[160];
-
 	memset(cg, 0, sizeof(*cg));
 	cg->unified_fd = -1;
 	cg->layout = l;
 	cg->id = xstrdup(id);
 	cg->parent_name = xstrdup("");
 	cg->created = true;
+	if (!cg_systemd_scope_valid(id, unit))
+		return cg_error(err, EINVAL, "container %.12s: '%s' is not one of its scopes", id, unit);
 	if (cg_lib_init(err) < 0)
 		return -1;
-	scope_paths(cg, l, id);
-	cg_systemd_scope_names(id, unit, rel);
-	cleanup_free char *leaf = xasprintf("%s/container", rel);
+	scope_paths(cg, l, unit);
+	cleanup_free char *leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, unit);
 
 	cg->lcg[0] = new_lcg(leaf, v2_ctrls, ARRAY_SIZE(v2_ctrls), err);
 	if (cg->lcg[0] == NULL)
@@ -556,15 +556,14 @@ int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *
  * the controllers down, write the limits. */
 static int scope_attach(struct cg_cgroup *cg, pid_t pid, cg_err_t *err)
 {
-	char unit[96], rel[160], buf[32];
+	char buf[32];
 	cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
 	cleanup_free char *leaf = NULL;
 	struct cg_write w[CG_MAX_WRITES];
 	unsigned ctrls = 0;
 	int n;
 
-	cg_systemd_scope_names(cg->id, unit, rel);
-	if (cg_systemd_start_scope(unit, "cgrun container", pid, err) < 0)
+	if (cg_systemd_start_scope(cg->scope_unit, "cgrun container", pid, err) < 0)
 		return -1;
 	cg->scope_pending = false;
 	if (mkdir(cg->unified_path, 0755) < 0 && errno != EEXIST)
@@ -589,7 +588,7 @@ static int scope_attach(struct cg_cgroup *cg, pid_t pid, cg_err_t *err)
 	if (enable_v2_ctrls(cg->scope_dir, ctrls, err) < 0)
 		return -1;
 	cg->ctrls = ctrls | (1u << CG_CPUACCT);
-	leaf = xasprintf("%s/container", rel);
+	leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, cg->scope_unit);
 	cg->lcg[0] = new_lcg(leaf, v2_ctrls, 0, err);
 	if (cg->lcg[0] == NULL)
 		return -1;

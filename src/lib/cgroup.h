@@ -30,7 +30,7 @@ struct cg_cgroup {
 	/* cgrund under systemd on v2: a transient scope per container
 	 * (cgroup-systemd.h). The scope is made when the init is attached;
 	 * the container's cgroup is its leaf "container". */
-	char *scope_unit;               /* "cgrun-<id>.scope", or NULL */
+	char *scope_unit;               /* "cgrun-<id>[-<gen>].scope", or NULL */
 	char *scope_dir;                /* the scope's cgroup directory */
 	bool scope_pending;             /* not made yet: limits wait */
 	struct cg_limits scope_limits;
@@ -53,9 +53,11 @@ int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *paren
 int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
 	    const char *id, cg_err_t *err);
 /* The same in a systemd scope (v2 only): nothing exists until cg_attach. */
-int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id,
+int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, int gen,
 		     const struct cg_limits *lim, cg_err_t *err);
-int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, cg_err_t *err);
+/* unit: the scope's name as saved in the container's record. */
+int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, const char *unit,
+		   cg_err_t *err);
 /* Move pid into every v1 cgroup (and cgroup2 if it was not cloned into it). */
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err);
 /* Remove the container's cgroups (they must be empty); frees everything. */

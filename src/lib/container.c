@@ -301,7 +301,7 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
 		goto fail;
 	if (use_scopes && c->layout.mode == CG_MODE_UNIFIED ?
-	    cg_create_scoped(&c->cg, &c->layout, c->id, &spec->limits, err) < 0 :
+	    cg_create_scoped(&c->cg, &c->layout, c->id, c->restarts, &spec->limits, err) < 0 :
 	    cg_create(&c->cg, &c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
 		goto fail;
 	c->made_cgroup = true;
@@ -511,12 +511,29 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
 		bool scoped = json_object_object_get_ex(o, "scope", &v);
 
-		if (scoped ? cg_open_scoped(&c->cg, &c->layout, id, err) < 0 :
+		if (scoped ? cg_open_scoped(&c->cg, &c->layout, id, json_object_get_string(v), err) < 0 :
 		    cg_open(&c->cg, &c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
 			    id, err) < 0)
 			return -1;
 		c->made_cgroup = true;
 	}
+	return 0;
+}
+
+int cg_container_renew_scope(struct cg_container *c, cg_err_t *err)
+{
+	cg_err_t ignore = { 0 };
+
+	if (!c->made_cgroup || c->cg.scope_unit == NULL)
+		return 0;
+	/* Empty by now: systemd may already have removed it with its scope. */
+	cg_destroy(&c->cg, &ignore);
+	c->made_cgroup = false;
+	if (cg_create_scoped(&c->cg, &c->layout, c->id, c->restarts, &c->spec->limits, err) < 0) {
+		cg_free(&c->cg);
+		return -1;
+	}
+	c->made_cgroup = true;
 	return 0;
 }
 

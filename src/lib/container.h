@@ -64,6 +64,10 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 			cg_err_t *err);
 /* Spawn the container (again, for a restart). */
 int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
+/* Before a restart of a container in a systemd scope: the old scope went
+ * (or is going) with its last process; the next run gets a scope of its
+ * own, named after c->restarts. A no-op for containers without a scope. */
+int cg_container_renew_scope(struct cg_container *c, cg_err_t *err);
 /* The container's init has ended: record how (wstatus from waitpid, or
  * -1 to read the status its init left in <rundir>/exit). */
 void cg_container_exited(struct cg_container *c, int wstatus);

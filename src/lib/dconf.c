@@ -16,6 +16,7 @@ void cg_dconf_defaults(struct cg_dconf *c)
 	snprintf(c->log_driver, sizeof(c->log_driver), "file");
 	c->stats_interval = 1;
 	c->stop_timeout = 10;
+	snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "auto");
 }
 
 static char *trim(char *s)
@@ -72,6 +73,10 @@ int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 			if (strcmp(val, "file") != 0 && strcmp(val, "journald") != 0)
 				return cg_error(err, 0, "cgrund.conf line %d: log_driver must be file or journald", line);
 			snprintf(c->log_driver, sizeof(c->log_driver), "%s", val);
+		} else if (!strcmp(key, "cgroup_manager")) {
+			if (strcmp(val, "auto") != 0 && strcmp(val, "systemd") != 0 && strcmp(val, "cgroupfs") != 0)
+				return cg_error(err, 0, "cgrund.conf line %d: cgroup_manager must be auto, systemd or cgroupfs", line);
+			snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "%s", val);
 		} else if (!strcmp(key, "stats_interval")) {
 			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
 				return cg_error_wrap(err, "cgrund.conf line %d", line);

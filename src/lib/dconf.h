@@ -12,6 +12,7 @@ struct cg_dconf {
 	char log_driver[16];     /* "file" (default) or "journald" */
 	int stats_interval;      /* seconds; 0 turns stats off (default 1) */
 	int stop_timeout;        /* default seconds for stop (default 10) */
+	char cgroup_manager[16]; /* "auto" (default), "systemd" or "cgroupfs" */
 };
 
 void cg_dconf_defaults(struct cg_dconf *c);

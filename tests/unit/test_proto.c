@@ -159,6 +159,13 @@ static void test_dconf(void **state)
 	assert_int_equal(cg_dconf_parse(&c, "cgroup_parent = a/b\n", &err), -1);
 	assert_int_equal(cg_dconf_parse(&c, "log_driver = syslog\n", &err), -1);
 	assert_int_equal(cg_dconf_parse(&c, "just words\n", &err), -1);
+	assert_string_equal(c.cgroup_manager, "auto");
+	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager = cgroupfs\n", &err), 0);
+	assert_string_equal(c.cgroup_manager, "cgroupfs");
+	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager=systemd\n", &err), 0);
+	assert_string_equal(c.cgroup_manager, "systemd");
+	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager = sysd\n", &err), -1);
+	assert_non_null(strstr(err.msg, "auto, systemd or cgroupfs"));
 }
 
 static void test_restart_and_signals(void **state)
