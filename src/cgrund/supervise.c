@@ -484,7 +484,7 @@ void sup_readopt(struct daemon *d)
 			 * cgroups: they go (restart policies resume on a start). */
 			struct cg_cgroup cg;
 
-			if (cg_open(&cg, &t->c.layout, t->spec.cgroup_parent ? t->spec.cgroup_parent : CG_DEFAULT_PARENT,
+			if (cg_open(&cg, t->c.layout, t->spec.cgroup_parent ? t->spec.cgroup_parent : CG_DEFAULT_PARENT,
 				    t->c.id, &err) == 0 && cg.path[CG_CPU] && path_exists(cg.path[CG_CPU]))
 				cg_destroy(&cg, &err);
 			else

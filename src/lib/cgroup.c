@@ -135,6 +135,38 @@ static struct cgroup *new_lcg(const char *name, const enum cg_ctrl *ctrls, size_
 }
 
 /* Write one value through libcgroup, so each failure names its file. */
+/* A libcgroup handle is large (struct cgroup and each controller in it hold
+ * fixed arrays: about 5 KiB per controller), and cgrund keeps a cg_cgroup
+ * per running container. So a cg_cgroup keeps only each handle's name and
+ * controller set, and builds the handle for the moment it is used. */
+static void lcg_note(struct cg_cgroup *cg, const char *rel, unsigned mask)
+{
+	cg->lrel[cg->nlcg] = xstrdup(rel);
+	cg->lmask[cg->nlcg] = mask;
+	cg->nlcg++;
+}
+
+static struct cgroup *lcg_build(const struct cg_cgroup *cg, int i, cg_err_t *err)
+{
+	enum cg_ctrl cs[CG_NCTRL];
+	size_t n = 0;
+
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (cg->lmask[i] & (1u << c))
+			cs[n++] = (enum cg_ctrl)c;
+	return new_lcg(cg->lrel[i], cs, n, err);
+}
+
+static unsigned v2_mask(unsigned ctrls)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
+		if (ctrls & (1u << v2_ctrls[i]))
+			m |= 1u << v2_ctrls[i];
+	return m;
+}
+
 static int lcg_set(const char *name, enum cg_ctrl c, const char *file, const char *value,
 		   cg_err_t *err)
 {
@@ -264,16 +296,15 @@ static int create_v2(struct cg_cgroup *cg, const struct cg_layout *l, const char
 		free(rel);
 		return -1;
 	}
-	cg->lcg[0] = new_lcg(rel, v2_ctrls, 0, err);
-	if (cg->lcg[0] == NULL) {
+	lcg_note(cg, rel, v2_mask(ctrls));
+	struct cgroup *g = lcg_build(cg, 0, err);
+
+	if (g == NULL) {
 		free(rel);
 		return -1;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-		if (ctrls & (1u << v2_ctrls[i]))
-			cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
-	cg->nlcg = 1;
-	n = cgroup_create_cgroup(cg->lcg[0], 1);
+	n = cgroup_create_cgroup(g, 1);
+	cgroup_free(&g);
 	if (n != 0) {
 		lcg_error(err, n, "creating cgroup %s", cg->unified_path);
 		free(rel);
@@ -336,10 +367,11 @@ static int v1_plan(struct cg_cgroup *cg, const struct cg_layout *l, const char *
 		p->prel = rel_trim(parent_rel(h, parent_name));
 		p->rel = xasprintf("%s/%s", p->prel, id);
 		cg->path[c] = xasprintf("%s/%s", h->mountpoint, p->rel);
-		cg->lcg[cg->nlcg] = new_lcg(p->rel, cs, ncs, err);
-		if (cg->lcg[cg->nlcg] == NULL)
-			return -1;
-		cg->nlcg++;
+		unsigned mask = 0;
+
+		for (size_t j = 0; j < ncs; j++)
+			mask |= 1u << cs[j];
+		lcg_note(cg, p->rel, mask);
 	}
 	return 0;
 }
@@ -378,7 +410,14 @@ static int create_v1(struct cg_cgroup *cg, const struct cg_layout *l, const char
 			r = -1;
 			break;
 		}
-		n = cgroup_create_cgroup(cg->lcg[k], 1);
+		struct cgroup *g = lcg_build(cg, (int)k, err);
+
+		if (g == NULL) {
+			r = -1;
+			break;
+		}
+		n = cgroup_create_cgroup(g, 1);
+		cgroup_free(&g);
 		if (n != 0) {
 			r = lcg_error(err, n, "creating cgroup %s", cg->path[plan[k].lead]);
 			break;
@@ -469,16 +508,9 @@ int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_
 		char *rel = xasprintf("%s%s%s/%s", base, base[0] ? "/" : "", parent_name, id);
 
 		cg->unified_path = xasprintf("%s/%s", l->unified.mountpoint, rel);
-		cg->lcg[0] = new_lcg(rel, v2_ctrls, 0, err);
+		cg->ctrls |= v2_mask(l->unified_ctrls);
+		lcg_note(cg, rel, v2_mask(l->unified_ctrls));
 		free(rel);
-		if (cg->lcg[0] == NULL)
-			return -1;
-		for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-			if (l->unified_ctrls & (1u << v2_ctrls[i])) {
-				cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
-				cg->ctrls |= 1u << v2_ctrls[i];
-			}
-		cg->nlcg = 1;
 		for (int c = 0; c < CG_NCTRL; c++)
 			cg->path[c] = xstrdup(cg->unified_path);
 		return 0;
@@ -545,10 +577,7 @@ int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *
 	scope_paths(cg, l, unit);
 	cleanup_free char *leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, unit);
 
-	cg->lcg[0] = new_lcg(leaf, v2_ctrls, ARRAY_SIZE(v2_ctrls), err);
-	if (cg->lcg[0] == NULL)
-		return -1;
-	cg->nlcg = 1;
+	lcg_note(cg, leaf, v2_mask(~0u));
 	return 0;
 }
 
@@ -589,13 +618,7 @@ static int scope_attach(struct cg_cgroup *cg, pid_t pid, cg_err_t *err)
 		return -1;
 	cg->ctrls = ctrls | (1u << CG_CPUACCT);
 	leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, cg->scope_unit);
-	cg->lcg[0] = new_lcg(leaf, v2_ctrls, 0, err);
-	if (cg->lcg[0] == NULL)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-		if (ctrls & (1u << v2_ctrls[i]))
-			cgroup_add_controller(cg->lcg[0], cg_ctrl_name(v2_ctrls[i]));
-	cg->nlcg = 1;
+	lcg_note(cg, leaf, v2_mask(ctrls));
 	n = cg_limits_translate(&cg->scope_limits, true, w, CG_MAX_WRITES, err);
 	for (int i = 0; n > 0 && i < n; i++) {
 		if (!(ctrls & (1u << w[i].ctrl)))
@@ -625,7 +648,12 @@ int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 	if (cg->unified_has_ctrls)
 		return 0;
 	for (int i = 0; i < cg->nlcg; i++) {
-		r = cgroup_attach_task_pid(cg->lcg[i], pid);
+		struct cgroup *g = lcg_build(cg, i, err);
+
+		if (g == NULL)
+			return -1;
+		r = cgroup_attach_task_pid(g, pid);
+		cgroup_free(&g);
 		if (r != 0)
 			return lcg_error(err, r, "moving the container into cgroup %s", cg->id);
 	}
@@ -651,13 +679,19 @@ int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 	int ret = 0;
 
 	for (int i = 0; i < cg->nlcg; i++) {
+		struct cgroup *g = lcg_build(cg, i, err);
+
+		if (g == NULL) {
+			ret = -1;
+			continue;
+		}
 		/* Without IGNORE_MIGRATION libcgroup would move leftover tasks to
 		 * the parent; a container's cgroup is empty by now, and cgrun
 		 * never moves processes it did not start. rmdir can fail with
 		 * EBUSY for a moment while the kernel finishes taking the last
 		 * task out: retry for up to 500 ms. */
 		for (int tries = 0; tries < 100; tries++) {
-			int r = cgroup_delete_cgroup_ext(cg->lcg[i], CGFLAG_DELETE_IGNORE_MIGRATION |
+			int r = cgroup_delete_cgroup_ext(g, CGFLAG_DELETE_IGNORE_MIGRATION |
 							 CGFLAG_DELETE_EMPTY_ONLY);
 
 			if (r == 0 || r == ECGROUPNOTEXIST ||
@@ -670,6 +704,7 @@ int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 			}
 			nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 		}
+		cgroup_free(&g);
 	}
 	for (int c = 0; c < CG_NCTRL && ret == 0; c++)
 		if (cg->path[c] && path_exists(cg->path[c]))
@@ -690,8 +725,10 @@ int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 
 void cg_free(struct cg_cgroup *cg)
 {
-	for (int i = 0; i < cg->nlcg; i++)
-		cgroup_free(&cg->lcg[i]);
+	for (int i = 0; i < cg->nlcg; i++) {
+		free(cg->lrel[i]);
+		cg->lrel[i] = NULL;
+	}
 	cg->nlcg = 0;
 	for (int c = 0; c < CG_NCTRL; c++) {
 		free(cg->path[c]);

@@ -23,8 +23,11 @@ struct cg_cgroup {
 	char *unified_path;             /* NULL on a legacy host */
 	int unified_fd;                 /* O_PATH dir of unified_path, for CLONE_INTO_CGROUP */
 	bool unified_has_ctrls;         /* controllers live in cgroup2 (unified mode) */
-	/* libcgroup handles: one per distinct v1 hierarchy, plus one for v2. */
-	struct cgroup *lcg[CG_NCTRL + 1];
+	/* What the libcgroup handles are built from (one per distinct v1
+	 * hierarchy, or one for v2): the cgroup's path below the mount point
+	 * and its controllers, a bit per enum cg_ctrl. See lcg_note in cgroup.c. */
+	char *lrel[CG_NCTRL + 1];
+	unsigned lmask[CG_NCTRL + 1];
 	int nlcg;
 	bool created;
 	/* cgrund under systemd on v2: a transient scope per container

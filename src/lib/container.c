@@ -152,9 +152,9 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		err->exit_code = 127;
 		return -1;
 	}
-	if (cg_layout_detect(&c->layout, err) < 0)
+	if ((c->layout = cg_layout_shared(err)) == NULL)
 		return -1;
-	return cg_check_limits(&c->layout, s->cgroup_parent, &s->limits, err);
+	return cg_check_limits(c->layout, s->cgroup_parent, &s->limits, err);
 }
 
 static int reserve_name(struct cg_container *c, cg_err_t *err)
@@ -255,7 +255,7 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 	json_object_object_add(o, "owner", json_object_new_string(c->owner));
 	json_object_object_add(o, "owner_pid", json_object_new_int((int)getpid()));
 	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)cg_proc_start_time(getpid())));
-	json_object_object_add(o, "cgroup_mode", json_object_new_string(cg_mode_name(c->layout.mode)));
+	json_object_object_add(o, "cgroup_mode", json_object_new_string(c->layout ? cg_mode_name(c->layout->mode) : "unknown"));
 	if (c->made_cgroup) {
 		json_object *cgs = json_object_new_array();
 
@@ -300,9 +300,9 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 		c->hostname[12] = '\0';
 	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
 		goto fail;
-	if (use_scopes && c->layout.mode == CG_MODE_UNIFIED ?
-	    cg_create_scoped(&c->cg, &c->layout, c->id, c->restarts, &spec->limits, err) < 0 :
-	    cg_create(&c->cg, &c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
+	if (use_scopes && c->layout->mode == CG_MODE_UNIFIED ?
+	    cg_create_scoped(&c->cg, c->layout, c->id, c->restarts, &spec->limits, err) < 0 :
+	    cg_create(&c->cg, c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
 		goto fail;
 	c->made_cgroup = true;
 	if (cg_container_save(c, err) < 0)
@@ -506,13 +506,13 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 		memset(&c->image, 0, sizeof(c->image));
 	}
 	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
-	if (cg_layout_detect(&c->layout, err) < 0)
+	if ((c->layout = cg_layout_shared(err)) == NULL)
 		return -1;
 	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
 		bool scoped = json_object_object_get_ex(o, "scope", &v);
 
-		if (scoped ? cg_open_scoped(&c->cg, &c->layout, id, json_object_get_string(v), err) < 0 :
-		    cg_open(&c->cg, &c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
+		if (scoped ? cg_open_scoped(&c->cg, c->layout, id, json_object_get_string(v), err) < 0 :
+		    cg_open(&c->cg, c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
 			    id, err) < 0)
 			return -1;
 		c->made_cgroup = true;
@@ -529,7 +529,7 @@ int cg_container_renew_scope(struct cg_container *c, cg_err_t *err)
 	/* Empty by now: systemd may already have removed it with its scope. */
 	cg_destroy(&c->cg, &ignore);
 	c->made_cgroup = false;
-	if (cg_create_scoped(&c->cg, &c->layout, c->id, c->restarts, &c->spec->limits, err) < 0) {
+	if (cg_create_scoped(&c->cg, c->layout, c->id, c->restarts, &c->spec->limits, err) < 0) {
 		cg_free(&c->cg);
 		return -1;
 	}

@@ -32,7 +32,7 @@ struct cg_container {
 	char hostname[65];
 	struct cg_spec *spec;          /* owned by the caller */
 	struct cg_image image;
-	struct cg_layout layout;
+	const struct cg_layout *layout; /* cg_layout_shared() */
 	struct cg_cgroup cg;
 	char *dir;                     /* <store>/containers/<id>: layers, record */
 	char *rundir;                  /* <run>/containers/<id>: exit status, log */
