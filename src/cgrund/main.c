@@ -255,7 +255,7 @@ static void usage(FILE *f)
 	      "$CGRUN_RUN_DIR/cgrun.sock (default " CGRUN_RUN_DIR "/cgrun.sock), keeps them\n"
 	      "across its own restarts and learns of their exits from cgroup.events.\n"
 	      "\n"
-	      "  -c, --config=FILE  settings (default " SYSCONFDIR "/cgrun/cgrund.conf)\n"
+	      "  -c, --config=FILE  settings (default " CGRUN_CONF_DIR "/cgrund.conf)\n"
 	      "      --help         show this help\n"
 	      "      --version      show the version\n"
 	      "\n"
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = SYSCONFDIR "/cgrun/cgrund.conf";
+	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
 	struct daemon d = { .epfd = -1, .last_status = -1 };
 	cg_err_t err = { 0 };
 	int c;
