@@ -46,6 +46,7 @@ struct ctr {
 	struct waiter *waiters;
 	struct cg_stats_src stats;    /* cgroup files kept open while it runs */
 	bool stats_open;
+	int rundir_fd;                /* its run directory, for the stats file; -1 */
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *next;
 };

@@ -331,11 +331,16 @@ static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
 	    cg_spec_from_json(req->spec, &upd, &err) < 0 ||
 	    cg_update(&t->c.cg, &t->spec.limits, &upd.limits, &err) < 0) {
 		cg_spec_free(&upd);
+		/* Some limits may have been written before the failure. */
+		if (t->stats_open)
+			cg_stats_limits_changed(&t->stats);
 		reply_err(d, cl, &err);
 		return;
 	}
 	cg_spec_free(&upd);
 	cg_container_save(&t->c, &err);
+	if (t->stats_open)
+		cg_stats_limits_changed(&t->stats);
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 

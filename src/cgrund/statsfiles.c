@@ -6,7 +6,10 @@
 
 #include "cgrund.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store.h"
 
@@ -15,6 +18,9 @@ void stats_start(struct ctr *t)
 	if (t->stats_open)
 		return;
 	cg_stats_open(&t->stats, &t->c.cg);
+	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->rundir_fd < 0)
+		log_msg(4, "stats of %.12s: open %s: %s", t->c.id, t->c.rundir, strerror(errno));
 	t->stats_open = true;
 }
 
@@ -23,6 +29,9 @@ void stats_stop(struct ctr *t)
 	if (!t->stats_open)
 		return;
 	cg_stats_close(&t->stats);
+	if (t->rundir_fd >= 0)
+		close(t->rundir_fd);
+	t->rundir_fd = -1;
 	t->stats_open = false;
 }
 
@@ -67,10 +76,10 @@ void stats_tick(struct daemon *d)
 		tl = cg_stats_format(&v[i].st, text, sizeof(text));
 		if (tl && t->spec.name)
 			snprintf(text + tl, sizeof(text) - tl, "name %s\n", t->spec.name);
-		if (tl) {
-			cleanup_free char *f = xasprintf("%s/stats", t->c.rundir);
-
-			if (write_file_atomic(f, text, 0644, &err) < 0) {
+		if (tl && t->spec.name)
+			tl += strlen(text + tl);
+		if (tl && t->rundir_fd >= 0) {
+			if (write_file_atomic_at(t->rundir_fd, "stats", text, tl, 0644, &err) < 0) {
 				log_msg(4, "stats of %.12s: %s", t->c.id, err.msg);
 				memset(&err, 0, sizeof(err));
 			}

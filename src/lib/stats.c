@@ -43,11 +43,13 @@ void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
 
 	s->v2 = cg->unified_has_ctrls;
 	s->naive = naive && !strcmp(naive, "1");
+	s->reads = 0;
 	for (int i = 0; i < SF_COUNT; i++) {
 		char *path = NULL;
 
 		s->fd[i] = -1;
 		s->path[i] = NULL;
+		s->limit_text[i] = NULL;
 		if (s->v2) {
 			if (v2_files[i] && cg->unified_path)
 				path = xasprintf("%s/%s", cg->unified_path, v2_files[i]);
@@ -74,7 +76,20 @@ void cg_stats_close(struct cg_stats_src *s)
 		s->fd[i] = -1;
 		free(s->path[i]);
 		s->path[i] = NULL;
+		free(s->limit_text[i]);
+		s->limit_text[i] = NULL;
 	}
+}
+
+bool cg_stats_is_limit(enum cg_stat_file i)
+{
+	return i == SF_CPU_QUOTA || i == SF_CPU_PERIOD || i == SF_CPU_MAX || i == SF_MEM_MAX ||
+	       i == SF_PIDS_MAX;
+}
+
+void cg_stats_limits_changed(struct cg_stats_src *s)
+{
+	s->reads = 0;
 }
 
 uint64_t cg_stats_number(const char *text)
@@ -154,15 +169,22 @@ void cg_stats_fill_v2(struct cg_stats *st, const char *const t[SF_COUNT])
 	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
 }
 
-void cg_stats_read(const struct cg_stats_src *s, struct cg_stats *st)
+void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 {
 	char bufs[SF_COUNT][1024];
 	const char *text[SF_COUNT];
 	struct timespec ts;
+	/* The naive baseline reads everything every time. */
+	bool limits_due = s->naive || s->reads % CG_STATS_LIMIT_EVERY == 0;
 
+	s->reads++;
 	for (int i = 0; i < SF_COUNT; i++) {
 		ssize_t n = -1;
 
+		if (!limits_due && cg_stats_is_limit((enum cg_stat_file)i)) {
+			text[i] = s->limit_text[i];
+			continue;
+		}
 		if (s->naive && s->path[i]) {
 			int fd = open(s->path[i], O_RDONLY | O_CLOEXEC);
 
@@ -176,10 +198,14 @@ void cg_stats_read(const struct cg_stats_src *s, struct cg_stats *st)
 
 		if (n < 0) {
 			text[i] = NULL;
-			continue;
+		} else {
+			bufs[i][n] = '\0';
+			text[i] = bufs[i];
 		}
-		bufs[i][n] = '\0';
-		text[i] = bufs[i];
+		if (!s->naive && cg_stats_is_limit((enum cg_stat_file)i)) {
+			free(s->limit_text[i]);
+			s->limit_text[i] = text[i] ? xstrdup(text[i]) : NULL;
+		}
 	}
 	memset(st, 0, sizeof(*st));
 	if (s->v2)

@@ -33,7 +33,15 @@ struct cg_stats_src {
 	int fd[SF_COUNT];
 	char *path[SF_COUNT];  /* for the naive way: open, read, close per tick */
 	bool naive;
+	/* The limit files (quota, period, memory and pids limits) change only
+	 * through `cgrun update`, which calls cg_stats_limits_changed: their
+	 * text is kept and read again then, and every CG_STATS_LIMIT_EVERY
+	 * reads in case someone else wrote them. */
+	char *limit_text[SF_COUNT];
+	unsigned reads;
 };
+
+#define CG_STATS_LIMIT_EVERY 30
 
 /* Open the files once; missing ones stay -1 (their keys read 0). With
  * CGRUN_STATS_NAIVE=1 in the environment the files are instead opened and
@@ -41,8 +49,12 @@ struct cg_stats_src {
  * kept-open fds against. */
 void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg);
 void cg_stats_close(struct cg_stats_src *s);
-/* pread every file and fill st. */
-void cg_stats_read(const struct cg_stats_src *s, struct cg_stats *st);
+/* pread the files (the limit files only when due) and fill st. */
+void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st);
+/* The limits were changed: the next read reads them again. */
+void cg_stats_limits_changed(struct cg_stats_src *s);
+/* Pure: whether file i is a limit file (kept between reads). */
+bool cg_stats_is_limit(enum cg_stat_file i);
 
 /* Pure parsers and formatters. */
 uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */

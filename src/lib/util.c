@@ -119,23 +119,31 @@ int write_file(const char *path, const char *buf, cg_err_t *err)
 
 int write_file_atomic(const char *path, const char *buf, mode_t mode, cg_err_t *err)
 {
-	cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	return write_file_atomic_at(AT_FDCWD, path, buf, strlen(buf), mode, err);
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
+			 cg_err_t *err)
+{
+	char tmp[PATH_MAX];
 	int fd, r;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, (int)getpid()) >= sizeof(tmp))
+		return cg_error(err, ENAMETOOLONG, "write %s", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return cg_error(err, errno, "create %s", tmp);
 	/* No fsync: these are runtime records and scratch files, rebuilt or
 	 * cleaned up after a crash; rename alone already rules out a torn
 	 * file for readers. Three fsyncs cost about 3 ms per container. */
-	r = write_all(fd, buf, strlen(buf));
+	r = write_all(fd, buf, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
-		return cg_error(err, -r, "write %s", path);
+		unlinkat(dirfd, tmp, 0);
+		return cg_error(err, -r, "write %s", name);
 	}
 	return 0;
 }

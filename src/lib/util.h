@@ -52,6 +52,10 @@ void *xcalloc(size_t n, size_t size);
 int write_file(const char *path, const char *buf, cg_err_t *err);
 /* Create or replace path with buf, mode, atomically (temp file + rename). */
 int write_file_atomic(const char *path, const char *buf, mode_t mode, cg_err_t *err);
+/* The same for name relative to dirfd (no path walk: cgrund's stats files
+ * are rewritten every second for every container). */
+int write_file_atomic_at(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
+			 cg_err_t *err);
 /* Read a whole (small) file; *out is NUL-terminated and owned by the caller. */
 int read_file(const char *path, char **out, size_t max, cg_err_t *err);
 int read_fd(int fd, char **out, size_t max, const char *what, cg_err_t *err);

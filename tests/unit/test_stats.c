@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "stats.h"
@@ -149,6 +152,81 @@ static void test_prom(void **state)
 	assert_false(saw_quota);  /* unlimited: no sample */
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The limit files are read once, then again only after
+ * cg_stats_limits_changed or every CG_STATS_LIMIT_EVERY reads; the others
+ * on every read. A directory of plain files stands in for a v2 cgroup. */
+static void test_limit_cache(void **state)
+{
+	char dir[] = "/tmp/cgrun-test-stats.XXXXXX";
+	struct cg_cgroup cg;
+	struct cg_stats_src src;
+	struct cg_stats st;
+	const char *files[] = { "cpu.stat", "cpu.max", "memory.current", "memory.peak", "memory.max",
+				"memory.events", "pids.current", "pids.max" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "cpu.stat", "usage_usec 10\nuser_usec 6\nsystem_usec 4\n");
+	put_file(dir, "cpu.max", "2000 100000\n");
+	put_file(dir, "memory.current", "4096\n");
+	put_file(dir, "memory.peak", "8192\n");
+	put_file(dir, "memory.max", "max\n");
+	put_file(dir, "memory.events", "oom_kill 0\n");
+	put_file(dir, "pids.current", "1\n");
+	put_file(dir, "pids.max", "50\n");
+	memset(&cg, 0, sizeof(cg));
+	cg.unified_has_ctrls = true;
+	cg.unified_path = dir;
+	cg_stats_open(&src, &cg);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_quota_usec, 2000);
+	assert_int_equal(st.pids_max, 50);
+	/* pread from offset 0 again sees rewritten files: usage moves, the
+	 * kept limit does not... */
+	put_file(dir, "cpu.stat", "usage_usec 20\nuser_usec 12\nsystem_usec 8\n");
+	put_file(dir, "cpu.max", "5000 100000\n");
+	put_file(dir, "pids.max", "max\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_usage_usec, 20);
+	assert_int_equal(st.cpu_quota_usec, 2000);
+	assert_int_equal(st.pids_max, 50);
+	/* ...until the limits are said to have changed. */
+	cg_stats_limits_changed(&src);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_quota_usec, 5000);
+	assert_true(st.pids_max == CG_STATS_MAX);
+	/* and at the latest every CG_STATS_LIMIT_EVERY reads */
+	put_file(dir, "cpu.max", "7000 100000\n");
+	for (int i = 1; i < CG_STATS_LIMIT_EVERY; i++) {
+		cg_stats_read(&src, &st);
+		assert_int_equal(st.cpu_quota_usec, 5000);
+	}
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_quota_usec, 7000);
+	assert_true(cg_stats_is_limit(SF_MEM_MAX));
+	assert_false(cg_stats_is_limit(SF_MEM_CURRENT));
+	cg_stats_close(&src);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_v2),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_prom),
+		cmocka_unit_test(test_limit_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
