@@ -660,6 +660,33 @@ int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 	return 0;
 }
 
+int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
+{
+	if (cg->unified_path && !unified_done) {
+		cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
+
+		if (write_file(procs, "0", err) < 0)
+			return cg_error_wrap(err, "joining cgroup");
+	}
+	if (cg->unified_has_ctrls)
+		return 0;
+	for (int c = 0; c < CG_NCTRL; c++) {
+		bool dup = false;
+
+		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)))
+			continue;
+		for (int k = 0; k < c && !dup; k++)
+			dup = cg->path[k] && (cg->ctrls & (1u << k)) && !strcmp(cg->path[k], cg->path[c]);
+		if (dup)
+			continue;
+		cleanup_free char *tasks = xasprintf("%s/tasks", cg->path[c]);
+
+		if (write_file(tasks, "0", err) < 0)
+			return cg_error_wrap(err, "moving the container into cgroup %s", cg->path[c]);
+	}
+	return 0;
+}
+
 /* The tracking cgroup has no controllers, so libcgroup cannot name it; it
  * is removed directly, with the same EBUSY grace as below. */
 static int rmdir_retry(const char *path)

@@ -63,6 +63,14 @@ int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *
 		   cg_err_t *err);
 /* Move pid into every v1 cgroup (and cgroup2 if it was not cloned into it). */
 int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err);
+/* The calling process moves itself into every v1 cgroup (and the cgroup2
+ * one unless unified_done) by writing "0". Why not cg_attach from the
+ * parent: on v1, "0" written to "tasks" moves only the calling thread, so
+ * the kernel skips the global threadgroup lock that moving a process by
+ * pid takes, and with it an RCU grace period (about 6 ms here, per start).
+ * Only for a single-threaded caller (the container init, cgrun exec's
+ * middle process). */
+int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err);
 /* Remove the container's cgroups (they must be empty); frees everything. */
 int cg_destroy(struct cg_cgroup *cg, cg_err_t *err);
 /* Freeze or thaw every process of the container (pause/unpause). */

@@ -2,7 +2,8 @@
  *
  * Sequence (P = cgrun, C = container init, X = the command):
  *   P clone3(NEWNS|NEWPID|NEWUTS|NEWIPC|NEWNET [, INTO_CGROUP]) -> C
- *   P joins C to every v1 cgroup, then sends "go"
+ *   C joins every v1 cgroup itself (cg_join_self says why), first thing
+ *   P sends "go" (in a systemd scope: once systemd made the scope with C)
  *   C unshare(NEWCGROUP): only now, so the namespace's root is the
  *     container's own cgroup and not ours
  *   C hostname, loopback, rootfs, pivot_root; forks X and becomes init
@@ -315,7 +316,7 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	child_fail(sock, MSG_EXEC, cg_exec_errno_code(e), &err);
 }
 
-static void __attribute__((noreturn)) container_main(const struct cg_spawn_args *a, int sock)
+static void __attribute__((noreturn)) container_main(const struct cg_spawn_args *a, bool into, int sock)
 {
 	cg_err_t err = { 0 };
 	struct sigaction sa = { .sa_handler = noop_handler };
@@ -332,6 +333,10 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * view can only be mounted after that. */
 	bool waited = a->cg && a->cg->scope_pending;
 
+	/* Into the cgroups before anything else, while the host's cgroup
+	 * mounts are still in reach (the rootfs set-up pivots away). */
+	if (a->cg && !waited && cg_join_self(a->cg, into, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	if (waited) {
 		if (recv(sock, &go, 1, 0) != 1)
 			_exit(125);
@@ -348,10 +353,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (a->tty && open_console(sock, stdio, true, &a->winsize, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
-	/* Everything above overlaps with cgrun moving us into the v1 cgroups
-	 * (a write that can wait out an RCU grace period). From here on we
-	 * must be in them: the cgroup namespace takes the cgroups we are in
-	 * as its root, and the command must never run outside its limits. */
+	/* We are in our cgroups by now: the cgroup namespace takes the
+	 * cgroups we are in as its root, and the command must never run
+	 * outside its limits. */
 	if (!waited && recv(sock, &go, 1, 0) != 1)
 		_exit(125);
 	if (!waited && unshare(CLONE_NEWCGROUP) < 0)
@@ -490,15 +494,15 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		container_main(a, sv[1]);
+		container_main(a, into, sv[1]);
 	}
 	close(sv[1]);
 	if (pidfd < 0)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	/* The child is in its cgroups before the command exists. If moving
-	 * it fails, a message of the child's own (it may have failed first)
-	 * says more than ours. */
-	if (a->cg && cg_attach(a->cg, pid, into, err) < 0) {
+	/* The child joins its cgroups itself, except a systemd scope's, which
+	 * systemd makes around it at our request. If that fails, a message
+	 * of the child's own (it may have failed first) says more than ours. */
+	if (a->cg && a->cg->scope_pending && cg_attach(a->cg, pid, into, err) < 0) {
 		cg_err_t child_err = { 0 };
 		int pm = -1;
 
@@ -545,7 +549,7 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 	cg_err_t err = { 0 };
 	pid_t gc;
 
-	if (cg_attach(a->cg, getpid(), false, &err) < 0)
+	if (cg_join_self(a->cg, false, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "joining the container's cgroups"), &err));
 	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "joining the container's namespaces"), &err));

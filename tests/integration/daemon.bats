@@ -553,11 +553,15 @@ refused()
 	esac
 }
 
+# cgrun ps answers well before the 5 s after which cgrund cuts a stalled
+# client off (so it was not held up by one); a loose bound, for slow VMs.
 ps_quick()
 {
-	SECONDS=0
+	local t0=${EPOCHREALTIME/./} ms
 	run -0 timeout 5 "$CGRUN" ps
-	[ "$SECONDS" -le 1 ]
+	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	echo "cgrun ps took $ms ms"
+	[ "$ms" -le 3500 ]
 }
 
 @test "garbage on the socket gets an error reply or a closed connection; cgrund keeps serving" {

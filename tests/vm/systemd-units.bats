@@ -146,7 +146,7 @@ nothing_left() {
 	wait_for 30 sh -c "[ \"\$(systemctl show -P MainPID cgrund.service)\" != $old ] && [ \"\$(systemctl is-active cgrund.service)\" = active ]"
 	wait_for 10 demo_running
 	[ "$(cgrun inspect demo | jq -r '.[0].pid')" = "$pid" ]
-	cgrun exec demo cat /proc/1/cmdline | tr '\0' ' ' | grep -q 'while'
+	[ "$(cgrun exec demo cat /sys/fs/cgroup/cpu.max)" = "2000 100000" ]
 
 	# systemctl stop: the container ends, and with it its scope, cgroup and files
 	systemctl stop cgrun@demo.service
@@ -162,6 +162,10 @@ nothing_left() {
 	id=$(cgrun run -d --restart=on-failure:2 busybox sh -c 'exit 3')
 	wait_for 30 sh -c "cgrun inspect $id | jq -e '.[0].state == \"exited\" and .[0].restarts == 2'"
 	cgrun inspect "$id" | jq -e '.[0].exit_code == 3'
+	# each run had a scope of its own, started by systemd
+	for u in "cgrun-$id.scope" "cgrun-$id-1.scope" "cgrun-$id-2.scope"; do
+		journalctl --no-pager -o cat -u "$u" | grep -q Started
+	done
 	cgrun rm "$id"
 
 	id=$(cgrun run -d --restart=always busybox sh -c 'sleep 0.3')
