@@ -6,6 +6,11 @@
 
 # nap SECONDS: sleep with a builtin. Polling loops nap between tries; an
 # exec of sleep costs ~40 ms in a TCG VM, more than the nap itself.
+# How often polling loops look again. 50 ms by default; slow machines
+# (tests/vm sets 0.2 for TCG VMs running side by side) poll less, so the
+# polling itself does not take the CPU the awaited work needs.
+: "${CG_POLL:=0.05}"
+
 nap()
 {
 	[ -n "${_CG_NAP_FD:-}" ] || exec {_CG_NAP_FD}<> <(:)

@@ -95,7 +95,7 @@ wait_bg()
 			echo "process $pid still running after ${limit}s" >&2
 			return 1
 		fi
-		nap 0.05
+		nap "$CG_POLL"
 	done
 	BG_STATUS=0
 	wait "$pid" || BG_STATUS=$?
@@ -119,7 +119,7 @@ wait_ready()
 			echo "timed out after ${limit}s waiting for $path" >&2
 			return 1
 		fi
-		nap 0.05
+		nap "$CG_POLL"
 	done
 }
 
