@@ -38,6 +38,7 @@ void stats_stop(struct ctr *t)
 struct sample {
 	struct ctr *t;
 	struct cg_stats st;
+	char labels[400];
 };
 
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
@@ -73,6 +74,7 @@ void stats_tick(struct daemon *d)
 			continue;
 		v[i].t = t;
 		cg_stats_read(&t->stats, &v[i].st);
+		cg_stats_prom_labels(t->c.id, t->spec.name, v[i].labels, sizeof(v[i].labels));
 		tl = cg_stats_format(&v[i].st, text, sizeof(text));
 		if (tl && t->spec.name)
 			snprintf(text + tl, sizeof(text) - tl, "name %s\n", t->spec.name);
@@ -92,7 +94,7 @@ void stats_tick(struct daemon *d)
 
 		append(&prom, &len, &cap, line, w);
 		for (size_t k = 0; k < i; k++) {
-			w = cg_stats_prom_sample(m, &v[k].st, v[k].t->c.id, v[k].t->spec.name, line, sizeof(line));
+			w = cg_stats_prom_sample(m, &v[k].st, v[k].labels, line, sizeof(line));
 			append(&prom, &len, &cap, line, w);
 		}
 	}

@@ -216,14 +216,26 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 	st->timestamp = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static size_t put_u64(char *p, uint64_t v);
+
 static int put(char *buf, size_t n, size_t *off, const char *key, uint64_t v)
 {
-	int w = v == CG_STATS_MAX ? snprintf(buf + *off, n - *off, "%s max\n", key) :
-		snprintf(buf + *off, n - *off, "%s %" PRIu64 "\n", key, v);
+	size_t kl = strlen(key);
 
-	if (w < 0 || (size_t)w >= n - *off)
+	/* key, ' ', at most 20 digits, '\n', '\0' */
+	if (*off + kl + 23 > n)
 		return -1;
-	*off += (size_t)w;
+	memcpy(buf + *off, key, kl);
+	*off += kl;
+	buf[(*off)++] = ' ';
+	if (v == CG_STATS_MAX) {
+		memcpy(buf + *off, "max", 3);
+		*off += 3;
+	} else {
+		*off += put_u64(buf + *off, v);
+	}
+	buf[(*off)++] = '\n';
+	buf[*off] = '\0';
 	return 0;
 }
 
@@ -304,26 +316,81 @@ static void esc(char *dst, size_t n, const char *s)
 	dst[o] = '\0';
 }
 
-size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *id, const char *name,
-			   char *buf, size_t n)
+size_t cg_stats_prom_labels(const char *id, const char *name, char *buf, size_t n)
 {
 	char ename[300], eid[80];
-	const double v[ARRAY_SIZE(prom_metrics)] = {
-		st->cpu_usage_usec / 1e6, st->cpu_user_usec / 1e6, st->cpu_system_usec / 1e6,
-		(double)st->cpu_nr_periods, (double)st->cpu_nr_throttled, st->cpu_throttled_usec / 1e6,
-		st->cpu_quota_usec / 1e6, st->cpu_period_usec / 1e6,
-		(double)st->memory_current, (double)st->memory_peak, (double)st->memory_max,
-		(double)st->memory_oom_kill, (double)st->pids_current, (double)st->pids_max,
-	};
-	const uint64_t limit[ARRAY_SIZE(prom_metrics)] = {
-		[6] = st->cpu_quota_usec, [10] = st->memory_max, [13] = st->pids_max,
-	};
 	int w;
 
-	if (i >= ARRAY_SIZE(prom_metrics) || limit[i] == CG_STATS_MAX)
-		return 0;  /* unlimited: no sample, rather than a huge number */
 	esc(ename, sizeof(ename), name ? name : "");
 	esc(eid, sizeof(eid), id);
-	w = snprintf(buf, n, "%s{id=\"%s\",name=\"%s\"} %.10g\n", prom_metrics[i].name, eid, ename, v[i]);
+	w = snprintf(buf, n, "{id=\"%s\",name=\"%s\"}", eid, ename);
 	return w < 0 || (size_t)w >= n ? 0 : (size_t)w;
+}
+
+/* Hand formatting, exact and without floating point: with hundreds of
+ * containers, printf's %g was the largest part of a refresh. */
+static size_t put_u64(char *p, uint64_t v)
+{
+	char t[24];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = t[n - 1 - i];
+	return n;
+}
+
+/* Microseconds as seconds: "1.5", "0.000002", "3". */
+static size_t put_usec_as_sec(char *p, uint64_t usec)
+{
+	size_t n = put_u64(p, usec / 1000000);
+	uint64_t f = usec % 1000000;
+	char d[6];
+	int k = 6;
+
+	if (f == 0)
+		return n;
+	for (int i = 5; i >= 0; i--) {
+		d[i] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	while (k > 0 && d[k - 1] == '0')
+		k--;
+	p[n++] = '.';
+	memcpy(p + n, d, (size_t)k);
+	return n + (size_t)k;
+}
+
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, char *buf, size_t n)
+{
+	/* In the order of prom_metrics; usec: shown in seconds. */
+	const uint64_t v[ARRAY_SIZE(prom_metrics)] = {
+		st->cpu_usage_usec, st->cpu_user_usec, st->cpu_system_usec,
+		st->cpu_nr_periods, st->cpu_nr_throttled, st->cpu_throttled_usec,
+		st->cpu_quota_usec, st->cpu_period_usec,
+		st->memory_current, st->memory_peak, st->memory_max,
+		st->memory_oom_kill, st->pids_current, st->pids_max,
+	};
+	const bool usec[ARRAY_SIZE(prom_metrics)] = {
+		[0] = true, [1] = true, [2] = true, [5] = true, [6] = true, [7] = true,
+	};
+	size_t nl, ll = strlen(labels), off;
+
+	if (i >= ARRAY_SIZE(prom_metrics) || v[i] == CG_STATS_MAX)
+		return 0;  /* unlimited: no sample, rather than a huge number */
+	nl = strlen(prom_metrics[i].name);
+	/* name, labels, ' ', at most 27 characters of value, '\n', '\0' */
+	if (nl + ll + 30 > n)
+		return 0;
+	memcpy(buf, prom_metrics[i].name, nl);
+	memcpy(buf + nl, labels, ll);
+	off = nl + ll;
+	buf[off++] = ' ';
+	off += usec[i] ? put_usec_as_sec(buf + off, v[i]) : put_u64(buf + off, v[i]);
+	buf[off++] = '\n';
+	buf[off] = '\0';
+	return off;
 }

@@ -68,7 +68,9 @@ size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n);
  * one sample per container (none when the value is unlimited). */
 size_t cg_stats_prom_count(void);
 size_t cg_stats_prom_header(size_t i, char *buf, size_t n);
-size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *id, const char *name,
-			   char *buf, size_t n);
+/* labels: `{id="…",name="…"}` from cg_stats_prom_labels (escaped), made
+ * once per container and tick rather than once per sample. */
+size_t cg_stats_prom_labels(const char *id, const char *name, char *buf, size_t n);
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, char *buf, size_t n);
 
 #endif

@@ -124,7 +124,8 @@ static void test_format(void **state)
 static void test_prom(void **state)
 {
 	struct cg_stats st = { .cpu_usage_usec = 1500000, .cpu_quota_usec = CG_STATS_MAX, .memory_max = 2048,
-			       .pids_max = CG_STATS_MAX };
+			       .pids_max = CG_STATS_MAX, .cpu_period_usec = 100000, .cpu_user_usec = 2,
+			       .memory_current = 12345678901ULL };
 	char buf[1024];
 	size_t n = cg_stats_prom_count();
 	bool saw_usage = false, saw_quota = false;
@@ -140,16 +141,39 @@ static void test_prom(void **state)
 		/* counters end in _total */
 		if (strstr(buf, " counter\n"))
 			assert_non_null(strstr(buf, "_total counter\n"));
-		w = cg_stats_prom_sample(i, &st, "abc", "we\"b", buf, sizeof(buf));
+		char labels[400];
+
+		assert_true(cg_stats_prom_labels("abc", "we\"b", labels, sizeof(labels)) > 0);
+		w = cg_stats_prom_sample(i, &st, labels, buf, sizeof(buf));
 		if (w && !strncmp(buf, "cgrun_cpu_usage_seconds_total{", 30)) {
 			saw_usage = true;
 			assert_string_equal(buf, "cgrun_cpu_usage_seconds_total{id=\"abc\",name=\"we\\\"b\"} 1.5\n");
 		}
 		if (w && !strncmp(buf, "cgrun_cpu_quota_seconds", 23))
 			saw_quota = true;
+		/* bytes: exact integers, not %g's 1.234e+10 */
+		if (w && !strncmp(buf, "cgrun_memory_limit_bytes{", 25))
+			assert_string_equal(buf, "cgrun_memory_limit_bytes{id=\"abc\",name=\"we\\\"b\"} 2048\n");
 	}
 	assert_true(saw_usage);
 	assert_false(saw_quota);  /* unlimited: no sample */
+	{
+		char labels[64];
+
+		cg_stats_prom_labels("i", "n", labels, sizeof(labels));
+		for (size_t i = 0; i < n; i++) {
+			size_t w = cg_stats_prom_sample(i, &st, labels, buf, sizeof(buf));
+
+			if (w && !strncmp(buf, "cgrun_cpu_period_seconds{", 25))
+				assert_string_equal(buf, "cgrun_cpu_period_seconds{id=\"i\",name=\"n\"} 0.1\n");
+			if (w && !strncmp(buf, "cgrun_cpu_user_seconds_total{", 29))
+				assert_string_equal(buf, "cgrun_cpu_user_seconds_total{id=\"i\",name=\"n\"} 0.000002\n");
+			if (w && !strncmp(buf, "cgrun_memory_usage_bytes{", 25))
+				assert_string_equal(buf, "cgrun_memory_usage_bytes{id=\"i\",name=\"n\"} 12345678901\n");
+			/* too small a buffer: nothing, never a cut line */
+			assert_int_equal(cg_stats_prom_sample(i, &st, labels, buf, 20), 0);
+		}
+	}
 }
 
 static void put_file(const char *dir, const char *name, const char *text)
