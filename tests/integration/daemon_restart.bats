@@ -8,6 +8,14 @@ load daemon_helpers
 
 N=20
 
+# A test that failed or timed out half-way may have left no cgrund running:
+# each test starts with one, so one failure does not fail the rest.
+setup()
+{
+	dt_setup
+	dt_answers || dt_start_daemon
+}
+
 running_count()
 {
 	"$CGRUN" ps | grep -c ' running ' || true
