@@ -148,16 +148,22 @@ host_values()
 		# cpuacct.usage is in nanoseconds
 		usage='read -r u </sys/fs/cgroup/cpuacct/cpuacct.usage; u=$((u / 1000))'
 	fi
-	run -0 cg_run --rm --cpu-quota=2000 busybox sh -c '
-		while :; do :; done &
-		'"$usage"'; u1=$u; read -r t1 x </proc/uptime
-		sleep 5
-		'"$usage"'; u2=$u; read -r t2 x </proc/uptime
-		kill $!
-		echo "$u1 $t1 $u2 $t2"'
-	echo "$output"
-	local pct
-	pct=$(awk '{ printf "%.3f", ($3 - $1) / (($4 - $2) * 1e6) * 100 }' <<<"${lines[-1]}")
-	echo "CPU use: $pct% of one CPU"
-	awk -v p="$pct" 'BEGIN { exit !(p >= 1.7 && p <= 2.3) }'
+	local pct try
+	# A second measurement only if the first is off: a TCG VM sharing two
+	# cores with two others can be late to throttle now and then; a quota
+	# that does not hold (100%, or 0) fails both.
+	for try in 1 2; do
+		run -0 cg_run --rm --cpu-quota=2000 busybox sh -c '
+			while :; do :; done &
+			'"$usage"'; u1=$u; read -r t1 x </proc/uptime
+			sleep 5
+			'"$usage"'; u2=$u; read -r t2 x </proc/uptime
+			kill $!
+			echo "$u1 $t1 $u2 $t2"'
+		echo "$output"
+		pct=$(awk '{ printf "%.3f", ($3 - $1) / (($4 - $2) * 1e6) * 100 }' <<<"${lines[-1]}")
+		echo "CPU use (measurement $try): $pct% of one CPU"
+		awk -v p="$pct" 'BEGIN { exit !(p >= 1.7 && p <= 2.3) }' && return 0
+	done
+	return 1
 }
