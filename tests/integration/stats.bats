@@ -308,7 +308,9 @@ EOF
 		row=$(grep "^${busy:0:12} " "$f")
 		read -r _ name cpu _ <<<"$row"
 		[ "$name" = st-cpu ]
-		st_true "${cpu%\%} >= 1 && ${cpu%\%} <= 3"
+		# Over one refresh (about a second) the share of a 2% quota wobbles
+		# with scheduling; the 5 s test above holds it to 2% +- 0.3.
+		st_true "${cpu%\%} >= 0.5 && ${cpu%\%} <= 4"
 		[[ $row =~ \ /\ unlimited\  ]]
 		row=$(grep "^${mem:0:12} " "$f")
 		# The container's init (PID 1), sh and two sleeps.
@@ -322,7 +324,7 @@ v = {o["id"]: o for o in json.load(open(sys.argv[3]))}
 assert set(v) == {busy, mem}, v.keys()
 b, m = v[busy], v[mem]
 assert b["name"] == "st-cpu" and m["name"] == "st-mem"
-assert 1 <= b["cpu_percent"] <= 3, b
+assert 0.5 <= b["cpu_percent"] <= 4, b
 assert m["cpu_percent"] < 1, m
 assert "memory_limit_bytes" not in b, b
 assert m["memory_limit_bytes"] == 64 << 20, m
