@@ -11,6 +11,7 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libcgroup.h>
 #include <string.h>
@@ -701,9 +702,65 @@ static int rmdir_retry(const char *path)
 	return -EBUSY;
 }
 
+/* SIGKILL every process listed in dir/cgroup.procs; how many there were. */
+static int kill_procs_in(const char *dir)
+{
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", dir);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+	int n = 0;
+
+	if (read_file(procs, &text, 1 << 20, &ignore) < 0)
+		return 0;
+	for (char *p = text, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
+			n++;
+		while (*end == '\n')
+			end++;
+	}
+	return n;
+}
+
+/* A container's cgroups are its alone: whatever still runs in them when they
+ * are removed (say an init left by a cgrund that was killed half-way through
+ * starting it, whose record never said "running") is killed first. Otherwise
+ * the cgroups could not go and the processes would outlive their record. */
+static void kill_leftovers(const struct cg_cgroup *cg)
+{
+	for (int round = 0; round < 3; round++) {
+		int n = 0;
+
+		if (cg->unified_path) {
+			cleanup_free char *killf = xasprintf("%s/cgroup.kill", cg->unified_path);
+			cg_err_t ignore = { 0 };
+
+			/* cgroup.kill (5.14+) also gets processes forking meanwhile. */
+			if (cg->unified_has_ctrls && path_exists(killf) && kill_procs_in(cg->unified_path) > 0) {
+				write_file(killf, "1", &ignore);
+				n++;
+			} else {
+				n += kill_procs_in(cg->unified_path);
+			}
+		}
+		for (int c = 0; c < CG_NCTRL; c++)
+			if (cg->path[c] && !cg->unified_has_ctrls)
+				n += kill_procs_in(cg->path[c]);
+		if (n == 0)
+			return;
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+	}
+}
+
 int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 {
 	int ret = 0;
+
+	if (cg->created)
+		kill_leftovers(cg);
 
 	for (int i = 0; i < cg->nlcg; i++) {
 		struct cgroup *g = lcg_build(cg, i, err);

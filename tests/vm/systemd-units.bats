@@ -41,6 +41,25 @@ wait_for() {
 	done
 }
 
+# What a failing test shows: the containers, the units, their journals.
+show_state() {
+	echo "--- cgrun ps -a"; cgrun ps -a 2>&1
+	echo "--- cgrun inspect demo"; cgrun inspect demo 2>&1 | head -40
+	echo "--- systemctl status"; systemctl status --no-pager -l cgrund.service 'cgrun@*' 'cgrun-*.scope' 2>&1 | head -60
+	echo "--- journal"; journalctl --no-pager -n 60 -u cgrund.service -u cgrun@demo.service 2>&1
+}
+
+# Every test ends with no container and cgrun@demo stopped, whatever happened.
+teardown() {
+	local id
+	systemctl stop cgrun@demo.service 2> /dev/null || true
+	if systemctl is-active -q cgrund.service; then
+		for id in $(cgrun ps -a 2> /dev/null | awk 'NR > 1 { print $1 }'); do
+			cgrun rm -f "$id" > /dev/null 2>&1 || true
+		done
+	fi
+}
+
 main_pid() { systemctl show -P MainPID cgrund.service; }
 demo_state() { cgrun inspect demo 2> /dev/null | jq -r '.[0].state'; }
 demo_running() { [ "$(demo_state)" = running ]; }
@@ -102,6 +121,8 @@ nothing_left() {
 	[ "$(systemctl is-active cgrund.service)" = active ]
 	rm -rf /etc/systemd/system/cgrund.service.d
 	systemctl daemon-reload
+	# The running cgrund keeps the 2 s watchdog until it is restarted.
+	systemctl restart cgrund.service
 }
 
 @test "cgrun@demo runs a container in its own delegated scope with its limits; restarting or killing cgrund keeps it; stopping the unit leaves nothing" {
@@ -112,7 +133,7 @@ nothing_left() {
 		> /etc/cgrun/containers/demo.conf
 	systemctl start cgrund.socket
 	systemctl start cgrun@demo.service
-	wait_for 30 demo_running
+	wait_for 30 demo_running || { show_state; false; }
 	id=$(cgrun inspect demo | jq -r '.[0].id')
 	pid=$(cgrun inspect demo | jq -r '.[0].pid')
 	echo "demo: $id pid $pid"
@@ -153,7 +174,7 @@ nothing_left() {
 	! kill -0 "$pid" 2> /dev/null
 	run cgrun inspect demo
 	[ "$status" != 0 ]
-	wait_for 10 nothing_left
+	wait_for 10 nothing_left || { show_state; false; }
 }
 
 @test "--restart=on-failure:2 and --restart=always restart in a new scope each time; rm -f leaves nothing" {
@@ -173,5 +194,5 @@ nothing_left() {
 	n=$(cgrun inspect "$id" | jq -r '.[0].restarts')
 	echo "restarts: $n"
 	cgrun rm -f "$id"
-	wait_for 10 nothing_left
+	wait_for 10 nothing_left || { show_state; false; }
 }
