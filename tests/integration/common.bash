@@ -6,9 +6,9 @@
 
 # nap SECONDS: sleep with a builtin. Polling loops nap between tries; an
 # exec of sleep costs ~40 ms in a TCG VM, more than the nap itself.
-# How often polling loops look again. 50 ms by default; slow machines
-# (tests/vm sets 0.2 for TCG VMs running side by side) poll less, so the
-# polling itself does not take the CPU the awaited work needs.
+# How often polling loops look again. 50 ms by default; on a slow machine
+# (TCG VMs side by side) CG_POLL=0.2 polls less, so the polling itself does
+# not take the CPU the awaited work needs.
 : "${CG_POLL:=0.05}"
 
 nap()
