@@ -661,6 +661,16 @@ int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 	return 0;
 }
 
+/* Whether cg->path[c] is a controller's cgroup already counted under an
+ * earlier controller (co-mounted v1 hierarchies share one directory). */
+static bool same_dir_as_earlier(const struct cg_cgroup *cg, int c)
+{
+	for (int k = 0; k < c; k++)
+		if (cg->path[k] && (cg->ctrls & (1u << k)) && !strcmp(cg->path[k], cg->path[c]))
+			return true;
+	return false;
+}
+
 int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
 {
 	if (cg->unified_path && !unified_done) {
@@ -672,13 +682,7 @@ int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
 	if (cg->unified_has_ctrls)
 		return 0;
 	for (int c = 0; c < CG_NCTRL; c++) {
-		bool dup = false;
-
-		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)))
-			continue;
-		for (int k = 0; k < c && !dup; k++)
-			dup = cg->path[k] && (cg->ctrls & (1u << k)) && !strcmp(cg->path[k], cg->path[c]);
-		if (dup)
+		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)) || same_dir_as_earlier(cg, c))
 			continue;
 		cleanup_free char *tasks = xasprintf("%s/tasks", cg->path[c]);
 
@@ -728,26 +732,15 @@ static int kill_procs_in(const char *dir)
 /* A container's cgroups are its alone: whatever still runs in them when they
  * are removed (say an init left by a cgrund that was killed half-way through
  * starting it, whose record never said "running") is killed first. Otherwise
- * the cgroups could not go and the processes would outlive their record. */
+ * the cgroups could not go and the processes would outlive their record.
+ * A few rounds, for processes forked meanwhile. */
 static void kill_leftovers(const struct cg_cgroup *cg)
 {
 	for (int round = 0; round < 3; round++) {
-		int n = 0;
+		int n = cg->unified_path ? kill_procs_in(cg->unified_path) : 0;
 
-		if (cg->unified_path) {
-			cleanup_free char *killf = xasprintf("%s/cgroup.kill", cg->unified_path);
-			cg_err_t ignore = { 0 };
-
-			/* cgroup.kill (5.14+) also gets processes forking meanwhile. */
-			if (cg->unified_has_ctrls && path_exists(killf) && kill_procs_in(cg->unified_path) > 0) {
-				write_file(killf, "1", &ignore);
-				n++;
-			} else {
-				n += kill_procs_in(cg->unified_path);
-			}
-		}
-		for (int c = 0; c < CG_NCTRL; c++)
-			if (cg->path[c] && !cg->unified_has_ctrls)
+		for (int c = 0; c < CG_NCTRL && !cg->unified_has_ctrls; c++)
+			if (cg->path[c] && (cg->ctrls & (1u << c)) && !same_dir_as_earlier(cg, c))
 				n += kill_procs_in(cg->path[c]);
 		if (n == 0)
 			return;
