@@ -24,6 +24,7 @@
 
 #include "cgroup-mode.h"
 #include "cgroup-systemd.h"
+#include "scopes.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -323,6 +324,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(d.conf.cgroup_manager, "systemd") ||
 	    (!strcmp(d.conf.cgroup_manager, "auto") && cg_systemd_scopes_wanted())) {
+		cg_systemd_set_scope_starter(cgrund_start_scope);
 		cg_container_use_scopes(true);
 		log_msg(6, "containers get systemd scopes in %s", CG_SCOPE_SLICE);
 	} else {

@@ -1,15 +1,11 @@
-/* cgroup-systemd.c - transient scopes over sd-bus. */
+/* cgroup-systemd.c - scope names, and the hook through which cgrund starts
+ * scopes (src/cgrund/scopes.c): only cgrund links libsystemd. */
 #include "config.h"
 
 #include "cgroup-systemd.h"
 
 #include <errno.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-login.h>
-#include <time.h>
-#include <unistd.h>
 
 void cg_systemd_scope_names(const char *id, int gen, char unit[96], char rel[160])
 {
@@ -39,79 +35,16 @@ bool cg_systemd_scope_valid(const char *id, const char *unit)
 	return u - 6 - 6 - n <= 11;
 }
 
-bool cg_systemd_scopes_possible(void)
+static cg_scope_starter_fn *scope_starter;
+
+void cg_systemd_set_scope_starter(cg_scope_starter_fn *fn)
 {
-	return sd_booted() > 0 && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
-}
-
-bool cg_systemd_scopes_wanted(void)
-{
-	cleanup_free char *unit = NULL;
-
-	if (!cg_systemd_scopes_possible() || getppid() != 1)
-		return false;
-	if (sd_pid_get_unit(0, &unit) < 0 || unit == NULL)
-		return false;
-	return strlen(unit) > 8 && !strcmp(unit + strlen(unit) - 8, ".service");
-}
-
-static sd_bus *bus;
-
-static bool in_scope(pid_t pid, const char *rel)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/cgroup", (int)pid);
-	cleanup_free char *text = NULL, *want = xasprintf("0::/%s\n", rel);
-	cg_err_t ignore = { 0 };
-
-	return read_file(path, &text, 65536, &ignore) == 0 && strstr(text, want) != NULL;
+	scope_starter = fn;
 }
 
 int cg_systemd_start_scope(const char *unit, const char *description, pid_t pid, cg_err_t *err)
 {
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL, *reply = NULL;
-	char rel[160];
-	int r;
-
-	snprintf(rel, sizeof(rel), "%s/%s", CG_SCOPE_SLICE, unit);
-	if (bus == NULL && (r = sd_bus_open_system(&bus)) < 0)
-		return cg_error(err, -r, "connecting to systemd over D-Bus");
-	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-					   "org.freedesktop.systemd1.Manager", "StartTransientUnit");
-	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", unit, "fail");
-	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
-	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)",
-					  "Description", "s", description,
-					  "Slice", "s", CG_SCOPE_SLICE,
-					  "Delegate", "b", 1,
-					  "CollectMode", "s", "inactive-or-failed",
-					  "PIDs", "au", 1, (uint32_t)pid);
-	if (r >= 0)
-		r = sd_bus_message_close_container(m);
-	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
-	if (r >= 0)
-		r = sd_bus_call(bus, m, 0, &error, &reply);
-	if (r < 0) {
-		cg_error(err, 0, "asking systemd for scope %s: %s", unit,
-			 error.message ? error.message : strerror(-r));
-		sd_bus_error_free(&error);
-		sd_bus_message_unref(m);
-		sd_bus_message_unref(reply);
-		/* A broken connection is reopened next time. */
-		bus = sd_bus_flush_close_unref(bus);
-		return -1;
-	}
-	sd_bus_message_unref(m);
-	sd_bus_message_unref(reply);
-	/* The job moves the pid; wait for the kernel to show it (bounded). */
-	for (int i = 0; i < 2000; i++) {
-		if (in_scope(pid, rel))
-			return 0;
-		nanosleep(&(struct timespec){ .tv_nsec = 500 * 1000 }, NULL);
-	}
-	return cg_error(err, ETIMEDOUT, "systemd did not move the container into %s", unit);
+	if (scope_starter == NULL)
+		return cg_error(err, ENOTSUP, "systemd scope %s: only cgrund makes scopes (cgroup_manager in cgrund.conf)", unit);
+	return scope_starter(unit, description, pid, err);
 }
