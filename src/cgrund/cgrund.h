@@ -8,6 +8,7 @@
 
 #include "container.h"
 #include "dconf.h"
+#include "exchfile.h"
 #include "proto.h"
 #include "spec.h"
 #include "stats.h"
@@ -47,6 +48,7 @@ struct ctr {
 	struct cg_stats_src stats;    /* cgroup files kept open while it runs */
 	bool stats_open;
 	int rundir_fd;                /* its run directory, for the stats file; -1 */
+	struct cg_exchfile statsfile; /* <rundir>/stats, rewritten in place (exchfile.h) */
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *next;
 };

@@ -174,6 +174,9 @@ static int setup(struct daemon *d, cg_err_t *err)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return cg_error(err, errno, "sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	/* Stats files are rewritten under a write lease (exchfile.h), broken
+	 * with SIGIO if someone opens the spare meanwhile: nothing to do then. */
+	signal(SIGIO, SIG_IGN);
 	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

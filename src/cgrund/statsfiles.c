@@ -18,6 +18,7 @@ void stats_start(struct ctr *t)
 	if (t->stats_open)
 		return;
 	cg_stats_open(&t->stats, &t->c.cg);
+	cg_exchfile_init(&t->statsfile);
 	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rundir_fd < 0)
 		log_msg(4, "stats of %.12s: open %s: %s", t->c.id, t->c.rundir, strerror(errno));
@@ -29,6 +30,7 @@ void stats_stop(struct ctr *t)
 	if (!t->stats_open)
 		return;
 	cg_stats_close(&t->stats);
+	cg_exchfile_close(&t->statsfile, t->rundir_fd, "stats");
 	if (t->rundir_fd >= 0)
 		close(t->rundir_fd);
 	t->rundir_fd = -1;
@@ -81,7 +83,10 @@ void stats_tick(struct daemon *d)
 		if (tl && t->spec.name)
 			tl += strlen(text + tl);
 		if (tl && t->rundir_fd >= 0) {
-			if (write_file_atomic_at(t->rundir_fd, "stats", text, tl, 0644, &err) < 0) {
+			/* The naive way (CGRUN_STATS_NAIVE=1, for tests/bench/daemon-scale):
+			 * a new inode each tick, renamed over the old one. */
+			if ((t->stats.naive ? write_file_atomic_at(t->rundir_fd, "stats", text, tl, 0644, &err)
+					    : cg_exchfile_write(&t->statsfile, t->rundir_fd, "stats", text, tl, 0644, &err)) < 0) {
 				log_msg(4, "stats of %.12s: %s", t->c.id, err.msg);
 				memset(&err, 0, sizeof(err));
 			}

@@ -257,6 +257,26 @@ EOF
 	st_rm "$busy" "${ids[@]}"
 }
 
+# cgrund rewrites the stats file in place through a spare inode (exchfile.h):
+# a reader that keeps the file open must still never see it change under it.
+@test "a reader holding the stats file open across refreshes keeps a whole, unchanged file" {
+	local f first later
+	st_run_d --name st-held busybox sleep 300
+	f=$(st_file "$ID")
+	dt_wait_until 5 test -s "$f"
+	exec {held}<"$f"
+	first=$(cat "/proc/$BASHPID/fd/$held")
+	# Three refreshes: without the check the held inode is rewritten at the
+	# second.
+	dt_wait_until 10 st_newer "$ID" "$(head -1 <<<"$first" | cut -d' ' -f2)"
+	nap 2.5
+	later=$(cat "/proc/$BASHPID/fd/$held")
+	exec {held}<&-
+	[ "$later" = "$first" ]
+	[ "$(head -1 "$f")" != "$(head -1 <<<"$first")" ]
+	st_rm "$ID"
+}
+
 @test "the files of a container go with it: stats at exit, its directory and metrics.prom samples at rm" {
 	local gone done_
 	st_run_d --name st-gone busybox sleep 300
@@ -269,6 +289,7 @@ EOF
 	# out of metrics.prom at the next refresh.
 	dt_wait_until 10 dt_state_is "$done_" exited
 	[ ! -e "$(st_file "$done_")" ]
+	[ ! -e "$CGRUN_RUN_DIR/containers/$done_/.stats.spare" ]
 	dt_wait_until 3 eval "! grep -q 'id=\"$done_\"' '$CGRUN_RUN_DIR/metrics.prom'"
 	sleep 1.2
 	[ ! -e "$(st_file "$done_")" ]

@@ -1,0 +1,120 @@
+/* exchfile.c - rewrite a file whole through a spare inode and
+ * RENAME_EXCHANGE; see exchfile.h. */
+#include "config.h"
+
+#include "exchfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+void cg_exchfile_init(struct cg_exchfile *f)
+{
+	f->fd[0] = f->fd[1] = -1;
+}
+
+static void drop(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int spare_name(char *buf, size_t n, const char *name)
+{
+	return (size_t)snprintf(buf, n, ".%s.spare", name) < n ? 0 : -ENAMETOOLONG;
+}
+
+static int pwrite_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = pwrite(fd, buf + off, len - off, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		off += (size_t)n;
+	}
+	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const char *buf, size_t len,
+		      mode_t mode, cg_err_t *err)
+{
+	char spare[NAME_MAX + 1];
+	bool leased = false;
+	int fd, r;
+
+	if ((r = spare_name(spare, sizeof(spare), name)) < 0)
+		return cg_error(err, -r, "write %s", name);
+	/* The spare we know, if nobody else has it open (a reader that opened
+	 * NAME before the last exchange); else a fresh inode. */
+	fd = f->fd[1];
+	f->fd[1] = -1;
+	if (fd >= 0) {
+		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
+		if (!leased)
+			drop(&fd);
+	}
+	if (fd < 0) {
+		if (unlinkat(dirfd, spare, 0) < 0 && errno != ENOENT)
+			return cg_error(err, errno, "remove %s", spare);
+		fd = openat(dirfd, spare, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd < 0)
+			return cg_error(err, errno, "create %s", spare);
+		/* A fresh inode has no old readers: the lease is only a guard
+		 * against one opening the spare by name meanwhile. */
+		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
+	}
+	r = pwrite_all(fd, buf, len);
+	if (leased)
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+	if (r < 0) {
+		drop(&fd);
+		unlinkat(dirfd, spare, 0);
+		return cg_error(err, -r, "write %s", spare);
+	}
+	if (syscall(SYS_renameat2, dirfd, spare, dirfd, name, RENAME_EXCHANGE) == 0) {
+		/* The old NAME is the spare now. */
+		f->fd[1] = f->fd[0];
+		f->fd[0] = fd;
+		return 0;
+	}
+	/* NAME does not exist yet (ENOENT), or the file system cannot
+	 * exchange (EINVAL): a plain rename, which replaces NAME. */
+	if (errno != ENOENT && errno != EINVAL) {
+		r = errno;
+		drop(&fd);
+		unlinkat(dirfd, spare, 0);
+		return cg_error(err, r, "exchange %s and %s", spare, name);
+	}
+	if (renameat(dirfd, spare, dirfd, name) < 0) {
+		r = errno;
+		drop(&fd);
+		unlinkat(dirfd, spare, 0);
+		return cg_error(err, r, "rename %s to %s", spare, name);
+	}
+	drop(&f->fd[0]);
+	f->fd[0] = fd;
+	return 0;
+}
+
+void cg_exchfile_close(struct cg_exchfile *f, int dirfd, const char *name)
+{
+	char spare[NAME_MAX + 1];
+
+	drop(&f->fd[0]);
+	drop(&f->fd[1]);
+	if (dirfd >= 0 && spare_name(spare, sizeof(spare), name) == 0)
+		unlinkat(dirfd, spare, 0);
+}

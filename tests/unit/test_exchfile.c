@@ -1,0 +1,165 @@
+/* test_exchfile.c - the stats file's rewrite in place (exchfile.c), in a
+ * temporary directory: content, inode reuse, and a reader that holds the
+ * file open never sees it change. Needs no root. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "exchfile.h"
+
+struct fixture {
+	char dir[64];
+	int dirfd;
+	struct cg_exchfile f;
+};
+
+static int setup(void **state)
+{
+	struct fixture *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return -1;
+	strcpy(x->dir, "/tmp/cgrun-unit-exchfile.XXXXXX");
+	if (mkdtemp(x->dir) == NULL || (x->dirfd = open(x->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		free(x);
+		return -1;
+	}
+	cg_exchfile_init(&x->f);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *x = *state;
+
+	cg_exchfile_close(&x->f, x->dirfd, "stats");
+	unlinkat(x->dirfd, "stats", 0);
+	close(x->dirfd);
+	rmdir(x->dir);
+	free(x);
+	return 0;
+}
+
+static void put(struct fixture *x, const char *text)
+{
+	cg_err_t err = { 0 };
+
+	assert_int_equal(cg_exchfile_write(&x->f, x->dirfd, "stats", text, strlen(text), 0644, &err), 0);
+}
+
+static char *content_fd(int fd)
+{
+	static char buf[256];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return buf;
+}
+
+static char *content(struct fixture *x)
+{
+	int fd = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	char *s;
+
+	assert_true(fd >= 0);
+	s = content_fd(fd);
+	close(fd);
+	return s;
+}
+
+static ino_t ino(struct fixture *x, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(x->dirfd, name, &st, 0) < 0)
+		return 0;
+	return st.st_ino;
+}
+
+static void test_rewrites_whole(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "a 1\nb 2\n");
+	assert_string_equal(content(x), "a 1\nb 2\n");
+	put(x, "a 10000\nb 20000\nc 3\n");
+	assert_string_equal(content(x), "a 10000\nb 20000\nc 3\n");
+	/* Shorter than before: nothing of the old content is left. */
+	put(x, "a 5\n");
+	assert_string_equal(content(x), "a 5\n");
+}
+
+static void test_two_inodes_take_turns(void **state)
+{
+	struct fixture *x = *state;
+	ino_t first, second;
+
+	put(x, "one\n");
+	first = ino(x, "stats");
+	put(x, "two\n");
+	second = ino(x, "stats");
+	assert_true(first != second);
+	assert_true(ino(x, ".stats.spare") == first);
+	put(x, "three\n");
+	/* Nobody held the first inode: it is written again, not replaced. */
+	assert_true(ino(x, "stats") == first);
+	assert_true(ino(x, ".stats.spare") == second);
+	assert_string_equal(content(x), "three\n");
+}
+
+static void test_held_open_never_changes(void **state)
+{
+	struct fixture *x = *state;
+	int held;
+
+	put(x, "old\n");
+	put(x, "second\n");
+	held = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	assert_true(held >= 0);
+	/* Two more writes: the held inode would be the spare of the second. */
+	put(x, "third\n");
+	put(x, "fourth\n");
+	put(x, "fifth\n");
+	assert_string_equal(content_fd(held), "second\n");
+	assert_string_equal(content(x), "fifth\n");
+	close(held);
+}
+
+static void test_close_removes_spare(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "1\n");
+	put(x, "2\n");
+	assert_true(ino(x, ".stats.spare") != 0);
+	cg_exchfile_close(&x->f, x->dirfd, "stats");
+	assert_true(ino(x, ".stats.spare") == 0);
+	assert_string_equal(content(x), "2\n");
+	/* After a restart (no fds known) writing goes on. */
+	put(x, "3\n");
+	put(x, "4\n");
+	assert_string_equal(content(x), "4\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rewrites_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_inodes_take_turns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_open_never_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_removes_spare, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
