@@ -18,6 +18,7 @@
 void cg_exchfile_init(struct cg_exchfile *f)
 {
 	f->fd[0] = f->fd[1] = -1;
+	f->size[0] = f->size[1] = 0;
 }
 
 static void drop(int *fd)
@@ -32,7 +33,8 @@ static int spare_name(char *buf, size_t n, const char *name)
 	return (size_t)snprintf(buf, n, ".%s.spare", name) < n ? 0 : -ENAMETOOLONG;
 }
 
-static int pwrite_all(int fd, const char *buf, size_t len)
+/* Write buf at offset 0 of a file of size old; cut what is left beyond. */
+static int pwrite_all(int fd, const char *buf, size_t len, off_t old)
 {
 	size_t off = 0;
 
@@ -45,6 +47,8 @@ static int pwrite_all(int fd, const char *buf, size_t len)
 			return n < 0 ? -errno : -EIO;
 		off += (size_t)n;
 	}
+	if (old <= (off_t)len)
+		return 0;
 	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
 }
 
@@ -53,6 +57,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 {
 	char spare[NAME_MAX + 1];
 	bool leased = false;
+	off_t old = f->size[1];
 	int fd, r;
 
 	if ((r = spare_name(spare, sizeof(spare), name)) < 0)
@@ -67,6 +72,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 			drop(&fd);
 	}
 	if (fd < 0) {
+		old = 0;
 		if (unlinkat(dirfd, spare, 0) < 0 && errno != ENOENT)
 			return cg_error(err, errno, "remove %s", spare);
 		fd = openat(dirfd, spare, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -76,7 +82,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		 * against one opening the spare by name meanwhile. */
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
 	}
-	r = pwrite_all(fd, buf, len);
+	r = pwrite_all(fd, buf, len, old);
 	if (leased)
 		fcntl(fd, F_SETLEASE, F_UNLCK);
 	if (r < 0) {
@@ -87,7 +93,9 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	if (syscall(SYS_renameat2, dirfd, spare, dirfd, name, RENAME_EXCHANGE) == 0) {
 		/* The old NAME is the spare now. */
 		f->fd[1] = f->fd[0];
+		f->size[1] = f->size[0];
 		f->fd[0] = fd;
+		f->size[0] = (off_t)len;
 		return 0;
 	}
 	/* NAME does not exist yet (ENOENT), or the file system cannot
@@ -106,6 +114,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	}
 	drop(&f->fd[0]);
 	f->fd[0] = fd;
+	f->size[0] = (off_t)len;
 	return 0;
 }
 

@@ -25,7 +25,8 @@
 #include "util.h"
 
 struct cg_exchfile {
-	int fd[2]; /* [0]: the inode named NAME, [1]: the spare's; -1: none */
+	int fd[2];     /* [0]: the inode named NAME, [1]: the spare's; -1: none */
+	off_t size[2]; /* their sizes: a write that does not shrink needs no ftruncate */
 };
 
 void cg_exchfile_init(struct cg_exchfile *f);

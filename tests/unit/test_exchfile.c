@@ -100,6 +100,20 @@ static void test_rewrites_whole(void **state)
 	assert_string_equal(content(x), "a 5\n");
 }
 
+/* Each inode remembers its own size: a write shorter than what that inode
+ * held (not the last write) is cut; one at least as long needs no cut. */
+static void test_sizes_follow_inodes(void **state)
+{
+	struct fixture *x = *state;
+	static const char *const seq[] = { "aaaaaaaaaaaaaaaaaaa\n", "bbbb\n", "ccccccccc\n", "ddddd\n",
+					   "e\n", "ffffff\n", "gggggggggggggggggggggggg\n", "h\n" };
+
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		put(x, seq[i]);
+		assert_string_equal(content(x), seq[i]);
+	}
+}
+
 static void test_two_inodes_take_turns(void **state)
 {
 	struct fixture *x = *state;
@@ -156,6 +170,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rewrites_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sizes_follow_inodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_inodes_take_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_open_never_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_removes_spare, setup, teardown),
