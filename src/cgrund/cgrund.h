@@ -14,7 +14,7 @@
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM };
 
 struct src {
 	enum src_kind kind;
@@ -35,6 +35,9 @@ struct ctr {
 	struct cg_spec spec;
 	void *json;                   /* the request or record the spec points into */
 	int wd;                       /* inotify watch on cgroup.events, or -1 */
+	struct src oom_src;           /* SRC_OOM: the v1 OOM eventfd (oomwatch.c) */
+	int oom_efd;                  /* v1: that eventfd, or -1 */
+	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
 	bool child;                   /* started by this cgrund: waitpid works */
 	bool reaped;
 	int wstatus;
@@ -49,6 +52,7 @@ struct ctr {
 	bool stats_open;
 	int rundir_fd;                /* its run directory, for the stats file; -1 */
 	struct cg_exchfile statsfile; /* <rundir>/stats, rewritten in place (exchfile.h) */
+	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *next;
 };
@@ -123,10 +127,15 @@ void srv_check_deadlines(struct daemon *d);
 void srv_reap_closed(struct daemon *d);
 void srv_resume_listen(struct daemon *d);
 
+/* oomwatch.c */
+void oomwatch_start(struct daemon *d, struct ctr *t);
+void oomwatch_stop(struct daemon *d, struct ctr *t);
+void oomwatch_fired(struct ctr *t);
+
 /* statsfiles.c */
 void stats_tick(struct daemon *d);
-void stats_start(struct ctr *t);
-void stats_stop(struct ctr *t);
+void stats_start(struct daemon *d, struct ctr *t);
+void stats_stop(struct daemon *d, struct ctr *t);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

@@ -361,6 +361,7 @@ int main(int argc, char **argv)
 			case SRC_INOTIFY: sup_on_inotify(&d); break;
 			case SRC_TIMER: on_tick(&d); break;
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
+			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			}
 			/* A closed connection or removed container may be pointed at

@@ -13,22 +13,25 @@
 
 #include "store.h"
 
-void stats_start(struct ctr *t)
+void stats_start(struct daemon *d, struct ctr *t)
 {
 	if (t->stats_open)
 		return;
 	cg_stats_open(&t->stats, &t->c.cg);
+	oomwatch_start(d, t);
 	cg_exchfile_init(&t->statsfile);
+	cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
 	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rundir_fd < 0)
 		log_msg(4, "stats of %.12s: open %s: %s", t->c.id, t->c.rundir, strerror(errno));
 	t->stats_open = true;
 }
 
-void stats_stop(struct ctr *t)
+void stats_stop(struct daemon *d, struct ctr *t)
 {
 	if (!t->stats_open)
 		return;
+	oomwatch_stop(d, t);
 	cg_stats_close(&t->stats);
 	cg_exchfile_close(&t->statsfile, t->rundir_fd, "stats");
 	if (t->rundir_fd >= 0)
@@ -40,7 +43,6 @@ void stats_stop(struct ctr *t)
 struct sample {
 	struct ctr *t;
 	struct cg_stats st;
-	char labels[400];
 };
 
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
@@ -76,12 +78,18 @@ void stats_tick(struct daemon *d)
 			continue;
 		v[i].t = t;
 		cg_stats_read(&t->stats, &v[i].st);
-		cg_stats_prom_labels(t->c.id, t->spec.name, v[i].labels, sizeof(v[i].labels));
 		tl = cg_stats_format(&v[i].st, text, sizeof(text));
-		if (tl && t->spec.name)
-			snprintf(text + tl, sizeof(text) - tl, "name %s\n", t->spec.name);
-		if (tl && t->spec.name)
-			tl += strlen(text + tl);
+		if (tl && t->spec.name) {
+			size_t nl = strlen(t->spec.name);
+
+			if (tl + nl + 7 <= sizeof(text)) {
+				memcpy(text + tl, "name ", 5);
+				memcpy(text + tl + 5, t->spec.name, nl);
+				tl += nl + 5;
+				text[tl++] = '\n';
+				text[tl] = '\0';
+			}
+		}
 		if (tl && t->rundir_fd >= 0) {
 			/* The naive way (CGRUN_STATS_NAIVE=1, for tests/bench/daemon-scale):
 			 * a new inode each tick, renamed over the old one. */
@@ -99,7 +107,7 @@ void stats_tick(struct daemon *d)
 
 		append(&prom, &len, &cap, line, w);
 		for (size_t k = 0; k < i; k++) {
-			w = cg_stats_prom_sample(m, &v[k].st, v[k].labels, line, sizeof(line));
+			w = cg_stats_prom_sample(m, &v[k].st, v[k].t->prom_labels, line, sizeof(line));
 			append(&prom, &len, &cap, line, w);
 		}
 	}

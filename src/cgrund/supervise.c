@@ -24,9 +24,9 @@
 #include "record.h"
 #include "spawn.h"
 
-static void ctr_free(struct ctr *t)
+static void ctr_free(struct daemon *d, struct ctr *t)
 {
-	stats_stop(t);
+	stats_stop(d, t);
 	cg_container_free(&t->c);
 	cg_spec_free(&t->spec);
 	json_object_put(t->json);
@@ -49,7 +49,7 @@ void sup_reap_removed(struct daemon *d)
 			continue;
 		}
 		*pp = t->next;
-		ctr_free(t);
+		ctr_free(d, t);
 	}
 }
 
@@ -193,7 +193,7 @@ static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 	t->reaped = false;
 	if (sup_watch(d, t, err) < 0)
 		return -1;
-	stats_start(t);
+	stats_start(d, t);
 	return 0;
 }
 
@@ -206,7 +206,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED)
 		return;
 	unwatch(d, t);
-	stats_stop(t);
+	stats_stop(d, t);
 	if (t->child && !t->reaped) {
 		int st;
 
@@ -258,9 +258,14 @@ void sup_on_inotify(struct daemon *d)
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
 
-			for (struct ctr *t = d->ctrs; t; t = t->next)
-				if (!t->dead && t->wd == ev->wd && !cgroup_populated(t))
+			for (struct ctr *t = d->ctrs; t; t = t->next) {
+				if (t->dead)
+					continue;
+				if (t->oom_wd >= 0 && t->oom_wd == ev->wd)
+					oomwatch_fired(t);
+				else if (t->wd == ev->wd && !cgroup_populated(t))
 					sup_finish(d, t);
+			}
 			p += sizeof(*ev) + ev->len;
 		}
 	}
@@ -389,7 +394,7 @@ static struct ctr *ctr_new(void)
 {
 	struct ctr *t = xcalloc(1, sizeof(*t));
 
-	t->wd = -1;
+	t->wd = t->oom_wd = t->oom_efd = -1;
 	t->c.pidfd = t->c.pty_master = -1;
 	return t;
 }
@@ -435,7 +440,7 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		t->child = true;
 		if (sup_watch(d, t, err) < 0)
 			goto fail_created;
-		stats_start(t);
+		stats_start(d, t);
 	}
 	t->next = d->ctrs;
 	d->ctrs = t;
@@ -448,7 +453,7 @@ fail_created:
 	}
 	cg_container_destroy(&t->c, false);
 fail:
-	ctr_free(t);
+	ctr_free(d, t);
 	return -1;
 }
 
@@ -471,7 +476,7 @@ void sup_readopt(struct daemon *d)
 
 		if (cg_container_load(v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
 			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
-			ctr_free(t);
+			ctr_free(d, t);
 			continue;
 		}
 		if (t->spec.restart)
@@ -497,7 +502,7 @@ void sup_readopt(struct daemon *d)
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);
 		if (t->c.pidfd >= 0 && cg_proc_same(t->c.pid, t->c.pid_start) &&
 		    sup_watch(d, t, &err) == 0 && cgroup_populated(t)) {
-			stats_start(t);
+			stats_start(d, t);
 			adopted++;
 			continue;
 		}

@@ -44,15 +44,22 @@ void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
 	s->v2 = cg->unified_has_ctrls;
 	s->naive = naive && !strcmp(naive, "1");
 	s->reads = 0;
+	s->oom_due = 0;
+	s->oom_watched = false;
 	for (int i = 0; i < SF_COUNT; i++) {
 		char *path = NULL;
 
 		s->fd[i] = -1;
 		s->path[i] = NULL;
-		s->limit_text[i] = NULL;
+		s->kept_text[i] = NULL;
 		if (s->v2) {
 			if (v2_files[i] && cg->unified_path)
 				path = xasprintf("%s/%s", cg->unified_path, v2_files[i]);
+		} else if (i == SF_UCPU_STAT) {
+			if (cg->unified_path)
+				path = xasprintf("%s/cpu.stat", cg->unified_path);
+		} else if ((i == SF_CPUACCT_USAGE || i == SF_CPUACCT_STAT) && cg->unified_path) {
+			/* hybrid: SF_UCPU_STAT has it */
 		} else if (v1_files[i][0]) {
 			int c = ctrl_index(v1_files[i][0]);
 
@@ -76,8 +83,8 @@ void cg_stats_close(struct cg_stats_src *s)
 		s->fd[i] = -1;
 		free(s->path[i]);
 		s->path[i] = NULL;
-		free(s->limit_text[i]);
-		s->limit_text[i] = NULL;
+		free(s->kept_text[i]);
+		s->kept_text[i] = NULL;
 	}
 }
 
@@ -90,6 +97,22 @@ bool cg_stats_is_limit(enum cg_stat_file i)
 void cg_stats_limits_changed(struct cg_stats_src *s)
 {
 	s->reads = 0;
+}
+
+void cg_stats_oom_event(struct cg_stats_src *s)
+{
+	s->oom_due = 2;
+}
+
+bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due)
+{
+	if (cg_stats_is_limit(i))
+		return due->limits;
+	if (i == SF_MEM_EVENTS)
+		return due->limits || due->oom;
+	if (i == SF_CPU_STAT && !due->v2)
+		return due->limits || due->quota_set;
+	return true;
 }
 
 uint64_t cg_stats_number(const char *text)
@@ -129,9 +152,15 @@ void cg_stats_fill_v1(struct cg_stats *st, const char *const t[SF_COUNT], long c
 {
 	if (clk_tck <= 0)
 		clk_tck = 100;
-	st->cpu_usage_usec = cg_stats_number(t[SF_CPUACCT_USAGE]) / 1000;
-	st->cpu_user_usec = cg_stats_value(t[SF_CPUACCT_STAT], "user") * 1000000 / (uint64_t)clk_tck;
-	st->cpu_system_usec = cg_stats_value(t[SF_CPUACCT_STAT], "system") * 1000000 / (uint64_t)clk_tck;
+	if (t[SF_UCPU_STAT]) {
+		st->cpu_usage_usec = cg_stats_value(t[SF_UCPU_STAT], "usage_usec");
+		st->cpu_user_usec = cg_stats_value(t[SF_UCPU_STAT], "user_usec");
+		st->cpu_system_usec = cg_stats_value(t[SF_UCPU_STAT], "system_usec");
+	} else {
+		st->cpu_usage_usec = cg_stats_number(t[SF_CPUACCT_USAGE]) / 1000;
+		st->cpu_user_usec = cg_stats_value(t[SF_CPUACCT_STAT], "user") * 1000000 / (uint64_t)clk_tck;
+		st->cpu_system_usec = cg_stats_value(t[SF_CPUACCT_STAT], "system") * 1000000 / (uint64_t)clk_tck;
+	}
 	st->cpu_nr_periods = cg_stats_value(t[SF_CPU_STAT], "nr_periods");
 	st->cpu_nr_throttled = cg_stats_value(t[SF_CPU_STAT], "nr_throttled");
 	st->cpu_throttled_usec = cg_stats_value(t[SF_CPU_STAT], "throttled_time") / 1000;
@@ -174,15 +203,23 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 	char bufs[SF_COUNT][1024];
 	const char *text[SF_COUNT];
 	struct timespec ts;
+	const char *quota = s->kept_text[SF_CPU_QUOTA];
 	/* The naive baseline reads everything every time. */
-	bool limits_due = s->naive || s->reads % CG_STATS_LIMIT_EVERY == 0;
+	struct cg_stats_due due = {
+		.v2 = s->v2,
+		.limits = s->naive || s->reads % CG_STATS_LIMIT_EVERY == 0,
+		.oom = !s->oom_watched || s->oom_due > 0,
+		.quota_set = quota && cg_stats_number(quota) != CG_STATS_MAX,
+	};
 
 	s->reads++;
+	if (s->oom_due > 0)
+		s->oom_due--;
 	for (int i = 0; i < SF_COUNT; i++) {
 		ssize_t n = -1;
 
-		if (!limits_due && cg_stats_is_limit((enum cg_stat_file)i)) {
-			text[i] = s->limit_text[i];
+		if (!cg_stats_file_due((enum cg_stat_file)i, &due)) {
+			text[i] = s->kept_text[i];
 			continue;
 		}
 		if (s->naive && s->path[i]) {
@@ -202,9 +239,10 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 			bufs[i][n] = '\0';
 			text[i] = bufs[i];
 		}
-		if (!s->naive && cg_stats_is_limit((enum cg_stat_file)i)) {
-			free(s->limit_text[i]);
-			s->limit_text[i] = text[i] ? xstrdup(text[i]) : NULL;
+		/* Keep what a later read may not read again. */
+		if (!s->naive && !cg_stats_file_due((enum cg_stat_file)i, &(struct cg_stats_due){ .v2 = s->v2 })) {
+			free(s->kept_text[i]);
+			s->kept_text[i] = text[i] ? xstrdup(text[i]) : NULL;
 		}
 	}
 	memset(st, 0, sizeof(*st));
@@ -213,7 +251,7 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 	else
 		cg_stats_fill_v1(st, text, sysconf(_SC_CLK_TCK));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	st->timestamp = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	st->timestamp_usec = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static size_t put_u64(char *p, uint64_t v);
@@ -242,11 +280,19 @@ static int put(char *buf, size_t n, size_t *off, const char *key, uint64_t v)
 size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "timestamp %.6f\n", st->timestamp);
+	uint64_t frac = st->timestamp_usec % 1000000;
 
-	if (w < 0 || (size_t)w >= n)
+	/* "timestamp S.UUUUUU": always six decimals, as %.6f would print. */
+	if (n < 48)
 		return 0;
-	off = (size_t)w;
+	memcpy(buf, "timestamp ", 10);
+	off = 10 + put_u64(buf + 10, st->timestamp_usec / 1000000);
+	buf[off++] = '.';
+	for (int d = 5; d >= 0; d--, frac /= 10)
+		buf[off + (size_t)d] = (char)('0' + frac % 10);
+	off += 6;
+	buf[off++] = '\n';
+	buf[off] = '\0';
 	if (put(buf, n, &off, "cpu.usage_usec", st->cpu_usage_usec) < 0 ||
 	    put(buf, n, &off, "cpu.user_usec", st->cpu_user_usec) < 0 ||
 	    put(buf, n, &off, "cpu.system_usec", st->cpu_system_usec) < 0 ||

@@ -19,11 +19,15 @@ struct cg_stats {
 	uint64_t cpu_quota_usec, cpu_period_usec;      /* quota CG_STATS_MAX: none */
 	uint64_t memory_current, memory_peak, memory_max, memory_oom_kill;
 	uint64_t pids_current, pids_max;
-	double timestamp;                               /* Unix time, seconds */
+	uint64_t timestamp_usec;                        /* Unix time, microseconds */
 };
 
+/* SF_UCPU_STAT: on a hybrid host, cpu.stat of the container's cgroup2
+ * tracking cgroup. cgroup2 keeps the CPU time of every cgroup even with no
+ * controller enabled: one file gives what cpuacct.usage and cpuacct.stat
+ * give on a v1-only host. */
 enum cg_stat_file {
-	SF_CPUACCT_USAGE, SF_CPUACCT_STAT, SF_CPU_STAT, SF_CPU_QUOTA, SF_CPU_PERIOD, SF_CPU_MAX,
+	SF_CPUACCT_USAGE, SF_CPUACCT_STAT, SF_UCPU_STAT, SF_CPU_STAT, SF_CPU_QUOTA, SF_CPU_PERIOD, SF_CPU_MAX,
 	SF_MEM_CURRENT, SF_MEM_PEAK, SF_MEM_MAX, SF_MEM_EVENTS, SF_PIDS_CURRENT, SF_PIDS_MAX,
 	SF_COUNT
 };
@@ -33,12 +37,20 @@ struct cg_stats_src {
 	int fd[SF_COUNT];
 	char *path[SF_COUNT];  /* for the naive way: open, read, close per tick */
 	bool naive;
-	/* The limit files (quota, period, memory and pids limits) change only
-	 * through `cgrun update`, which calls cg_stats_limits_changed: their
-	 * text is kept and read again then, and every CG_STATS_LIMIT_EVERY
-	 * reads in case someone else wrote them. */
-	char *limit_text[SF_COUNT];
+	/* Files whose text changes only now and then are not read on every
+	 * tick (cg_stats_file_due): their last text is kept here. */
+	char *kept_text[SF_COUNT];
 	unsigned reads;
+	unsigned oom_due;      /* reads left that re-read the OOM counter */
+	bool oom_watched;      /* its owner is told of OOM events (else: read every time) */
+};
+
+/* What is due on one read (the input of cg_stats_file_due). */
+struct cg_stats_due {
+	bool v2;
+	bool limits;     /* the limit files: first read, after an update, every CG_STATS_LIMIT_EVERY */
+	bool oom;        /* the OOM counter: after an OOM event, with the limits */
+	bool quota_set;  /* a CFS quota is in force (v1: the throttling counters move) */
 };
 
 #define CG_STATS_LIMIT_EVERY 30
@@ -53,13 +65,25 @@ void cg_stats_close(struct cg_stats_src *s);
 void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st);
 /* The limits were changed: the next read reads them again. */
 void cg_stats_limits_changed(struct cg_stats_src *s);
+/* The memory cgroup signalled an OOM event (v2: memory.events changed;
+ * v1: the memory.oom_control eventfd fired): the next two reads read the
+ * OOM counter again (v1 signals before the kill is counted). */
+void cg_stats_oom_event(struct cg_stats_src *s);
 /* Pure: whether file i is a limit file (kept between reads). */
 bool cg_stats_is_limit(enum cg_stat_file i);
+/* Pure: whether file i is read on a read with what is due. Every tick:
+ * the usage counters. Only when due: the limits (they change through
+ * `cgrun update`), the OOM counter (it changes with an OOM event, which
+ * cgrund is told of), and on v1 cpu.stat's throttling counters, which
+ * the kernel does not move while no quota is set (on v2 cpu.stat also
+ * holds the usage: always read). */
+bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due);
 
 /* Pure parsers and formatters. */
 uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */
 uint64_t cg_stats_number(const char *text);                     /* "N", "max", "-1" */
-/* From v1/v2 file texts into st (NULL texts: absent). */
+/* From v1/v2 file texts into st (NULL texts: absent). v1 takes the CPU
+ * time from text[SF_UCPU_STAT] when there is one, else from cpuacct. */
 void cg_stats_fill_v1(struct cg_stats *st, const char *const text[SF_COUNT], long clk_tck);
 void cg_stats_fill_v2(struct cg_stats *st, const char *const text[SF_COUNT]);
 /* The per-container file: one `key value` per line, "max" when unlimited. */
@@ -69,7 +93,7 @@ size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n);
 size_t cg_stats_prom_count(void);
 size_t cg_stats_prom_header(size_t i, char *buf, size_t n);
 /* labels: `{id="…",name="…"}` from cg_stats_prom_labels (escaped), made
- * once per container and tick rather than once per sample. */
+ * once per container (when its stats start) rather than once per sample. */
 size_t cg_stats_prom_labels(const char *id, const char *name, char *buf, size_t n);
 size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, char *buf, size_t n);
 

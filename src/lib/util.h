@@ -41,6 +41,7 @@ static inline void cg_closedirp(DIR **d) { if (*d) closedir(*d); }
 #define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* xasprintf aborts on out-of-memory, like every allocation helper here:
  * there is nothing sensible to undo when malloc fails for a path string. */

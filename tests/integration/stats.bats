@@ -192,8 +192,18 @@ teardown()
 @test "an OOM kill is counted in memory.oom_kill, as the cgroup files say" {
 	local F k
 	# tail keeps one endless line of /dev/zero: killed; the shell goes on.
-	st_run_d --name st-oom --memory=32m --restart=no busybox sh -c 'tail /dev/zero; echo "tail: $?"; sleep 300'
+	# It starts once the file has shown no kill: the count must then come
+	# from cgrund being told of the OOM event, within a refresh or two (the
+	# OOM counter is not read on every tick; see oomwatch.c).
+	st_run_d --name st-oom --memory=32m --restart=no busybox sh -c \
+		'until [ -e /tmp/go ]; do sleep 0.1; done; tail /dev/zero; echo "tail: $?"; sleep 300'
+	F=$(st_fresh "$ID")
+	[ "$(st_get "$F" memory.oom_kill)" = 0 ]
+	F=$(st_fresh "$ID")
+	[ "$(st_get "$F" memory.oom_kill)" = 0 ]
+	timeout 10 "$CGRUN" exec "$ID" touch /tmp/go
 	dt_wait_until 20 grep -q '^tail: 137$' "$CGRUN_STORE_DIR/containers/$ID/container.log"
+	F=$(st_fresh "$ID")
 	F=$(st_fresh "$ID")
 	echo "$F"
 	[ "$(st_get "$F" memory.oom_kill)" = 1 ]

@@ -23,6 +23,35 @@ st_mode()
 	echo v2
 }
 
+# Whether a cgroup2 hierarchy is mounted beside v1 ones (a hybrid host):
+# cgrund then takes the CPU time from the tracking cgroup's cpu.stat.
+st_hybrid()
+{
+	local line post fstype
+	[ "$ST_MODE" = v1 ] || return 1
+	while IFS= read -r line; do
+		post=${line#* - }
+		read -r fstype _ <<<"$post"
+		[ "$fstype" = cgroup2 ] && return 0
+	done </proc/self/mountinfo
+	return 1
+}
+
+# "key N" of the cpu.stat in the container's cgroup2 (tracking) cgroup.
+st_ucpu()
+{
+	local id=$1 d k v
+	dt_detect
+	for d in "${CG_PARENT_DIRS[@]}"; do
+		[ -e "$d/$id/cgroup.controllers" ] || continue
+		while read -r k v; do
+			[ "$k" = "$2" ] && { echo "$v"; return 0; }
+		done <"$d/$id/cpu.stat"
+	done
+	echo "no cgroup2 cpu.stat for container $id" >&2
+	return 1
+}
+
 # st_cgfile ID FILE: the host path of FILE in the container's cgroup, in
 # the hierarchy that has it (v1: never the cgroup2 tracking cgroup of a
 # hybrid host, whose cpu.stat is not the controller's).
@@ -72,10 +101,16 @@ st_host()
 {
 	local id=$1 q p v tck
 	if [ "$ST_MODE" = v1 ]; then
-		tck=${ST_CLK_TCK:=$(getconf CLK_TCK)}
-		echo "cpu.usage_usec $(($(st_cat "$id" cpuacct.usage) / 1000))"
-		echo "cpu.user_usec $(($(st_kv "$id" cpuacct.stat user) * 1000000 / tck))"
-		echo "cpu.system_usec $(($(st_kv "$id" cpuacct.stat system) * 1000000 / tck))"
+		if st_hybrid; then
+			echo "cpu.usage_usec $(st_ucpu "$id" usage_usec)"
+			echo "cpu.user_usec $(st_ucpu "$id" user_usec)"
+			echo "cpu.system_usec $(st_ucpu "$id" system_usec)"
+		else
+			tck=${ST_CLK_TCK:=$(getconf CLK_TCK)}
+			echo "cpu.usage_usec $(($(st_cat "$id" cpuacct.usage) / 1000))"
+			echo "cpu.user_usec $(($(st_kv "$id" cpuacct.stat user) * 1000000 / tck))"
+			echo "cpu.system_usec $(($(st_kv "$id" cpuacct.stat system) * 1000000 / tck))"
+		fi
 		echo "cpu.nr_periods $(st_kv "$id" cpu.stat nr_periods)"
 		echo "cpu.nr_throttled $(st_kv "$id" cpu.stat nr_throttled)"
 		echo "cpu.throttled_usec $(($(st_kv "$id" cpu.stat throttled_time) / 1000))"

@@ -60,6 +60,13 @@ static void test_v1(void **state)
 	t[SF_CPU_QUOTA] = "-1\n";
 	cg_stats_fill_v1(&st, t, 100);
 	assert_true(st.cpu_quota_usec == CG_STATS_MAX);
+	/* hybrid: the CPU time from the cgroup2 tracking cgroup's cpu.stat */
+	t[SF_UCPU_STAT] = "usage_usec 7000\nuser_usec 4000\nsystem_usec 3000\n";
+	cg_stats_fill_v1(&st, t, 100);
+	assert_int_equal(st.cpu_usage_usec, 7000);
+	assert_int_equal(st.cpu_user_usec, 4000);
+	assert_int_equal(st.cpu_system_usec, 3000);
+	assert_int_equal(st.cpu_nr_throttled, 38);
 }
 
 static void test_v2(void **state)
@@ -96,7 +103,7 @@ static void test_v2(void **state)
 static void test_format(void **state)
 {
 	struct cg_stats st = { .cpu_usage_usec = 5, .cpu_quota_usec = CG_STATS_MAX, .memory_max = 1024,
-			       .pids_max = CG_STATS_MAX, .timestamp = 12.5 };
+			       .pids_max = CG_STATS_MAX, .timestamp_usec = 12500000 };
 	char buf[1024];
 	static const char *const keys[] = {
 		"cpu.usage_usec", "cpu.user_usec", "cpu.system_usec", "cpu.nr_periods", "cpu.nr_throttled",
@@ -117,6 +124,13 @@ static void test_format(void **state)
 	assert_non_null(strstr(buf, "\ncpu.quota_usec max\n"));
 	assert_non_null(strstr(buf, "\nmemory.max 1024\n"));
 	assert_non_null(strstr(buf, "\ncpu.usage_usec 5\n"));
+	/* Six decimals always, the leading zeros of the fraction kept. */
+	st.timestamp_usec = UINT64_C(1700000000000042);
+	assert_true(cg_stats_format(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "timestamp 1700000000.000042\n"));
+	st.timestamp_usec = 0;
+	assert_true(cg_stats_format(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "timestamp 0.000000\n"));
 	/* Too small a buffer: nothing rather than a cut file. */
 	assert_int_equal(cg_stats_format(&st, buf, 40), 0);
 }
@@ -251,6 +265,109 @@ static void test_limit_cache(void **state)
 	rmdir(dir);
 }
 
+/* Which files a read reads, given what is due. */
+static void test_file_due(void **state)
+{
+	struct cg_stats_due none = { 0 }, v2 = { .v2 = true }, lim = { .limits = true }, oom = { .oom = true },
+			   quota = { .quota_set = true };
+
+	(void)state;
+	/* Usage counters: always. */
+	assert_true(cg_stats_file_due(SF_MEM_CURRENT, &none));
+	assert_true(cg_stats_file_due(SF_MEM_PEAK, &none));
+	assert_true(cg_stats_file_due(SF_PIDS_CURRENT, &none));
+	assert_true(cg_stats_file_due(SF_CPUACCT_USAGE, &none));
+	assert_true(cg_stats_file_due(SF_CPUACCT_STAT, &none));
+	/* Limits: only when due. */
+	assert_false(cg_stats_file_due(SF_MEM_MAX, &none));
+	assert_false(cg_stats_file_due(SF_CPU_MAX, &oom));
+	assert_true(cg_stats_file_due(SF_PIDS_MAX, &lim));
+	/* The OOM counter: after an event or with the limits. */
+	assert_false(cg_stats_file_due(SF_MEM_EVENTS, &none));
+	assert_true(cg_stats_file_due(SF_MEM_EVENTS, &oom));
+	assert_true(cg_stats_file_due(SF_MEM_EVENTS, &lim));
+	/* cpu.stat: always on v2 (usage), on v1 only under a quota. */
+	assert_true(cg_stats_file_due(SF_CPU_STAT, &v2));
+	assert_false(cg_stats_file_due(SF_CPU_STAT, &none));
+	assert_true(cg_stats_file_due(SF_CPU_STAT, &quota));
+	assert_true(cg_stats_file_due(SF_CPU_STAT, &lim));
+}
+
+/* v1 files in a plain directory: cpu.stat's throttling counters are read
+ * again only while a quota is set; the OOM counter, when watched, only
+ * after an OOM event (that read and the next one), unwatched every time. */
+static void test_v1_kept_files(void **state)
+{
+	char dir[] = "/tmp/cgrun-test-stats.XXXXXX";
+	struct cg_cgroup cg;
+	struct cg_stats_src src;
+	struct cg_stats st;
+	const char *files[] = { "cpuacct.usage", "cpuacct.stat", "cpu.stat", "cpu.cfs_quota_us", "cpu.cfs_period_us",
+				"memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.limit_in_bytes",
+				"memory.oom_control", "pids.current", "pids.max" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "cpuacct.usage", "5000\n");
+	put_file(dir, "cpuacct.stat", "user 1\nsystem 1\n");
+	put_file(dir, "cpu.stat", "nr_periods 3\nnr_throttled 1\nthrottled_time 0\n");
+	put_file(dir, "cpu.cfs_quota_us", "-1\n");
+	put_file(dir, "cpu.cfs_period_us", "100000\n");
+	put_file(dir, "memory.usage_in_bytes", "4096\n");
+	put_file(dir, "memory.max_usage_in_bytes", "8192\n");
+	put_file(dir, "memory.limit_in_bytes", "9223372036854771712\n");
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+	put_file(dir, "pids.current", "1\n");
+	put_file(dir, "pids.max", "max\n");
+	memset(&cg, 0, sizeof(cg));
+	cg.path[CG_CPU] = cg.path[CG_CPUACCT] = cg.path[CG_MEMORY] = cg.path[CG_PIDS] = dir;
+	cg_stats_open(&src, &cg);
+	/* Not watched: the OOM counter is read every time. */
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_nr_periods, 3);
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+	put_file(dir, "cpu.stat", "nr_periods 4\nnr_throttled 2\nthrottled_time 0\n");
+	put_file(dir, "cpuacct.usage", "9000\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_oom_kill, 1);
+	assert_int_equal(st.cpu_usage_usec, 9);
+	/* No quota: the throttling counters are kept. */
+	assert_int_equal(st.cpu_nr_periods, 3);
+	/* Watched: kept until an event, then read on two reads. */
+	src.oom_watched = true;
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_oom_kill, 1);
+	cg_stats_oom_event(&src);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_oom_kill, 2);
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_oom_kill, 3);
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 4\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_oom_kill, 3);
+	/* A quota set (an update): from then on cpu.stat is read every time. */
+	put_file(dir, "cpu.cfs_quota_us", "2000\n");
+	cg_stats_limits_changed(&src);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_quota_usec, 2000);
+	assert_int_equal(st.cpu_nr_periods, 4);
+	assert_int_equal(st.memory_oom_kill, 4);
+	put_file(dir, "cpu.stat", "nr_periods 9\nnr_throttled 5\nthrottled_time 1000\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_nr_periods, 9);
+	assert_int_equal(st.cpu_nr_throttled, 5);
+	cg_stats_close(&src);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_limit_cache),
+		cmocka_unit_test(test_file_due),
+		cmocka_unit_test(test_v1_kept_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
