@@ -1,5 +1,5 @@
-/* exchfile.c - rewrite a file whole through a spare inode and
- * RENAME_EXCHANGE; see exchfile.h. */
+/* exchfile.c - rewrite a file whole, in place under a write lease or
+ * through a spare inode and RENAME_EXCHANGE; see exchfile.h. */
 #include "config.h"
 
 #include "exchfile.h"
@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ void cg_exchfile_init(struct cg_exchfile *f)
 {
 	f->fd[0] = f->fd[1] = -1;
 	f->size[0] = f->size[1] = 0;
+	f->writes = 0;
 }
 
 static void drop(int *fd)
@@ -52,6 +54,46 @@ static int pwrite_all(int fd, const char *buf, size_t len, off_t old)
 	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
 }
 
+/* Whether the inode behind fd has lost its name (glibc's fstat goes
+ * through fstatat with an empty path, which costs more). */
+static bool unlinked(int fd)
+{
+	struct stat st;
+#if defined(__x86_64__) && defined(SYS_fstat) /* its struct stat is the kernel's */
+	long r = syscall(SYS_fstat, fd, &st);
+#else
+	int r = fstat(fd, &st);
+#endif
+
+	return r < 0 || st.st_nlink == 0;
+}
+
+/* Rewrite the inode named NAME where it is, if nobody else has it open:
+ * the write lease says so, and holds off anyone who opens it meanwhile
+ * (their open waits for the F_UNLCK) until the content is whole again.
+ * 1: done; 0: not possible now (someone has it open, it was unlinked, or
+ * the file system has no leases); the caller goes through the spare. */
+static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
+{
+	int r;
+
+	if (f->fd[0] < 0 || fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0)
+		return 0;
+	/* Someone removed NAME: write a new one. Checked every
+	 * CG_EXCHFILE_CHECK_EVERY writes, not on each: the fstat was a
+	 * twentieth of a stats refresh. */
+	if (f->writes++ % CG_EXCHFILE_CHECK_EVERY == 0 && unlinked(f->fd[0])) {
+		fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	r = pwrite_all(f->fd[0], buf, len, f->size[0]);
+	fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+	if (r < 0)
+		return 0;  /* the spare's write replaces whatever is left */
+	f->size[0] = (off_t)len;
+	return 1;
+}
+
 int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const char *buf, size_t len,
 		      mode_t mode, cg_err_t *err)
 {
@@ -60,6 +102,8 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	off_t old = f->size[1];
 	int fd, r;
 
+	if (write_in_place(f, buf, len))
+		return 0;
 	if ((r = spare_name(spare, sizeof(spare), name)) < 0)
 		return cg_error(err, -r, "write %s", name);
 	/* The spare we know, if nobody else has it open (a reader that opened

@@ -2,20 +2,29 @@
  * container's stats file) with no new inode per write, and no reader ever
  * seeing it torn.
  *
- * The file NAME has a twin, .NAME.spare, in the same directory. A write
- * fills the spare and then trades the two names in one step
- * (renameat2 RENAME_EXCHANGE): whoever opens NAME gets the old or the new
- * content, whole. The inode that held the old content becomes the spare and
- * takes the next write, unless somebody still has it open: the spare is
- * written only under a write lease (F_SETLEASE), which the kernel grants
- * only while nobody else has the inode open; otherwise the spare is
- * replaced by a fresh inode and that reader keeps the old content, as it
- * would after a plain rename. Why: creating an inode and renaming it over
- * the old one (which the kernel then frees) was most of the cost of the
- * stats refresh (issue 5 part 5).
+ * When nobody else has the file open, it is rewritten where it is, under a
+ * write lease (F_SETLEASE F_WRLCK): the kernel grants one only while no
+ * other open file refers to the inode, and anyone who opens it while the
+ * lease is held waits in open() until it is released, after the write. So
+ * a reader gets the old content or the new one, whole; and the common case
+ * costs a pwrite and two fcntl calls, no rename and no new inode.
+ *
+ * When somebody has it open (a reader between open and close), the file
+ * NAME has a twin, .NAME.spare, in the same directory: the spare is filled
+ * and the two names are traded in one step (renameat2 RENAME_EXCHANGE),
+ * so the reader keeps the old content whole. The spare is itself written
+ * only under a write lease (it was NAME before, and a reader may hold it);
+ * otherwise it is replaced by a fresh inode and that reader keeps the old
+ * content, as it would after a plain rename.
+ *
+ * Why: creating an inode and renaming it over the old one (which the
+ * kernel then frees) was most of the cost of the stats refresh (issue 5
+ * part 5), and the exchange still half of what was left.
  *
  * A lease held by a process is broken with SIGIO when another opens the
- * inode: the caller must ignore SIGIO (cgrund does). */
+ * inode: the caller must ignore SIGIO (cgrund does). A writer stopped
+ * while it holds the lease keeps readers waiting in open() for at most
+ * /proc/sys/fs/lease-break-time seconds. */
 #ifndef CGRUN_EXCHFILE_H
 #define CGRUN_EXCHFILE_H
 
@@ -27,7 +36,11 @@
 struct cg_exchfile {
 	int fd[2];     /* [0]: the inode named NAME, [1]: the spare's; -1: none */
 	off_t size[2]; /* their sizes: a write that does not shrink needs no ftruncate */
+	unsigned writes;
 };
+
+/* A NAME removed by someone else is written anew within this many writes. */
+#define CG_EXCHFILE_CHECK_EVERY 8
 
 void cg_exchfile_init(struct cg_exchfile *f);
 /* Makes NAME in dirfd hold exactly buf[0..len). */

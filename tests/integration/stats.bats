@@ -267,8 +267,9 @@ EOF
 	st_rm "$busy" "${ids[@]}"
 }
 
-# cgrund rewrites the stats file in place through a spare inode (exchfile.h):
-# a reader that keeps the file open must still never see it change under it.
+# cgrund rewrites the stats file in place under a write lease when nobody
+# has it open, else through a spare inode (exchfile.h): a reader that keeps
+# the file open must never see it change under it.
 @test "a reader holding the stats file open across refreshes keeps a whole, unchanged file" {
 	local f first later
 	st_run_d --name st-held busybox sleep 300
@@ -276,8 +277,8 @@ EOF
 	dt_wait_until 5 test -s "$f"
 	exec {held}<"$f"
 	first=$(cat "/proc/$BASHPID/fd/$held")
-	# Three refreshes: without the check the held inode is rewritten at the
-	# second.
+	# Three refreshes: without the lease the held inode is rewritten at the
+	# first.
 	dt_wait_until 10 st_newer "$ID" "$(head -1 <<<"$first" | cut -d' ' -f2)"
 	nap 2.5
 	later=$(cat "/proc/$BASHPID/fd/$held")
@@ -291,10 +292,17 @@ EOF
 	local gone done_
 	st_run_d --name st-gone busybox sleep 300
 	gone=$ID
-	st_run_d --name st-done busybox sleep 1
+	st_run_d --name st-done busybox sleep 4
 	done_=$ID
 	dt_wait_until 5 grep -q "id=\"$done_\"" "$CGRUN_RUN_DIR/metrics.prom"
 	[ -s "$(st_file "$gone")" ]
+	# A reader holding the file across a refresh makes cgrund use the spare.
+	local held t
+	exec {held}<"$(st_file "$done_")"
+	read -r _ t <&"$held"
+	dt_wait_until 5 st_newer "$done_" "$t"
+	exec {held}<&-
+	[ -e "$CGRUN_RUN_DIR/containers/$done_/.stats.spare" ]
 	# Exited, kept: no stats file (its last numbers would look live), and
 	# out of metrics.prom at the next refresh.
 	dt_wait_until 10 dt_state_is "$done_" exited

@@ -114,21 +114,68 @@ static void test_sizes_follow_inodes(void **state)
 	}
 }
 
-static void test_two_inodes_take_turns(void **state)
+/* Nobody has the file open: it is rewritten where it is, no spare. */
+static void test_in_place_when_unread(void **state)
 {
 	struct fixture *x = *state;
-	ino_t first, second;
+	ino_t first;
 
 	put(x, "one\n");
 	first = ino(x, "stats");
 	put(x, "two\n");
+	put(x, "three\n");
+	assert_true(ino(x, "stats") == first);
+	assert_true(ino(x, ".stats.spare") == 0);
+	assert_string_equal(content(x), "three\n");
+}
+
+/* A reader holds it: the spare takes the write and the names trade, and
+ * once the reader is gone the inodes take turns or are written in place. */
+static void test_two_inodes_when_held(void **state)
+{
+	struct fixture *x = *state;
+	ino_t first, second;
+	int held;
+
+	put(x, "one\n");
+	first = ino(x, "stats");
+	held = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	assert_true(held >= 0);
+	put(x, "two\n");
 	second = ino(x, "stats");
 	assert_true(first != second);
 	assert_true(ino(x, ".stats.spare") == first);
+	assert_string_equal(content_fd(held), "one\n");
+	close(held);
+	/* Unread again: in place. */
 	put(x, "three\n");
-	/* Nobody held the first inode: it is written again, not replaced. */
+	assert_true(ino(x, "stats") == second);
+	assert_string_equal(content(x), "three\n");
+	/* The new one held: the old spare, nobody's now, takes the write. */
+	held = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	assert_true(held >= 0);
+	put(x, "four\n");
 	assert_true(ino(x, "stats") == first);
 	assert_true(ino(x, ".stats.spare") == second);
+	assert_string_equal(content_fd(held), "three\n");
+	assert_string_equal(content(x), "four\n");
+	close(held);
+}
+
+/* NAME removed behind our back: written anew within
+ * CG_EXCHFILE_CHECK_EVERY writes, whole. */
+static void test_name_removed(void **state)
+{
+	struct fixture *x = *state;
+	int i;
+
+	put(x, "one\n");
+	assert_int_equal(unlinkat(x->dirfd, "stats", 0), 0);
+	for (i = 0; i < CG_EXCHFILE_CHECK_EVERY && ino(x, "stats") == 0; i++)
+		put(x, "two\n");
+	assert_true(i < CG_EXCHFILE_CHECK_EVERY);
+	assert_string_equal(content(x), "two\n");
+	put(x, "three\n");
 	assert_string_equal(content(x), "three\n");
 }
 
@@ -153,9 +200,13 @@ static void test_held_open_never_changes(void **state)
 static void test_close_removes_spare(void **state)
 {
 	struct fixture *x = *state;
+	int held;
 
 	put(x, "1\n");
+	held = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	assert_true(held >= 0);
 	put(x, "2\n");
+	close(held);
 	assert_true(ino(x, ".stats.spare") != 0);
 	cg_exchfile_close(&x->f, x->dirfd, "stats");
 	assert_true(ino(x, ".stats.spare") == 0);
@@ -171,7 +222,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rewrites_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sizes_follow_inodes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_inodes_take_turns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_place_when_unread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_inodes_when_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_open_never_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_removes_spare, setup, teardown),
 	};
