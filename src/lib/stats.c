@@ -4,6 +4,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
@@ -46,12 +47,14 @@ void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
 	s->reads = 0;
 	s->oom_due = 0;
 	s->oom_watched = false;
+	s->last_usage = s->peak_seen = 0;
 	for (int i = 0; i < SF_COUNT; i++) {
 		char *path = NULL;
 
 		s->fd[i] = -1;
 		s->path[i] = NULL;
 		s->kept_text[i] = NULL;
+		s->kept_cap[i] = 0;
 		if (s->v2) {
 			if (v2_files[i] && cg->unified_path)
 				path = xasprintf("%s/%s", cg->unified_path, v2_files[i]);
@@ -85,6 +88,7 @@ void cg_stats_close(struct cg_stats_src *s)
 		s->path[i] = NULL;
 		free(s->kept_text[i]);
 		s->kept_text[i] = NULL;
+		s->kept_cap[i] = 0;
 	}
 }
 
@@ -112,6 +116,8 @@ bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due)
 		return due->limits || due->oom;
 	if (i == SF_CPU_STAT && !due->v2)
 		return due->limits || due->quota_set;
+	if (i == SF_PIDS_CURRENT || i == SF_MEM_PEAK)
+		return due->limits || !due->idle;
 	return true;
 }
 
@@ -198,12 +204,82 @@ void cg_stats_fill_v2(struct cg_stats *st, const char *const t[SF_COUNT])
 	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
 }
 
+/* Keep a copy of a file's text for the reads that skip it (no malloc
+ * once the buffer is big enough). */
+static void keep(struct cg_stats_src *s, int i, const char *text)
+{
+	size_t n;
+
+	if (text == NULL) {
+		free(s->kept_text[i]);
+		s->kept_text[i] = NULL;
+		s->kept_cap[i] = 0;
+		return;
+	}
+	n = strlen(text) + 1;
+	if (n > s->kept_cap[i]) {
+		free(s->kept_text[i]);
+		s->kept_text[i] = xcalloc(1, n);
+		s->kept_cap[i] = n;
+	}
+	memcpy(s->kept_text[i], text, n);
+}
+
+static void read_file_into(struct cg_stats_src *s, int i, const struct cg_stats_due *due, char *buf, size_t size,
+			   const char **text)
+{
+	ssize_t n = -1;
+
+	if (!cg_stats_file_due((enum cg_stat_file)i, due)) {
+		*text = s->kept_text[i];
+		return;
+	}
+	if (s->naive && s->path[i]) {
+		int fd = open(s->path[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			n = read(fd, buf, size - 1);
+			close(fd);
+		}
+	} else if (s->fd[i] >= 0) {
+		n = pread(s->fd[i], buf, size - 1, 0);
+	}
+	if (n < 0) {
+		*text = NULL;
+	} else {
+		buf[n] = '\0';
+		*text = buf;
+	}
+	/* Keep what a later read may skip. */
+	if (!s->naive && !cg_stats_file_due((enum cg_stat_file)i, &(struct cg_stats_due){ .v2 = s->v2, .idle = true }))
+		keep(s, i, *text);
+}
+
+static long clk_tck(void)
+{
+	static long tck;
+
+	if (tck == 0)
+		tck = sysconf(_SC_CLK_TCK);
+	return tck;
+}
+
+uint64_t cg_stats_cpu_usage(const char *const text[SF_COUNT], bool v2)
+{
+	if (v2)
+		return cg_stats_value(text[SF_CPU_STAT], "usage_usec");
+	if (text[SF_UCPU_STAT])
+		return cg_stats_value(text[SF_UCPU_STAT], "usage_usec");
+	return cg_stats_number(text[SF_CPUACCT_USAGE]) / 1000;
+}
+
 void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 {
 	char bufs[SF_COUNT][1024];
 	const char *text[SF_COUNT];
 	struct timespec ts;
 	const char *quota = s->kept_text[SF_CPU_QUOTA];
+	uint64_t usage;
 	/* The naive baseline reads everything every time. */
 	struct cg_stats_due due = {
 		.v2 = s->v2,
@@ -215,41 +291,28 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 	s->reads++;
 	if (s->oom_due > 0)
 		s->oom_due--;
-	for (int i = 0; i < SF_COUNT; i++) {
-		ssize_t n = -1;
-
-		if (!cg_stats_file_due((enum cg_stat_file)i, &due)) {
-			text[i] = s->kept_text[i];
-			continue;
-		}
-		if (s->naive && s->path[i]) {
-			int fd = open(s->path[i], O_RDONLY | O_CLOEXEC);
-
-			if (fd >= 0) {
-				n = read(fd, bufs[i], sizeof(bufs[i]) - 1);
-				close(fd);
-			}
-		} else if (s->fd[i] >= 0) {
-			n = pread(s->fd[i], bufs[i], sizeof(bufs[i]) - 1, 0);
-		}
-
-		if (n < 0) {
-			text[i] = NULL;
-		} else {
-			bufs[i][n] = '\0';
-			text[i] = bufs[i];
-		}
-		/* Keep what a later read may not read again. */
-		if (!s->naive && !cg_stats_file_due((enum cg_stat_file)i, &(struct cg_stats_due){ .v2 = s->v2 })) {
-			free(s->kept_text[i]);
-			s->kept_text[i] = text[i] ? xstrdup(text[i]) : NULL;
-		}
-	}
+	/* The CPU files first (they come first in enum cg_stat_file): whether
+	 * the container ran since the last read decides about the others. */
+	for (int i = 0; i < SF_CPU_QUOTA; i++)
+		read_file_into(s, i, &due, bufs[i], sizeof(bufs[i]), &text[i]);
+	usage = cg_stats_cpu_usage(text, s->v2);
+	due.idle = s->reads > 1 && usage == s->last_usage;
+	s->last_usage = usage;
+	for (int i = SF_CPU_QUOTA; i < SF_COUNT; i++)
+		read_file_into(s, i, &due, bufs[i], sizeof(bufs[i]), &text[i]);
 	memset(st, 0, sizeof(*st));
 	if (s->v2)
 		cg_stats_fill_v2(st, text);
 	else
-		cg_stats_fill_v1(st, text, sysconf(_SC_CLK_TCK));
+		cg_stats_fill_v1(st, text, clk_tck());
+	/* memory.peak not read: what memory.current shows is a peak too (a
+	 * charge made on the container's behalf while it slept); never lower
+	 * than what was reported before. */
+	if (!cg_stats_file_due(SF_MEM_PEAK, &due) && st->memory_peak < s->peak_seen)
+		st->memory_peak = s->peak_seen;
+	if (!cg_stats_file_due(SF_MEM_PEAK, &due) && st->memory_peak < st->memory_current)
+		st->memory_peak = st->memory_current;
+	s->peak_seen = st->memory_peak;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	st->timestamp_usec = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
@@ -311,24 +374,35 @@ size_t cg_stats_format(const struct cg_stats *st, char *buf, size_t n)
 	return off;
 }
 
+/* Each family: its name, type and help, the struct cg_stats field it
+ * shows and whether that is in microseconds (shown in seconds). */
+#define PM(name, type, help, field, usec) \
+	{ name, sizeof(name) - 1, type, help, offsetof(struct cg_stats, field), usec }
 static const struct {
-	const char *name, *type, *help;
+	const char *name;
+	size_t name_len;
+	const char *type, *help;
+	size_t field;
+	bool usec;
 } prom_metrics[] = {
-	{ "cgrun_cpu_usage_seconds_total", "counter", "CPU time used by the container" },
-	{ "cgrun_cpu_user_seconds_total", "counter", "CPU time in user mode" },
-	{ "cgrun_cpu_system_seconds_total", "counter", "CPU time in kernel mode" },
-	{ "cgrun_cpu_periods_total", "counter", "CFS enforcement periods elapsed" },
-	{ "cgrun_cpu_throttled_periods_total", "counter", "CFS periods in which the container was throttled" },
-	{ "cgrun_cpu_throttled_seconds_total", "counter", "time the container was throttled" },
-	{ "cgrun_cpu_quota_seconds", "gauge", "CPU time allowed per period (absent: no quota)" },
-	{ "cgrun_cpu_period_seconds", "gauge", "CFS period length" },
-	{ "cgrun_memory_usage_bytes", "gauge", "memory in use" },
-	{ "cgrun_memory_peak_bytes", "gauge", "highest memory use seen" },
-	{ "cgrun_memory_limit_bytes", "gauge", "memory limit (absent: none)" },
-	{ "cgrun_memory_oom_kills_total", "counter", "processes killed by the OOM killer" },
-	{ "cgrun_pids", "gauge", "processes and threads in the container" },
-	{ "cgrun_pids_limit", "gauge", "maximum processes (absent: none)" },
+	PM("cgrun_cpu_usage_seconds_total", "counter", "CPU time used by the container", cpu_usage_usec, true),
+	PM("cgrun_cpu_user_seconds_total", "counter", "CPU time in user mode", cpu_user_usec, true),
+	PM("cgrun_cpu_system_seconds_total", "counter", "CPU time in kernel mode", cpu_system_usec, true),
+	PM("cgrun_cpu_periods_total", "counter", "CFS enforcement periods elapsed", cpu_nr_periods, false),
+	PM("cgrun_cpu_throttled_periods_total", "counter", "CFS periods in which the container was throttled",
+	   cpu_nr_throttled, false),
+	PM("cgrun_cpu_throttled_seconds_total", "counter", "time the container was throttled", cpu_throttled_usec,
+	   true),
+	PM("cgrun_cpu_quota_seconds", "gauge", "CPU time allowed per period (absent: no quota)", cpu_quota_usec, true),
+	PM("cgrun_cpu_period_seconds", "gauge", "CFS period length", cpu_period_usec, true),
+	PM("cgrun_memory_usage_bytes", "gauge", "memory in use", memory_current, false),
+	PM("cgrun_memory_peak_bytes", "gauge", "highest memory use seen", memory_peak, false),
+	PM("cgrun_memory_limit_bytes", "gauge", "memory limit (absent: none)", memory_max, false),
+	PM("cgrun_memory_oom_kills_total", "counter", "processes killed by the OOM killer", memory_oom_kill, false),
+	PM("cgrun_pids", "gauge", "processes and threads in the container", pids_current, false),
+	PM("cgrun_pids_limit", "gauge", "maximum processes (absent: none)", pids_max, false),
 };
+#undef PM
 
 size_t cg_stats_prom_count(void)
 {
@@ -410,24 +484,18 @@ static size_t put_usec_as_sec(char *p, uint64_t usec)
 	return n + (size_t)k;
 }
 
-size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, char *buf, size_t n)
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, size_t labels_len, char *buf,
+			    size_t n)
 {
-	/* In the order of prom_metrics; usec: shown in seconds. */
-	const uint64_t v[ARRAY_SIZE(prom_metrics)] = {
-		st->cpu_usage_usec, st->cpu_user_usec, st->cpu_system_usec,
-		st->cpu_nr_periods, st->cpu_nr_throttled, st->cpu_throttled_usec,
-		st->cpu_quota_usec, st->cpu_period_usec,
-		st->memory_current, st->memory_peak, st->memory_max,
-		st->memory_oom_kill, st->pids_current, st->pids_max,
-	};
-	const bool usec[ARRAY_SIZE(prom_metrics)] = {
-		[0] = true, [1] = true, [2] = true, [5] = true, [6] = true, [7] = true,
-	};
-	size_t nl, ll = strlen(labels), off;
+	size_t nl, ll = labels_len ? labels_len : strlen(labels), off;
+	uint64_t v;
 
-	if (i >= ARRAY_SIZE(prom_metrics) || v[i] == CG_STATS_MAX)
+	if (i >= ARRAY_SIZE(prom_metrics))
+		return 0;
+	memcpy(&v, (const char *)st + prom_metrics[i].field, sizeof(v));
+	if (v == CG_STATS_MAX)
 		return 0;  /* unlimited: no sample, rather than a huge number */
-	nl = strlen(prom_metrics[i].name);
+	nl = prom_metrics[i].name_len;
 	/* name, labels, ' ', at most 27 characters of value, '\n', '\0' */
 	if (nl + ll + 30 > n)
 		return 0;
@@ -435,7 +503,7 @@ size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *lab
 	memcpy(buf + nl, labels, ll);
 	off = nl + ll;
 	buf[off++] = ' ';
-	off += usec[i] ? put_usec_as_sec(buf + off, v[i]) : put_u64(buf + off, v[i]);
+	off += prom_metrics[i].usec ? put_usec_as_sec(buf + off, v) : put_u64(buf + off, v);
 	buf[off++] = '\n';
 	buf[off] = '\0';
 	return off;

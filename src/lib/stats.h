@@ -40,7 +40,10 @@ struct cg_stats_src {
 	/* Files whose text changes only now and then are not read on every
 	 * tick (cg_stats_file_due): their last text is kept here. */
 	char *kept_text[SF_COUNT];
+	size_t kept_cap[SF_COUNT];
 	unsigned reads;
+	uint64_t last_usage;   /* CPU time at the last read, microseconds */
+	uint64_t peak_seen;    /* memory.peak last reported */
 	unsigned oom_due;      /* reads left that re-read the OOM counter */
 	bool oom_watched;      /* its owner is told of OOM events (else: read every time) */
 };
@@ -51,6 +54,7 @@ struct cg_stats_due {
 	bool limits;     /* the limit files: first read, after an update, every CG_STATS_LIMIT_EVERY */
 	bool oom;        /* the OOM counter: after an OOM event, with the limits */
 	bool quota_set;  /* a CFS quota is in force (v1: the throttling counters move) */
+	bool idle;       /* the container used no CPU since the last read */
 };
 
 #define CG_STATS_LIMIT_EVERY 30
@@ -76,8 +80,17 @@ bool cg_stats_is_limit(enum cg_stat_file i);
  * `cgrun update`), the OOM counter (it changes with an OOM event, which
  * cgrund is told of), and on v1 cpu.stat's throttling counters, which
  * the kernel does not move while no quota is set (on v2 cpu.stat also
- * holds the usage: always read). */
+ * holds the usage: always read). pids.current and memory.peak are not
+ * read again for a container that used no CPU since the last read: without
+ * running, its processes cannot fork, exit or touch memory (memory.peak
+ * then follows memory.current, which is always read: the kernel charges
+ * some memory, socket buffers say, on a sleeping container's behalf). The
+ * read of everything every CG_STATS_LIMIT_EVERY reads puts right what
+ * another process could change meanwhile (moving a sleeping process in or
+ * out of the cgroup). */
 bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due);
+/* Pure: the CPU time in the texts read, microseconds. */
+uint64_t cg_stats_cpu_usage(const char *const text[SF_COUNT], bool v2);
 
 /* Pure parsers and formatters. */
 uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */
@@ -95,6 +108,8 @@ size_t cg_stats_prom_header(size_t i, char *buf, size_t n);
 /* labels: `{id="…",name="…"}` from cg_stats_prom_labels (escaped), made
  * once per container (when its stats start) rather than once per sample. */
 size_t cg_stats_prom_labels(const char *id, const char *name, char *buf, size_t n);
-size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, char *buf, size_t n);
+/* labels_len: strlen(labels) if known, else 0. */
+size_t cg_stats_prom_sample(size_t i, const struct cg_stats *st, const char *labels, size_t labels_len, char *buf,
+			    size_t n);
 
 #endif

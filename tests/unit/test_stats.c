@@ -158,7 +158,7 @@ static void test_prom(void **state)
 		char labels[400];
 
 		assert_true(cg_stats_prom_labels("abc", "we\"b", labels, sizeof(labels)) > 0);
-		w = cg_stats_prom_sample(i, &st, labels, buf, sizeof(buf));
+		w = cg_stats_prom_sample(i, &st, labels, 0, buf, sizeof(buf));
 		if (w && !strncmp(buf, "cgrun_cpu_usage_seconds_total{", 30)) {
 			saw_usage = true;
 			assert_string_equal(buf, "cgrun_cpu_usage_seconds_total{id=\"abc\",name=\"we\\\"b\"} 1.5\n");
@@ -176,7 +176,7 @@ static void test_prom(void **state)
 
 		cg_stats_prom_labels("i", "n", labels, sizeof(labels));
 		for (size_t i = 0; i < n; i++) {
-			size_t w = cg_stats_prom_sample(i, &st, labels, buf, sizeof(buf));
+			size_t w = cg_stats_prom_sample(i, &st, labels, 0, buf, sizeof(buf));
 
 			if (w && !strncmp(buf, "cgrun_cpu_period_seconds{", 25))
 				assert_string_equal(buf, "cgrun_cpu_period_seconds{id=\"i\",name=\"n\"} 0.1\n");
@@ -185,7 +185,7 @@ static void test_prom(void **state)
 			if (w && !strncmp(buf, "cgrun_memory_usage_bytes{", 25))
 				assert_string_equal(buf, "cgrun_memory_usage_bytes{id=\"i\",name=\"n\"} 12345678901\n");
 			/* too small a buffer: nothing, never a cut line */
-			assert_int_equal(cg_stats_prom_sample(i, &st, labels, buf, 20), 0);
+			assert_int_equal(cg_stats_prom_sample(i, &st, labels, strlen(labels), buf, 20), 0);
 		}
 	}
 }
@@ -291,6 +291,71 @@ static void test_file_due(void **state)
 	assert_false(cg_stats_file_due(SF_CPU_STAT, &none));
 	assert_true(cg_stats_file_due(SF_CPU_STAT, &quota));
 	assert_true(cg_stats_file_due(SF_CPU_STAT, &lim));
+	/* Idle (no CPU used since the last read): pids.current and
+	 * memory.peak wait, memory.current and the CPU time do not. */
+	struct cg_stats_due idle = { .idle = true }, idle_lim = { .idle = true, .limits = true };
+
+	assert_false(cg_stats_file_due(SF_PIDS_CURRENT, &idle));
+	assert_false(cg_stats_file_due(SF_MEM_PEAK, &idle));
+	assert_true(cg_stats_file_due(SF_MEM_CURRENT, &idle));
+	assert_true(cg_stats_file_due(SF_UCPU_STAT, &idle));
+	assert_true(cg_stats_file_due(SF_PIDS_CURRENT, &idle_lim));
+	assert_true(cg_stats_file_due(SF_PIDS_CURRENT, &none));
+}
+
+/* A container that used no CPU since the last read: pids.current and
+ * memory.peak are not read again; memory.peak still follows
+ * memory.current up and never goes down; once the CPU time moves both
+ * are read again. A directory of plain files stands in for a v2 cgroup. */
+static void test_idle_skips(void **state)
+{
+	char dir[] = "/tmp/cgrun-test-stats.XXXXXX";
+	struct cg_cgroup cg;
+	struct cg_stats_src src;
+	struct cg_stats st;
+	const char *files[] = { "cpu.stat", "memory.current", "memory.peak", "pids.current" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "cpu.stat", "usage_usec 10\nuser_usec 6\nsystem_usec 4\n");
+	put_file(dir, "memory.current", "4096\n");
+	put_file(dir, "memory.peak", "8192\n");
+	put_file(dir, "pids.current", "2\n");
+	memset(&cg, 0, sizeof(cg));
+	cg.unified_has_ctrls = true;
+	cg.unified_path = dir;
+	cg_stats_open(&src, &cg);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.pids_current, 2);
+	assert_int_equal(st.memory_peak, 8192);
+	/* No CPU used: the old pids and peak. */
+	put_file(dir, "pids.current", "3\n");
+	put_file(dir, "memory.peak", "9000\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.pids_current, 2);
+	assert_int_equal(st.memory_peak, 8192);
+	/* memory.current is read: above the peak, it is the peak. */
+	put_file(dir, "memory.current", "12288\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_current, 12288);
+	assert_int_equal(st.memory_peak, 12288);
+	put_file(dir, "memory.current", "4096\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.memory_peak, 12288);
+	/* The CPU time moved: read again. */
+	put_file(dir, "cpu.stat", "usage_usec 11\nuser_usec 6\nsystem_usec 5\n");
+	put_file(dir, "memory.peak", "16384\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.pids_current, 3);
+	assert_int_equal(st.memory_peak, 16384);
+	cg_stats_close(&src);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 /* v1 files in a plain directory: cpu.stat's throttling counters are read
@@ -379,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_limit_cache),
 		cmocka_unit_test(test_file_due),
 		cmocka_unit_test(test_v1_kept_files),
+		cmocka_unit_test(test_idle_skips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
