@@ -53,6 +53,7 @@ struct ctr {
 	int rundir_fd;                /* its run directory, for the stats file; -1 */
 	struct cg_exchfile statsfile; /* <rundir>/stats, rewritten in place (exchfile.h) */
 	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
+	size_t prom_labels_len;
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *next;
 };
@@ -98,6 +99,13 @@ struct daemon {
 	int last_status;
 	bool listen_paused;
 	int64_t next_stats;
+	int rundir_fd;                /* the run directory (O_PATH), for metrics.prom; -1 */
+	struct cg_exchfile promfile;  /* <run>/metrics.prom, rewritten in place (exchfile.h) */
+	char *prom;                   /* its text, the buffer kept from tick to tick */
+	size_t prom_cap;
+	bool timers;                  /* some container has restart_at or kill_at set */
+	bool reap;                    /* some container is dead: free it after the batch */
+	bool status_dirty;            /* containers started or stopped: recount for STATUS= */
 	bool quit;
 };
 
@@ -134,6 +142,7 @@ void oomwatch_fired(struct ctr *t);
 
 /* statsfiles.c */
 void stats_tick(struct daemon *d);
+void stats_shutdown(struct daemon *d);
 void stats_start(struct daemon *d, struct ctr *t);
 void stats_stop(struct daemon *d, struct ctr *t);
 

@@ -182,10 +182,12 @@ static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 	if (t->c.state == CG_STATE_PAUSED)
 		cg_freeze(&t->c.cg, false, &err);
 	/* SIGTERM to the init, which forwards it; SIGKILL when time is up. */
-	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &err) < 0)
+	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &err) < 0) {
 		cg_container_kill(&t->c, SIGKILL, &err);
-	else
+	} else {
 		t->kill_at = now_ms() + (int64_t)timeout * 1000;
+		d->timers = true;
+	}
 	park(cl, t, CG_CMD_STOP);
 }
 

@@ -243,6 +243,11 @@ static void status_line(struct daemon *d)
 {
 	int n = 0;
 
+	/* Containers start and stop running where their stats start and stop
+	 * (statsfiles.c): no walk after every epoll batch otherwise. */
+	if (!d->status_dirty)
+		return;
+	d->status_dirty = false;
 	for (struct ctr *t = d->ctrs; t; t = t->next)
 		n += t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
 	if (n == d->last_status)
@@ -275,10 +280,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
-	struct daemon d = { .epfd = -1, .last_status = -1 };
+	struct daemon d = { .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1 };
 	cg_err_t err = { 0 };
 	int c;
 
+	cg_exchfile_init(&d.promfile);
 	cg_proc_title_init(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:", opts, NULL)) != -1) {
@@ -374,6 +380,7 @@ int main(int argc, char **argv)
 	}
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
+	stats_shutdown(&d);
 	sd_notify(0, "STOPPING=1");
 	log_msg(6, "cgrund stopping; %s", "containers keep running");
 	return 0;

@@ -1,7 +1,8 @@
 /* statsfiles.c - every stats_interval: <run>/containers/<id>/stats for
  * each running container and <run>/metrics.prom for all of them, each
- * replaced atomically (temp file + rename), so readers poll files and
- * never see a torn one, and never talk to cgrund. */
+ * rewritten whole (exchfile.h: in place under a write lease, else through
+ * a spare and an atomic exchange), so readers poll files and never see a
+ * torn one, and never talk to cgrund. */
 #include "config.h"
 
 #include "cgrund.h"
@@ -17,10 +18,11 @@ void stats_start(struct daemon *d, struct ctr *t)
 {
 	if (t->stats_open)
 		return;
+	d->status_dirty = true;
 	cg_stats_open(&t->stats, &t->c.cg);
 	oomwatch_start(d, t);
 	cg_exchfile_init(&t->statsfile);
-	cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
+	t->prom_labels_len = cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
 	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rundir_fd < 0)
 		log_msg(4, "stats of %.12s: open %s: %s", t->c.id, t->c.rundir, strerror(errno));
@@ -31,6 +33,7 @@ void stats_stop(struct daemon *d, struct ctr *t)
 {
 	if (!t->stats_open)
 		return;
+	d->status_dirty = true;
 	oomwatch_stop(d, t);
 	cg_stats_close(&t->stats);
 	cg_exchfile_close(&t->statsfile, t->rundir_fd, "stats");
@@ -45,14 +48,20 @@ struct sample {
 	struct cg_stats st;
 };
 
-static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+/* Room for n more bytes and a '\0' after len. */
+static void reserve(char **buf, size_t len, size_t *cap, size_t n)
 {
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
+	if (len + n + 1 > *cap) {
+		*cap = (len + n + 1) * 2;
 		*buf = realloc(*buf, *cap);
 		if (*buf == NULL)
 			abort();
 	}
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	reserve(buf, *len, cap, n);
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';
@@ -60,10 +69,8 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n
 
 void stats_tick(struct daemon *d)
 {
-	size_t n = 0, i = 0, len = 0, cap = 0;
+	size_t n = 0, i = 0, len = 0;
 	cleanup_free struct sample *v = NULL;
-	cleanup_free char *prom = NULL;
-	cleanup_free char *promfile = xasprintf("%s/metrics.prom", cg_run_dir());
 	cg_err_t err = { 0 };
 	char line[512];
 
@@ -101,16 +108,40 @@ void stats_tick(struct daemon *d)
 		}
 		i++;
 	}
-	/* Prometheus wants each family's samples together, under one header. */
+	/* Prometheus wants each family's samples together, under one header.
+	 * Each sample is formatted straight into the buffer (room for the
+	 * longest is made first). */
 	for (size_t m = 0; m < cg_stats_prom_count(); m++) {
 		size_t w = cg_stats_prom_header(m, line, sizeof(line));
 
-		append(&prom, &len, &cap, line, w);
+		append(&d->prom, &len, &d->prom_cap, line, w);
 		for (size_t k = 0; k < i; k++) {
-			w = cg_stats_prom_sample(m, &v[k].st, v[k].t->prom_labels, line, sizeof(line));
-			append(&prom, &len, &cap, line, w);
+			size_t room = sizeof(v[k].t->prom_labels) + 128;
+
+			reserve(&d->prom, len, &d->prom_cap, room);
+			len += cg_stats_prom_sample(m, &v[k].st, v[k].t->prom_labels, v[k].t->prom_labels_len,
+						    d->prom + len, room);
 		}
 	}
-	if (prom && write_file_atomic(promfile, prom, 0644, &err) < 0)
-		log_msg(4, "%s", err.msg);
+	if (d->prom == NULL)
+		return;
+	if (d->rundir_fd < 0)
+		d->rundir_fd = open(cg_run_dir(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d->rundir_fd < 0)
+		log_msg(4, "metrics.prom: open %s: %s", cg_run_dir(), strerror(errno));
+	else if (cg_exchfile_write(&d->promfile, d->rundir_fd, "metrics.prom", d->prom, len, 0644, &err) < 0)
+		log_msg(4, "metrics.prom: %s", err.msg);
+}
+
+/* metrics.prom stays (it holds the last numbers, as before a restart);
+ * its spare goes. */
+void stats_shutdown(struct daemon *d)
+{
+	cg_exchfile_close(&d->promfile, d->rundir_fd, "metrics.prom");
+	free(d->prom);
+	d->prom = NULL;
+	d->prom_cap = 0;
+	if (d->rundir_fd >= 0)
+		close(d->rundir_fd);
+	d->rundir_fd = -1;
 }

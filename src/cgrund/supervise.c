@@ -41,6 +41,9 @@ static void ctr_free(struct daemon *d, struct ctr *t)
 
 void sup_reap_removed(struct daemon *d)
 {
+	if (!d->reap)
+		return;  /* after every epoll batch: no walk when nothing was removed */
+	d->reap = false;
 	for (struct ctr **pp = &d->ctrs; *pp;) {
 		struct ctr *t = *pp;
 
@@ -55,7 +58,7 @@ void sup_reap_removed(struct daemon *d)
 
 void sup_remove_ctr(struct daemon *d, struct ctr *t)
 {
-	(void)d;
+	d->reap = true;
 	t->dead = true;
 }
 
@@ -233,6 +236,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 		int64_t delay = 100LL << shift;
 
 		t->restart_at = now_ms() + (delay > 60000 ? 60000 : delay);
+		d->timers = true;
 		cg_container_save(&t->c, &err);
 		return;
 	}
@@ -283,6 +287,7 @@ void sup_on_pidfd(struct daemon *d, struct ctr *t)
 	}
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->c.pidfd, NULL);
 	t->kill_at = -1;  /* re-check on the next tick */
+	d->timers = true;
 }
 
 void sup_on_sigchld(struct daemon *d)
@@ -363,6 +368,13 @@ void sup_on_tick(struct daemon *d)
 {
 	int64_t t_now = now_ms();
 
+	/* Nothing pending (the usual case): no walk over every container ten
+	 * times a second. */
+	if (!d->timers)
+		return;
+	d->timers = false;
+	for (struct ctr *t = d->ctrs; t; t = t->next)
+		d->timers |= !t->dead && (t->restart_at || t->kill_at);
 	for (struct ctr *t = d->ctrs; t; t = t->next) {
 		if (!t->dead && t->restart_at && t_now >= t->restart_at) {
 			if (t->stopping)
