@@ -202,6 +202,18 @@ static void put_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+/* Remove the stand-in cgroup directory and its files. */
+static void remove_dir(const char *dir, const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* The limit files are read once, then again only after
  * cg_stats_limits_changed or every CG_STATS_LIMIT_EVERY reads; the others
  * on every read. A directory of plain files stands in for a v2 cgroup. */
@@ -256,13 +268,7 @@ static void test_limit_cache(void **state)
 	assert_true(cg_stats_is_limit(SF_MEM_MAX));
 	assert_false(cg_stats_is_limit(SF_MEM_CURRENT));
 	cg_stats_close(&src);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[512];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
 }
 
 /* Which files a read reads, given what is due. */
@@ -349,13 +355,7 @@ static void test_idle_skips(void **state)
 	assert_int_equal(st.pids_current, 3);
 	assert_int_equal(st.memory_peak, 16384);
 	cg_stats_close(&src);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[512];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
 }
 
 /* v1 files in a plain directory: cpu.stat's throttling counters are read
@@ -424,13 +424,7 @@ static void test_v1_kept_files(void **state)
 	assert_int_equal(st.cpu_nr_periods, 9);
 	assert_int_equal(st.cpu_nr_throttled, 5);
 	cg_stats_close(&src);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[512];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
 }
 
 int main(void)
