@@ -261,13 +261,20 @@ void sup_on_inotify(struct daemon *d)
 	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
+			/* The queue overflowed (events lost, memory.events can be
+			 * busy): look at every running container. */
+			bool all = ev->mask & IN_Q_OVERFLOW;
 
+			if (all)
+				log_msg(4, "inotify queue overflowed: checking every container");
 			for (struct ctr *t = d->ctrs; t; t = t->next) {
-				if (t->dead)
+				bool running = t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
+
+				if (t->dead || (all && !running))
 					continue;
-				if (t->oom_wd >= 0 && t->oom_wd == ev->wd)
+				if (all || (t->oom_wd >= 0 && t->oom_wd == ev->wd))
 					oomwatch_fired(t);
-				else if (t->wd == ev->wd && !cgroup_populated(t))
+				if ((all || (t->wd >= 0 && t->wd == ev->wd)) && !cgroup_populated(t))
 					sup_finish(d, t);
 			}
 			p += sizeof(*ev) + ev->len;
