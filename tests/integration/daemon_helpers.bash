@@ -327,6 +327,7 @@ dt_clean()
 
 dt_setup_file()
 {
+	cg_untrace
 	[ "$(id -u)" = 0 ] || { echo "the cgrund tests run as root" >&2; return 1; }
 	[ -x "$CGRUN" ] || { echo "no cgrun binary (set CGRUN=)" >&2; return 1; }
 	[ -x "$CGRUND" ] || { echo "no cgrund binary (set CGRUND=)" >&2; return 1; }
@@ -353,6 +354,7 @@ dt_setup_file()
 
 dt_setup()
 {
+	cg_untrace
 	dt_detect
 	: >"$BATS_TEST_TMPDIR/.dt-pids"
 }

@@ -231,6 +231,7 @@ cg_clean_leaks()
 cg_setup_file()
 {
 	local d
+	cg_untrace
 	[ "$(id -u)" = 0 ] || {
 		echo "the integration tests run as root" >&2
 		return 1
@@ -257,6 +258,7 @@ cg_setup_file()
 
 cg_setup()
 {
+	cg_untrace
 	: >"$BATS_TEST_TMPDIR/.cg-pids"
 }
 

@@ -3,6 +3,12 @@
 # the host mode it claims to be, and cgrun can import the busybox image and run a container
 # with limits there. CGRUN_VM_MODE (unified, legacy, systemd) is set by tests/vm/guest-tests.
 
+# Helpers called from a test run without bats' DEBUG trap (see cg_untrace in
+# tests/integration/common.bash: the trap makes every command of a helper cost ~5 ms here).
+setup() {
+	set +T
+}
+
 setup_file() {
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-vm-smoke.XXXXXX)
 	export CGRUN_STORE_DIR

@@ -3,6 +3,12 @@
 # ran in the service's delegated cgroup, containers sit below that cgroup (seen from
 # /proc/PID/cgroup and systemctl status), and nothing is left below it afterwards.
 
+# Helpers called from a test run without bats' DEBUG trap (see cg_untrace in
+# tests/integration/common.bash: the trap makes every command of a helper cost ~5 ms here).
+setup() {
+	set +T
+}
+
 setup_file() {
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-vm-systemd.XXXXXX)
 	export CGRUN_STORE_DIR
