@@ -33,6 +33,9 @@ bool cg_systemd_scopes_wanted(void)
 
 static sd_bus *bus;
 
+/* How long systemd may take to move a container into its new scope. */
+#define SCOPE_MOVE_TIMEOUT_S 10
+
 static bool in_scope(pid_t pid, const char *rel)
 {
 	cleanup_free char *path = xasprintf("/proc/%d/cgroup", (int)pid);
@@ -83,11 +86,24 @@ int cgrund_start_scope(const char *unit, const char *description, pid_t pid, cg_
 	}
 	sd_bus_message_unref(m);
 	sd_bus_message_unref(reply);
-	/* The job moves the pid; wait for the kernel to show it (bounded). */
-	for (int i = 0; i < 2000; i++) {
+	/* The job moves the pid; wait for the kernel to show it. Usually well
+	 * under a millisecond, but a loaded systemd can take seconds (a restart
+	 * failed here with the old 1 s bound, three test VMs sharing two CPUs):
+	 * look again after 0.5 ms, doubling up to 20 ms, for at most 10 s. */
+	struct timespec start, now;
+	long nap_ns = 500 * 1000;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
 		if (in_scope(pid, rel))
 			return 0;
-		nanosleep(&(struct timespec){ .tv_nsec = 500 * 1000 }, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= SCOPE_MOVE_TIMEOUT_S)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = nap_ns }, NULL);
+		if (nap_ns < 20 * 1000 * 1000)
+			nap_ns *= 2;
 	}
-	return cg_error(err, ETIMEDOUT, "systemd did not move the container into %s", unit);
+	return cg_error(err, ETIMEDOUT, "systemd did not move the container into %s within %d s", unit,
+			SCOPE_MOVE_TIMEOUT_S);
 }

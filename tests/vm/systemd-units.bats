@@ -8,6 +8,12 @@
 
 INSTALL=/mnt/cgrun/install
 
+# Helpers called from a test run without bats' DEBUG trap (see cg_untrace in
+# tests/integration/common.bash: the trap makes every command of a helper cost ~5 ms here).
+setup() {
+	set +T
+}
+
 setup_file() {
 	[ -d "$INSTALL" ] || skip "no install tree in the share (tests/vm/run makes one)"
 	# What `make install` puts on a machine, then what its install hook does: the group.
@@ -39,6 +45,12 @@ wait_for() {
 		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.2
 	done
+}
+
+# What a failing restart test shows: the container's record and cgrund's log.
+restart_state() {
+	echo "--- cgrun inspect $1"; cgrun inspect "$1" 2>&1
+	echo "--- cgrund's journal"; journalctl --no-pager -o short-monotonic -u cgrund.service | tail -40
 }
 
 # What a failing test shows: the containers, the units, their journals.
@@ -181,7 +193,8 @@ nothing_left() {
 	local id n
 	systemctl start cgrund.socket
 	id=$(cgrun run -d --restart=on-failure:2 busybox sh -c 'exit 3')
-	wait_for 30 sh -c "cgrun inspect $id | jq -e '.[0].state == \"exited\" and .[0].restarts == 2'"
+	wait_for 30 sh -c "cgrun inspect $id | jq -e '.[0].state == \"exited\" and .[0].restarts == 2' >/dev/null" ||
+		{ restart_state "$id"; false; }
 	cgrun inspect "$id" | jq -e '.[0].exit_code == 3'
 	# each run had a scope of its own, started by systemd
 	for u in "cgrun-$id.scope" "cgrun-$id-1.scope" "cgrun-$id-2.scope"; do
@@ -190,7 +203,8 @@ nothing_left() {
 	cgrun rm "$id"
 
 	id=$(cgrun run -d --restart=always busybox sh -c 'sleep 0.3')
-	wait_for 30 sh -c "cgrun inspect $id | jq -e '.[0].restarts >= 3'"
+	wait_for 30 sh -c "cgrun inspect $id | jq -e '.[0].restarts >= 3' >/dev/null" ||
+		{ restart_state "$id"; false; }
 	n=$(cgrun inspect "$id" | jq -r '.[0].restarts')
 	echo "restarts: $n"
 	cgrun rm -f "$id"
