@@ -12,11 +12,20 @@
 #include "proto.h"
 #include "store.h"
 
+/* The connection client_daemon_up made, kept for the request that follows
+ * (so cgrund accepts one connection per command, not two). */
+static int kept_fd = -1;
+
 int client_connect(cg_err_t *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
+	if (kept_fd >= 0) {
+		fd = kept_fd;
+		kept_fd = -1;
+		return fd;
+	}
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/cgrun.sock", cg_run_dir()) >= (int)sizeof(sa.sun_path))
 		return cg_error(err, ENAMETOOLONG, "socket path");
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -40,7 +49,9 @@ bool client_daemon_up(void)
 
 	if (fd < 0)
 		return errno != ENOENT && errno != ECONNREFUSED;
-	close(fd);
+	if (kept_fd >= 0)
+		close(kept_fd);
+	kept_fd = fd;
 	return true;
 }
 

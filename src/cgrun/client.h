@@ -21,7 +21,8 @@ int client_recv(int fd, struct json_object **reply, int *fd_out, cg_err_t *err);
 int client_call(struct json_object *req, struct json_object **reply, int *fd_out, cg_err_t *err);
 /* A request object {"v":1,"cmd":cmd}. */
 struct json_object *client_request(const char *cmd);
-/* Whether cgrund answers on its socket. */
+/* Whether cgrund answers on its socket. The connection it made is kept: the
+ * next client_connect (or client_call) uses it. */
 bool client_daemon_up(void);
 
 #endif

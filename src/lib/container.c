@@ -202,7 +202,7 @@ static int write_init_layer(struct cg_container *c, cg_err_t *err)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		cleanup_free char *p = xasprintf("%s/init/etc/%s", c->dir, files[i][0]);
 
-		if (write_file_atomic(p, files[i][1], 0644, err) < 0)
+		if (write_new_file(p, files[i][1], 0644, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -9,9 +9,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 extern char **environ;
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
 
 int cg_error(cg_err_t *err, int errnum, const char *fmt, ...)
 {
@@ -139,11 +144,37 @@ int write_file_atomic_at(int dirfd, const char *name, const char *buf, size_t le
 	r = write_all(fd, buf, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	/* Trade names with the old file and drop it rather than rename over
+	 * it: when a rename replaces a file, ext4 (auto_da_alloc) writes the
+	 * new file's data out first, up to 6 ms for a record here. Readers see
+	 * the old or the new file either way. No old file (ENOENT) or no
+	 * exchange on this file system: a plain rename. */
+	if (r == 0 && syscall(SYS_renameat2, dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+		unlinkat(dirfd, tmp, 0);
+		return 0;
+	}
 	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return cg_error(err, -r, "write %s", name);
+	}
+	return 0;
+}
+
+int write_new_file(const char *path, const char *buf, mode_t mode, cg_err_t *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	int r;
+
+	if (fd < 0)
+		return cg_error(err, errno, "create %s", path);
+	r = write_all(fd, buf, strlen(buf));
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(path);
+		return cg_error(err, -r, "write %s", path);
 	}
 	return 0;
 }

@@ -51,7 +51,11 @@ void *xcalloc(size_t n, size_t size);
 
 /* Write all of buf to path (O_WRONLY|O_TRUNC|O_CLOEXEC, no O_CREAT). */
 int write_file(const char *path, const char *buf, cg_err_t *err);
-/* Create or replace path with buf, mode, atomically (temp file + rename). */
+/* Create path with buf and mode; fails if it exists (EEXIST). For files in a
+ * directory just made, which nobody else can be reading. */
+int write_new_file(const char *path, const char *buf, mode_t mode, cg_err_t *err);
+/* Create or replace path with buf, mode, atomically (temp file, then an
+ * exchange of names and an unlink, or a rename). */
 int write_file_atomic(const char *path, const char *buf, mode_t mode, cg_err_t *err);
 /* The same for name relative to dirfd (no path walk: cgrund's stats files
  * are rewritten every second for every container). */

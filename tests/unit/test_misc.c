@@ -9,6 +9,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -239,6 +244,47 @@ static void test_scope_names(void **state)
 	assert_false(cg_systemd_scope_valid(id, ""));
 }
 
+/* write_file_atomic replaces a file whole (a reader holding the old one
+ * keeps the old content), leaves no temp file, and creates a new one;
+ * write_new_file refuses to overwrite. */
+static void test_file_writers(void **state)
+{
+	char dir[] = "/tmp/cgrun-test-misc.XXXXXX", path[64], *got = NULL, old[16] = { 0 };
+	cg_err_t err = { 0 };
+	DIR *d;
+	struct dirent *de;
+	int fd, n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rec", dir);
+	assert_int_equal(write_file_atomic(path, "first\n", 0600, &err), 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write_file_atomic(path, "second\n", 0600, &err), 0);
+	assert_int_equal(read_file(path, &got, 4096, &err), 0);
+	assert_string_equal(got, "second\n");
+	free(got);
+	assert_int_equal(pread(fd, old, sizeof(old) - 1, 0), 6);
+	assert_string_equal(old, "first\n");
+	close(fd);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	assert_int_equal(n, 1);
+	assert_int_equal(write_new_file(path, "third\n", 0644, &err), -EEXIST);
+	assert_int_equal(err.code, EEXIST);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(write_new_file(path, "third\n", 0644, &err), 0);
+	assert_int_equal(read_file(path, &got, 4096, &err), 0);
+	assert_string_equal(got, "third\n");
+	free(got);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_error_truncation),
 		cmocka_unit_test(test_stat_start_time),
 		cmocka_unit_test(test_scope_names),
+		cmocka_unit_test(test_file_writers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
