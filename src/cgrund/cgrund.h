@@ -122,6 +122,8 @@ void sup_on_tick(struct daemon *d);
 struct ctr *sup_find(struct daemon *d, const char *key, cg_err_t *err);
 int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err);
 void sup_remove_ctr(struct daemon *d, struct ctr *t);
+/* rm -rf of what cg_container_destroy_later moved aside (NULL: nothing). */
+void sup_remove_trash(const char *trash);
 void sup_finish(struct daemon *d, struct ctr *t);
 void sup_reap_removed(struct daemon *d);
 void sup_cancel_restart(struct daemon *d, struct ctr *t);

@@ -250,8 +250,12 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 	if (t->restart_at)
 		sup_cancel_restart(d, t);
 	if (!t->dead) {
-		cg_container_destroy(&t->c, false);
+		cleanup_free char *trash = cg_container_destroy_later(&t->c);
+
 		sup_remove_ctr(d, t);
+		srv_reply(d, cl, cg_reply_ok(), -1);
+		sup_remove_trash(trash);
+		return;
 	}
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }

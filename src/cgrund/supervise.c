@@ -243,9 +243,11 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	/* Undo first, then answer: a client told "removed" or "stopped" must
 	 * find the cgroups (and with --rm the files) gone. */
 	if (t->c.spec->remove || t->remove_when_done) {
-		cg_container_destroy(&t->c, false);
+		cleanup_free char *trash = cg_container_destroy_later(&t->c);
+
 		notify_waiters(d, t);
 		sup_remove_ctr(d, t);
+		sup_remove_trash(trash);
 		return;
 	}
 	/* Kept: the cgroup goes now, the layers and record stay for rm. */
@@ -476,6 +478,14 @@ fail:
 	return -1;
 }
 
+void sup_remove_trash(const char *trash)
+{
+	cg_err_t err = { 0 };
+
+	if (trash && rm_rf(trash, &err) < 0)
+		log_msg(4, "removing %s: %s", trash, err.msg);
+}
+
 /* After a restart of cgrund: take back every container it was running. */
 void sup_readopt(struct daemon *d)
 {
@@ -484,6 +494,9 @@ void sup_readopt(struct daemon *d)
 	cg_err_t err = { 0 };
 	int adopted = 0, finished = 0;
 
+	/* Directories of removed containers a dying cgrund had not finished
+	 * deleting. */
+	cg_container_trash_gc();
 	if (cg_container_list(&v, &n, &err) < 0) {
 		log_msg(3, "listing containers: %s", err.msg);
 		return;

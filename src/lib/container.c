@@ -439,6 +439,48 @@ void cg_container_destroy(struct cg_container *c, bool keep)
 	c->made_name = false;
 }
 
+#define TRASH_PREFIX ".rm-"
+
+char *cg_container_destroy_later(struct cg_container *c)
+{
+	char *trash = NULL;
+
+	if (c->made_dir) {
+		cleanup_free char *cd = cg_containers_dir();
+
+		trash = xasprintf("%s/" TRASH_PREFIX "%s", cd, c->id);
+		if (rename(c->dir, trash) == 0) {
+			c->made_dir = false;
+		} else {
+			free(trash);
+			trash = NULL;
+		}
+	}
+	/* The cgroups, the run directory, the name, and the directory itself
+	 * if it could not be moved. */
+	cg_container_destroy(c, false);
+	return trash;
+}
+
+void cg_container_trash_gc(void)
+{
+	cleanup_free char *cd = cg_containers_dir();
+	cleanup_closedir DIR *d = opendir(cd);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, TRASH_PREFIX, strlen(TRASH_PREFIX)) != 0)
+			continue;
+		cleanup_free char *p = xasprintf("%s/%s", cd, de->d_name);
+		cg_err_t e = { 0 };
+
+		if (rm_rf(p, &e) < 0)
+			fprintf(stderr, "cgrund: warning: %s\n", e.msg);
+	}
+}
+
 void cg_container_free(struct cg_container *c)
 {
 	if (c->made_cgroup)

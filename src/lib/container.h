@@ -73,6 +73,14 @@ int cg_container_renew_scope(struct cg_container *c, cg_err_t *err);
 void cg_container_exited(struct cg_container *c, int wstatus);
 /* Undo: cgroups always; name, layers and record unless kept. */
 void cg_container_destroy(struct cg_container *c, bool keep);
+/* cg_container_destroy(c, false) for cgrund, which answers its client in
+ * between: the container's directory leaves the store at once (renamed to
+ * containers/.rm-ID, which listings skip) and the returned path is for the
+ * caller to remove after answering (on ext4 the unlinks of a container's
+ * layers took about a millisecond here). NULL: nothing is left to remove. */
+char *cg_container_destroy_later(struct cg_container *c);
+/* Remove what a cgrund that died left in containers/.rm-* (cgrund only). */
+void cg_container_trash_gc(void);
 /* Write the record (<dir>/config.json) atomically. */
 int cg_container_save(struct cg_container *c, cg_err_t *err);
 /* Rebuild from a record, for re-adoption or removal. spec is filled and

@@ -248,6 +248,16 @@ dt_store_rooted_pids()
 		sed 's|^/proc/\([0-9]*\)/root$|\1|'
 }
 
+# No removed container's directory is left in containers/.rm-*.
+dt_no_trash()
+{
+	local c
+	for c in "$CGRUN_STORE_DIR"/containers/.rm-*; do
+		[ -e "$c" ] && return 1
+	done
+	return 0
+}
+
 dt_leaks()
 {
 	local d c n=0 line p root pid start
@@ -272,6 +282,14 @@ dt_leaks()
 		echo "leaked store entry: $c"
 		n=$((n + 1))
 	done
+	# A removed container's directory, moved aside as containers/.rm-ID, is
+	# deleted by cgrund just after it answered: give it a moment.
+	if ! dt_wait_until 5 dt_no_trash 2>/dev/null; then
+		for c in "$CGRUN_STORE_DIR"/containers/.rm-*; do
+			echo "leaked store entry: $c"
+			n=$((n + 1))
+		done
+	fi
 	if [ -f "$BATS_TEST_TMPDIR/.dt-pids" ]; then
 		while read -r pid start; do
 			[ -n "$start" ] || continue
