@@ -328,6 +328,11 @@ EOF
 	mem=$ID
 	dt_wait_until 5 test -s "$(st_file "$busy")"
 	dt_wait_until 5 test -s "$(st_file "$mem")"
+	# st-mem's start (its shell forking two sleeps: ~12 ms of CPU in a TCG VM,
+	# 1.2% of a refresh) must be over before the samples that hold it under
+	# 1%: all four pids in its file, then one more refresh.
+	dt_wait_until 10 st_is "$mem" pids.current 4
+	dt_wait_until 5 st_newer "$mem" "$(st_now)"
 	# CPU % needs two samples a second apart: three runs of each format,
 	# started a third of a second apart, cover the phase of the refreshes.
 	local pids=() n f

@@ -165,6 +165,12 @@ st_val()
 	st_get "$(<"$(st_file "$1")")" "$2"
 }
 
+# st_is ID KEY VALUE: does the container's stats file say KEY VALUE now?
+st_is()
+{
+	[ "$(st_val "$1" "$2" 2>/dev/null)" = "$3" ]
+}
+
 # Wall clock now, seconds with 6 decimals (the stats timestamp's form).
 st_now()
 {
