@@ -12,10 +12,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
-
 void cg_exchfile_init(struct cg_exchfile *f)
 {
 	f->fd[0] = f->fd[1] = -1;

@@ -14,10 +14,6 @@
 
 extern char **environ;
 
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
-
 int cg_error(cg_err_t *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
@@ -150,6 +146,9 @@ int write_file_atomic_at(int dirfd, const char *name, const char *buf, size_t le
 	 * the old or the new file either way. No old file (ENOENT) or no
 	 * exchange on this file system: a plain rename. */
 	if (r == 0 && syscall(SYS_renameat2, dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+		/* NAME is already the new file; a failed unlink only leaves the
+		 * old content under the temporary name, which the next write of
+		 * NAME by this process replaces. */
 		unlinkat(dirfd, tmp, 0);
 		return 0;
 	}

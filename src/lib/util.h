@@ -51,6 +51,11 @@ void *xcalloc(size_t n, size_t size);
 
 /* Write all of buf to path (O_WRONLY|O_TRUNC|O_CLOEXEC, no O_CREAT). */
 int write_file(const char *path, const char *buf, cg_err_t *err);
+/* renameat2's flag (glibc's stdio.h has it only with _GNU_SOURCE). */
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
 /* Create path with buf and mode; fails if it exists (EEXIST). For files in a
  * directory just made, which nobody else can be reading. */
 int write_new_file(const char *path, const char *buf, mode_t mode, cg_err_t *err);
