@@ -14,13 +14,14 @@
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE };
 
 struct src {
 	enum src_kind kind;
 };
 
 struct conn;
+struct flushdir;
 
 /* A client parked until a container ends (wait, stop, rm -f, attached run). */
 struct waiter {
@@ -52,6 +53,7 @@ struct ctr {
 	bool stats_open;
 	int rundir_fd;                /* its run directory, for the stats file; -1 */
 	struct cg_exchfile statsfile; /* <rundir>/stats, rewritten in place (exchfile.h) */
+	struct flushdir *flush;       /* its cgroup2 parent directory (rstatflush.c), or NULL */
 	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
 	size_t prom_labels_len;
 	bool dead;                    /* removed: freed after this epoll batch */
@@ -102,6 +104,10 @@ struct daemon {
 	int rundir_fd;                /* the run directory (O_PATH), for metrics.prom; -1 */
 	struct cg_exchfile promfile;  /* <run>/metrics.prom, rewritten in place (exchfile.h) */
 	char *prom;                   /* its text, the buffer kept from tick to tick */
+	struct flushdir *flushdirs;   /* rstatflush.c */
+	struct src lease_src;         /* SRC_LEASE: lease_fd (leases.c) */
+	int lease_fd;                 /* signalfd of the lease-break signals, or -1 */
+	int break_time_fd;            /* /proc/sys/fs/lease-break-time, or -1 */
 	size_t prom_cap;
 	bool timers;                  /* some container has restart_at or kill_at set */
 	bool reap;                    /* some container is dead: free it after the batch */
@@ -147,6 +153,19 @@ void stats_tick(struct daemon *d);
 void stats_shutdown(struct daemon *d);
 void stats_start(struct daemon *d, struct ctr *t);
 void stats_stop(struct daemon *d, struct ctr *t);
+
+/* leases.c */
+int leases_init(struct daemon *d, cg_err_t *err);
+/* Give back every kept lease a reader is waiting on. */
+void leases_drain(struct daemon *d);
+/* The signal for cg_exchfile_keep_lease this refresh: 0 (no kept
+ * leases) unless fs.lease-break-time leaves enough time. */
+int leases_signal(struct daemon *d);
+
+/* rstatflush.c */
+void flush_join(struct daemon *d, struct ctr *t);
+void flush_leave(struct daemon *d, struct ctr *t);
+void flush_all(struct daemon *d);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

@@ -174,9 +174,10 @@ static int setup(struct daemon *d, cg_err_t *err)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return cg_error(err, errno, "sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
-	/* Stats files are rewritten under a write lease (exchfile.h), broken
-	 * with SIGIO if someone opens the spare meanwhile: nothing to do then. */
-	signal(SIGIO, SIG_IGN);
+	/* Stats files are rewritten under write leases (exchfile.h) that a
+	 * reader's open breaks with a signal: taken from a signalfd. */
+	if (leases_init(d, err) < 0)
+		return -1;
 	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -192,7 +193,8 @@ static int setup(struct daemon *d, cg_err_t *err)
 	d->inotify.kind = SRC_INOTIFY;
 	d->timer.kind = SRC_TIMER;
 	if (add_src(d, d->sigfd, &d->sig, EPOLLIN) < 0 || add_src(d, d->listen_fd, &d->listen, EPOLLIN) < 0 ||
-	    add_src(d, d->inotify_fd, &d->inotify, EPOLLIN) < 0 || add_src(d, d->timer_fd, &d->timer, EPOLLIN) < 0)
+	    add_src(d, d->inotify_fd, &d->inotify, EPOLLIN) < 0 || add_src(d, d->timer_fd, &d->timer, EPOLLIN) < 0 ||
+	    add_src(d, d->lease_fd, &d->lease_src, EPOLLIN) < 0)
 		return cg_error(err, errno, "epoll_ctl");
 	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
 		d->watchdog_usec = 0;
@@ -280,7 +282,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
-	struct daemon d = { .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1 };
+	struct daemon d = { .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1,
+			    .lease_fd = -1, .break_time_fd = -1 };
 	cg_err_t err = { 0 };
 	int c;
 
@@ -368,6 +371,7 @@ int main(int argc, char **argv)
 			case SRC_TIMER: on_tick(&d); break;
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
+			case SRC_LEASE: leases_drain(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			}
 			/* A closed connection or removed container may be pointed at

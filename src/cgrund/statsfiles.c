@@ -20,6 +20,7 @@ void stats_start(struct daemon *d, struct ctr *t)
 		return;
 	d->status_dirty = true;
 	cg_stats_open(&t->stats, &t->c.cg);
+	flush_join(d, t);
 	oomwatch_start(d, t);
 	cg_exchfile_init(&t->statsfile);
 	t->prom_labels_len = cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
@@ -35,6 +36,7 @@ void stats_stop(struct daemon *d, struct ctr *t)
 		return;
 	d->status_dirty = true;
 	oomwatch_stop(d, t);
+	flush_leave(d, t);
 	cg_stats_close(&t->stats);
 	cg_exchfile_close(&t->statsfile, t->rundir_fd, "stats");
 	if (t->rundir_fd >= 0)
@@ -73,10 +75,15 @@ void stats_tick(struct daemon *d)
 	cleanup_free struct sample *v = NULL;
 	cg_err_t err = { 0 };
 	char line[512];
+	int keep;
 
 	for (struct ctr *t = d->ctrs; t; t = t->next)
 		n += t->stats_open && !t->dead;
 	v = xcalloc(n, sizeof(*v));
+	/* Every lease a reader asked for is given back before any write. */
+	leases_drain(d);
+	keep = leases_signal(d);
+	flush_all(d);
 	for (struct ctr *t = d->ctrs; t && i < n; t = t->next) {
 		char text[1024];
 		size_t tl;
@@ -97,6 +104,7 @@ void stats_tick(struct daemon *d)
 				text[tl] = '\0';
 			}
 		}
+		cg_exchfile_keep_lease(&t->statsfile, keep);
 		if (tl && t->rundir_fd >= 0) {
 			/* The naive way (CGRUN_STATS_NAIVE=1, for tests/bench/daemon-scale):
 			 * a new inode each tick, renamed over the old one. */
@@ -129,7 +137,8 @@ void stats_tick(struct daemon *d)
 		d->rundir_fd = open(cg_run_dir(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->rundir_fd < 0)
 		log_msg(4, "metrics.prom: open %s: %s", cg_run_dir(), strerror(errno));
-	else if (cg_exchfile_write(&d->promfile, d->rundir_fd, "metrics.prom", d->prom, len, 0644, &err) < 0)
+	cg_exchfile_keep_lease(&d->promfile, keep);
+	if (d->rundir_fd >= 0 && cg_exchfile_write(&d->promfile, d->rundir_fd, "metrics.prom", d->prom, len, 0644, &err) < 0)
 		log_msg(4, "metrics.prom: %s", err.msg);
 }
 

@@ -17,6 +17,28 @@ void cg_exchfile_init(struct cg_exchfile *f)
 	f->fd[0] = f->fd[1] = -1;
 	f->size[0] = f->size[1] = 0;
 	f->writes = 0;
+	f->keep_sig = 0;
+	f->sig_on[0] = f->sig_on[1] = 0;
+	f->held = false;
+}
+
+void cg_exchfile_release(struct cg_exchfile *f)
+{
+	if (f->held && f->fd[0] >= 0)
+		fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+	f->held = false;
+}
+
+void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig)
+{
+	f->keep_sig = sig > 0 ? sig : 0;
+	if (f->keep_sig == 0)
+		cg_exchfile_release(f);
+}
+
+bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd)
+{
+	return fd >= 0 && (fd == f->fd[0] || fd == f->fd[1]);
 }
 
 static void drop(int *fd)
@@ -24,6 +46,15 @@ static void drop(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+/* fd[i] (its lease, if any, goes with it). */
+static void drop_slot(struct cg_exchfile *f, int i)
+{
+	drop(&f->fd[i]);
+	f->sig_on[i] = 0;
+	if (i == 0)
+		f->held = false;
 }
 
 static int spare_name(char *buf, size_t n, const char *name)
@@ -73,17 +104,30 @@ static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
 {
 	int r;
 
-	if (f->fd[0] < 0 || fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0)
+	if (f->fd[0] < 0)
 		return 0;
+	if (!f->held) {
+		/* A kept lease's break must name the fd: the signal is set on
+		 * the file before the lease is taken. */
+		if (f->keep_sig && f->sig_on[0] != f->keep_sig) {
+			if (fcntl(f->fd[0], F_SETSIG, f->keep_sig) < 0)
+				return 0;
+			f->sig_on[0] = f->keep_sig;
+		}
+		if (fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0)
+			return 0;
+		f->held = true;
+	}
 	/* Someone removed NAME: write a new one. Checked every
 	 * CG_EXCHFILE_CHECK_EVERY writes, not on each: the fstat was a
 	 * twentieth of a stats refresh. */
 	if (f->writes++ % CG_EXCHFILE_CHECK_EVERY == 0 && unlinked(f->fd[0])) {
-		fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+		cg_exchfile_release(f);
 		return 0;
 	}
 	r = pwrite_all(f->fd[0], buf, len, f->size[0]);
-	fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+	if (r < 0 || !f->keep_sig)
+		cg_exchfile_release(f);
 	if (r < 0)
 		return 0;  /* the spare's write replaces whatever is left */
 	f->size[0] = (off_t)len;
@@ -96,7 +140,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	char spare[NAME_MAX + 1];
 	bool leased = false;
 	off_t old = f->size[1];
-	int fd, r;
+	int fd, r, sig;
 
 	if (write_in_place(f, buf, len))
 		return 0;
@@ -105,7 +149,9 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	/* The spare we know, if nobody else has it open (a reader that opened
 	 * NAME before the last exchange); else a fresh inode. */
 	fd = f->fd[1];
+	sig = f->sig_on[1];
 	f->fd[1] = -1;
+	f->sig_on[1] = 0;
 	if (fd >= 0) {
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
 		if (!leased)
@@ -118,6 +164,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		fd = openat(dirfd, spare, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd < 0)
 			return cg_error(err, errno, "create %s", spare);
+		sig = 0;
 		/* A fresh inode has no old readers: the lease is only a guard
 		 * against one opening the spare by name meanwhile. */
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
@@ -134,8 +181,10 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		/* The old NAME is the spare now. */
 		f->fd[1] = f->fd[0];
 		f->size[1] = f->size[0];
+		f->sig_on[1] = f->sig_on[0];
 		f->fd[0] = fd;
 		f->size[0] = (off_t)len;
+		f->sig_on[0] = sig;
 		return 0;
 	}
 	/* NAME does not exist yet (ENOENT), or the file system cannot
@@ -152,9 +201,10 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		unlinkat(dirfd, spare, 0);
 		return cg_error(err, r, "rename %s to %s", spare, name);
 	}
-	drop(&f->fd[0]);
+	drop_slot(f, 0);
 	f->fd[0] = fd;
 	f->size[0] = (off_t)len;
+	f->sig_on[0] = sig;
 	return 0;
 }
 
@@ -162,8 +212,8 @@ void cg_exchfile_close(struct cg_exchfile *f, int dirfd, const char *name)
 {
 	char spare[NAME_MAX + 1];
 
-	drop(&f->fd[0]);
-	drop(&f->fd[1]);
+	drop_slot(f, 0);
+	drop_slot(f, 1);
 	if (dirfd >= 0 && spare_name(spare, sizeof(spare), name) == 0)
 		unlinkat(dirfd, spare, 0);
 }

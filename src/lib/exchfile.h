@@ -22,9 +22,26 @@
  * part 5), and the exchange still half of what was left.
  *
  * A lease held by a process is broken with SIGIO when another opens the
- * inode: the caller must ignore SIGIO (cgrund does). A writer stopped
+ * inode: the caller must ignore or block SIGIO (cgrund takes it from a
+ * signalfd, see below). A writer stopped
  * while it holds the lease keeps readers waiting in open() for at most
- * /proc/sys/fs/lease-break-time seconds. */
+ * /proc/sys/fs/lease-break-time seconds.
+ *
+ * Kept leases (cg_exchfile_keep_lease): the lease on NAME is not given
+ * back after the write but kept until a reader comes. The kernel then
+ * signals the writer (F_SETSIG: the caller's signal, with the fd in
+ * si_fd) and holds the reader in open() until the writer calls
+ * cg_exchfile_release; the next write finds the reader and goes through
+ * the spare. A write of a file nobody opened since the last is then one
+ * pwrite, without the two fcntl calls (on this project's machines, whose
+ * syscalls cost about a microsecond each, a quarter of a refresh). The
+ * caller must take the signal (signalfd) and release promptly: a reader
+ * waits for it. It must also release every file whose break it was told
+ * of before it writes again; a lease broken longer ago than
+ * lease-break-time is gone, and writing in place then could be seen half
+ * done (cgrund drains the signals at the start of each refresh and keeps
+ * leases only while lease-break-time is several seconds). SIGIO instead
+ * of the signal means the kernel could not queue it: release all. */
 #ifndef CGRUN_EXCHFILE_H
 #define CGRUN_EXCHFILE_H
 
@@ -37,6 +54,9 @@ struct cg_exchfile {
 	int fd[2];     /* [0]: the inode named NAME, [1]: the spare's; -1: none */
 	off_t size[2]; /* their sizes: a write that does not shrink needs no ftruncate */
 	unsigned writes;
+	int keep_sig;  /* >0: keep the lease on fd[0] between writes, breaks signalled with it */
+	int sig_on[2]; /* the F_SETSIG signal set on fd[i] (0: none) */
+	bool held;     /* a kept lease on fd[0] is held now */
 };
 
 /* A NAME removed by someone else is written anew within this many writes. */
@@ -46,6 +66,14 @@ void cg_exchfile_init(struct cg_exchfile *f);
 /* Makes NAME in dirfd hold exactly buf[0..len). */
 int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const char *buf, size_t len,
 		      mode_t mode, cg_err_t *err);
+/* sig > 0: keep the write lease between writes (see above), a reader's
+ * open signalled with sig; 0: give it back after each write (the default;
+ * a lease held now is given back). */
+void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig);
+/* Whether fd (a lease break's si_fd) is one of f's. */
+bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd);
+/* Give back a kept lease: the reader waiting in open() goes on. */
+void cg_exchfile_release(struct cg_exchfile *f);
 /* Closes the fds and removes the spare; NAME stays. */
 void cg_exchfile_close(struct cg_exchfile *f, int dirfd, const char *name);
 

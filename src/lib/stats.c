@@ -317,6 +317,15 @@ void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 	st->timestamp_usec = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+char *cg_stats_flush_dir(const char *unified_path)
+{
+	const char *slash = unified_path ? strrchr(unified_path, '/') : NULL;
+
+	if (slash == NULL || slash == unified_path)
+		return NULL;
+	return xasprintf("%.*s", (int)(slash - unified_path), unified_path);
+}
+
 static size_t put_u64(char *p, uint64_t v);
 
 static int put(char *buf, size_t n, size_t *off, const char *key, uint64_t v)

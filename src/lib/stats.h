@@ -92,6 +92,19 @@ bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due);
 /* Pure: the CPU time in the texts read, microseconds. */
 uint64_t cg_stats_cpu_usage(const char *const text[SF_COUNT], bool v2);
 
+/* Pure: the cgroup2 directory whose cpu.stat, read before the containers'
+ * own, brings their CPU counters up to date all at once: the directory
+ * that holds the container's cgroup2 cgroup (unified_path: v2, or the
+ * tracking cgroup of a hybrid host). NULL when there is none (v1-only
+ * hosts count CPU time in cpuacct, which has nothing to bring up to date).
+ * Why: on cgroup2 the kernel sums each CPU's counters into a cgroup's
+ * cpu.stat only when somebody reads it (rstat flush), and a flush costs
+ * the same fixed overhead whether it covers one cgroup or a whole subtree:
+ * reading each busy container's cpu.stat alone took 13-16 us, after its
+ * parent's 6 us plus 1.2 us for its share of the parent's (tests/bench/
+ * daemon-scale --active). Free the result. */
+char *cg_stats_flush_dir(const char *unified_path);
+
 /* Pure parsers and formatters. */
 uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */
 uint64_t cg_stats_number(const char *text);                     /* "N", "max", "-1" */

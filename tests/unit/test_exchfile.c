@@ -7,10 +7,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -217,6 +220,58 @@ static void test_close_removes_spare(void **state)
 	assert_string_equal(content(x), "4\n");
 }
 
+/* A kept lease stays after the write; a reader's open is signalled with
+ * the fd and waits until the release; with the reader gone the next write
+ * is in place again; keep_lease(0) gives the lease back. */
+static void test_kept_lease(void **state)
+{
+	struct fixture *x = *state;
+	struct timespec five = { 5, 0 };
+	sigset_t set, old;
+	siginfo_t si;
+	int p[2], status;
+	char got[64] = "";
+	ino_t first;
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
+	put(x, "one\n");
+	put(x, "two\n");
+	first = ino(x, "stats");
+	assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_WRLCK);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, got, sizeof(got));
+
+		_exit(n > 0 && write(p[1], got, (size_t)n) == n ? 0 : 1);
+	}
+	close(p[1]);
+	assert_int_equal(sigtimedwait(&set, &si, &five), SIGRTMIN);
+	assert_true(cg_exchfile_has_fd(&x->f, si.si_fd));
+	/* The reader waits in open() meanwhile: a write now is whole. */
+	put(x, "three\n");
+	assert_true(ino(x, "stats") == first);
+	cg_exchfile_release(&x->f);
+	assert_true(read(p[0], got, sizeof(got) - 1) > 0);
+	close(p[0]);
+	assert_string_equal(got, "three\n");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	put(x, "four\n");
+	assert_true(ino(x, "stats") == first);
+	assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_WRLCK);
+	cg_exchfile_keep_lease(&x->f, 0);
+	assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_UNLCK);
+	assert_string_equal(content(x), "four\n");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_open_never_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_removes_spare, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_lease, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,6 +427,23 @@ static void test_v1_kept_files(void **state)
 	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
 }
 
+/* The directory read first to bring the containers' cpu.stat up to date. */
+static void test_flush_dir(void **state)
+{
+	char *d;
+	(void)state;
+
+	d = cg_stats_flush_dir("/sys/fs/cgroup/unified/cgrun/abc");
+	assert_string_equal(d, "/sys/fs/cgroup/unified/cgrun");
+	free(d);
+	d = cg_stats_flush_dir("/sys/fs/cgroup/system.slice/cgrund.service/ctr-1");
+	assert_string_equal(d, "/sys/fs/cgroup/system.slice/cgrund.service");
+	free(d);
+	assert_null(cg_stats_flush_dir(NULL));   /* v1-only: cpuacct */
+	assert_null(cg_stats_flush_dir("abc"));
+	assert_null(cg_stats_flush_dir("/abc"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_file_due),
 		cmocka_unit_test(test_v1_kept_files),
 		cmocka_unit_test(test_idle_skips),
+		cmocka_unit_test(test_flush_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

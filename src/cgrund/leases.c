@@ -1,0 +1,78 @@
+/* leases.c - cgrund keeps the write lease on each stats file and on
+ * metrics.prom between refreshes (exchfile.h, "Kept leases"), and gives
+ * it back when a reader opens the file: the kernel holds the reader in
+ * open() and tells cgrund through a signal (SIGRTMIN, with the fd), taken
+ * here from a signalfd of its own. */
+#include "config.h"
+
+#include "cgrund.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+/* Leases are kept only while the kernel lets a reader wait this long for
+ * the release (fs.lease-break-time, 45 s by default): far more than a
+ * refresh takes, so none can lapse between the drain at the start of a
+ * refresh and the writes of that refresh. */
+#define LEASE_KEEP_MIN_BREAK_S 5
+
+int leases_init(struct daemon *d, cg_err_t *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	/* The kernel's fallback when it cannot queue SIGRTMIN. */
+	sigaddset(&set, SIGIO);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return cg_error(err, errno, "sigprocmask");
+	d->lease_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->lease_fd < 0)
+		return cg_error(err, errno, "signalfd");
+	d->lease_src.kind = SRC_LEASE;
+	d->break_time_fd = open("/proc/sys/fs/lease-break-time", O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+static void release_fd(struct daemon *d, int fd, bool all)
+{
+	for (struct ctr *t = d->ctrs; t; t = t->next)
+		if (t->stats_open && (all || cg_exchfile_has_fd(&t->statsfile, fd))) {
+			cg_exchfile_release(&t->statsfile);
+			if (!all)
+				return;
+		}
+	if (all || cg_exchfile_has_fd(&d->promfile, fd))
+		cg_exchfile_release(&d->promfile);
+}
+
+void leases_drain(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	if (d->lease_fd < 0)
+		return;
+	while (read(d->lease_fd, &si, sizeof(si)) == sizeof(si))
+		release_fd(d, si.ssi_fd, si.ssi_signo != (uint32_t)SIGRTMIN);
+}
+
+int leases_signal(struct daemon *d)
+{
+	char buf[32];
+	ssize_t n;
+	long s;
+
+	if (d->lease_fd < 0 || d->break_time_fd < 0)
+		return 0;
+	n = pread(d->break_time_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	s = strtol(buf, NULL, 10);
+	return s >= LEASE_KEEP_MIN_BREAK_S ? SIGRTMIN : 0;
+}
