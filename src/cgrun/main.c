@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "cli.h"
@@ -75,6 +76,9 @@ int main(int argc, char **argv)
 	};
 
 	cg_proc_title_init(argc, argv);
+	/* Inherited SIG_IGN for SIGCHLD makes the kernel reap our children
+	 * itself, and the container's exit status would be lost. */
+	signal(SIGCHLD, SIG_DFL);
 	if (argc >= 2 && !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

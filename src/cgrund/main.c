@@ -174,6 +174,8 @@ static int setup(struct daemon *d, cg_err_t *err)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return cg_error(err, errno, "sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	/* Inherited SIG_IGN would have the kernel reap containers itself. */
+	signal(SIGCHLD, SIG_DFL);
 	/* Stats files are rewritten under write leases (exchfile.h) that a
 	 * reader's open breaks with a signal: taken from a signalfd. */
 	if (leases_init(d, err) < 0)

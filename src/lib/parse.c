@@ -315,3 +315,18 @@ int cg_signal_parse(const char *s)
 			return sigs[i].sig;
 	return -1;
 }
+
+bool parse_sigign(const char *status, uint64_t *mask)
+{
+	const char *p = status ? strstr(status, "\nSigIgn:") : NULL;
+	char *end;
+
+	if (p == NULL)
+		return false;
+	p += strlen("\nSigIgn:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	errno = 0;
+	*mask = strtoull(p, &end, 16);
+	return errno == 0 && end != p && (*end == '\n' || *end == '\0');
+}

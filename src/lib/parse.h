@@ -41,5 +41,8 @@ int parse_user(const char *s, struct user_spec *out, char **buf, cg_err_t *err);
 int cg_signal_parse(const char *s);
 /* Strictly parse a decimal id (uid/gid), 0..2^32-2. */
 bool parse_id(const char *s, uint32_t *out);
+/* The SigIgn mask of a /proc/PID/status text (bit n-1: signal n is
+ * ignored); false if it has none. */
+bool parse_sigign(const char *status, uint64_t *mask);
 
 #endif

@@ -129,14 +129,35 @@ static int open_console(int sock, int stdio[3], bool console, const struct winsi
 	return 0;
 }
 
-static void noop_handler(int sig)
+/* Signals the spawning process ignores (SigIgn of /proc/self/status, read
+ * just before the clone or fork): an ignored signal stays ignored across
+ * exec, so the child sets these back to the default; handled ones need
+ * nothing (exec resets them, and none of ours has a handler). One read
+ * instead of a sigaction call for each of the 64 signals in the child. */
+static uint64_t spawn_ignored;
+
+static void note_ignored_signals(void)
 {
-	(void)sig;
+	cleanup_free char *status = NULL;
+	cg_err_t e = { 0 };
+
+	/* Unknown: reset them all. */
+	if (read_file("/proc/self/status", &status, 1 << 16, &e) < 0 || !parse_sigign(status, &spawn_ignored))
+		spawn_ignored = ~UINT64_C(0);
 }
 
-/* PID 1 of the container. The kernel drops signals to a namespace's init
- * unless it has a handler, so every signal gets one; they stay blocked and
- * are taken with sigwaitinfo: forwarded to the command, SIGCHLD reaps. */
+static void reset_ignored_signals(void)
+{
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if ((spawn_ignored & (UINT64_C(1) << (s - 1))) && s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	spawn_ignored = 0;
+}
+
+/* PID 1 of the container. The kernel drops a signal to a namespace's init
+ * that has no handler for it, but only if the signal is not blocked: all
+ * stay blocked here and are taken with sigwaitinfo, so none needs a
+ * handler: forwarded to the command, SIGCHLD reaps. */
 static void __attribute__((noreturn)) init_loop(pid_t cmd, int exit_fd)
 {
 	sigset_t all;
@@ -278,8 +299,7 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
+	reset_ignored_signals();
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
@@ -319,7 +339,6 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 static void __attribute__((noreturn)) container_main(const struct cg_spawn_args *a, bool into, int sock)
 {
 	cg_err_t err = { 0 };
-	struct sigaction sa = { .sa_handler = noop_handler };
 	sigset_t all;
 	char go;
 	pid_t cmd;
@@ -365,9 +384,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, NULL);
+	/* An ignored SIGCHLD would have the kernel reap the command before
+	 * init's waitpid; the command inherits the defaults. */
+	reset_ignored_signals();
 	cmd = fork();
 	if (cmd < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
@@ -484,6 +503,7 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
+	note_ignored_signals();
 	pid = do_clone(a->cg, &pidfd, &into);
 	if (pid < 0) {
 		int e = errno;
@@ -580,6 +600,7 @@ int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, 
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
+	note_ignored_signals();
 	mid = fork();
 	if (mid < 0) {
 		close(sv[0]);

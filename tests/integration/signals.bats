@@ -106,3 +106,14 @@ sync_dir()
 	run -0 cg_run --rm busybox sh -c '(exec sleep 100 &); true'
 	# the leak check (cgroup removed, no processes) does the rest
 }
+
+# Ignored signals outlive exec: what cgrun was started with (nohup, a
+# background job's SIGINT and SIGQUIT) must not reach the command; the
+# container's init, which ignores nothing either, still reaps it.
+@test "the command starts with no signal ignored, even when cgrun's caller ignores some" {
+	run -3 bash -c 'trap "" HUP INT QUIT PIPE USR1 CHLD; exec "$1" run --rm --cgroup-parent="$2" busybox sh -c "grep -E \"^Sig(Ign|Cgt)\" /proc/self/status /proc/1/status; exit 3"; ' _ "$CGRUN" "$CGRUN_PARENT"
+	echo "$output"
+	grep -q "^/proc/self/status:SigIgn:.*0000000000000000$" <<<"$output"
+	grep -q "^/proc/1/status:SigIgn:.*0000000000000000$" <<<"$output"
+	grep -q "^/proc/1/status:SigCgt:.*0000000000000000$" <<<"$output"
+}

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -373,6 +374,20 @@ static void test_cpu_list_subset(void **state)
 	assert_false(cpu_list_subset("0", "garbage"));
 }
 
+static void test_sigign(void **state)
+{
+	uint64_t m = 1;
+	(void)state;
+
+	assert_true(parse_sigign("Name:\tcat\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000001006\nSigCgt:\t0\n", &m));
+	assert_true(m == ((1u << (SIGINT - 1)) | (1u << (SIGQUIT - 1)) | (1u << (SIGPIPE - 1))));
+	assert_true(parse_sigign("Name:\tx\nSigIgn:\t0000000000000000\n", &m));
+	assert_true(m == 0);
+	assert_false(parse_sigign("Name:\tx\nSigCgt:\t0000000000000000\n", &m));
+	assert_false(parse_sigign("Name:\tx\nSigIgn:\tzz\n", &m));
+	assert_false(parse_sigign(NULL, &m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_cpu_list_subset),
+		cmocka_unit_test(test_sigign),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
