@@ -387,6 +387,10 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	/* An ignored SIGCHLD would have the kernel reap the command before
 	 * init's waitpid; the command inherits the defaults. */
 	reset_ignored_signals();
+	/* The container's bounding set, once for init and the command (caps.c
+	 * remembers it across the fork). */
+	if (cg_caps_apply_bounding(a->caps, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	cmd = fork();
 	if (cmd < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));

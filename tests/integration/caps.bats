@@ -99,3 +99,16 @@ assert_all_sets()
 		[ "$(cat "$f")" = "${before[$f]}" ]
 	done
 }
+
+# Ambient capabilities survive exec: one the caller has must not reach the
+# command (a root command keeps NET_RAW anyway; a setuid-less program it
+# starts as another user would not lose it).
+@test "an ambient capability of cgrun's caller does not reach the command" {
+	command -v capsh >/dev/null || skip "capsh (libcap2-bin) is not installed"
+	run -0 capsh --inh=cap_net_raw --addamb=cap_net_raw -- -c \
+		'grep ^CapAmb /proc/self/status; exec "$0" run --rm --cgroup-parent="$1" busybox grep ^CapAmb /proc/self/status' \
+		"$CGRUN" "$CGRUN_PARENT"
+	echo "$output"
+	[ "$(sed -n 1p <<<"$output")" = "CapAmb:	0000000000002000" ]
+	[ "$(sed -n 2p <<<"$output")" = "CapAmb:	0000000000000000" ]
+}
