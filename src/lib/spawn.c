@@ -6,7 +6,7 @@
  *   P sends "go" (in a systemd scope: once systemd made the scope with C)
  *   C unshare(NEWCGROUP): only now, so the namespace's root is the
  *     container's own cgroup and not ours
- *   C hostname, loopback, rootfs, pivot_root; forks X and becomes init
+ *   C hostname, loopback, rootfs, pivot_root; vforks X and becomes init
  *   X user, capabilities, workdir, exec
  * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
  * a message saying what failed. */
@@ -388,15 +388,22 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * init's waitpid; the command inherits the defaults. */
 	reset_ignored_signals();
 	/* The container's bounding set, once for init and the command (caps.c
-	 * remembers it across the fork). */
+	 * remembers it; the command asks for the same set, so drops nothing). */
 	if (cg_caps_apply_bounding(a->caps, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	cmd = fork();
+	/* vfork, not fork: the command borrows init's memory until its exec
+	 * and init waits meanwhile, so no copy of the page tables is made and
+	 * no page is copied on write. A copy cost 1 to 1.5 ms here, a third
+	 * of the command's start. What command_main writes outside its own
+	 * stack (heap, environ, libcap's and caps.c's state) init does not use
+	 * again. */
+	cmd = vfork();
 	if (cmd < 0)
-		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "fork"), &err));
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "vfork"), &err));
 	if (cmd == 0)
 		command_main(a, stdio, sock);
-	/* Only now: the command's argv may live in the memory this rewrites. */
+	/* Only now, with the command gone to its exec: its argv may live in
+	 * the memory this rewrites. */
 	cg_proc_title_set("cgrun-init");
 	/* init keeps one fd, where it leaves the exit status: not the
 	 * terminal, not the sync socket; and of its privileges only CAP_KILL,
