@@ -112,31 +112,52 @@ int cg_caps_apply_bounding(const struct cg_caps *c, cg_err_t *err)
 	return 0;
 }
 
-int cg_caps_apply_sets(const struct cg_caps *c, bool root, cg_err_t *err)
+cap_t cg_caps_build(const struct cg_caps *c, bool root, cg_err_t *err)
 {
 	cap_t caps = cap_init();
 	cap_value_t list[64];
-	int n = 0, last = cap_last(), r = 0;
+	int n = 0, last = cap_last();
 
-	if (caps == NULL)
-		return cg_error(err, errno, "cap_init");
+	if (caps == NULL) {
+		cg_error(err, errno, "cap_init");
+		return NULL;
+	}
 	for (int i = 0; i <= last && i < 64; i++)
 		if (c->set & (1ULL << i))
 			list[n++] = (cap_value_t)i;
-	if (n > 0) {
-		if (cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 ||
-		    (root && cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0) ||
-		    (root && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0))
-			r = cg_error(err, errno, "cap_set_flag");
+	if (n > 0 && (cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 ||
+		      (root && cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0) ||
+		      (root && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0))) {
+		cg_error(err, errno, "cap_set_flag");
+		cap_free(caps);
+		return NULL;
 	}
-	if (r == 0 && cap_set_proc(caps) < 0)
-		r = cg_error(err, errno, "setting capabilities");
-	cap_free(caps);
+	return caps;
+}
+
+/* System calls only (capset, prctl): no allocation, so a vfork child may
+ * call it. */
+int cg_caps_set(cap_t caps, cg_err_t *err)
+{
+	if (cap_set_proc(caps) < 0)
+		return cg_error(err, errno, "setting capabilities");
 	/* libcap's cap_reset_ambient asks for each capability in turn
 	 * whether it is ambient before it clears them (42 prctl calls here);
 	 * the kernel clears them all in one. EINVAL: a kernel without
 	 * ambient capabilities (before 4.3), nothing to clear. */
-	if (r == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		r = cg_error(err, errno, "clearing ambient capabilities");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return cg_error(err, errno, "clearing ambient capabilities");
+	return 0;
+}
+
+int cg_caps_apply_sets(const struct cg_caps *c, bool root, cg_err_t *err)
+{
+	cap_t caps = cg_caps_build(c, root, err);
+	int r;
+
+	if (caps == NULL)
+		return -1;
+	r = cg_caps_set(caps, err);
+	cap_free(caps);
 	return r;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/capability.h>
 
 #include "util.h"
 
@@ -24,5 +25,9 @@ int cg_caps_drop(struct cg_caps *c, const char *name, cg_err_t *err);
  * permitted and effective end up empty as docker does. */
 int cg_caps_apply_bounding(const struct cg_caps *c, cg_err_t *err);
 int cg_caps_apply_sets(const struct cg_caps *c, bool root, cg_err_t *err);
+/* The same in two steps: the sets built (allocates; cap_free them), then
+ * applied with system calls only, for a child of vfork. */
+cap_t cg_caps_build(const struct cg_caps *c, bool root, cg_err_t *err);
+int cg_caps_set(cap_t caps, cg_err_t *err);
 
 #endif

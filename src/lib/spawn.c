@@ -6,8 +6,11 @@
  *   P sends "go" (in a systemd scope: once systemd made the scope with C)
  *   C unshare(NEWCGROUP): only now, so the namespace's root is the
  *     container's own cgroup and not ours
- *   C hostname, loopback, rootfs, pivot_root; vforks X and becomes init
- *   X user, capabilities, workdir, exec
+ *   C hostname, loopback, rootfs, pivot_root; X's workdir made, its user,
+ *     environment and capabilities worked out (struct cmd_plan); vforks X
+ *     and becomes init
+ *   X switches user and capabilities, enters the workdir, execs: system
+ *     calls only, as it runs in C's memory until the exec
  * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
  * a message saying what failed. */
 #include "config.h"
@@ -207,12 +210,20 @@ static int read_small_regular(const char *path, char **out)
 	return 0;
 }
 
-static int switch_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
-{
-	bool root;
+/* What the command needs that takes reading files or allocating memory,
+ * worked out before the vfork (or fork): the child itself then only makes
+ * system calls. A vfork child runs in its parent's memory, so an
+ * allocation there would work on, and could leave in a bad state, the
+ * init's allocator. */
+struct cmd_plan {
+	struct cg_user u;
+	char **env;
+	char *host_var, *home_var;  /* HOSTNAME=, HOME= when added to env */
+	cap_t caps;
+};
 
-	if (cg_caps_apply_bounding(a->caps, err) < 0)
-		return -1;
+static int resolve_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
+{
 	if (a->user) {
 		cleanup_free char *copy = xstrdup(a->user), *pw = NULL, *gr = NULL;
 		char *colon = strchr(copy, ':');
@@ -221,34 +232,15 @@ static int switch_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_
 			*colon++ = '\0';
 		read_small_regular("/etc/passwd", &pw);
 		read_small_regular("/etc/group", &gr);
-		if (cg_user_resolve(copy, colon, pw, gr, u, err) < 0)
-			return -1;
-	} else {
-		cleanup_free char *pw = NULL;
-
-		read_small_regular("/etc/passwd", &pw);
-		if (cg_user_resolve("0", NULL, pw, NULL, u, err) < 0)
-			return -1;
+		return cg_user_resolve(copy, colon, pw, gr, u, err);
 	}
-	root = u->uid == 0;
-	/* Keep permitted caps across setuid so the final sets are ours to
-	 * choose, even if SETUID/SETGID themselves were dropped. */
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return cg_error(err, errno, "PR_SET_KEEPCAPS");
-	if (setgroups(u->ngroups, u->groups) < 0)
-		return cg_error(err, errno, "setgroups");
-	if (setresgid(u->gid, u->gid, u->gid) < 0)
-		return cg_error(err, errno, "setgid %u", (unsigned)u->gid);
-	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		return cg_error(err, errno, "setuid %u", (unsigned)u->uid);
-	if (cg_caps_apply_sets(a->caps, root, err) < 0)
-		return -1;
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return cg_error(err, errno, "PR_SET_KEEPCAPS");
-	return 0;
+	cleanup_free char *pw = NULL;
+
+	read_small_regular("/etc/passwd", &pw);
+	return cg_user_resolve("0", NULL, pw, NULL, u, err);
 }
 
-static char **build_env(const struct cg_spawn_args *a, const struct cg_user *u)
+static void build_env(const struct cg_spawn_args *a, struct cmd_plan *p)
 {
 	size_t n = 0;
 	char **env;
@@ -267,12 +259,64 @@ static char **build_env(const struct cg_spawn_args *a, const struct cg_user *u)
 	if (!has_path)
 		env[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	if (!has_host)
-		env[n++] = xasprintf("HOSTNAME=%s", a->hostname);
+		env[n++] = p->host_var = xasprintf("HOSTNAME=%s", a->hostname);
 	if (!has_home)
-		env[n++] = xasprintf("HOME=%s", u->home);
+		env[n++] = p->home_var = xasprintf("HOME=%s", p->u.home);
 	if (a->tty && !has_term)
 		env[n++] = "TERM=xterm";
-	return env;
+	p->env = env;
+}
+
+static void plan_free(struct cmd_plan *p)
+{
+	free(p->env);
+	free(p->host_var);
+	free(p->home_var);
+	if (p->caps)
+		cap_free(p->caps);
+	memset(p, 0, sizeof(*p));
+}
+
+static int plan_command(const struct cg_spawn_args *a, struct cmd_plan *p, cg_err_t *err)
+{
+	const char *who = a->user ? a->user : "root";
+
+	memset(p, 0, sizeof(*p));
+	/* The working directory is created as root, like docker does, before
+	 * the switch to a user who may not be allowed to. */
+	if (a->workdir && mkdir_p(a->workdir, 0755, err) < 0)
+		return cg_error_wrap(err, "working directory %s", a->workdir);
+	if (resolve_user(a, &p->u, err) < 0)
+		return cg_error_wrap(err, "switching to user %s", who);
+	p->caps = cg_caps_build(a->caps, p->u.uid == 0, err);
+	if (p->caps == NULL)
+		return cg_error_wrap(err, "switching to user %s", who);
+	build_env(a, p);
+	return 0;
+}
+
+/* System calls only (see struct cmd_plan). */
+static int switch_user(const struct cg_spawn_args *a, const struct cmd_plan *p, cg_err_t *err)
+{
+	const struct cg_user *u = &p->u;
+
+	if (cg_caps_apply_bounding(a->caps, err) < 0)
+		return -1;
+	/* Keep permitted caps across setuid so the final sets are ours to
+	 * choose, even if SETUID/SETGID themselves were dropped. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return cg_error(err, errno, "PR_SET_KEEPCAPS");
+	if (setgroups(u->ngroups, u->groups) < 0)
+		return cg_error(err, errno, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return cg_error(err, errno, "setgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return cg_error(err, errno, "setuid %u", (unsigned)u->uid);
+	if (cg_caps_set(p->caps, err) < 0)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return cg_error(err, errno, "PR_SET_KEEPCAPS");
+	return 0;
 }
 
 static unsigned long container_nofile;
@@ -282,13 +326,13 @@ void cg_spawn_set_nofile(unsigned long soft)
 	container_nofile = soft;
 }
 
-static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, const int stdio[3],
-						  int sock)
+/* The command's side of the (v)fork: system calls only, up to its exec
+ * (struct cmd_plan says why). */
+static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, const struct cmd_plan *p,
+						  const int stdio[3], int sock)
 {
 	cg_err_t err = { 0 };
-	struct cg_user u;
 	sigset_t none;
-	char **env;
 
 	sigemptyset(&none);
 	if (container_nofile) {
@@ -316,17 +360,14 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
-	/* The working directory is created as root, like docker does, before
-	 * the switch to a user who may not be allowed to. */
-	if (a->workdir && mkdir_p(a->workdir, 0755, &err) < 0)
-		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "working directory %s", a->workdir), &err));
-	if (switch_user(a, &u, &err) < 0)
+	if (switch_user(a, p, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
-	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(u.home) < 0 && chdir("/") < 0))
+	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(p->u.home) < 0 && chdir("/") < 0))
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "working directory %s", a->workdir ? a->workdir : "/"), &err));
-	env = build_env(a, &u);
-	/* execvp searches the PATH of environ, so the container's must be it. */
-	environ = env;
+	/* execvp searches the PATH of environ, so the container's must be it
+	 * (after a vfork this sets the init's environ too: the init does not
+	 * read it again). glibc's search builds its paths on the stack. */
+	environ = p->env;
 	execvp(a->argv[0], a->argv);
 	int e = errno;
 
@@ -342,6 +383,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	sigset_t all;
 	char go;
 	pid_t cmd;
+	struct cmd_plan plan;
 	int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
 	/* A foreground run's container dies with its cgrun: it has no one
@@ -391,17 +433,19 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * remembers it; the command asks for the same set, so drops nothing). */
 	if (cg_caps_apply_bounding(a->caps, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
+	if (plan_command(a, &plan, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	/* vfork, not fork: the command borrows init's memory until its exec
 	 * and init waits meanwhile, so no copy of the page tables is made and
 	 * no page is copied on write. A copy cost 1 to 1.5 ms here, a third
-	 * of the command's start. What command_main writes outside its own
-	 * stack (heap, environ, libcap's and caps.c's state) init does not use
-	 * again. */
+	 * of the command's start. The command's side makes system calls only
+	 * (struct cmd_plan). */
 	cmd = vfork();
 	if (cmd < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "vfork"), &err));
 	if (cmd == 0)
-		command_main(a, stdio, sock);
+		command_main(a, &plan, stdio, sock);
+	plan_free(&plan);
 	/* Only now, with the command gone to its exec: its argv may live in
 	 * the memory this rewrites. */
 	cg_proc_title_set("cgrun-init");
@@ -591,9 +635,13 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 		int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		struct cmd_plan plan;
+
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
-		command_main(a, stdio, sock);
+		if (plan_command(a, &plan, &err) < 0)
+			child_fail(sock, MSG_SETUP, 125, &err);
+		command_main(a, &plan, stdio, sock);
 	}
 	char msg[1 + sizeof(pid_t)];
 
