@@ -247,8 +247,8 @@ static void status_line(struct daemon *d)
 {
 	int n = 0;
 
-	/* Containers start and stop running where their stats start and stop
-	 * (statsfiles.c): no walk after every epoll batch otherwise. */
+	/* Set where containers start and end (supervise.c): no walk after
+	 * every epoll batch otherwise. */
 	if (!d->status_dirty)
 		return;
 	d->status_dirty = false;

@@ -77,8 +77,14 @@ void stats_tick(struct daemon *d)
 	char line[512];
 	int keep;
 
-	for (struct ctr *t = d->ctrs; t; t = t->next)
+	/* A container's files are opened by the first refresh after its
+	 * start (or its re-adoption), and closed when it ends. */
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		if (!t->stats_open && !t->dead &&
+		    (t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED))
+			stats_start(d, t);
 		n += t->stats_open && !t->dead;
+	}
 	v = xcalloc(n, sizeof(*v));
 	/* Every lease a reader asked for is given back before any write. */
 	leases_drain(d);
@@ -88,7 +94,7 @@ void stats_tick(struct daemon *d)
 		char text[1024];
 		size_t tl;
 
-		if (!t->stats_open || t->dead)
+		if (t->dead || !t->stats_open)
 			continue;
 		v[i].t = t;
 		cg_stats_read(&t->stats, &v[i].st);

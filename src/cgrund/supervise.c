@@ -196,7 +196,8 @@ static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 	t->reaped = false;
 	if (sup_watch(d, t, err) < 0)
 		return -1;
-	stats_start(d, t);
+	/* Its stats files are opened by the next refresh (stats_tick). */
+	d->status_dirty = true;
 	return 0;
 }
 
@@ -210,6 +211,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 		return;
 	unwatch(d, t);
 	stats_stop(d, t);
+	d->status_dirty = true;
 	if (t->child && !t->reaped) {
 		int st;
 
@@ -461,7 +463,11 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		t->child = true;
 		if (sup_watch(d, t, err) < 0)
 			goto fail_created;
-		stats_start(d, t);
+		/* Its stats files are opened by the next refresh (stats_tick):
+		 * not here, where cgrund would take the CPU the container's
+		 * start needs (1 to 2 ms a run here), and not at all for one
+		 * that is gone before the refresh. */
+		d->status_dirty = true;
 	}
 	t->next = d->ctrs;
 	d->ctrs = t;
@@ -534,7 +540,7 @@ void sup_readopt(struct daemon *d)
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);
 		if (t->c.pidfd >= 0 && cg_proc_same(t->c.pid, t->c.pid_start) &&
 		    sup_watch(d, t, &err) == 0 && cgroup_populated(t)) {
-			stats_start(d, t);
+			d->status_dirty = true;
 			adopted++;
 			continue;
 		}
