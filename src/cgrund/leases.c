@@ -39,16 +39,25 @@ int leases_init(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
+static void release(struct cg_exchfile *f, const char *what)
+{
+	int r = cg_exchfile_release(f);
+
+	if (r < 0)
+		log_msg(4, "giving back the lease on %s: %s (its reader waits for fs.lease-break-time)",
+			what, strerror(-r));
+}
+
 static void release_fd(struct daemon *d, int fd, bool all)
 {
 	for (struct ctr *t = d->ctrs; t; t = t->next)
 		if (t->stats_open && (all || cg_exchfile_has_fd(&t->statsfile, fd))) {
-			cg_exchfile_release(&t->statsfile);
+			release(&t->statsfile, t->c.id);
 			if (!all)
 				return;
 		}
 	if (all || cg_exchfile_has_fd(&d->promfile, fd))
-		cg_exchfile_release(&d->promfile);
+		release(&d->promfile, "metrics.prom");
 }
 
 void leases_drain(struct daemon *d)

@@ -22,11 +22,14 @@ void cg_exchfile_init(struct cg_exchfile *f)
 	f->held = false;
 }
 
-void cg_exchfile_release(struct cg_exchfile *f)
+int cg_exchfile_release(struct cg_exchfile *f)
 {
-	if (f->held && f->fd[0] >= 0)
-		fcntl(f->fd[0], F_SETLEASE, F_UNLCK);
+	int r = 0;
+
+	if (f->held && f->fd[0] >= 0 && fcntl(f->fd[0], F_SETLEASE, F_UNLCK) < 0)
+		r = -errno;
 	f->held = false;
+	return r;
 }
 
 void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig)

@@ -72,8 +72,10 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig);
 /* Whether fd (a lease break's si_fd) is one of f's. */
 bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd);
-/* Give back a kept lease: the reader waiting in open() goes on. */
-void cg_exchfile_release(struct cg_exchfile *f);
+/* Give back a kept lease: the reader waiting in open() goes on. 0, or
+ * -errno of F_UNLCK (the reader then waits until the kernel breaks the
+ * lease, fs.lease-break-time). */
+int cg_exchfile_release(struct cg_exchfile *f);
 /* Closes the fds and removes the spare; NAME stays. */
 void cg_exchfile_close(struct cg_exchfile *f, int dirfd, const char *name);
 
