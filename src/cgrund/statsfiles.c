@@ -18,7 +18,6 @@ void stats_start(struct daemon *d, struct ctr *t)
 {
 	if (t->stats_open)
 		return;
-	d->status_dirty = true;
 	cg_stats_open(&t->stats, &t->c.cg);
 	flush_join(d, t);
 	oomwatch_start(d, t);
@@ -34,7 +33,6 @@ void stats_stop(struct daemon *d, struct ctr *t)
 {
 	if (!t->stats_open)
 		return;
-	d->status_dirty = true;
 	oomwatch_stop(d, t);
 	flush_leave(d, t);
 	cg_stats_close(&t->stats);
