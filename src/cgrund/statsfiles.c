@@ -22,6 +22,9 @@ void stats_start(struct daemon *d, struct ctr *t)
 	flush_join(d, t);
 	oomwatch_start(d, t);
 	cg_exchfile_init(&t->statsfile);
+	/* Read by content (its timestamp line), so a refresh may skip the
+	 * mtime (exchfile.h, mapped writes). */
+	cg_exchfile_map_writes(&t->statsfile);
 	t->prom_labels_len = cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
 	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rundir_fd < 0)

@@ -7,8 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +24,14 @@ void cg_exchfile_init(struct cg_exchfile *f)
 	f->keep_sig = 0;
 	f->sig_on[0] = f->sig_on[1] = 0;
 	f->held = false;
+	f->map_writes = false;
+	f->on_tmpfs = -1;
+	f->map[0] = f->map[1] = NULL;
+}
+
+void cg_exchfile_map_writes(struct cg_exchfile *f)
+{
+	f->map_writes = true;
 }
 
 int cg_exchfile_release(struct cg_exchfile *f)
@@ -51,9 +63,17 @@ static void drop(int *fd)
 	*fd = -1;
 }
 
-/* fd[i] (its lease, if any, goes with it). */
+static void unmap(char **map)
+{
+	if (*map != NULL && *map != MAP_FAILED)
+		munmap(*map, CG_EXCHFILE_MAP_LEN);
+	*map = NULL;
+}
+
+/* fd[i] (its lease, if any, and its mapping go with it). */
 static void drop_slot(struct cg_exchfile *f, int i)
 {
+	unmap(&f->map[i]);
 	drop(&f->fd[i]);
 	f->sig_on[i] = 0;
 	if (i == 0)
@@ -98,6 +118,36 @@ static bool unlinked(int fd)
 	return r < 0 || st.st_nlink == 0;
 }
 
+/* memcpy buf into the shared mapping of fd[0] (mapped at the first such
+ * write). The caller holds a lease kept since the last write, which was
+ * of len bytes too. false: not possible (not a tmpfs, too long, mmap
+ * failed); the caller writes. */
+static bool write_mapped(struct cg_exchfile *f, const char *buf, size_t len)
+{
+	if (!f->map_writes || len == 0 || len > CG_EXCHFILE_MAP_LEN || f->map[0] == MAP_FAILED)
+		return false;
+	if (f->map[0] == NULL) {
+		void *p;
+
+		if (f->on_tmpfs < 0) {
+			struct statfs sf;
+
+			f->on_tmpfs = fstatfs(f->fd[0], &sf) == 0 && sf.f_type == TMPFS_MAGIC;
+		}
+		p = f->on_tmpfs ? mmap(NULL, CG_EXCHFILE_MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd[0], 0)
+				: MAP_FAILED;
+		if (p != MAP_FAILED && madvise(p, CG_EXCHFILE_MAP_LEN, MADV_DONTFORK) < 0) {
+			munmap(p, CG_EXCHFILE_MAP_LEN);
+			p = MAP_FAILED;
+		}
+		f->map[0] = p;
+		if (p == MAP_FAILED)
+			return false;
+	}
+	memcpy(f->map[0], buf, len);
+	return true;
+}
+
 /* Rewrite the inode named NAME where it is, if nobody else has it open:
  * the write lease says so, and holds off anyone who opens it meanwhile
  * (their open waits for the F_UNLCK) until the content is whole again.
@@ -105,6 +155,7 @@ static bool unlinked(int fd)
  * the file system has no leases); the caller goes through the spare. */
 static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
 {
+	bool kept = f->held;
 	int r;
 
 	if (f->fd[0] < 0)
@@ -128,6 +179,9 @@ static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
 		cg_exchfile_release(f);
 		return 0;
 	}
+	/* Nobody opened it since the last write, and its size stays. */
+	if (kept && (off_t)len == f->size[0] && write_mapped(f, buf, len))
+		return 1;
 	r = pwrite_all(f->fd[0], buf, len, f->size[0]);
 	if (r < 0 || !f->keep_sig)
 		cg_exchfile_release(f);
@@ -143,6 +197,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	char spare[NAME_MAX + 1];
 	bool leased = false;
 	off_t old = f->size[1];
+	char *map;
 	int fd, r, sig;
 
 	if (write_in_place(f, buf, len))
@@ -153,14 +208,17 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	 * NAME before the last exchange); else a fresh inode. */
 	fd = f->fd[1];
 	sig = f->sig_on[1];
+	map = f->map[1];
 	f->fd[1] = -1;
 	f->sig_on[1] = 0;
+	f->map[1] = NULL;
 	if (fd >= 0) {
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
 		if (!leased)
 			drop(&fd);
 	}
 	if (fd < 0) {
+		unmap(&map);
 		old = 0;
 		if (unlinkat(dirfd, spare, 0) < 0 && errno != ENOENT)
 			return cg_error(err, errno, "remove %s", spare);
@@ -176,6 +234,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	if (leased)
 		fcntl(fd, F_SETLEASE, F_UNLCK);
 	if (r < 0) {
+		unmap(&map);
 		drop(&fd);
 		unlinkat(dirfd, spare, 0);
 		return cg_error(err, -r, "write %s", spare);
@@ -185,21 +244,25 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		f->fd[1] = f->fd[0];
 		f->size[1] = f->size[0];
 		f->sig_on[1] = f->sig_on[0];
+		f->map[1] = f->map[0];
 		f->fd[0] = fd;
 		f->size[0] = (off_t)len;
 		f->sig_on[0] = sig;
+		f->map[0] = map;
 		return 0;
 	}
 	/* NAME does not exist yet (ENOENT), or the file system cannot
 	 * exchange (EINVAL): a plain rename, which replaces NAME. */
 	if (errno != ENOENT && errno != EINVAL) {
 		r = errno;
+		unmap(&map);
 		drop(&fd);
 		unlinkat(dirfd, spare, 0);
 		return cg_error(err, r, "exchange %s and %s", spare, name);
 	}
 	if (renameat(dirfd, spare, dirfd, name) < 0) {
 		r = errno;
+		unmap(&map);
 		drop(&fd);
 		unlinkat(dirfd, spare, 0);
 		return cg_error(err, r, "rename %s to %s", spare, name);
@@ -208,6 +271,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	f->fd[0] = fd;
 	f->size[0] = (off_t)len;
 	f->sig_on[0] = sig;
+	f->map[0] = map;
 	return 0;
 }
 

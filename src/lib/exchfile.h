@@ -41,7 +41,23 @@
  * lease-break-time is gone, and writing in place then could be seen half
  * done (cgrund drains the signals at the start of each refresh and keeps
  * leases only while lease-break-time is several seconds). SIGIO instead
- * of the signal means the kernel could not queue it: release all. */
+ * of the signal means the kernel could not queue it: release all.
+ *
+ * Mapped writes (cg_exchfile_map_writes): on a tmpfs, a write under a
+ * lease kept since the last write, of the same length as that one, is a
+ * memcpy into a shared mapping of NAME's first page, with no system call
+ * at all. The lease says nobody opened the inode since the last write;
+ * anyone who opens it now waits in open() until the release, as above, so
+ * no reader can see the copy half done; and nobody can have cut the file
+ * shorter (truncate(2) breaks the lease too), so the copy cannot fault past
+ * its end. Only tmpfs: a file system that allocates on a write fault could
+ * fail it with SIGBUS. The kernel does not update the file's mtime or send
+ * inotify IN_MODIFY for such a write: only for files whose readers go by
+ * what is in them (a container's stats file has its timestamp line; a
+ * node_exporter textfile's mtime is exported, so metrics.prom is not
+ * mapped). Why: the pwrite was a fifth of a stats refresh of an idle
+ * container (issue 5 part 5). The mapping is not inherited by children
+ * (MADV_DONTFORK): containers are forked from cgrund. */
 #ifndef CGRUN_EXCHFILE_H
 #define CGRUN_EXCHFILE_H
 
@@ -57,7 +73,13 @@ struct cg_exchfile {
 	int keep_sig;  /* >0: keep the lease on fd[0] between writes, breaks signalled with it */
 	int sig_on[2]; /* the F_SETSIG signal set on fd[i] (0: none) */
 	bool held;     /* a kept lease on fd[0] is held now */
+	bool map_writes;  /* cg_exchfile_map_writes */
+	signed char on_tmpfs; /* -1: not known yet */
+	char *map[2];  /* fd[i]'s first page, mapped shared; NULL: not yet; MAP_FAILED: not mappable */
 };
+
+/* The most a mapped write writes (one page). */
+#define CG_EXCHFILE_MAP_LEN 4096
 
 /* A NAME removed by someone else is written anew within this many writes. */
 #define CG_EXCHFILE_CHECK_EVERY 8
@@ -70,6 +92,9 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
  * open signalled with sig; 0: give it back after each write (the default;
  * a lease held now is given back). */
 void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig);
+/* Let writes under a kept lease go through a shared mapping (see above).
+ * For files whose mtime nobody watches. */
+void cg_exchfile_map_writes(struct cg_exchfile *f);
 /* Whether fd (a lease break's si_fd) is one of f's. */
 bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd);
 /* Give back a kept lease: the reader waiting in open() goes on. 0, or

@@ -4,14 +4,19 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,13 +30,13 @@ struct fixture {
 	struct cg_exchfile f;
 };
 
-static int setup(void **state)
+static int setup_in(void **state, const char *where)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
 
 	if (x == NULL)
 		return -1;
-	strcpy(x->dir, "/tmp/cgrun-unit-exchfile.XXXXXX");
+	snprintf(x->dir, sizeof(x->dir), "%s/cgrun-unit-exchfile.XXXXXX", where);
 	if (mkdtemp(x->dir) == NULL || (x->dirfd = open(x->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		free(x);
 		return -1;
@@ -39,6 +44,24 @@ static int setup(void **state)
 	cg_exchfile_init(&x->f);
 	*state = x;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_in(state, "/tmp");
+}
+
+/* /dev/shm: a tmpfs, where writes may be mapped. */
+static int setup_shm(void **state)
+{
+	return setup_in(state, "/dev/shm");
+}
+
+static bool on_tmpfs(const char *dir)
+{
+	struct statfs sf;
+
+	return statfs(dir, &sf) == 0 && sf.f_type == TMPFS_MAGIC;
 }
 
 static int teardown(void **state)
@@ -272,6 +295,155 @@ static void test_kept_lease(void **state)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+static void write_all_or_die(int fd, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (write(fd, s, n) != (ssize_t)n)
+		_exit(3);
+}
+
+/* The reader of test_mapped_writes: reports whether it inherited the
+ * writer's mapping, then opens the file (waiting for the release), reports
+ * what it read, and on its parent's word reads the same fd again. */
+static void mapped_reader(struct fixture *x, int req, int rep)
+{
+	char maps[16384] = "", got[64];
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, maps, sizeof(maps) - 1);
+	char c;
+
+	/* Not left behind by a failed test. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1 || n < 0)
+		_exit(2);
+	close(fd);
+	maps[n] = '\0';
+	write_all_or_die(rep, strstr(maps, x->dir) ? "inherited\n" : "clean\n");
+	fd = openat(x->dirfd, "stats", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = pread(fd, got, sizeof(got) - 1, 0)) < 0)
+		_exit(2);
+	got[n] = '\0';
+	write_all_or_die(rep, got);
+	if (read(req, &c, 1) != 1 || (n = pread(fd, got, sizeof(got) - 1, 0)) < 0)
+		_exit(2);
+	got[n] = '\0';
+	write_all_or_die(rep, got);
+	_exit(0);
+}
+
+static char *line_from(int fd)
+{
+	static char buf[64];
+	size_t n = 0;
+
+	while (n + 1 < sizeof(buf) && read(fd, buf + n, 1) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* On a tmpfs, a write under a lease kept since the last write, of the
+ * same length, goes through a shared mapping: the content changes and,
+ * after the first, the mtime does not (no system call). A reader that opens meanwhile gets the
+ * content whole once the lease is given back; a reader that holds the old
+ * inode open never sees a mapped write of the new one; a forked child does
+ * not inherit the mapping. */
+static void test_mapped_writes(void **state)
+{
+	struct fixture *x = *state;
+	struct timespec five = { 5, 0 }, pause = { 0, 30 * 1000 * 1000 };
+	struct stat before, after;
+	sigset_t set, old;
+	int req[2], rep[2], status;
+	ino_t first;
+	siginfo_t si;
+	pid_t pid;
+
+	assert_true(on_tmpfs(x->dir));
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
+	cg_exchfile_map_writes(&x->f);
+	put(x, "one\n");
+	put(x, "two\n");
+	assert_null(x->f.map[0]);
+	put(x, "six\n");
+	assert_true(x->f.map[0] != NULL && x->f.map[0] != MAP_FAILED);
+	assert_string_equal(content_fd(x->f.fd[0]), "six\n");
+	/* The first write through the mapping faults the page in, which
+	 * updates the mtime; the next ones make no system call at all. */
+	assert_int_equal(fstat(x->f.fd[0], &before), 0);
+	nanosleep(&pause, NULL);
+	put(x, "two\n");
+	assert_string_equal(content_fd(x->f.fd[0]), "two\n");
+	assert_int_equal(fstat(x->f.fd[0], &after), 0);
+	assert_true(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+	/* A longer one is written: the mapping is only for the same size. */
+	put(x, "seven\n");
+	assert_string_equal(content_fd(x->f.fd[0]), "seven\n");
+	put(x, "nine\n");
+	assert_string_equal(content_fd(x->f.fd[0]), "nine\n");
+	put(x, "ten\n");
+	put(x, "six\n");
+	first = ino(x, "stats");
+
+	assert_int_equal(pipe(req), 0);
+	assert_int_equal(pipe(rep), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		mapped_reader(x, req[0], rep[1]);
+	close(req[0]);
+	close(rep[1]);
+	assert_string_equal(line_from(rep[0]), "clean");
+	/* The reader waits in open(): a mapped write now is whole for it. */
+	assert_int_equal(sigtimedwait(&set, &si, &five), SIGRTMIN);
+	put(x, "ten\n");
+	cg_exchfile_release(&x->f);
+	assert_string_equal(line_from(rep[0]), "ten");
+	/* It holds the inode open: the next write goes to the other one, which
+	 * is then leased, written, and mapped in its turn. */
+	put(x, "abc\n");
+	assert_true(ino(x, "stats") != first);
+	put(x, "def\n");
+	put(x, "ghi\n");
+	assert_string_equal(content_fd(x->f.fd[0]), "ghi\n");
+	assert_int_equal(write(req[1], "r", 1), 1);
+	assert_string_equal(line_from(rep[0]), "ten");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	close(req[1]);
+	close(rep[0]);
+	cg_exchfile_keep_lease(&x->f, 0);
+	assert_string_equal(content(x), "ghi\n");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Elsewhere than on a tmpfs nothing is mapped (a write fault there could
+ * end in SIGBUS): the same sequence is written. */
+static void test_mapped_only_on_tmpfs(void **state)
+{
+	struct fixture *x = *state;
+	sigset_t set, old;
+
+	if (on_tmpfs(x->dir))
+		skip();
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
+	cg_exchfile_map_writes(&x->f);
+	put(x, "one\n");
+	put(x, "two\n");
+	put(x, "six\n");
+	assert_true(x->f.map[0] == MAP_FAILED);
+	assert_string_equal(content_fd(x->f.fd[0]), "six\n");
+	cg_exchfile_keep_lease(&x->f, 0);
+	assert_string_equal(content(x), "six\n");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +455,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_held_open_never_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_removes_spare, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapped_writes, setup_shm, teardown),
+		cmocka_unit_test_setup_teardown(test_mapped_only_on_tmpfs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
