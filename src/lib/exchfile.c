@@ -22,7 +22,6 @@ void cg_exchfile_init(struct cg_exchfile *f)
 	f->size[0] = f->size[1] = 0;
 	f->writes = 0;
 	f->keep_sig = 0;
-	f->sig_on[0] = f->sig_on[1] = 0;
 	f->held = false;
 	f->map_writes = false;
 	f->on_tmpfs = -1;
@@ -75,7 +74,6 @@ static void drop_slot(struct cg_exchfile *f, int i)
 {
 	unmap(&f->map[i]);
 	drop(&f->fd[i]);
-	f->sig_on[i] = 0;
 	if (i == 0)
 		f->held = false;
 }
@@ -162,12 +160,12 @@ static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
 		return 0;
 	if (!f->held) {
 		/* A kept lease's break must name the fd: the signal is set on
-		 * the file before the lease is taken. */
-		if (f->keep_sig && f->sig_on[0] != f->keep_sig) {
-			if (fcntl(f->fd[0], F_SETSIG, f->keep_sig) < 0)
-				return 0;
-			f->sig_on[0] = f->keep_sig;
-		}
+		 * the file before each lease is taken, as giving one back
+		 * (F_UNLCK: ours, or the kernel's once lease-break-time has
+		 * passed) resets it to none, and the next break would come as a
+		 * plain SIGIO, which says nothing of the file. */
+		if (f->keep_sig && fcntl(f->fd[0], F_SETSIG, f->keep_sig) < 0)
+			return 0;
 		if (fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0)
 			return 0;
 		f->held = true;
@@ -198,7 +196,7 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	bool leased = false;
 	off_t old = f->size[1];
 	char *map;
-	int fd, r, sig;
+	int fd, r;
 
 	if (write_in_place(f, buf, len))
 		return 0;
@@ -207,10 +205,8 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	/* The spare we know, if nobody else has it open (a reader that opened
 	 * NAME before the last exchange); else a fresh inode. */
 	fd = f->fd[1];
-	sig = f->sig_on[1];
 	map = f->map[1];
 	f->fd[1] = -1;
-	f->sig_on[1] = 0;
 	f->map[1] = NULL;
 	if (fd >= 0) {
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
@@ -225,7 +221,6 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		fd = openat(dirfd, spare, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd < 0)
 			return cg_error(err, errno, "create %s", spare);
-		sig = 0;
 		/* A fresh inode has no old readers: the lease is only a guard
 		 * against one opening the spare by name meanwhile. */
 		leased = fcntl(fd, F_SETLEASE, F_WRLCK) == 0;
@@ -243,11 +238,9 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 		/* The old NAME is the spare now. */
 		f->fd[1] = f->fd[0];
 		f->size[1] = f->size[0];
-		f->sig_on[1] = f->sig_on[0];
 		f->map[1] = f->map[0];
 		f->fd[0] = fd;
 		f->size[0] = (off_t)len;
-		f->sig_on[0] = sig;
 		f->map[0] = map;
 		return 0;
 	}
@@ -270,7 +263,6 @@ int cg_exchfile_write(struct cg_exchfile *f, int dirfd, const char *name, const 
 	drop_slot(f, 0);
 	f->fd[0] = fd;
 	f->size[0] = (off_t)len;
-	f->sig_on[0] = sig;
 	f->map[0] = map;
 	return 0;
 }

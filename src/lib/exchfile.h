@@ -71,7 +71,6 @@ struct cg_exchfile {
 	off_t size[2]; /* their sizes: a write that does not shrink needs no ftruncate */
 	unsigned writes;
 	int keep_sig;  /* >0: keep the lease on fd[0] between writes, breaks signalled with it */
-	int sig_on[2]; /* the F_SETSIG signal set on fd[i] (0: none) */
 	bool held;     /* a kept lease on fd[0] is held now */
 	bool map_writes;  /* cg_exchfile_map_writes */
 	signed char on_tmpfs; /* -1: not known yet */
