@@ -46,11 +46,6 @@ void stats_stop(struct daemon *d, struct ctr *t)
 	t->stats_open = false;
 }
 
-struct sample {
-	struct ctr *t;
-	struct cg_stats st;
-};
-
 /* Room for n more bytes and a '\0' after len. */
 static void reserve(char **buf, size_t len, size_t *cap, size_t n)
 {
@@ -73,7 +68,8 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n
 void stats_tick(struct daemon *d)
 {
 	size_t n = 0, i = 0, len = 0;
-	cleanup_free struct sample *v = NULL;
+	/* The containers refreshed; their numbers are in stats.last. */
+	cleanup_free struct ctr **v = NULL;
 	cg_err_t err = { 0 };
 	char line[512];
 	int keep;
@@ -92,14 +88,15 @@ void stats_tick(struct daemon *d)
 	keep = leases_signal(d);
 	flush_all(d);
 	for (struct ctr *t = d->ctrs; t && i < n; t = t->next) {
+		struct cg_stats st;
 		char text[1024];
 		size_t tl;
 
 		if (t->dead || !t->stats_open)
 			continue;
-		v[i].t = t;
-		cg_stats_read(&t->stats, &v[i].st);
-		tl = cg_stats_format(&v[i].st, text, sizeof(text));
+		v[i] = t;
+		cg_stats_read(&t->stats, &st);
+		tl = cg_stats_format(&st, text, sizeof(text));
 		if (tl && t->spec.name) {
 			size_t nl = strlen(t->spec.name);
 
@@ -131,10 +128,10 @@ void stats_tick(struct daemon *d)
 
 		append(&d->prom, &len, &d->prom_cap, line, w);
 		for (size_t k = 0; k < i; k++) {
-			size_t room = sizeof(v[k].t->prom_labels) + 128;
+			size_t room = sizeof(v[k]->prom_labels) + 128;
 
 			reserve(&d->prom, len, &d->prom_cap, room);
-			len += cg_stats_prom_sample(m, &v[k].st, v[k].t->prom_labels, v[k].t->prom_labels_len,
+			len += cg_stats_prom_sample(m, &v[k]->stats.last, v[k]->prom_labels, v[k]->prom_labels_len,
 						    d->prom + len, room);
 		}
 	}

@@ -30,6 +30,15 @@ static const char *const v2_files[SF_COUNT] = {
 	[SF_PIDS_CURRENT] = "pids.current", [SF_PIDS_MAX] = "pids.max",
 };
 
+static long clk_tck(void)
+{
+	static long tck;
+
+	if (tck == 0)
+		tck = sysconf(_SC_CLK_TCK);
+	return tck;
+}
+
 static int ctrl_index(const char *name)
 {
 	for (int c = 0; c < CG_NCTRL; c++)
@@ -47,14 +56,11 @@ void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
 	s->reads = 0;
 	s->oom_due = 0;
 	s->oom_watched = false;
-	s->last_usage = s->peak_seen = 0;
 	for (int i = 0; i < SF_COUNT; i++) {
 		char *path = NULL;
 
 		s->fd[i] = -1;
 		s->path[i] = NULL;
-		s->kept_text[i] = NULL;
-		s->kept_cap[i] = 0;
 		if (s->v2) {
 			if (v2_files[i] && cg->unified_path)
 				path = xasprintf("%s/%s", cg->unified_path, v2_files[i]);
@@ -76,6 +82,12 @@ void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
 			free(path);
 		}
 	}
+	/* The values of files a container does not have ("max" for a limit):
+	 * what the first read leaves where no file is read. */
+	if (s->v2)
+		cg_stats_fill_v2(&s->last, (const char *[SF_COUNT]){ NULL });
+	else
+		cg_stats_fill_v1(&s->last, (const char *[SF_COUNT]){ NULL }, clk_tck());
 }
 
 void cg_stats_close(struct cg_stats_src *s)
@@ -86,9 +98,6 @@ void cg_stats_close(struct cg_stats_src *s)
 		s->fd[i] = -1;
 		free(s->path[i]);
 		s->path[i] = NULL;
-		free(s->kept_text[i]);
-		s->kept_text[i] = NULL;
-		s->kept_cap[i] = 0;
 	}
 }
 
@@ -154,167 +163,159 @@ static uint64_t v1_limit(const char *text)
 	return v >= (UINT64_C(1) << 62) ? CG_STATS_MAX : v;
 }
 
-void cg_stats_fill_v1(struct cg_stats *st, const char *const t[SF_COUNT], long clk_tck)
+void cg_stats_fill_file(struct cg_stats *st, enum cg_stat_file i, const char *t, bool v2, long clk_tck)
 {
+	const char *sp;
+
 	if (clk_tck <= 0)
 		clk_tck = 100;
-	if (t[SF_UCPU_STAT]) {
-		st->cpu_usage_usec = cg_stats_value(t[SF_UCPU_STAT], "usage_usec");
-		st->cpu_user_usec = cg_stats_value(t[SF_UCPU_STAT], "user_usec");
-		st->cpu_system_usec = cg_stats_value(t[SF_UCPU_STAT], "system_usec");
-	} else {
-		st->cpu_usage_usec = cg_stats_number(t[SF_CPUACCT_USAGE]) / 1000;
-		st->cpu_user_usec = cg_stats_value(t[SF_CPUACCT_STAT], "user") * 1000000 / (uint64_t)clk_tck;
-		st->cpu_system_usec = cg_stats_value(t[SF_CPUACCT_STAT], "system") * 1000000 / (uint64_t)clk_tck;
+	switch (i) {
+	case SF_CPUACCT_USAGE:
+		if (!v2)
+			st->cpu_usage_usec = cg_stats_number(t) / 1000;
+		break;
+	case SF_CPUACCT_STAT:
+		if (!v2) {
+			st->cpu_user_usec = cg_stats_value(t, "user") * 1000000 / (uint64_t)clk_tck;
+			st->cpu_system_usec = cg_stats_value(t, "system") * 1000000 / (uint64_t)clk_tck;
+		}
+		break;
+	case SF_UCPU_STAT:
+		/* Absent: a v1-only host, whose cpuacct files have it. */
+		if (!v2 && t) {
+			st->cpu_usage_usec = cg_stats_value(t, "usage_usec");
+			st->cpu_user_usec = cg_stats_value(t, "user_usec");
+			st->cpu_system_usec = cg_stats_value(t, "system_usec");
+		}
+		break;
+	case SF_CPU_STAT:
+		if (v2) {
+			st->cpu_usage_usec = cg_stats_value(t, "usage_usec");
+			st->cpu_user_usec = cg_stats_value(t, "user_usec");
+			st->cpu_system_usec = cg_stats_value(t, "system_usec");
+			st->cpu_throttled_usec = cg_stats_value(t, "throttled_usec");
+		} else {
+			st->cpu_throttled_usec = cg_stats_value(t, "throttled_time") / 1000;
+		}
+		st->cpu_nr_periods = cg_stats_value(t, "nr_periods");
+		st->cpu_nr_throttled = cg_stats_value(t, "nr_throttled");
+		break;
+	case SF_CPU_QUOTA:
+		if (!v2)
+			st->cpu_quota_usec = t ? cg_stats_number(t) : CG_STATS_MAX;
+		break;
+	case SF_CPU_PERIOD:
+		if (!v2)
+			st->cpu_period_usec = cg_stats_number(t);
+		break;
+	case SF_CPU_MAX:
+		if (v2) {
+			st->cpu_quota_usec = t ? cg_stats_number(t) : CG_STATS_MAX;
+			sp = t ? strchr(t, ' ') : NULL;
+			st->cpu_period_usec = sp ? strtoull(sp + 1, NULL, 10) : 100000;
+		}
+		break;
+	case SF_MEM_CURRENT:
+		st->memory_current = cg_stats_number(t);
+		break;
+	case SF_MEM_PEAK:
+		st->memory_peak = cg_stats_number(t);
+		break;
+	case SF_MEM_MAX:
+		st->memory_max = t == NULL ? CG_STATS_MAX : v2 ? cg_stats_number(t) : v1_limit(t);
+		break;
+	case SF_MEM_EVENTS:
+		st->memory_oom_kill = cg_stats_value(t, "oom_kill");
+		break;
+	case SF_PIDS_CURRENT:
+		st->pids_current = cg_stats_number(t);
+		break;
+	case SF_PIDS_MAX:
+		st->pids_max = t ? cg_stats_number(t) : CG_STATS_MAX;
+		break;
+	case SF_COUNT:
+		break;
 	}
-	st->cpu_nr_periods = cg_stats_value(t[SF_CPU_STAT], "nr_periods");
-	st->cpu_nr_throttled = cg_stats_value(t[SF_CPU_STAT], "nr_throttled");
-	st->cpu_throttled_usec = cg_stats_value(t[SF_CPU_STAT], "throttled_time") / 1000;
-	st->cpu_quota_usec = t[SF_CPU_QUOTA] ? cg_stats_number(t[SF_CPU_QUOTA]) : CG_STATS_MAX;
-	st->cpu_period_usec = cg_stats_number(t[SF_CPU_PERIOD]);
-	st->memory_current = cg_stats_number(t[SF_MEM_CURRENT]);
-	st->memory_peak = cg_stats_number(t[SF_MEM_PEAK]);
-	st->memory_max = t[SF_MEM_MAX] ? v1_limit(t[SF_MEM_MAX]) : CG_STATS_MAX;
-	st->memory_oom_kill = cg_stats_value(t[SF_MEM_EVENTS], "oom_kill");
-	st->pids_current = cg_stats_number(t[SF_PIDS_CURRENT]);
-	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
+}
+
+void cg_stats_fill_v1(struct cg_stats *st, const char *const t[SF_COUNT], long clk_tck)
+{
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < SF_COUNT; i++) {
+		if ((i == SF_CPUACCT_USAGE || i == SF_CPUACCT_STAT) && t[SF_UCPU_STAT])
+			continue;
+		cg_stats_fill_file(st, (enum cg_stat_file)i, t[i], false, clk_tck);
+	}
 }
 
 void cg_stats_fill_v2(struct cg_stats *st, const char *const t[SF_COUNT])
 {
-	st->cpu_usage_usec = cg_stats_value(t[SF_CPU_STAT], "usage_usec");
-	st->cpu_user_usec = cg_stats_value(t[SF_CPU_STAT], "user_usec");
-	st->cpu_system_usec = cg_stats_value(t[SF_CPU_STAT], "system_usec");
-	st->cpu_nr_periods = cg_stats_value(t[SF_CPU_STAT], "nr_periods");
-	st->cpu_nr_throttled = cg_stats_value(t[SF_CPU_STAT], "nr_throttled");
-	st->cpu_throttled_usec = cg_stats_value(t[SF_CPU_STAT], "throttled_usec");
-	st->cpu_quota_usec = t[SF_CPU_MAX] ? cg_stats_number(t[SF_CPU_MAX]) : CG_STATS_MAX;
-	if (t[SF_CPU_MAX]) {
-		const char *sp = strchr(t[SF_CPU_MAX], ' ');
-
-		st->cpu_period_usec = sp ? strtoull(sp + 1, NULL, 10) : 100000;
-	} else {
-		st->cpu_period_usec = 100000;
-	}
-	st->memory_current = cg_stats_number(t[SF_MEM_CURRENT]);
-	st->memory_peak = cg_stats_number(t[SF_MEM_PEAK]);
-	st->memory_max = t[SF_MEM_MAX] ? cg_stats_number(t[SF_MEM_MAX]) : CG_STATS_MAX;
-	st->memory_oom_kill = cg_stats_value(t[SF_MEM_EVENTS], "oom_kill");
-	st->pids_current = cg_stats_number(t[SF_PIDS_CURRENT]);
-	st->pids_max = t[SF_PIDS_MAX] ? cg_stats_number(t[SF_PIDS_MAX]) : CG_STATS_MAX;
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < SF_COUNT; i++)
+		cg_stats_fill_file(st, (enum cg_stat_file)i, t[i], true, 0);
 }
 
-/* Keep a copy of a file's text for the reads that skip it (no malloc
- * once the buffer is big enough). */
-static void keep(struct cg_stats_src *s, int i, const char *text)
+/* Whether file i exists for this container (else its fields keep the
+ * defaults cg_stats_open gave them). */
+static bool present(const struct cg_stats_src *s, int i)
 {
-	size_t n;
-
-	if (text == NULL) {
-		free(s->kept_text[i]);
-		s->kept_text[i] = NULL;
-		s->kept_cap[i] = 0;
-		return;
-	}
-	n = strlen(text) + 1;
-	if (n > s->kept_cap[i]) {
-		free(s->kept_text[i]);
-		s->kept_text[i] = xcalloc(1, n);
-		s->kept_cap[i] = n;
-	}
-	memcpy(s->kept_text[i], text, n);
+	return s->fd[i] >= 0 || s->path[i] != NULL;
 }
 
-static void read_file_into(struct cg_stats_src *s, int i, const struct cg_stats_due *due, char *buf, size_t size,
-			   const char **text)
+/* Read file i if due, and take its fields into st. */
+static void read_file_into(struct cg_stats_src *s, int i, const struct cg_stats_due *due, struct cg_stats *st)
 {
+	char buf[1024];
 	ssize_t n = -1;
 
-	if (!cg_stats_file_due((enum cg_stat_file)i, due)) {
-		*text = s->kept_text[i];
+	if (!present(s, i) || !cg_stats_file_due((enum cg_stat_file)i, due))
 		return;
-	}
-	if (s->naive && s->path[i]) {
+	if (s->naive) {
 		int fd = open(s->path[i], O_RDONLY | O_CLOEXEC);
 
 		if (fd >= 0) {
-			n = read(fd, buf, size - 1);
+			n = read(fd, buf, sizeof(buf) - 1);
 			close(fd);
 		}
-	} else if (s->fd[i] >= 0) {
-		n = pread(s->fd[i], buf, size - 1, 0);
-	}
-	if (n < 0) {
-		*text = NULL;
 	} else {
-		buf[n] = '\0';
-		*text = buf;
+		n = pread(s->fd[i], buf, sizeof(buf) - 1, 0);
 	}
-	/* Keep what a later read may skip. */
-	if (!s->naive && !cg_stats_file_due((enum cg_stat_file)i, &(struct cg_stats_due){ .v2 = s->v2, .idle = true }))
-		keep(s, i, *text);
-}
-
-static long clk_tck(void)
-{
-	static long tck;
-
-	if (tck == 0)
-		tck = sysconf(_SC_CLK_TCK);
-	return tck;
-}
-
-uint64_t cg_stats_cpu_usage(const char *const text[SF_COUNT], bool v2)
-{
-	if (v2)
-		return cg_stats_value(text[SF_CPU_STAT], "usage_usec");
-	if (text[SF_UCPU_STAT])
-		return cg_stats_value(text[SF_UCPU_STAT], "usage_usec");
-	return cg_stats_number(text[SF_CPUACCT_USAGE]) / 1000;
+	if (n >= 0)
+		buf[n] = '\0';
+	cg_stats_fill_file(st, (enum cg_stat_file)i, n >= 0 ? buf : NULL, s->v2, clk_tck());
 }
 
 void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st)
 {
-	char bufs[SF_COUNT][1024];
-	const char *text[SF_COUNT];
 	struct timespec ts;
-	const char *quota = s->kept_text[SF_CPU_QUOTA];
-	uint64_t usage;
 	/* The naive baseline reads everything every time. */
 	struct cg_stats_due due = {
 		.v2 = s->v2,
 		.limits = s->naive || s->reads % CG_STATS_LIMIT_EVERY == 0,
 		.oom = !s->oom_watched || s->oom_due > 0,
-		.quota_set = quota && cg_stats_number(quota) != CG_STATS_MAX,
+		.quota_set = s->last.cpu_quota_usec != CG_STATS_MAX,
 	};
 
+	/* What is not read this time is what was read last time. */
+	*st = s->last;
 	s->reads++;
 	if (s->oom_due > 0)
 		s->oom_due--;
 	/* The CPU files first (they come first in enum cg_stat_file): whether
 	 * the container ran since the last read decides about the others. */
 	for (int i = 0; i < SF_CPU_QUOTA; i++)
-		read_file_into(s, i, &due, bufs[i], sizeof(bufs[i]), &text[i]);
-	usage = cg_stats_cpu_usage(text, s->v2);
-	due.idle = s->reads > 1 && usage == s->last_usage;
-	s->last_usage = usage;
+		read_file_into(s, i, &due, st);
+	due.idle = s->reads > 1 && st->cpu_usage_usec == s->last.cpu_usage_usec;
 	for (int i = SF_CPU_QUOTA; i < SF_COUNT; i++)
-		read_file_into(s, i, &due, bufs[i], sizeof(bufs[i]), &text[i]);
-	memset(st, 0, sizeof(*st));
-	if (s->v2)
-		cg_stats_fill_v2(st, text);
-	else
-		cg_stats_fill_v1(st, text, clk_tck());
+		read_file_into(s, i, &due, st);
 	/* memory.peak not read: what memory.current shows is a peak too (a
 	 * charge made on the container's behalf while it slept); never lower
 	 * than what was reported before. */
-	if (!cg_stats_file_due(SF_MEM_PEAK, &due) && st->memory_peak < s->peak_seen)
-		st->memory_peak = s->peak_seen;
 	if (!cg_stats_file_due(SF_MEM_PEAK, &due) && st->memory_peak < st->memory_current)
 		st->memory_peak = st->memory_current;
-	s->peak_seen = st->memory_peak;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	st->timestamp_usec = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	s->last = *st;
 }
 
 char *cg_stats_flush_dir(const char *unified_path)

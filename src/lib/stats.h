@@ -37,13 +37,10 @@ struct cg_stats_src {
 	int fd[SF_COUNT];
 	char *path[SF_COUNT];  /* for the naive way: open, read, close per tick */
 	bool naive;
-	/* Files whose text changes only now and then are not read on every
-	 * tick (cg_stats_file_due): their last text is kept here. */
-	char *kept_text[SF_COUNT];
-	size_t kept_cap[SF_COUNT];
+	/* What the last read gave: a file not read on a tick (cg_stats_file_due)
+	 * keeps its values from here, with no text kept or parsed again. */
+	struct cg_stats last;
 	unsigned reads;
-	uint64_t last_usage;   /* CPU time at the last read, microseconds */
-	uint64_t peak_seen;    /* memory.peak last reported */
 	unsigned oom_due;      /* reads left that re-read the OOM counter */
 	bool oom_watched;      /* its owner is told of OOM events (else: read every time) */
 };
@@ -89,8 +86,6 @@ bool cg_stats_is_limit(enum cg_stat_file i);
  * another process could change meanwhile (moving a sleeping process in or
  * out of the cgroup). */
 bool cg_stats_file_due(enum cg_stat_file i, const struct cg_stats_due *due);
-/* Pure: the CPU time in the texts read, microseconds. */
-uint64_t cg_stats_cpu_usage(const char *const text[SF_COUNT], bool v2);
 
 /* Pure: the cgroup2 directory whose cpu.stat, read before the containers'
  * own, brings their CPU counters up to date all at once: the directory
@@ -108,8 +103,13 @@ char *cg_stats_flush_dir(const char *unified_path);
 /* Pure parsers and formatters. */
 uint64_t cg_stats_value(const char *text, const char *key);   /* "key N" lines */
 uint64_t cg_stats_number(const char *text);                     /* "N", "max", "-1" */
-/* From v1/v2 file texts into st (NULL texts: absent). v1 takes the CPU
- * time from text[SF_UCPU_STAT] when there is one, else from cpuacct. */
+/* The fields file i gives, from its text, into st (NULL text: the file
+ * is absent or unreadable: 0, or "max" for a limit; an absent
+ * SF_UCPU_STAT leaves the CPU time to cpuacct). */
+void cg_stats_fill_file(struct cg_stats *st, enum cg_stat_file i, const char *text, bool v2, long clk_tck);
+/* From all of v1/v2's file texts into st (NULL texts: absent). v1 takes
+ * the CPU time from text[SF_UCPU_STAT] when there is one, else from
+ * cpuacct. */
 void cg_stats_fill_v1(struct cg_stats *st, const char *const text[SF_COUNT], long clk_tck);
 void cg_stats_fill_v2(struct cg_stats *st, const char *const text[SF_COUNT]);
 /* The per-container file: one `key value` per line, "max" when unlimited. */

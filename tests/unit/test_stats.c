@@ -427,6 +427,61 @@ static void test_v1_kept_files(void **state)
 	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
 }
 
+/* Hybrid: v1 controllers, the CPU time from the cgroup2 tracking
+ * cgroup's cpu.stat (cpuacct is not read), which also says whether the
+ * container is idle. Two plain directories stand in for the hierarchies. */
+static void test_hybrid_reads(void **state)
+{
+	char dir[] = "/tmp/cgrun-test-stats.XXXXXX", udir[] = "/tmp/cgrun-test-stats.XXXXXX";
+	struct cg_cgroup cg;
+	struct cg_stats_src src;
+	struct cg_stats st;
+	const char *files[] = { "cpuacct.usage", "cpuacct.stat", "cpu.cfs_quota_us", "memory.usage_in_bytes",
+				"pids.current" };
+	const char *ufiles[] = { "cpu.stat" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(mkdtemp(udir));
+	put_file(dir, "cpuacct.usage", "999000000\n");
+	put_file(dir, "cpuacct.stat", "user 99\nsystem 99\n");
+	put_file(dir, "cpu.cfs_quota_us", "-1\n");
+	put_file(dir, "memory.usage_in_bytes", "4096\n");
+	put_file(dir, "pids.current", "1\n");
+	put_file(udir, "cpu.stat", "usage_usec 7000\nuser_usec 4000\nsystem_usec 3000\n");
+	memset(&cg, 0, sizeof(cg));
+	cg.path[CG_CPU] = cg.path[CG_CPUACCT] = cg.path[CG_MEMORY] = cg.path[CG_PIDS] = dir;
+	cg.unified_path = udir;
+	cg_stats_open(&src, &cg);
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_usage_usec, 7000);
+	assert_int_equal(st.cpu_user_usec, 4000);
+	assert_int_equal(st.cpu_system_usec, 3000);
+	assert_true(st.cpu_quota_usec == CG_STATS_MAX);
+	/* Files it has not got read as absent: no limit, no throttling. */
+	assert_true(st.memory_max == CG_STATS_MAX);
+	assert_true(st.pids_max == CG_STATS_MAX);
+	assert_int_equal(st.cpu_nr_periods, 0);
+	assert_int_equal(st.pids_current, 1);
+	/* Idle: memory.current is read, pids.current is not. */
+	put_file(dir, "memory.usage_in_bytes", "8192\n");
+	put_file(dir, "pids.current", "4\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_usage_usec, 7000);
+	assert_int_equal(st.memory_current, 8192);
+	assert_int_equal(st.pids_current, 1);
+	/* It ran: all of it again. */
+	put_file(udir, "cpu.stat", "usage_usec 7100\nuser_usec 4050\nsystem_usec 3050\n");
+	cg_stats_read(&src, &st);
+	assert_int_equal(st.cpu_usage_usec, 7100);
+	assert_int_equal(st.cpu_system_usec, 3050);
+	assert_int_equal(st.pids_current, 4);
+	assert_int_equal(st.memory_current, 8192);
+	cg_stats_close(&src);
+	remove_dir(dir, files, sizeof(files) / sizeof(files[0]));
+	remove_dir(udir, ufiles, sizeof(ufiles) / sizeof(ufiles[0]));
+}
+
 /* The directory read first to bring the containers' cpu.stat up to date. */
 static void test_flush_dir(void **state)
 {
@@ -456,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_file_due),
 		cmocka_unit_test(test_v1_kept_files),
 		cmocka_unit_test(test_idle_skips),
+		cmocka_unit_test(test_hybrid_reads),
 		cmocka_unit_test(test_flush_dir),
 	};
 
