@@ -108,6 +108,8 @@ struct daemon {
 	struct src lease_src;         /* SRC_LEASE: lease_fd (leases.c) */
 	int lease_fd;                 /* signalfd of the lease-break signals, or -1 */
 	int break_time_fd;            /* /proc/sys/fs/lease-break-time, or -1 */
+	struct ctr **lease_owner;     /* by fd: the container whose stats file it may be (leases.c) */
+	size_t lease_owner_len;
 	size_t prom_cap;
 	bool timers;                  /* some container has restart_at or kill_at set */
 	bool reap;                    /* some container is dead: free it after the batch */
@@ -161,6 +163,12 @@ void leases_drain(struct daemon *d);
 /* The signal for cg_exchfile_keep_lease this refresh: 0 (no kept
  * leases) unless fs.lease-break-time leaves enough time. */
 int leases_signal(struct daemon *d);
+/* After a write of t's stats file (which may have changed its fds): a
+ * break naming one of them finds t without a walk over all containers. */
+void leases_note(struct daemon *d, struct ctr *t);
+/* t's stats file is closed: forget it. */
+void leases_forget(struct daemon *d, struct ctr *t);
+void leases_shutdown(struct daemon *d);
 
 /* rstatflush.c */
 void flush_join(struct daemon *d, struct ctr *t);

@@ -48,8 +48,52 @@ static void release(struct cg_exchfile *f, const char *what)
 			what, strerror(-r));
 }
 
+void leases_note(struct daemon *d, struct ctr *t)
+{
+	for (int i = 0; i < 2; i++) {
+		int fd = t->statsfile.fd[i];
+
+		if (fd < 0)
+			continue;
+		if ((size_t)fd >= d->lease_owner_len) {
+			size_t n = (size_t)fd * 2 + 64;
+			struct ctr **p = realloc(d->lease_owner, n * sizeof(*p));
+
+			if (p == NULL)
+				return;  /* a break then walks the list */
+			memset(p + d->lease_owner_len, 0, (n - d->lease_owner_len) * sizeof(*p));
+			d->lease_owner = p;
+			d->lease_owner_len = n;
+		}
+		d->lease_owner[fd] = t;
+	}
+}
+
+void leases_forget(struct daemon *d, struct ctr *t)
+{
+	/* Every slot: an fd t had earlier may still name it. */
+	for (size_t i = 0; i < d->lease_owner_len; i++)
+		if (d->lease_owner[i] == t)
+			d->lease_owner[i] = NULL;
+}
+
+void leases_shutdown(struct daemon *d)
+{
+	free(d->lease_owner);
+	d->lease_owner = NULL;
+	d->lease_owner_len = 0;
+}
+
 static void release_fd(struct daemon *d, int fd, bool all)
 {
+	/* The container noted for fd, if the fd is still its: a reader of
+	 * every file (cgrun stats) breaks N leases a refresh, and a walk for
+	 * each made that O(N^2). */
+	if (!all && fd >= 0 && (size_t)fd < d->lease_owner_len && d->lease_owner[fd] &&
+	    cg_exchfile_has_fd(&d->lease_owner[fd]->statsfile, fd)) {
+		release(&d->lease_owner[fd]->statsfile, d->lease_owner[fd]->c.id);
+		return;
+	}
 	for (struct ctr *t = d->ctrs; t; t = t->next)
 		if (t->stats_open && (all || cg_exchfile_has_fd(&t->statsfile, fd))) {
 			release(&t->statsfile, t->c.id);

@@ -387,6 +387,7 @@ int main(int argc, char **argv)
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
 	stats_shutdown(&d);
+	leases_shutdown(&d);
 	sd_notify(0, "STOPPING=1");
 	log_msg(6, "cgrund stopping; %s", "containers keep running");
 	return 0;

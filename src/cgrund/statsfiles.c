@@ -36,6 +36,7 @@ void stats_stop(struct daemon *d, struct ctr *t)
 {
 	if (!t->stats_open)
 		return;
+	leases_forget(d, t);
 	oomwatch_stop(d, t);
 	flush_leave(d, t);
 	cg_stats_close(&t->stats);
@@ -117,6 +118,7 @@ void stats_tick(struct daemon *d)
 				log_msg(4, "stats of %.12s: %s", t->c.id, err.msg);
 				memset(&err, 0, sizeof(err));
 			}
+			leases_note(d, t);
 		}
 		i++;
 	}
