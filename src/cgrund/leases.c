@@ -39,9 +39,9 @@ int leases_init(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
-static void release(struct cg_exchfile *f, const char *what)
+static void release(struct cg_exchfile *f, const char *what, bool all)
 {
-	int r = cg_exchfile_release(f);
+	int r = all ? cg_exchfile_release_if_broken(f) : cg_exchfile_release(f);
 
 	if (r < 0)
 		log_msg(4, "giving back the lease on %s: %s (its reader waits for fs.lease-break-time)",
@@ -91,17 +91,17 @@ static void release_fd(struct daemon *d, int fd, bool all)
 	 * each made that O(N^2). */
 	if (!all && fd >= 0 && (size_t)fd < d->lease_owner_len && d->lease_owner[fd] &&
 	    cg_exchfile_has_fd(&d->lease_owner[fd]->statsfile, fd)) {
-		release(&d->lease_owner[fd]->statsfile, d->lease_owner[fd]->c.id);
+		release(&d->lease_owner[fd]->statsfile, d->lease_owner[fd]->c.id, false);
 		return;
 	}
 	for (struct ctr *t = d->ctrs; t; t = t->next)
 		if (t->stats_open && (all || cg_exchfile_has_fd(&t->statsfile, fd))) {
-			release(&t->statsfile, t->c.id);
+			release(&t->statsfile, t->c.id, all);
 			if (!all)
 				return;
 		}
 	if (all || cg_exchfile_has_fd(&d->promfile, fd))
-		release(&d->promfile, "metrics.prom");
+		release(&d->promfile, "metrics.prom", all);
 }
 
 void leases_drain(struct daemon *d)

@@ -26,6 +26,9 @@ void cg_exchfile_init(struct cg_exchfile *f)
 	f->map_writes = false;
 	f->on_tmpfs = -1;
 	f->map[0] = f->map[1] = NULL;
+	/* Taken as unread: a file nobody reads keeps its lease from the
+	 * start. */
+	f->quiet = CG_EXCHFILE_KEEP_AFTER;
 }
 
 void cg_exchfile_map_writes(struct cg_exchfile *f)
@@ -33,7 +36,8 @@ void cg_exchfile_map_writes(struct cg_exchfile *f)
 	f->map_writes = true;
 }
 
-int cg_exchfile_release(struct cg_exchfile *f)
+/* F_UNLCK of the lease held on fd[0], if any. */
+static int give_back(struct cg_exchfile *f)
 {
 	int r = 0;
 
@@ -43,11 +47,30 @@ int cg_exchfile_release(struct cg_exchfile *f)
 	return r;
 }
 
+int cg_exchfile_release(struct cg_exchfile *f)
+{
+	/* A reader came: the next writes do not keep the lease. */
+	f->quiet = 0;
+	return give_back(f);
+}
+
+int cg_exchfile_release_if_broken(struct cg_exchfile *f)
+{
+	int type;
+
+	if (!f->held || f->fd[0] < 0)
+		return 0;
+	/* While a break is pending, F_GETLEASE tells what the lease is being
+	 * broken to. */
+	type = fcntl(f->fd[0], F_GETLEASE);
+	return type == F_WRLCK ? 0 : cg_exchfile_release(f);
+}
+
 void cg_exchfile_keep_lease(struct cg_exchfile *f, int sig)
 {
 	f->keep_sig = sig > 0 ? sig : 0;
 	if (f->keep_sig == 0)
-		cg_exchfile_release(f);
+		give_back(f);
 }
 
 bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd)
@@ -154,35 +177,44 @@ static bool write_mapped(struct cg_exchfile *f, const char *buf, size_t len)
 static int write_in_place(struct cg_exchfile *f, const char *buf, size_t len)
 {
 	bool kept = f->held;
+	/* Kept only for a file nobody read in its last few writes. */
+	bool keep = f->keep_sig && f->quiet >= CG_EXCHFILE_KEEP_AFTER;
 	int r;
 
 	if (f->fd[0] < 0)
 		return 0;
+	if (f->quiet < CG_EXCHFILE_KEEP_AFTER)
+		f->quiet++;
 	if (!f->held) {
 		/* A kept lease's break must name the fd: the signal is set on
 		 * the file before each lease is taken, as giving one back
 		 * (F_UNLCK: ours, or the kernel's once lease-break-time has
 		 * passed) resets it to none, and the next break would come as a
-		 * plain SIGIO, which says nothing of the file. */
-		if (f->keep_sig && fcntl(f->fd[0], F_SETSIG, f->keep_sig) < 0)
+		 * plain SIGIO, which says nothing of the file. A lease taken
+		 * for one write needs none: a reader who opens the file then
+		 * waits for the pwrite only, and the SIGIO that comes later
+		 * (cg_exchfile_release_if_broken) finds nothing to give back. */
+		if (keep && fcntl(f->fd[0], F_SETSIG, f->keep_sig) < 0)
 			return 0;
-		if (fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0)
+		if (fcntl(f->fd[0], F_SETLEASE, F_WRLCK) < 0) {
+			f->quiet = 0;  /* someone has it open: a reader, most likely */
 			return 0;
+		}
 		f->held = true;
 	}
 	/* Someone removed NAME: write a new one. Checked every
 	 * CG_EXCHFILE_CHECK_EVERY writes, not on each: the fstat was a
 	 * twentieth of a stats refresh. */
 	if (f->writes++ % CG_EXCHFILE_CHECK_EVERY == 0 && unlinked(f->fd[0])) {
-		cg_exchfile_release(f);
+		give_back(f);
 		return 0;
 	}
 	/* Nobody opened it since the last write, and its size stays. */
 	if (kept && (off_t)len == f->size[0] && write_mapped(f, buf, len))
 		return 1;
 	r = pwrite_all(f->fd[0], buf, len, f->size[0]);
-	if (r < 0 || !f->keep_sig)
-		cg_exchfile_release(f);
+	if (r < 0 || !keep)
+		give_back(f);
 	if (r < 0)
 		return 0;  /* the spare's write replaces whatever is left */
 	f->size[0] = (off_t)len;

@@ -41,7 +41,10 @@
  * lease-break-time is gone, and writing in place then could be seen half
  * done (cgrund drains the signals at the start of each refresh and keeps
  * leases only while lease-break-time is several seconds). SIGIO instead
- * of the signal means the kernel could not queue it: release all.
+ * of the signal means the kernel could not say which file: a lease taken
+ * for one write (no F_SETSIG), or a signal it could not queue:
+ * cg_exchfile_release_if_broken on every file. A file that readers open
+ * often does not keep its lease (CG_EXCHFILE_KEEP_AFTER).
  *
  * Mapped writes (cg_exchfile_map_writes): on a tmpfs, a write under a
  * lease kept since the last write, of the same length as that one, is a
@@ -72,6 +75,7 @@ struct cg_exchfile {
 	unsigned writes;
 	int keep_sig;  /* >0: keep the lease on fd[0] between writes, breaks signalled with it */
 	bool held;     /* a kept lease on fd[0] is held now */
+	unsigned quiet; /* writes since a reader last came, up to CG_EXCHFILE_KEEP_AFTER */
 	bool map_writes;  /* cg_exchfile_map_writes */
 	signed char on_tmpfs; /* -1: not known yet */
 	char *map[2];  /* fd[i]'s first page, mapped shared; NULL: not yet; MAP_FAILED: not mappable */
@@ -79,6 +83,12 @@ struct cg_exchfile {
 
 /* The most a mapped write writes (one page). */
 #define CG_EXCHFILE_MAP_LEN 4096
+
+/* A lease is kept only once this many writes have passed with no reader:
+ * a file read every refresh (cgrun stats, a monitoring agent) is written
+ * under a lease taken for that write only. Kept, each of its reads would
+ * wait in open() for cgrund to wake up and give the lease back. */
+#define CG_EXCHFILE_KEEP_AFTER 8
 
 /* A NAME removed by someone else is written anew within this many writes. */
 #define CG_EXCHFILE_CHECK_EVERY 8
@@ -100,6 +110,9 @@ bool cg_exchfile_has_fd(const struct cg_exchfile *f, int fd);
  * -errno of F_UNLCK (the reader then waits until the kernel breaks the
  * lease, fs.lease-break-time). */
 int cg_exchfile_release(struct cg_exchfile *f);
+/* A plain SIGIO came (a break that names no file): give back the kept
+ * lease if the kernel is breaking it (F_GETLEASE), as cg_exchfile_release. */
+int cg_exchfile_release_if_broken(struct cg_exchfile *f);
 /* Closes the fds and removes the spare; NAME stays. */
 void cg_exchfile_close(struct cg_exchfile *f, int dirfd, const char *name);
 

@@ -287,8 +287,18 @@ static void test_kept_lease(void **state)
 	assert_string_equal(got, "three\n");
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
+	/* A reader came: the next writes take the lease for the write only
+	 * (a reader that comes back soon does not wait for a release), until
+	 * CG_EXCHFILE_KEEP_AFTER writes have passed with none. */
+	for (int i = 0; i < CG_EXCHFILE_KEEP_AFTER; i++) {
+		put(x, "four\n");
+		assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_UNLCK);
+	}
 	put(x, "four\n");
 	assert_true(ino(x, "stats") == first);
+	assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_WRLCK);
+	/* No break pending: a plain SIGIO's check leaves it. */
+	assert_int_equal(cg_exchfile_release_if_broken(&x->f), 0);
 	assert_int_equal(fcntl(x->f.fd[0], F_GETLEASE), F_WRLCK);
 	/* The lease taken again after the release is signalled the same way
 	 * (the kernel's F_UNLCK forgets F_SETSIG: without it setting the
@@ -302,7 +312,10 @@ static void test_kept_lease(void **state)
 	}
 	assert_int_equal(sigtimedwait(&set, &si, &five), SIGRTMIN);
 	assert_true(cg_exchfile_has_fd(&x->f, si.si_fd));
-	cg_exchfile_release(&x->f);
+	/* What a SIGIO (no fd) leads to: the lease being broken is given
+	 * back, and the reader goes on. */
+	assert_int_equal(cg_exchfile_release_if_broken(&x->f), 0);
+	assert_false(x->f.held);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
 	put(x, "four\n");
@@ -419,12 +432,15 @@ static void test_mapped_writes(void **state)
 	put(x, "ten\n");
 	cg_exchfile_release(&x->f);
 	assert_string_equal(line_from(rep[0]), "ten");
-	/* It holds the inode open: the next write goes to the other one, which
-	 * is then leased, written, and mapped in its turn. */
+	/* It holds the inode open: the next write goes to the other one,
+	 * which is then written in place, and once no reader came for
+	 * CG_EXCHFILE_KEEP_AFTER writes, mapped in its turn. */
 	put(x, "abc\n");
 	assert_true(ino(x, "stats") != first);
-	put(x, "def\n");
+	for (int i = 0; i < CG_EXCHFILE_KEEP_AFTER + 1; i++)
+		put(x, "def\n");
 	put(x, "ghi\n");
+	assert_true(x->f.map[0] != NULL && x->f.map[0] != MAP_FAILED);
 	assert_string_equal(content_fd(x->f.fd[0]), "ghi\n");
 	assert_int_equal(write(req[1], "r", 1), 1);
 	assert_string_equal(line_from(rep[0]), "ten");
