@@ -243,6 +243,20 @@ static void test_close_removes_spare(void **state)
 	assert_string_equal(content(x), "4\n");
 }
 
+/* Kept leases, their signals blocked (and taken with sigtimedwait);
+ * mapped writes too if mapped. SIGIO is what the kernel sends when it
+ * cannot say which file. */
+static void keep_leases(struct fixture *x, sigset_t *set, sigset_t *old, bool mapped)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGRTMIN);
+	sigaddset(set, SIGIO);
+	assert_int_equal(sigprocmask(SIG_BLOCK, set, old), 0);
+	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
+	if (mapped)
+		cg_exchfile_map_writes(&x->f);
+}
+
 /* A kept lease stays after the write; a reader's open is signalled with
  * the fd and waits until the release; with the reader gone the next write
  * is in place again; keep_lease(0) gives the lease back. */
@@ -257,11 +271,7 @@ static void test_kept_lease(void **state)
 	ino_t first;
 	pid_t pid;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGRTMIN);
-	sigaddset(&set, SIGIO);   /* what the kernel sends if it cannot say which file */
-	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
-	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
+	keep_leases(x, &set, &old, false);
 	put(x, "one\n");
 	put(x, "two\n");
 	first = ino(x, "stats");
@@ -390,11 +400,7 @@ static void test_mapped_writes(void **state)
 	pid_t pid;
 
 	assert_true(on_tmpfs(x->dir));
-	sigemptyset(&set);
-	sigaddset(&set, SIGRTMIN);
-	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
-	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
-	cg_exchfile_map_writes(&x->f);
+	keep_leases(x, &set, &old, true);
 	put(x, "one\n");
 	put(x, "two\n");
 	assert_null(x->f.map[0]);
@@ -462,11 +468,7 @@ static void test_mapped_only_on_tmpfs(void **state)
 
 	if (on_tmpfs(x->dir))
 		skip();
-	sigemptyset(&set);
-	sigaddset(&set, SIGRTMIN);
-	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
-	cg_exchfile_keep_lease(&x->f, SIGRTMIN);
-	cg_exchfile_map_writes(&x->f);
+	keep_leases(x, &set, &old, true);
 	put(x, "one\n");
 	put(x, "two\n");
 	put(x, "six\n");
