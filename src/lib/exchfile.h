@@ -84,10 +84,12 @@ struct cg_exchfile {
 /* The most a mapped write writes (one page). */
 #define CG_EXCHFILE_MAP_LEN 4096
 
-/* A lease is kept only once this many writes have passed with no reader:
- * a file read every refresh (cgrun stats, a monitoring agent) is written
- * under a lease taken for that write only. Kept, each of its reads would
- * wait in open() for cgrund to wake up and give the lease back. */
+/* A lease is kept only once this many writes have passed since a reader
+ * last came (broke the kept lease, or had the file open at a write); the
+ * writes in between take it for the write only. A file read at every
+ * refresh (cgrun stats, a monitoring agent) then costs one break in
+ * CG_EXCHFILE_KEEP_AFTER + 1 refreshes: kept, each of its reads would wait
+ * in open() for cgrund to wake up and give the lease back. */
 #define CG_EXCHFILE_KEEP_AFTER 8
 
 /* A NAME removed by someone else is written anew within this many writes. */
