@@ -241,11 +241,10 @@ void cg_stats_fill_file(struct cg_stats *st, enum cg_stat_file i, const char *t,
 void cg_stats_fill_v1(struct cg_stats *st, const char *const t[SF_COUNT], long clk_tck)
 {
 	memset(st, 0, sizeof(*st));
-	for (int i = 0; i < SF_COUNT; i++) {
-		if ((i == SF_CPUACCT_USAGE || i == SF_CPUACCT_STAT) && t[SF_UCPU_STAT])
-			continue;
+	/* SF_UCPU_STAT comes after cpuacct's files: when there is one, its
+	 * CPU time is what stays. */
+	for (int i = 0; i < SF_COUNT; i++)
 		cg_stats_fill_file(st, (enum cg_stat_file)i, t[i], false, clk_tck);
-	}
 }
 
 void cg_stats_fill_v2(struct cg_stats *st, const char *const t[SF_COUNT])

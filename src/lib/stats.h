@@ -25,7 +25,8 @@ struct cg_stats {
 /* SF_UCPU_STAT: on a hybrid host, cpu.stat of the container's cgroup2
  * tracking cgroup. cgroup2 keeps the CPU time of every cgroup even with no
  * controller enabled: one file gives what cpuacct.usage and cpuacct.stat
- * give on a v1-only host. */
+ * give on a v1-only host. It comes after cpuacct's files: filled in this
+ * order (cg_stats_fill_v1, cg_stats_read), its CPU time replaces theirs. */
 enum cg_stat_file {
 	SF_CPUACCT_USAGE, SF_CPUACCT_STAT, SF_UCPU_STAT, SF_CPU_STAT, SF_CPU_QUOTA, SF_CPU_PERIOD, SF_CPU_MAX,
 	SF_MEM_CURRENT, SF_MEM_PEAK, SF_MEM_MAX, SF_MEM_EVENTS, SF_PIDS_CURRENT, SF_PIDS_MAX,
