@@ -9,90 +9,144 @@
 
 #include "cli.h"
 #include "client.h"
+#include "psformat.h"
 #include "record.h"
 
-static void print_row(const char *id, const char *image, const char *command, const char *state,
-		      int exit_code, const char *name)
-{
-	char status[32];
+struct ps_opts {
+	bool all, quiet, trunc;
+	struct cg_ps_format fmt;
+};
 
-	if (!strcmp(state, "exited") || !strcmp(state, "oom-killed"))
-		snprintf(status, sizeof(status), "%s (%d)", state, exit_code);
-	else
-		snprintf(status, sizeof(status), "%s", state);
-	printf("%-12.12s  %-16s  %-24.24s  %-16s  %s\n", id, image, command, status, name ? name : "");
+static void print_row(const struct ps_opts *o, const struct cg_ps_row *r)
+{
+	bool up = !strcmp(r->state, "running") || !strcmp(r->state, "paused");
+
+	if (!o->all && !up)
+		return;
+	if (o->quiet) {
+		printf("%.*s\n", o->trunc ? 12 : 64, r->id);
+		return;
+	}
+	cleanup_free char *line = cg_ps_format_row(&o->fmt, r, o->trunc);
+
+	puts(line);
 }
 
-static void print_header(void)
+static void print_header(const struct ps_opts *o)
 {
-	printf("%-12s  %-16s  %-24s  %-16s  %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "NAME");
+	cleanup_free char *h = o->quiet ? NULL : cg_ps_format_header(&o->fmt);
+
+	if (h)
+		puts(h);
 }
 
-static int ps_daemon(bool all)
+static int ps_daemon(const struct ps_opts *o)
 {
 	struct json_object *req = client_request("ps"), *rep = NULL, *arr;
 	cg_err_t err = { 0 };
 
-	json_object_object_add(req, "all", json_object_new_boolean(all));
+	json_object_object_add(req, "all", json_object_new_boolean(o->all));
 	if (client_call(req, &rep, NULL, &err) < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;
 	}
-	print_header();
+	print_header(o);
 	if (json_object_object_get_ex(rep, "containers", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			struct json_object *o = json_object_array_get_idx(arr, i), *f;
+			struct json_object *c = json_object_array_get_idx(arr, i), *f;
 			const char *k[5] = { "id", "image", "command", "state", "name" }, *val[5];
 
 			for (int j = 0; j < 5; j++)
-				val[j] = json_object_object_get_ex(o, k[j], &f) ? json_object_get_string(f) : NULL;
-			print_row(val[0] ? val[0] : "", val[1] ? val[1] : "", val[2] ? val[2] : "",
-				  val[3] ? val[3] : "", json_object_object_get_ex(o, "exit_code", &f) ?
-				  json_object_get_int(f) : -1, val[4]);
+				val[j] = json_object_object_get_ex(c, k[j], &f) ? json_object_get_string(f) : NULL;
+			struct cg_ps_row r = {
+				.id = val[0] ? val[0] : "", .image = val[1], .command = val[2],
+				.state = val[3] ? val[3] : "unknown", .name = val[4],
+				.exit_code = json_object_object_get_ex(c, "exit_code", &f) ? json_object_get_int(f) : -1,
+				.pid = json_object_object_get_ex(c, "pid", &f) ? json_object_get_int(f) : 0,
+				.created = json_object_object_get_ex(c, "created", &f) ? json_object_get_int64(f) : 0,
+			};
+
+			print_row(o, &r);
 		}
 	json_object_put(rep);
 	return 0;
+}
+
+static void ps_usage(void)
+{
+	puts("Usage: cgrun ps [-a] [-q] [--no-trunc] [--format=FORMAT]\n"
+	     "\n"
+	     "List running containers.\n"
+	     "\n"
+	     "  -a, --all            also those kept after they exited\n"
+	     "  -q, --quiet          only their ids\n"
+	     "      --no-trunc       whole 64-digit ids\n"
+	     "      --format=FORMAT  'json' (an object a line), or a template such as\n"
+	     "                       '{{.ID}} {{.Names}} {{.Status}}' ('table ...' adds a\n"
+	     "                       header; \\t and \\n are a tab and a newline). Fields:\n"
+	     "                       .ID .Names .Image .Command .State .Status .CreatedAt\n"
+	     "                       .ExitCode .Pid");
 }
 
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-trunc", no_argument, NULL, 'T' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cg_container_info *v;
+	struct ps_opts o = { .trunc = true };
+	const char *format = NULL;
 	size_t n;
-	bool all = false;
 	cg_err_t err = { 0 };
-	int c;
+	int c, ret = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":a", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":aq", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': all = true; break;
-		case 'h':
-			puts("Usage: cgrun ps [-a]\n\nList running containers; -a adds those kept after they exited.");
-			return 0;
+		case 'a': o.all = true; break;
+		case 'q': o.quiet = true; break;
+		case 'T': o.trunc = false; break;
+		case 'f': format = optarg; break;
+		case 'h': ps_usage(); return 0;
 		default: return usage_error("ps", c, argv[optind - 1]);
 		}
 	}
-	if (client_daemon_up())
-		return ps_daemon(all);
-	cg_container_gc();
-	if (cg_container_list(&v, &n, &err) < 0) {
+	if (optind < argc) {
+		die_msg("unexpected argument '%s'; see 'cgrun ps --help'", argv[optind]);
+		return EXIT_CGRUN;
+	}
+	if (cg_ps_format_parse(format, &o.fmt, &err) < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;
 	}
-	print_header();
+	if (client_daemon_up()) {
+		ret = ps_daemon(&o);
+		cg_ps_format_free(&o.fmt);
+		return ret;
+	}
+	cg_container_gc();
+	if (cg_container_list(&v, &n, &err) < 0) {
+		cg_ps_format_free(&o.fmt);
+		die_msg("%s", err.msg);
+		return EXIT_CGRUN;
+	}
+	print_header(&o);
 	for (size_t i = 0; i < n; i++) {
-		bool up = !strcmp(v[i].state, "running") || !strcmp(v[i].state, "paused");
+		struct cg_ps_row r = {
+			.id = v[i].id, .name = v[i].name, .image = v[i].image, .command = v[i].command,
+			.state = v[i].state, .exit_code = v[i].exit_code, .pid = v[i].pid, .created = v[i].created,
+		};
 
-		if (all || up)
-			print_row(v[i].id, v[i].image, v[i].command, v[i].state, v[i].exit_code, v[i].name);
+		print_row(&o, &r);
 	}
 	cg_container_list_free(v, n);
+	cg_ps_format_free(&o.fmt);
 	return 0;
 }
 
