@@ -13,15 +13,17 @@
 
 static void image_usage(FILE *f)
 {
-	fputs("Usage: cgrun image import NAME SOURCE\n"
-	      "       cgrun image import --busybox [--from=PATH] NAME\n"
+	fputs("Usage: cgrun image import [--replace] NAME SOURCE\n"
+	      "       cgrun image import [--replace] --busybox [--from=PATH] NAME\n"
 	      "       cgrun image ls\n"
 	      "       cgrun image rm NAME...\n"
 	      "\n"
 	      "SOURCE is a root filesystem: a directory or a tar archive (.tar, .tar.gz,\n"
 	      "       .tar.xz, .tar.zst), such as Ubuntu's ubuntu-base tarball.\n"
 	      "--busybox builds a minimal image from the host's static busybox\n"
-	      "       (Debian's busybox-static; --from names another binary).\n", f);
+	      "       (Debian's busybox-static; --from names another binary).\n"
+	      "--replace replaces an image of that name in one step (refused while a\n"
+	      "       container uses it); without it, an existing name is an error.\n", f);
 }
 
 static int image_import(int argc, char **argv)
@@ -29,11 +31,12 @@ static int image_import(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "busybox", no_argument, NULL, 'b' },
 		{ "from", required_argument, NULL, 'f' },
+		{ "replace", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = CGRUN_BUSYBOX;
-	bool busybox = false;
+	bool busybox = false, replace = false;
 	cg_err_t err = { 0 };
 	int c, r;
 
@@ -43,6 +46,7 @@ static int image_import(int argc, char **argv)
 		switch (c) {
 		case 'b': busybox = true; break;
 		case 'f': from = optarg; break;
+		case 'r': replace = true; break;
 		case 'h': image_usage(stdout); return 0;
 		default: return usage_error("image import", c, argv[optind - 1]);
 		}
@@ -52,10 +56,20 @@ static int image_import(int argc, char **argv)
 			"usage: cgrun image import NAME SOURCE (a directory or a rootfs tarball)");
 		return EXIT_CGRUN;
 	}
+	if (replace) {
+		/* An overlay must never see its lower layer change under it. */
+		cleanup_free char *user = cg_container_using_image(argv[optind]);
+
+		if (user) {
+			die_msg("image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
+				argv[optind], user, user);
+			return EXIT_CGRUN;
+		}
+	}
 	if (busybox)
-		r = cg_image_import_busybox(argv[optind], from, &err);
+		r = cg_image_import_busybox(argv[optind], from, replace, &err);
 	else
-		r = cg_image_import(argv[optind], argv[optind + 1], &err);
+		r = cg_image_import(argv[optind], argv[optind + 1], replace, &err);
 	if (r < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;

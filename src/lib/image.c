@@ -114,8 +114,9 @@ static int write_meta(const char *dir, const char *name, const char *source, con
 	return r;
 }
 
-/* Make <images>/.tmp-<name>-<pid>/rootfs; fails if the image exists. */
-static int begin_import(const char *name, char **tmp, char **final, cg_err_t *err)
+/* Make <images>/.tmp-<name>-<pid>/rootfs; fails if the image exists,
+ * unless it is to be replaced. */
+static int begin_import(const char *name, bool replace, char **tmp, char **final, cg_err_t *err)
 {
 	cleanup_free char *dir = images_dir();
 	cleanup_free char *rootfs = NULL;
@@ -123,10 +124,11 @@ static int begin_import(const char *name, char **tmp, char **final, cg_err_t *er
 	if (!valid_image_name(name))
 		return cg_error(err, 0, "invalid image name '%s': use lower-case letters, digits, '.', '_' and '-' (at most 128)", name);
 	*final = xasprintf("%s/%s", dir, name);
-	if (path_exists(*final)) {
+	if (!replace && path_exists(*final)) {
 		free(*final);
 		*final = NULL;
-		return cg_error(err, 0, "image '%s' already exists; remove it first with 'cgrun image rm %s'", name, name);
+		return cg_error(err, 0, "image '%s' already exists; replace it with 'cgrun image import --replace ...' or remove it with 'cgrun image rm %s'",
+				name, name);
 	}
 	if (mkdir_p(dir, 0700, err) < 0)
 		return -1;
@@ -142,15 +144,22 @@ static int begin_import(const char *name, char **tmp, char **final, cg_err_t *er
 	return 0;
 }
 
-static int finish_import(const char *name, const char *tmp, const char *final, const char *source,
-			 const char *const *cmd, cg_err_t *err)
+static int finish_import(const char *name, bool replace, const char *tmp, const char *final,
+			 const char *source, const char *const *cmd, cg_err_t *err)
 {
 	if (write_meta(tmp, name, source, cmd, err) < 0)
 		return -1;
+	/* --replace: the two trees trade names in one step, so the name always
+	 * names a whole image, then the old one (now at tmp) goes. */
+	if (replace && syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
+		return rm_rf(tmp, err) < 0 ? cg_error_wrap(err, "removing the image '%s' replaced", name) : 0;
+	if (replace && errno != ENOENT)
+		return cg_error(err, errno, "replacing image '%s'", name);
 	/* rename is atomic; a concurrent import of the same name loses here. */
 	if (rename(tmp, final) < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY)
-			return cg_error(err, 0, "image '%s' already exists; remove it first with 'cgrun image rm %s'", name, name);
+			return cg_error(err, 0, "image '%s' already exists; replace it with 'cgrun image import --replace ...' or remove it with 'cgrun image rm %s'",
+					name, name);
 		return cg_error(err, errno, "rename %s to %s", tmp, final);
 	}
 	return 0;
@@ -178,7 +187,7 @@ static void default_cmd(const char *rootfs, const char **cmd)
 	cmd[1] = NULL;
 }
 
-int cg_image_import(const char *name, const char *source, cg_err_t *err)
+int cg_image_import(const char *name, const char *source, bool replace, cg_err_t *err)
 {
 	cleanup_free char *tmp = NULL, *final = NULL, *rootfs = NULL, *abs = NULL;
 	const char *cmd[2];
@@ -192,7 +201,7 @@ int cg_image_import(const char *name, const char *source, cg_err_t *err)
 	abs = realpath(source, NULL);
 	if (abs == NULL)
 		return cg_error(err, errno, "image source %s", source);
-	if (begin_import(name, &tmp, &final, err) < 0)
+	if (begin_import(name, replace, &tmp, &final, err) < 0)
 		return -1;
 	rootfs = xasprintf("%s/rootfs", tmp);
 	if (S_ISDIR(st.st_mode)) {
@@ -211,7 +220,7 @@ int cg_image_import(const char *name, const char *source, cg_err_t *err)
 		return cg_error_wrap(err, "importing %s", source);
 	}
 	default_cmd(rootfs, cmd);
-	if (finish_import(name, tmp, final, abs, cmd, err) < 0) {
+	if (finish_import(name, replace, tmp, final, abs, cmd, err) < 0) {
 		rm_rf(tmp, NULL);
 		return -1;
 	}
@@ -276,7 +285,7 @@ static int busybox_links(const char *busybox, const char *rootfs, cg_err_t *err)
 	return 0;
 }
 
-int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err)
+int cg_image_import_busybox(const char *name, const char *busybox, bool replace, cg_err_t *err)
 {
 	static const char *const dirs[] = { "bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "dev", "proc",
 					    "sys", "root", "home", "var", "var/log", "run", "mnt" };
@@ -286,7 +295,7 @@ int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err
 
 	if (!path_exists(busybox))
 		return cg_error(err, 0, "%s not found: install it with 'apt-get install busybox-static'", busybox);
-	if (begin_import(name, &tmp, &final, err) < 0)
+	if (begin_import(name, replace, &tmp, &final, err) < 0)
 		return -1;
 	rootfs = xasprintf("%s/rootfs", tmp);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs) && r == 0; i++) {
@@ -326,7 +335,7 @@ int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err
 	if (r == 0) {
 		cleanup_free char *src = xasprintf("busybox-static %s", busybox);
 
-		r = finish_import(name, tmp, final, src, cmd, err);
+		r = finish_import(name, replace, tmp, final, src, cmd, err);
 	}
 	if (r < 0) {
 		rm_rf(tmp, NULL);

@@ -2,6 +2,7 @@
 #ifndef CGRUN_IMAGE_H
 #define CGRUN_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -17,10 +18,12 @@ struct cg_image {
 };
 
 int cg_image_lookup(const char *name, struct cg_image *img, cg_err_t *err);
-/* SOURCE: a directory, or a tar archive (.tar, .tar.gz, .tar.xz, .tar.zst). */
-int cg_image_import(const char *name, const char *source, cg_err_t *err);
+/* SOURCE: a directory, or a tar archive (.tar, .tar.gz, .tar.xz, .tar.zst).
+ * replace: an image of that name is replaced in one step (the caller
+ * checks first that no container uses it); else it is an error. */
+int cg_image_import(const char *name, const char *source, bool replace, cg_err_t *err);
 /* A minimal image from a static busybox binary. */
-int cg_image_import_busybox(const char *name, const char *busybox, cg_err_t *err);
+int cg_image_import_busybox(const char *name, const char *busybox, bool replace, cg_err_t *err);
 int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err);
 int cg_image_remove(const char *name, cg_err_t *err);
 void cg_image_free(struct cg_image *img);
