@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "client.h"
+#include "cgroup.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -53,6 +54,11 @@ bool client_daemon_up(void)
 		close(kept_fd);
 	kept_fd = fd;
 	return true;
+}
+
+const char *client_start_hint(void)
+{
+	return cg_systemd_booted() ? "systemctl enable --now cgrund.socket" : "cgrund &";
 }
 
 struct json_object *client_request(const char *cmd)

@@ -24,5 +24,8 @@ struct json_object *client_request(const char *cmd);
 /* Whether cgrund answers on its socket. The connection it made is kept: the
  * next client_connect (or client_call) uses it. */
 bool client_daemon_up(void);
+/* The command that starts cgrund on this host, for messages: its socket
+ * unit where systemd runs, else the daemon itself. */
+const char *client_start_hint(void);
 
 #endif

@@ -170,7 +170,8 @@ int cmd_exec(int argc, char **argv)
 	if (client_daemon_up())
 		return exec_daemon(argv[optind], argv + optind + 1, tty, interactive);
 	if (geteuid() != 0) {
-		die_msg("cgrund is not running and only root can exec without it: start it with 'systemctl start cgrund'");
+		die_msg("cgrund is not running and only root can exec without it: start it as root with '%s'",
+			client_start_hint());
 		return EXIT_CGRUN;
 	}
 	return exec_local(argv[optind], argv + optind + 1, tty, interactive);

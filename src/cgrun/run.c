@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "limit-opts.h"
 #include "client.h"
@@ -23,7 +24,7 @@
 
 enum {
 	OPT_NAME = OPT_LIMIT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
-	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART,
+	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 };
 
 static const struct option opts[] = {
@@ -41,6 +42,7 @@ static const struct option opts[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
+	{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -65,8 +67,12 @@ static void run_usage(void)
 	      "  -m, --memory=SIZE        memory limit (b, k, m, g suffixes; >= 6m)\n"
 	      "      --memory-swap=SIZE   memory plus swap limit, or -1 for unlimited swap\n"
 	      "      --pids-limit=N       maximum number of processes (-1: unlimited)\n"
-	      "      --cgroup-parent=NAME cgroup below cgrun's own to create containers in\n"
-	      "                           (default cgrun)\n"
+	      "      --cgroup-manager=M   who makes the container's cgroup: systemd (a\n"
+	      "                           transient scope), cgroupfs (below cgrun's own\n"
+	      "                           cgroup) or auto (default: systemd where systemd\n"
+	      "                           is PID 1 on a cgroup v2 or hybrid host)\n"
+	      "      --cgroup-parent=NAME systemd: the slice (default machine.slice);\n"
+	      "                           cgroupfs: a cgroup below cgrun's own (default cgrun)\n"
 	      "\n"
 	      "Container:\n"
 	      "      --name=NAME          name the container (unique)\n"
@@ -218,6 +224,20 @@ static int run_via_daemon(struct cg_spec *spec, bool detach, int *status, cg_err
 	return 0;
 }
 
+/* In-process: --cgroup-manager, else $CGRUN_CGROUP_MANAGER, else auto. */
+static int pick_manager(const char *asked, struct cg_manager **mgr, cg_err_t *err)
+{
+	const char *name = asked ? asked : getenv("CGRUN_CGROUP_MANAGER");
+	enum cg_manager_kind k = CG_MANAGER_AUTO;
+	const struct cg_layout *l;
+
+	if (name && name[0] && cg_manager_parse(name, &k, err) < 0)
+		return cg_error_wrap(err, "%s", asked ? "--cgroup-manager" : "CGRUN_CGROUP_MANAGER");
+	if ((l = cg_layout_shared(err)) == NULL)
+		return -1;
+	return cg_manager_pick(k, l, mgr, err);
+}
+
 static int fail(const cg_err_t *err)
 {
 	die_msg("%s", err->msg);
@@ -284,12 +304,16 @@ int cmd_run(int argc, char **argv)
 			spec.privileged = true;
 			break;
 		case OPT_CGROUP_PARENT:
-			if (!valid_container_name(optarg)) {
-				r = cg_error(&err, 0, "invalid --cgroup-parent '%s': one path component of letters, digits, '.', '_' or '-'", optarg);
-				break;
-			}
+			/* Checked by the manager, which knows what a parent is. */
 			spec.cgroup_parent = optarg;
 			break;
+		case OPT_CGROUP_MANAGER: {
+			enum cg_manager_kind k = CG_MANAGER_AUTO;
+
+			r = cg_manager_parse(optarg, &k, &err);
+			spec.cgroup_manager = k == CG_MANAGER_AUTO ? NULL : optarg;
+			break;
+		}
 		case OPT_HELP:
 			run_usage();
 			cg_spec_free(&spec);
@@ -318,11 +342,17 @@ int cmd_run(int argc, char **argv)
 	if (client_daemon_up()) {
 		r = run_via_daemon(&spec, detach, &status, &err);
 	} else if (detach) {
-		r = cg_error(&err, 0, "'run -d' needs cgrund, and it is not running: start it with 'systemctl start cgrund' (or run 'cgrund &')");
+		r = cg_error(&err, 0, "'run -d' needs cgrund, and it is not running: start it as root with '%s'",
+			     client_start_hint());
 	} else if (geteuid() != 0) {
-		r = cg_error(&err, 0, "cgrund is not running and only root can run containers without it: start it with 'systemctl start cgrund'");
+		r = cg_error(&err, 0, "cgrund is not running and only root can run containers without it: start it as root with '%s'",
+			     client_start_hint());
 	} else {
-		r = cg_foreground_run(&spec, &status, &err);
+		struct cg_manager *mgr = NULL;
+
+		r = pick_manager(spec.cgroup_manager, &mgr, &err);
+		if (r == 0)
+			r = cg_foreground_run(&spec, mgr, &status, &err);
 	}
 	cg_spec_free(&spec);
 	return r < 0 ? fail(&err) : status;

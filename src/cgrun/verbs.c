@@ -32,7 +32,7 @@ static int need_daemon(const char *verb)
 {
 	if (client_daemon_up())
 		return 0;
-	die_msg("'%s' needs cgrund, and it is not running: start it with 'systemctl start cgrund' (or run 'cgrund &')", verb);
+	die_msg("'%s' needs cgrund, and it is not running: start it as root with '%s'", verb, client_start_hint());
 	return EXIT_CGRUN;
 }
 

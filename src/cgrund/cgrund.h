@@ -14,7 +14,7 @@
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS };
 
 struct src {
 	enum src_kind kind;
@@ -23,15 +23,21 @@ struct src {
 struct conn;
 struct flushdir;
 
-/* A client parked until a container ends (wait, stop, rm -f, attached run). */
+/* A client parked until a container ends (wait, stop, rm -f, attached
+ * run), or until its start or update is over (systemd's job: `starting`). */
 struct waiter {
 	struct conn *conn;
 	enum cg_cmd cmd;
+	bool starting;                /* a run: waits for the start's answer */
+	bool detach;                  /* that run's -d */
 	struct waiter *next;
 };
 
+struct daemon;
+
 struct ctr {
 	struct src src;               /* SRC_PIDFD: legacy hosts only */
+	struct daemon *d;             /* for callbacks from the systemd manager */
 	struct cg_container c;
 	struct cg_spec spec;
 	void *json;                   /* the request or record the spec points into */
@@ -40,6 +46,9 @@ struct ctr {
 	int oom_efd;                  /* v1: that eventfd, or -1 */
 	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
 	bool child;                   /* started by this cgrund: waitpid works */
+	bool starting;                /* its init waits for systemd to make its scope */
+	bool updating;                /* an update waits for systemd */
+	struct cg_limits update;      /* the limits that update sets, once done */
 	bool reaped;
 	int wstatus;
 	bool stopping;                /* stop/kill -9 by a user: no restart */
@@ -92,6 +101,10 @@ struct daemon {
 	gid_t group;
 	bool have_group;
 	struct cg_dconf conf;
+	struct cg_manager *mgr;       /* new containers' cgroup manager */
+	struct src bus;               /* SRC_BUS: the systemd manager's connection */
+	int bus_fd;                   /* as registered in epoll, or -1 */
+	uint32_t bus_events;
 	struct ctr *ctrs;
 	struct conn *conns;
 	int nconns;
@@ -121,7 +134,11 @@ int64_t now_ms(void);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* supervise.c */
-int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t *err);
+/* Create and start a container: 0 when it runs, 1 when systemd is making
+ * its scope (reply_started answers cl then), -1 with err. */
+int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ctr **out, cg_err_t *err);
+/* A container still starting is removed: its init is killed. */
+void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
 void sup_readopt(struct daemon *d);
 void sup_on_inotify(struct daemon *d);
 void sup_on_pidfd(struct daemon *d, struct ctr *t);
@@ -175,8 +192,14 @@ void flush_join(struct daemon *d, struct ctr *t);
 void flush_leave(struct daemon *d, struct ctr *t);
 void flush_all(struct daemon *d);
 
+/* main.c: the systemd manager's connection in the loop (after each use). */
+void bus_sync(struct daemon *d);
+
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);
+/* The start is over (err NULL: the container runs): answer the clients
+ * parked by its run request. */
+void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err);
 void notify_waiters(struct daemon *d, struct ctr *t);
 struct json_object *ctr_to_json(const struct ctr *t);
 

@@ -19,7 +19,7 @@ static void reply_err(struct daemon *d, struct conn *cl, cg_err_t *err)
 	srv_reply(d, cl, cg_reply_error(err), -1);
 }
 
-static void park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
+static struct waiter *park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
 {
 	struct waiter *w = xcalloc(1, sizeof(*w));
 
@@ -28,6 +28,22 @@ static void park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
 	w->next = t->waiters;
 	t->waiters = w;
 	cl->parked = true;
+	return w;
+}
+
+/* Take t's first waiter that matches, off its list. */
+static struct waiter *unpark(struct ctr *t, enum cg_cmd cmd, bool starting)
+{
+	for (struct waiter **wp = &t->waiters; *wp; wp = &(*wp)->next) {
+		struct waiter *w = *wp;
+
+		if (w->cmd == cmd && w->starting == starting) {
+			*wp = w->next;
+			w->conn->parked = false;
+			return w;
+		}
+	}
+	return NULL;
 }
 
 /* The container a request names, or NULL after replying why not. */
@@ -57,6 +73,13 @@ void notify_waiters(struct daemon *d, struct ctr *t)
 		struct waiter *w = t->waiters;
 
 		t->waiters = w->next;
+		/* A start's answer is reply_started's. */
+		if (w->starting) {
+			w->conn->parked = false;
+			srv_close(d, w->conn);
+			free(w);
+			continue;
+		}
 		w->conn->parked = false;
 		w->conn->closing = true;
 		srv_reply(d, w->conn, exit_reply(t), -1);
@@ -92,18 +115,12 @@ static bool running(const struct ctr *t)
 	return t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
 }
 
-static void h_run(struct daemon *d, struct conn *cl, struct cg_request *req)
+/* The answer to a run: the id (and a terminal's master), then, attached,
+ * the client stays parked until the container ends. */
+static void answer_run(struct daemon *d, struct conn *cl, struct ctr *t, bool detach)
 {
-	cg_err_t err = { 0 };
-	struct ctr *t;
-	struct json_object *r;
+	struct json_object *r = cg_reply_ok();
 
-	if (sup_run(d, cl, req, &err) < 0) {
-		reply_err(d, cl, &err);
-		return;
-	}
-	t = d->ctrs;
-	r = cg_reply_ok();
 	json_object_object_add(r, "id", json_object_new_string(t->c.id));
 	json_object_object_add(r, "started", json_object_new_boolean(1));
 	srv_reply(d, cl, r, t->c.pty_master);
@@ -111,8 +128,45 @@ static void h_run(struct daemon *d, struct conn *cl, struct cg_request *req)
 		close(t->c.pty_master);  /* the client has it now */
 		t->c.pty_master = -1;
 	}
-	if (!req->detach)
+	if (!detach)
 		park(cl, t, CG_CMD_RUN);
+}
+
+void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err)
+{
+	struct waiter *w = unpark(t, CG_CMD_RUN, true);
+
+	if (w == NULL) {
+		/* The client hung up meanwhile: an attached run without its
+		 * client ends, as it would have if the client had gone later. */
+		return;
+	}
+	if (err)
+		reply_err(d, w->conn, (cg_err_t *)err);
+	else
+		answer_run(d, w->conn, t, w->detach);
+	free(w);
+}
+
+static void h_run(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	struct ctr *t;
+	int r = sup_run(d, cl, req, &t, &err);
+
+	if (r < 0) {
+		reply_err(d, cl, &err);
+		return;
+	}
+	if (r == 0) {
+		answer_run(d, cl, t, req->detach);
+		return;
+	}
+	/* systemd is making its scope: the answer comes from on_attached. */
+	struct waiter *w = park(cl, t, CG_CMD_RUN);
+
+	w->starting = true;
+	w->detach = req->detach;
 }
 
 static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
@@ -163,12 +217,24 @@ static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 	srv_reply(d, cl, r, -1);
 }
 
+/* stop, kill, pause... of a container systemd is still making a scope for. */
+static bool refuse_starting(struct daemon *d, struct conn *cl, struct ctr *t, const char *key)
+{
+	cg_err_t err = { 0 };
+
+	if (!t->starting)
+		return false;
+	cg_error(&err, EAGAIN, "container '%s' is still starting (systemd is making its scope); try again in a moment", key);
+	reply_err(d, cl, &err);
+	return true;
+}
+
 static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL)
+	if (t == NULL || refuse_starting(d, cl, t, req->target))
 		return;
 	if (!running(t)) {
 		sup_cancel_restart(d, t);
@@ -196,7 +262,7 @@ static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL)
+	if (t == NULL || refuse_starting(d, cl, t, req->target))
 		return;
 	if (!running(t)) {
 		if (t->restart_at && (req->signal == SIGTERM || req->signal == SIGKILL)) {
@@ -232,6 +298,8 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 			srv_reply(d, cl, cg_reply_ok(), -1);
 		return;
 	}
+	/* Not running yet: its init is killed before it runs anything. */
+	sup_abort_start(d, t, "removed");
 	if (running(t)) {
 		if (!req->all) {
 			cg_error(&err, 0, "container '%s' is %s; stop it first or use 'cgrun rm -f'",
@@ -302,7 +370,7 @@ static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, b
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
 
-	if (t == NULL)
+	if (t == NULL || refuse_starting(d, cl, t, req->target))
 		return;
 	if (t->c.state != (freeze ? CG_STATE_RUNNING : CG_STATE_PAUSED)) {
 		cg_error(&err, 0, "container '%s' is %s, not %s", req->target, cg_state_name(t->c.state),
@@ -319,35 +387,79 @@ static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, b
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 
+/* The limits are set (err NULL) or not: keep them, tell the client. */
+static void updated(struct daemon *d, struct ctr *t, struct conn *cl, const cg_err_t *uerr)
+{
+	cg_err_t err = { 0 };
+
+	/* Some limits may have been written before a failure. */
+	if (t->stats_open)
+		cg_stats_limits_changed(&t->stats);
+	if (uerr) {
+		free(t->update.cpuset_cpus);
+		if (cl)
+			reply_err(d, cl, (cg_err_t *)uerr);
+		return;
+	}
+	free(t->spec.limits.cpuset_cpus);
+	t->spec.limits = t->update;
+	cg_container_save(&t->c, &err);
+	if (cl)
+		srv_reply(d, cl, cg_reply_ok(), -1);
+}
+
+/* systemd has answered SetUnitProperties. */
+static void on_updated(void *ud, const cg_err_t *err)
+{
+	struct ctr *t = ud;
+	struct waiter *w = unpark(t, CG_CMD_UPDATE, false);
+
+	t->updating = false;
+	updated(t->d, t, w ? w->conn : NULL, err);
+	free(w);
+}
+
 static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
 	struct cg_spec upd;
+	int r;
 
-	if (t == NULL)
+	if (t == NULL || refuse_starting(d, cl, t, req->target))
 		return;
 	if (!running(t)) {
 		cg_error(&err, 0, "container '%s' is not running", req->target);
 		reply_err(d, cl, &err);
 		return;
 	}
+	if (t->updating) {
+		cg_error(&err, EAGAIN, "container '%s' is being updated already; try again in a moment", req->target);
+		reply_err(d, cl, &err);
+		return;
+	}
 	cg_spec_init(&upd);
 	if (json_object_object_add(req->spec, "image", json_object_new_string(t->spec.image)) < 0 ||
-	    cg_spec_from_json(req->spec, &upd, &err) < 0 ||
-	    cg_update(&t->c.cg, &t->spec.limits, &upd.limits, &err) < 0) {
+	    cg_spec_from_json(req->spec, &upd, &err) < 0) {
 		cg_spec_free(&upd);
-		/* Some limits may have been written before the failure. */
+		reply_err(d, cl, &err);
+		return;
+	}
+	r = cg_update(&t->c.cg, &t->spec.limits, &upd.limits, &t->update, on_updated, t, &err);
+	cg_spec_free(&upd);
+	if (r < 0) {
 		if (t->stats_open)
 			cg_stats_limits_changed(&t->stats);
 		reply_err(d, cl, &err);
 		return;
 	}
-	cg_spec_free(&upd);
-	cg_container_save(&t->c, &err);
-	if (t->stats_open)
-		cg_stats_limits_changed(&t->stats);
-	srv_reply(d, cl, cg_reply_ok(), -1);
+	if (r == 0) {
+		updated(d, t, cl, NULL);
+		return;
+	}
+	/* systemd sets them: the answer comes from on_updated. */
+	t->updating = true;
+	park(cl, t, CG_CMD_UPDATE);
 }
 
 static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)

@@ -23,8 +23,7 @@
 #include <time.h>
 
 #include "cgroup-mode.h"
-#include "cgroup-systemd.h"
-#include "scopes.h"
+#include "sdbus.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -203,6 +202,36 @@ static int setup(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
+/* The systemd manager's connection: watched for what sd-bus wants
+ * (reading, or writing while its queue is full), registered again when a
+ * reconnect changed the fd, and dispatched when sd-bus has work queued
+ * already (a timeout of 0). Called after everything that may use it. */
+void bus_sync(struct daemon *d)
+{
+	struct cg_sdbus *b = d->mgr ? cg_manager_bus_if_open(d->mgr) : NULL;
+	int fd;
+	uint32_t ev;
+
+	for (int i = 0; b && i < 8 && cg_sdbus_timeout_ms(b) == 0; i++)
+		cg_sdbus_dispatch(b);
+	fd = cg_sdbus_fd(b);
+	ev = b ? cg_sdbus_events(b) | EPOLLIN : 0;
+	if (fd != d->bus_fd) {
+		if (d->bus_fd >= 0)
+			epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->bus_fd, NULL);
+		d->bus_fd = -1;
+		if (fd >= 0 && add_src(d, fd, &d->bus, ev) == 0) {
+			d->bus_fd = fd;
+			d->bus_events = ev;
+		}
+	} else if (fd >= 0 && ev != d->bus_events) {
+		struct epoll_event e = { .events = ev, .data.ptr = &d->bus };
+
+		if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &e) == 0)
+			d->bus_events = ev;
+	}
+}
+
 static void on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
@@ -224,6 +253,9 @@ static void on_tick(struct daemon *d)
 		/* nothing pending */
 	}
 	sup_on_tick(d);
+	/* Jobs systemd never finishes fail at their deadline. */
+	if (d->mgr && cg_manager_bus_if_open(d->mgr))
+		cg_sdbus_dispatch(cg_manager_bus_if_open(d->mgr));
 	srv_check_deadlines(d);
 	srv_resume_listen(d);
 	/* Keep the schedule, not the tick's own (late) time: the files are
@@ -260,6 +292,38 @@ static void status_line(struct daemon *d)
 	sd_notifyf(0, "STATUS=%d container%s running", n, n == 1 ? "" : "s");
 }
 
+/* The cgroup manager of new containers (cgroup_manager in cgrund.conf).
+ * systemd: a scope per container, in cgrund's loop (async); our service's
+ * cgroup then keeps no controllers, so cgrund can be restarted while they
+ * run (systemd before v254 puts a restarted service's main process in the
+ * service's own cgroup, which the kernel refuses once that cgroup hands
+ * controllers down: the restart fails with 219/CGROUP). cgroupfs: they go
+ * beside us, in our subtree, and we move into a leaf of it. */
+static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
+{
+	enum cg_manager_kind k;
+	const struct cg_layout *l;
+
+	if (cg_manager_parse(d->conf.cgroup_manager, &k, err) < 0 ||
+	    (l = cg_layout_shared(err)) == NULL)
+		return -1;
+	if (cg_manager_pick(k, l, &d->mgr, err) < 0)
+		return cg_error_wrap(err, "cgroup_manager = %s in %s", d->conf.cgroup_manager, config);
+	if (d->conf.cgroup_parent[0] &&
+	    cg_manager_check_parent(d->mgr, d->conf.cgroup_parent, err) < 0)
+		return cg_error_wrap(err, "cgroup_parent in %s", config);
+	if (cg_manager_bus(d->mgr, err) == NULL && err->code) {
+		/* systemd: reach it now, not at the first container. */
+		return cg_error_wrap(err, "the systemd cgroup manager");
+	}
+	cg_manager_set_async(d->mgr, true);
+	if (cg_manager_bus_if_open(d->mgr) == NULL)
+		move_to_leaf();
+	log_msg(6, "cgroup manager: %s (containers in %s)", cg_manager_name(d->mgr),
+		d->conf.cgroup_parent[0] ? d->conf.cgroup_parent : cg_manager_default_parent(d->mgr));
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: cgrund [--config=FILE]\n"
@@ -285,7 +349,7 @@ int main(int argc, char **argv)
 	};
 	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
 	struct daemon d = { .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1,
-			    .lease_fd = -1, .break_time_fd = -1 };
+			    .lease_fd = -1, .break_time_fd = -1, .bus_fd = -1, .bus.kind = SRC_BUS };
 	cg_err_t err = { 0 };
 	int c;
 
@@ -326,23 +390,10 @@ int main(int argc, char **argv)
 		memset(&err, 0, sizeof(err));
 	}
 	raise_nofile();
-	/* Under systemd on v2 the containers get scopes of their own and our
-	 * service's cgroup keeps no controllers: cgrund can then be restarted
-	 * while they run (systemd before v254 puts a restarted service's main
-	 * process in the service's own cgroup, which the kernel refuses once
-	 * that cgroup hands controllers down: the restart fails with
-	 * 219/CGROUP). Elsewhere they go beside us, in our subtree. */
-	if (!strcmp(d.conf.cgroup_manager, "systemd") && !cg_systemd_scopes_possible()) {
-		log_msg(3, "cgroup_manager = systemd needs systemd as init and cgroup v2; set cgroup_manager = cgroupfs or auto in %s", config);
+	if (pick_manager(&d, config, &err) < 0) {
+		log_msg(3, "%s", err.msg);
+		sd_notifyf(0, "STATUS=failed: %s", err.msg);
 		return 1;
-	}
-	if (!strcmp(d.conf.cgroup_manager, "systemd") ||
-	    (!strcmp(d.conf.cgroup_manager, "auto") && cg_systemd_scopes_wanted())) {
-		cg_systemd_set_scope_starter(cgrund_start_scope);
-		cg_container_use_scopes(true);
-		log_msg(6, "containers get systemd scopes in %s", CG_SCOPE_SLICE);
-	} else {
-		move_to_leaf();
 	}
 	if (setup(&d, &err) < 0) {
 		log_msg(3, "%s", err.msg);
@@ -350,6 +401,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sup_readopt(&d);
+	bus_sync(&d);
 	sd_notify(0, "READY=1");
 	status_line(&d);
 	log_msg(6, "cgrund %s ready on %s/cgrun.sock", PACKAGE_VERSION, cg_run_dir());
@@ -374,12 +426,14 @@ int main(int argc, char **argv)
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
 			case SRC_LEASE: leases_drain(&d); break;
+			case SRC_BUS: cg_sdbus_dispatch(cg_manager_bus_if_open(d.mgr)); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
 			 * the end of the batch (see srv_close / sup_remove_ctr). */
 		}
+		bus_sync(&d);
 		srv_reap_closed(&d);
 		sup_reap_removed(&d);
 		status_line(&d);

@@ -26,6 +26,10 @@
 
 static void ctr_free(struct daemon *d, struct ctr *t)
 {
+	/* systemd's answers for it, still to come, go nowhere. */
+	cg_forget(&t->c.cg, t);
+	if (t->updating)
+		free(t->update.cpuset_cpus);
 	stats_stop(d, t);
 	cg_container_free(&t->c);
 	cg_spec_free(&t->spec);
@@ -182,6 +186,98 @@ static int open_journal(struct ctr *t, cg_err_t *err)
 	return fd;
 }
 
+/* Watch for the end of t, whose init waits for "go": on cgroup2 before it
+ * goes on, because with the systemd manager a command that exits at once
+ * empties the scope and systemd removes its cgroup (and cgroup.events with
+ * it) before we could watch it afterwards. On a legacy host the init's
+ * pidfd is watched once it runs (started). */
+static int watch_before_go(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	if (t->c.cg.unified_path == NULL)
+		return 0;
+	return sup_watch(d, t, err);
+}
+
+/* The init runs its command now. */
+static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	t->child = true;
+	t->reaped = false;
+	if (t->c.cg.unified_path == NULL && sup_watch(d, t, err) < 0)
+		return -1;
+	/* Its stats files are opened by the next refresh (stats_tick): not
+	 * here, where cgrund would take the CPU the container's start needs
+	 * (1 to 2 ms a run here), and not at all for one that is gone before
+	 * the refresh. */
+	d->status_dirty = true;
+	return 0;
+}
+
+/* Let the waiting init go on: 0 once its command runs. */
+static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	if (watch_before_go(d, t, err) < 0) {
+		cg_container_start_abort(&t->c, err);
+		return -1;
+	}
+	if (cg_container_start_finish(&t->c, err) < 0) {
+		unwatch(d, t);
+		return -1;
+	}
+	return started(d, t, err);
+}
+
+static void start_failed(struct daemon *d, struct ctr *t, const cg_err_t *err);
+
+/* systemd has made the scope around the waiting init (or failed to). */
+static void on_attached(void *ud, const cg_err_t *aerr)
+{
+	struct ctr *t = ud;
+	struct daemon *d = t->d;
+	cg_err_t err = { 0 };
+
+	t->starting = false;
+	if (aerr) {
+		err = *aerr;
+		cg_container_start_abort(&t->c, &err);
+		start_failed(d, t, &err);
+		return;
+	}
+	if (go(d, t, &err) < 0) {
+		start_failed(d, t, &err);
+		return;
+	}
+	if (t->c.restarts)
+		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+	else
+		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
+	reply_started(d, t, NULL);
+}
+
+/* Spawn t: 0 when it runs, 1 when systemd is making its scope first
+ * (on_attached goes on from there), -1 with err (nothing left running). */
+static int start_ctr(struct daemon *d, struct ctr *t, const struct cg_start *st, cg_err_t *err)
+{
+	int r;
+
+	if (cg_container_start_begin(&t->c, st, err) < 0)
+		return -1;
+	if (cg_joined_by_child(&t->c.cg))
+		return go(d, t, err);
+	/* The loop goes on while systemd works: other clients are answered
+	 * meanwhile, and a systemd that never answers fails only this start
+	 * (CG_SDBUS_JOB_TIMEOUT_MS). */
+	r = cg_attach_start(&t->c.cg, t->c.spawning.pid, on_attached, t, err);
+	if (r < 0) {
+		cg_container_start_abort(&t->c, err);
+		return -1;
+	}
+	if (r == 0)
+		return go(d, t, err);
+	t->starting = true;
+	return 1;
+}
+
 static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 {
 	cleanup_close int log = !strcmp(d->conf.log_driver, "journald") ? open_journal(t, err) : open_log(t, err);
@@ -190,15 +286,7 @@ static int start_detached(struct daemon *d, struct ctr *t, cg_err_t *err)
 
 	if (log < 0 || devnull < 0)
 		return log < 0 ? -1 : cg_error(err, errno, "open /dev/null");
-	if (cg_container_start(&t->c, &st, err) < 0)
-		return -1;
-	t->child = true;
-	t->reaped = false;
-	if (sup_watch(d, t, err) < 0)
-		return -1;
-	/* Its stats files are opened by the next refresh (stats_tick). */
-	d->status_dirty = true;
-	return 0;
+	return start_ctr(d, t, &st, err);
 }
 
 /* The container's processes are all gone: collect its status, tell the
@@ -355,24 +443,51 @@ void sup_cancel_restart(struct daemon *d, struct ctr *t)
 	}
 }
 
-static void restart_now(struct daemon *d, struct ctr *t)
+/* A start that did not come to run: the client is told why, and the
+ * container goes (with --rm) or is kept as exited, its cgroups gone. */
+static void start_failed(struct daemon *d, struct ctr *t, const cg_err_t *err)
+{
+	log_msg(3, "%s container %.12s: %s", t->c.restarts ? "restarting" : "starting", t->c.id, err->msg);
+	reply_started(d, t, err);
+	if (t->c.restarts == 0 || t->c.spec->remove) {
+		/* A first start: nothing is left of it, as after a failed run. */
+		cg_container_destroy(&t->c, false);
+		sup_remove_ctr(d, t);
+		return;
+	}
+	cg_container_exited(&t->c, -1);
+	cg_container_destroy(&t->c, true);
+	d->status_dirty = true;
+}
+
+void sup_abort_start(struct daemon *d, struct ctr *t, const char *why)
 {
 	cg_err_t err = { 0 };
 
+	if (!t->starting)
+		return;
+	t->starting = false;
+	cg_forget(&t->c.cg, t);
+	cg_container_start_abort(&t->c, NULL);
+	cg_error(&err, ECANCELED, "container %.12s: %s while systemd was making its scope", t->c.id, why);
+	reply_started(d, t, &err);
+}
+
+static void restart_now(struct daemon *d, struct ctr *t)
+{
+	cg_err_t err = { 0 };
+	int r;
+
 	t->restart_at = 0;
 	t->c.restarts++;
-	if (cg_container_renew_scope(&t->c, &err) == 0 && start_detached(d, t, &err) == 0) {
+	r = cg_container_renew_cgroup(&t->c, &err);
+	if (r == 0)
+		r = start_detached(d, t, &err);
+	if (r == 0)
 		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+	if (r >= 0)
 		return;
-	}
-	log_msg(3, "restarting container %.12s: %s", t->c.id, err.msg);
-	cg_container_exited(&t->c, -1);
-	if (t->c.spec->remove) {
-		cg_container_destroy(&t->c, false);
-		sup_remove_ctr(d, t);
-	} else {
-		cg_container_destroy(&t->c, true);
-	}
+	start_failed(d, t, &err);
 }
 
 void sup_on_tick(struct daemon *d)
@@ -413,26 +528,34 @@ void sup_on_tick(struct daemon *d)
 	}
 }
 
-static struct ctr *ctr_new(void)
+static struct ctr *ctr_new(struct daemon *d)
 {
 	struct ctr *t = xcalloc(1, sizeof(*t));
 
+	t->d = d;
 	t->wd = t->oom_wd = t->oom_efd = -1;
 	t->c.pidfd = t->c.pty_master = -1;
 	return t;
 }
 
-int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t *err)
+int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ctr **out, cg_err_t *err)
 {
-	struct ctr *t = ctr_new();
+	struct ctr *t = ctr_new(d);
 	bool detach = req->detach;
+	int r;
 
+	*out = NULL;
 	if (cg_spec_from_json(req->spec, &t->spec, err) < 0)
 		goto fail;
 	/* The spec's strings live in the request's JSON: keep it. */
 	t->json = json_object_get(req->root);
-	if (t->spec.cgroup_parent == NULL)
+	if (t->spec.cgroup_parent == NULL && d->conf.cgroup_parent[0])
 		t->spec.cgroup_parent = d->conf.cgroup_parent;
+	if (t->spec.cgroup_manager && strcmp(t->spec.cgroup_manager, cg_manager_name(d->mgr)) != 0) {
+		cg_error(err, 0, "cgrund makes its containers' cgroups with the %s cgroup manager (cgroup_manager in cgrund.conf), not %s; drop --cgroup-manager",
+			 cg_manager_name(d->mgr), t->spec.cgroup_manager);
+		goto fail;
+	}
 	if (t->spec.restart && cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, err) < 0)
 		goto fail;
 	if (!detach && t->restart != CG_RESTART_NO) {
@@ -443,11 +566,10 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		cg_error(err, EINVAL, "an attached run needs the client's stdin, stdout and stderr");
 		goto fail;
 	}
-	if (cg_container_create(&t->c, &t->spec, "cgrund", err) < 0)
+	if (cg_container_create(&t->c, &t->spec, "cgrund", d->mgr, err) < 0)
 		goto fail;
 	if (detach) {
-		if (start_detached(d, t, err) < 0)
-			goto fail_created;
+		r = start_detached(d, t, err);
 	} else {
 		struct cg_start st = { .tty = t->spec.tty,
 				       .winsize = { .ws_row = (unsigned short)req->rows,
@@ -458,21 +580,16 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, cg_err_t 
 		if (t->spec.tty) {
 			st.stdio[0] = st.stdio[1] = st.stdio[2] = -1;
 		}
-		if (cg_container_start(&t->c, &st, err) < 0)
-			goto fail_created;
-		t->child = true;
-		if (sup_watch(d, t, err) < 0)
-			goto fail_created;
-		/* Its stats files are opened by the next refresh (stats_tick):
-		 * not here, where cgrund would take the CPU the container's
-		 * start needs (1 to 2 ms a run here), and not at all for one
-		 * that is gone before the refresh. */
-		d->status_dirty = true;
+		r = start_ctr(d, t, &st, err);
 	}
+	if (r < 0)
+		goto fail_created;
 	t->next = d->ctrs;
 	d->ctrs = t;
-	log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
-	return 0;
+	*out = t;
+	if (r == 0)
+		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
+	return r;
 fail_created:
 	if (t->c.pid > 0) {
 		cg_container_kill(&t->c, SIGKILL, &(cg_err_t){ 0 });
@@ -510,7 +627,7 @@ void sup_readopt(struct daemon *d)
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].owner, "cgrund") != 0)
 			continue;
-		struct ctr *t = ctr_new();
+		struct ctr *t = ctr_new(d);
 
 		if (cg_container_load(v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
 			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
@@ -522,16 +639,24 @@ void sup_readopt(struct daemon *d)
 		t->next = d->ctrs;
 		d->ctrs = t;
 		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED) {
-			/* Kept after exit: listed, nothing to watch. One that was
-			 * waiting to be restarted when cgrund died still has its
-			 * cgroups: they go (restart policies resume on a start). */
+			/* Kept after exit: listed, nothing to watch. One whose
+			 * start a dying cgrund cut short ("created") still has its
+			 * cgroups and maybe a waiting init; one that was waiting to
+			 * be restarted still has its cgroups (cgroupfs keeps them
+			 * for the restart): they go (restart policies resume on a
+			 * start). */
 			struct cg_cgroup cg;
 
-			if (cg_open(&cg, t->c.layout, t->spec.cgroup_parent ? t->spec.cgroup_parent : CG_DEFAULT_PARENT,
-				    t->c.id, &err) == 0 && cg.path[CG_CPU] && path_exists(cg.path[CG_CPU]))
+			if (t->c.made_cgroup) {
+				if (cg_destroy(&t->c.cg, &err) < 0)
+					log_msg(4, "container %.12s: %s", t->c.id, err.msg);
+				t->c.made_cgroup = false;
+			} else if (cg_open(&cg, t->c.mgr, t->c.layout, t->spec.cgroup_parent, t->c.id, NULL, &err) == 0 &&
+				   cg.path[CG_CPU] && path_exists(cg.path[CG_CPU])) {
 				cg_destroy(&cg, &err);
-			else
+			} else {
 				cg_free(&cg);
+			}
 			memset(&err, 0, sizeof(err));
 			continue;
 		}

@@ -138,11 +138,11 @@ int cg_layout_parse_mountinfo(struct cg_layout *l, const char *mi, cg_err_t *err
 	return 0;
 }
 
-void cg_layout_parse_controllers(struct cg_layout *l, const char *controllers)
+unsigned cg_controllers_mask(const char *controllers)
 {
 	const char *p = controllers;
+	unsigned mask = 0;
 
-	l->unified_ctrls = 0;
 	while (*p) {
 		while (*p == ' ' || *p == '\n')
 			p++;
@@ -153,14 +153,20 @@ void cg_layout_parse_controllers(struct cg_layout *l, const char *controllers)
 		int c = ctrl_by_name(s, (size_t)(p - s));
 
 		if (c >= 0)
-			l->unified_ctrls |= 1u << c;
+			mask |= 1u << c;
 	}
 	/* cgroup2 accounts CPU usage in the cpu controller itself (cpu.stat),
 	 * and freezing is the core cgroup.freeze; devices is a BPF program. */
-	if (l->unified_ctrls & (1u << CG_CPU))
-		l->unified_ctrls |= 1u << CG_CPUACCT;
-	if (l->unified.present)
-		l->unified_ctrls |= (1u << CG_FREEZER) | (1u << CG_DEVICES);
+	if (mask & (1u << CG_CPU))
+		mask |= 1u << CG_CPUACCT;
+	return mask | (1u << CG_FREEZER) | (1u << CG_DEVICES);
+}
+
+void cg_layout_parse_controllers(struct cg_layout *l, const char *controllers)
+{
+	l->unified_ctrls = cg_controllers_mask(controllers);
+	if (!l->unified.present)
+		l->unified_ctrls &= ~((1u << CG_FREEZER) | (1u << CG_DEVICES));
 }
 
 static void set_self(struct cg_hier *h, const char *path, size_t n)
@@ -280,6 +286,15 @@ int cg_layout_detect(struct cg_layout *l, cg_err_t *err)
 		if (read_file(path, &ctl, 4096, err) < 0)
 			return cg_error_wrap(err, "detecting cgroup2 controllers");
 		cg_layout_parse_controllers(l, ctl);
+		l->root_ctrls = l->unified_ctrls;
+		if (l->unified_base[0]) {
+			cleanup_free char *rpath = xasprintf("%s/cgroup.controllers", l->unified.mountpoint);
+			cleanup_free char *rctl = NULL;
+
+			if (read_file(rpath, &rctl, 4096, err) < 0)
+				return cg_error_wrap(err, "detecting cgroup2 controllers");
+			l->root_ctrls = cg_controllers_mask(rctl);
+		}
 	}
 	return 0;
 }

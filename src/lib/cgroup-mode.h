@@ -42,7 +42,8 @@ struct cg_layout {
 	enum cg_mode mode;
 	struct cg_hier v1[CG_NCTRL];  /* per controller, when mounted as v1 */
 	struct cg_hier unified;       /* the cgroup2 mount, if any */
-	unsigned unified_ctrls;       /* bit per enum cg_ctrl available in cgroup2 */
+	unsigned unified_ctrls;       /* bit per enum cg_ctrl available in cgroup2 at unified_base */
+	unsigned root_ctrls;          /* ... at cgroup2's root: all the kernel has there */
 	/* The cgroup2 cgroup our containers' parent goes below, relative to
 	 * the mount point ("" for the root): our own, or under systemd the top
 	 * of the delegated subtree we run in a leaf of. */
@@ -55,6 +56,9 @@ const char *cg_mode_name(enum cg_mode m);
 int cg_layout_parse_mountinfo(struct cg_layout *l, const char *mountinfo, cg_err_t *err);
 /* Pure: fill each hierarchy's `self` from /proc/self/cgroup text. */
 int cg_layout_parse_self(struct cg_layout *l, const char *proc_cgroup, cg_err_t *err);
+/* Pure: a cgroup.controllers line as a bit per enum cg_ctrl (cpuacct,
+ * freezer and devices are cgroup2's own: always there). */
+unsigned cg_controllers_mask(const char *controllers);
 /* Pure: parse a cgroup.controllers line into unified_ctrls. */
 void cg_layout_parse_controllers(struct cg_layout *l, const char *controllers);
 

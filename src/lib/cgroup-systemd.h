@@ -1,37 +1,49 @@
-/* cgroup-systemd.h - a transient, delegated systemd scope per container.
+/* cgroup-systemd.h - the systemd cgroup manager: a transient scope per
+ * container, <slice>/cgrun-<id>.scope, Delegate=yes, its limits as unit
+ * properties, the container's init as its process (as podman's and crun's
+ * systemd drivers do).
  *
- * Why: on cgroup v2 a cgroup that hands controllers down may hold no
- * process, and systemd before v254 starts a service's main process in the
- * service's own cgroup. So if cgrund.service's cgroup held the containers,
- * cgrund could not be restarted while they run. cgrund under systemd on v2
- * therefore asks systemd for a scope per container (as podman and crun's
- * systemd driver do), Delegate=yes, and puts the container in a leaf of it. */
+ * Why: on a stock systemd host (Debian, Ubuntu, Fedora: cgroup v2 only)
+ * a login shell sits in a session scope that systemd gives no
+ * controllers, and a cgroup that hands controllers down may hold no
+ * process: cgroups below our own cannot get a CPU limit there. Below
+ * systemd the cgroup tree is systemd's to make; we ask it for ours.
+ *
+ * The pure part (names, slices, properties) is here for unit tests; the
+ * manager itself (cg_systemd_ops) talks to systemd through sdbus.h. */
 #ifndef CGRUN_CGROUP_SYSTEMD_H
 #define CGRUN_CGROUP_SYSTEMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
+#include "cgroup-limits.h"
+#include "sdbus.h"
 #include "util.h"
 
-#define CG_SCOPE_SLICE "machine.slice"
-
-/* Starts a scope: "cgrun-<id>.scope" in machine.slice holding pid, and
- * waits until the kernel shows pid in it. cgrund registers its sd-bus one
- * (src/cgrund/scopes.c), so that only cgrund links libsystemd: the cgrun
- * client starts ~1.4 ms faster without it and its dependencies (libgcrypt,
- * lz4, zstd, lzma), measured on this project's machines. */
-typedef int cg_scope_starter_fn(const char *unit, const char *description, pid_t pid, cg_err_t *err);
-void cg_systemd_set_scope_starter(cg_scope_starter_fn *fn);
-/* Calls the registered starter; fails (ENOTSUP) when none is. */
-int cg_systemd_start_scope(const char *unit, const char *description, pid_t pid, cg_err_t *err);
-/* Pure: the unit name and its cgroup path (below the mount) for an id and
- * a generation: "cgrun-<id>.scope" for the first start, "cgrun-<id>-<gen>.scope"
- * after a restart. Why a new name per restart: systemd stops and removes
- * an emptied scope on its own schedule, so the old one may still exist
- * (or be half torn down) when the container starts again. */
-void cg_systemd_scope_names(const char *id, int gen, char unit[96], char rel[160]);
-/* Pure: whether unit is a scope name cg_systemd_scope_names gives for id. */
+/* Pure: the scope of container id: "cgrun-<id>.scope" for its first
+ * start, "cgrun-<id>-<gen>.scope" after a restart. Why a new name per
+ * restart: systemd stops and removes an emptied scope on its own
+ * schedule, so the old one may still exist (or be half torn down) when
+ * the container starts again. */
+void cg_systemd_scope_name(const char *id, int gen, char unit[96]);
+/* Pure: whether unit is a scope name cg_systemd_scope_name gives for id. */
 bool cg_systemd_scope_valid(const char *id, const char *unit);
+/* Pure: a slice name systemd accepts as a scope's Slice= ("machine.slice",
+ * "foo-bar.slice"), else an error saying what a slice name is. */
+int cg_systemd_check_slice(const char *slice, cg_err_t *err);
+/* Pure: where a slice's cgroup is below the hierarchy's root: each '-'
+ * nests ("a-b.slice" is a.slice/a-b.slice; "-.slice" is the root, ""). */
+void cg_systemd_slice_path(const char *slice, char *out, size_t n);
+/* Pure: the CPUs of a list ("0-2,5") as AllowedCPUs= takes them, a
+ * little-endian bit mask (bit N of byte N/8). */
+int cg_systemd_cpu_mask(const char *list, uint8_t *bytes, size_t max, size_t *n, cg_err_t *err);
+/* Pure: the unit properties that set lim, for a host whose controllers
+ * are in cgroup2 (unified) or in v1 hierarchies (hybrid: CPUShares= for
+ * --cpu-shares; --cpuset-cpus and --memory-swap, which systemd cannot set
+ * there, are refused). Returns how many, or -1 with err. */
+int cg_systemd_limit_props(const struct cg_limits *lim, bool unified, struct cg_unit_prop *out,
+			   size_t max, cg_err_t *err);
 
 #endif

@@ -1,69 +1,107 @@
-/* cgroup.c - cgroup lifecycle through libcgroup.
- *
- * Every cgroup cgrun creates sits below its own cgroup in each hierarchy:
- * <own>/<parent>/<id>. libcgroup names cgroups relative to the hierarchy's
- * mount point, so each hierarchy gets its own libcgroup handle (our own
- * cgroup can differ between hierarchies, as it does for memory here). */
+/* cgroup.c - the cgroup manager interface (cgroup.h): the choice of a
+ * manager, and what both managers share once a container's cgroups exist
+ * (joining them by path, killing what is left, freezing through cgroup2). */
 #include "config.h"
 
-#include "cgroup.h"
-#include "cgroup-systemd.h"
-#include "parse.h"
+#include "cgroup-manager.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
-#include <libcgroup.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-/* v1 controllers a container always joins: cpuacct for CPU accounting,
- * the rest so usage is visible and limits can be changed later. */
-static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_CPUSET, CG_MEMORY, CG_PIDS, CG_FREEZER };
-static const enum cg_ctrl v2_ctrls[] = { CG_CPU, CG_CPUSET, CG_MEMORY, CG_PIDS };
+#include "sdbus.h"
 
-static int lcg_error(cg_err_t *err, int ret, const char *fmt, const char *arg)
+int cg_manager_parse(const char *s, enum cg_manager_kind *k, cg_err_t *err)
 {
-	int e = ret == ECGOTHER ? cgroup_get_last_errno() : 0;
-	char ctx[512];
-
-	snprintf(ctx, sizeof(ctx), fmt, arg);
-	if (e > 0)
-		return cg_error(err, e, "%s", ctx);
-	return cg_error(err, EIO, "%s: %s", ctx, cgroup_strerror(ret));
-}
-
-static void quiet_logger(void *ud, int level, const char *fmt, va_list ap)
-{
-	(void)ud; (void)level; (void)fmt; (void)ap;
-}
-
-int cg_lib_init(cg_err_t *err)
-{
-	static bool done;
-	int r;
-
-	if (done)
-		return 0;
-	/* libcgroup prints its own errors to stdout; ours carry the context. */
-	cgroup_set_logger(quiet_logger, CGROUP_LOG_ERROR, NULL);
-	r = cgroup_init();
-	if (r != 0)
-		return lcg_error(err, r, "initialising libcgroup%s", "");
-	done = true;
+	if (s && !strcmp(s, "auto"))
+		*k = CG_MANAGER_AUTO;
+	else if (s && !strcmp(s, "systemd"))
+		*k = CG_MANAGER_SYSTEMD;
+	else if (s && !strcmp(s, "cgroupfs"))
+		*k = CG_MANAGER_CGROUPFS;
+	else
+		return cg_error(err, 0, "invalid cgroup manager '%s': use auto, systemd or cgroupfs", s ? s : "");
 	return 0;
 }
 
-/* Path below the hierarchy's mount point of our parent: "<own>/<parent>". */
-static char *parent_rel(const struct cg_hier *h, const char *parent_name)
+enum cg_manager_kind cg_manager_auto(bool systemd_booted, enum cg_mode mode)
 {
-	const char *self = cg_hier_relself(h);
-
-	return xasprintf("%s/%s", self[0] == '/' ? self + 1 : self, parent_name);
+	return systemd_booted && (mode == CG_MODE_UNIFIED || mode == CG_MODE_HYBRID) ?
+		CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
 }
 
-static char *rel_trim(char *s)
+bool cg_systemd_booted(void)
+{
+	struct stat st;
+
+	/* sd_booted(3): systemd creates this directory early at boot. */
+	return lstat("/run/systemd/system/", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static struct cg_manager managers[] = {
+	[CG_MANAGER_CGROUPFS] = { .ops = &cg_cgroupfs_ops },
+	[CG_MANAGER_SYSTEMD] = { .ops = &cg_systemd_ops },
+};
+
+int cg_manager_pick(enum cg_manager_kind k, const struct cg_layout *l, struct cg_manager **out,
+		    cg_err_t *err)
+{
+	bool booted = cg_systemd_booted();
+
+	if (k == CG_MANAGER_AUTO)
+		k = cg_manager_auto(booted, l->mode);
+	if (k == CG_MANAGER_SYSTEMD && (!booted || !l->unified.present))
+		return cg_error(err, 0, "the systemd cgroup manager needs systemd as PID 1 and a cgroup2 hierarchy (this is a %s host%s); use --cgroup-manager=cgroupfs",
+				cg_mode_name(l->mode), booted ? "" : " without systemd");
+	*out = &managers[k];
+	return 0;
+}
+
+const char *cg_manager_name(const struct cg_manager *m)
+{
+	return m->ops->name;
+}
+
+const char *cg_manager_default_parent(const struct cg_manager *m)
+{
+	return m->ops->default_parent;
+}
+
+int cg_manager_check_parent(const struct cg_manager *m, const char *parent, cg_err_t *err)
+{
+	return m->ops->check_parent(parent, err);
+}
+
+void cg_manager_set_async(struct cg_manager *m, bool async)
+{
+	m->async = async;
+}
+
+struct cg_sdbus *cg_manager_bus(struct cg_manager *m, cg_err_t *err)
+{
+	if (m->ops != &cg_systemd_ops)
+		return NULL;
+	if (m->bus == NULL && cg_sdbus_open(&m->bus, err) < 0)
+		return NULL;
+	return m->bus;
+}
+
+struct cg_sdbus *cg_manager_bus_if_open(struct cg_manager *m)
+{
+	return m->bus;
+}
+
+int cg_manager_wait(struct cg_manager *m, const bool *flag, cg_err_t *err)
+{
+	/* A bit more than the bus's own job timeout, which fails the job. */
+	return cg_sdbus_run_until(m->bus, flag, CG_SDBUS_JOB_TIMEOUT_MS + 2000, err);
+}
+
+char *cg_rel_trim(char *s)
 {
 	/* libcgroup wants "a/b", not "/a/b". */
 	while (s[0] == '/')
@@ -71,416 +109,52 @@ static char *rel_trim(char *s)
 	return s;
 }
 
-int cg_check_limits(const struct cg_layout *l, const char *parent_name,
+/* rmdir can fail with EBUSY for a moment while the kernel finishes taking
+ * the last task out: retry for up to 500 ms. */
+int cg_rmdir_retry(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -errno;
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+	}
+	return -EBUSY;
+}
+
+int cg_check_limits(const struct cg_manager *m, const struct cg_layout *l, const char *parent_name,
 		    const struct cg_limits *lim, cg_err_t *err)
 {
-	struct cg_write w[CG_MAX_WRITES];
-	bool unified = l->mode == CG_MODE_UNIFIED;
-	int n = cg_limits_translate(lim, unified, w, CG_MAX_WRITES, err);
-	(void)parent_name;
-
-	if (n < 0)
+	if (m->ops->check_parent(parent_name, err) < 0)
 		return -1;
-	for (int i = 0; i < n; i++) {
-		const struct cg_hier *h = unified ? &l->unified : &l->v1[w[i].ctrl];
-		bool have = unified ? (l->unified_ctrls & (1u << w[i].ctrl)) != 0 : h->present;
-
-		if (!have)
-			return cg_error(err, 0, "cannot apply %s: the %s controller is not available on this %s-cgroup host",
-					w[i].file, cg_ctrl_name(w[i].ctrl), cg_mode_name(l->mode));
-		if (w[i].ctrl == CG_CPUSET) {
-			const char *self = unified ? l->unified_base : cg_hier_relself(h);
-			cleanup_free char *f = xasprintf("%s%s/%s", h->mountpoint, self,
-							 unified ? "cpuset.cpus.effective" : "cpuset.cpus");
-			cleanup_free char *avail = NULL;
-			cg_err_t ignore = { 0 };
-
-			if (read_file(f, &avail, 65536, &ignore) == 0 && !cpu_list_subset(w[i].value, avail)) {
-				avail[strcspn(avail, "\n")] = 0;
-				return cg_error(err, 0, "cannot apply --cpuset-cpus=%s: the CPUs available here are %s",
-						w[i].value, avail);
-			}
-		}
-		/* memory.memsw.* exists only with swap accounting (swapaccount=1);
-		 * every cgroup below the root has it then, the root does not. */
-		if (!unified && strstr(w[i].file, "memsw")) {
-			const char *self = cg_hier_relself(h);
-			cleanup_free char *probe = self[0] ? xasprintf("%s%s/%s", h->mountpoint, self, w[i].file) :
-				xasprintf("%s/memory.memsw.usage_in_bytes", h->mountpoint);
-
-			if (!path_exists(probe))
-				return cg_error(err, 0, "cannot apply --memory-swap: swap accounting is off on this host (no %s); boot with swapaccount=1 or drop --memory-swap", probe);
-		}
-	}
-	return 0;
+	return m->ops->check_limits(l, parent_name, lim, err);
 }
 
-static struct cgroup *new_lcg(const char *name, const enum cg_ctrl *ctrls, size_t n,
-			      cg_err_t *err)
+static void init_cg(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout *l,
+		    const char *parent_name, const char *id)
 {
-	struct cgroup *g = cgroup_new_cgroup(name);
-
-	if (g == NULL) {
-		cg_error(err, ENOMEM, "libcgroup: new cgroup %s", name);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (cgroup_add_controller(g, cg_ctrl_name(ctrls[i])) == NULL) {
-			cgroup_free(&g);
-			cg_error(err, EINVAL, "libcgroup: add controller %s to %s",
-				 cg_ctrl_name(ctrls[i]), name);
-			return NULL;
-		}
-	}
-	return g;
+	memset(cg, 0, sizeof(*cg));
+	cg->unified_fd = -1;
+	cg->mgr = m;
+	cg->layout = l;
+	cg->parent_name = xstrdup(parent_name ? parent_name : m->ops->default_parent);
+	cg->id = xstrdup(id);
+	cg_limits_init(&cg->limits);
 }
 
-/* Write one value through libcgroup, so each failure names its file. */
-/* A libcgroup handle is large (struct cgroup and each controller in it hold
- * fixed arrays: about 5 KiB per controller), and cgrund keeps a cg_cgroup
- * per running container. So a cg_cgroup keeps only each handle's name and
- * controller set, and builds the handle for the moment it is used. */
-static void lcg_note(struct cg_cgroup *cg, const char *rel, unsigned mask)
-{
-	cg->lrel[cg->nlcg] = xstrdup(rel);
-	cg->lmask[cg->nlcg] = mask;
-	cg->nlcg++;
-}
-
-static struct cgroup *lcg_build(const struct cg_cgroup *cg, int i, cg_err_t *err)
-{
-	enum cg_ctrl cs[CG_NCTRL];
-	size_t n = 0;
-
-	for (int c = 0; c < CG_NCTRL; c++)
-		if (cg->lmask[i] & (1u << c))
-			cs[n++] = (enum cg_ctrl)c;
-	return new_lcg(cg->lrel[i], cs, n, err);
-}
-
-static unsigned v2_mask(unsigned ctrls)
-{
-	unsigned m = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-		if (ctrls & (1u << v2_ctrls[i]))
-			m |= 1u << v2_ctrls[i];
-	return m;
-}
-
-static int lcg_set(const char *name, enum cg_ctrl c, const char *file, const char *value,
-		   cg_err_t *err)
-{
-	struct cgroup *g = cgroup_new_cgroup(name);
-	struct cgroup_controller *ctl;
-	int r;
-
-	if (g == NULL)
-		return cg_error(err, ENOMEM, "libcgroup: new cgroup %s", name);
-	ctl = cgroup_add_controller(g, cg_ctrl_name(c));
-	r = ctl ? cgroup_add_value_string(ctl, file, value) : ECGFAIL;
-	if (r == 0)
-		r = cgroup_modify_cgroup(g);
-	cgroup_free(&g);
-	if (r != 0) {
-		char ctx[256];
-
-		snprintf(ctx, sizeof(ctx), "setting %s to '%s' in %%s", file, value);
-		return lcg_error(err, r, ctx, name);
-	}
-	return 0;
-}
-
-/* v1 cpuset cgroups start with empty cpus and mems and refuse tasks until
- * both are set: copy them from the parent hierarchy level. */
-static int cpuset_inherit(const struct cg_hier *h, const char *rel, cg_err_t *err)
-{
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-	cleanup_free char *up = xstrdup(rel);
-	char *slash = strrchr(up, '/');
-
-	if (slash)
-		*slash = '\0';
-	else
-		up[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		cleanup_free char *mine = xasprintf("%s/%s/%s", h->mountpoint, rel, files[i]);
-		cleanup_free char *theirs = xasprintf("%s/%s/%s", h->mountpoint, up, files[i]);
-		cleanup_free char *cur = NULL, *val = NULL;
-
-		if (read_file(mine, &cur, 65536, err) < 0)
-			return -1;
-		if (cur[0] != '\n' && cur[0] != '\0')
-			continue;
-		if (read_file(theirs, &val, 65536, err) < 0)
-			return -1;
-		val[strcspn(val, "\n")] = '\0';
-		if (lcg_set(rel, CG_CPUSET, files[i], val, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Ensure <own>/<parent> exists in one hierarchy (shared by all containers;
- * never removed here, another cgrun may be creating a container in it). */
-static int ensure_parent(const struct cg_layout *l, const struct cg_hier *h, const char *rel,
-			 const enum cg_ctrl *ctrls, size_t n, bool v2, cg_err_t *err)
-{
-	cleanup_free char *full = xasprintf("%s/%s", h->mountpoint, rel);
-	struct cgroup *g;
-	int r;
-	(void)l;
-
-	if (!path_exists(full)) {
-		g = new_lcg(rel, ctrls, n, err);
-		if (g == NULL)
-			return -1;
-		r = cgroup_create_cgroup(g, 1);
-		cgroup_free(&g);
-		if (r != 0 && !path_exists(full))
-			return lcg_error(err, r, "creating cgroup %s", full);
-	}
-	if (!v2) {
-		for (size_t i = 0; i < n; i++)
-			if (ctrls[i] == CG_CPUSET && cpuset_inherit(h, rel, err) < 0)
-				return cg_error_wrap(err, "preparing cpuset cgroup %s", full);
-	}
-	return 0;
-}
-
-static int enable_v2_ctrls(const char *dir, unsigned ctrls, cg_err_t *err)
-{
-	cleanup_free char *file = xasprintf("%s/cgroup.subtree_control", dir);
-	char buf[128] = "";
-
-	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++) {
-		if (!(ctrls & (1u << v2_ctrls[i])))
-			continue;
-		strcat(buf, buf[0] ? " +" : "+");
-		strcat(buf, cg_ctrl_name(v2_ctrls[i]));
-	}
-	if (buf[0] == '\0')
-		return 0;
-	if (write_file(file, buf, err) < 0)
-		return cg_error_wrap(err, "enabling controllers (%s)%s", buf,
-				     errno == EBUSY ? "; the cgroup has processes of its own: start cgrun from a leaf cgroup" : "");
-	return 0;
-}
-
-static int create_v2(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
-		     const char *id, const struct cg_limits *lim, cg_err_t *err)
-{
-	const char *base = l->unified_base;
-	cleanup_free char *prel = xasprintf("%s/%s", base[0] == '/' ? base + 1 : base, parent_name);
-	cleanup_free char *own = xasprintf("%s%s", l->unified.mountpoint, base);
-	cleanup_free char *pfull = xasprintf("%s/%s", l->unified.mountpoint, rel_trim(prel));
-	char *rel = xasprintf("%s/%s", prel, id);
-	unsigned ctrls = 0;
-	struct cg_write w[CG_MAX_WRITES];
-	int n;
-
-	for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-		if (l->unified_ctrls & (1u << v2_ctrls[i]))
-			ctrls |= 1u << v2_ctrls[i];
-	cg->unified_path = xasprintf("%s/%s", l->unified.mountpoint, rel);
-	/* Controllers are handed down level by level: our own cgroup must
-	 * offer them to <parent>, and <parent> to the container. */
-	if (enable_v2_ctrls(own, ctrls, err) < 0) {
-		free(rel);
-		return -1;
-	}
-	if (mkdir(pfull, 0755) < 0 && errno != EEXIST) {
-		free(rel);
-		return cg_error(err, errno, "creating cgroup %s", pfull);
-	}
-	if (enable_v2_ctrls(pfull, ctrls, err) < 0) {
-		free(rel);
-		return -1;
-	}
-	lcg_note(cg, rel, v2_mask(ctrls));
-	struct cgroup *g = lcg_build(cg, 0, err);
-
-	if (g == NULL) {
-		free(rel);
-		return -1;
-	}
-	n = cgroup_create_cgroup(g, 1);
-	cgroup_free(&g);
-	if (n != 0) {
-		lcg_error(err, n, "creating cgroup %s", cg->unified_path);
-		free(rel);
-		return -1;
-	}
-	cg->created = true;
-	cg->ctrls = ctrls | (1u << CG_CPUACCT);
-	for (int c = 0; c < CG_NCTRL; c++)
-		cg->path[c] = xstrdup(cg->unified_path);
-	n = cg_limits_translate(lim, true, w, CG_MAX_WRITES, err);
-	for (int i = 0; n > 0 && i < n; i++)
-		if (lcg_set(rel, w[i].ctrl, w[i].file, w[i].value, err) < 0) {
-			free(rel);
-			return -1;
-		}
-	free(rel);
-	return n < 0 ? -1 : 0;
-}
-
-/* One v1 hierarchy a container joins: co-mounted controllers (cpu,cpuacct)
- * share it, and one libcgroup handle. */
-struct v1_hier {
-	enum cg_ctrl lead;
-	char *prel;       /* <own>/<parent>, below the mount point */
-	char *rel;        /* <own>/<parent>/<id> */
-};
-
-/* Paths and libcgroup handles of a container's v1 cgroups, creating
- * nothing: shared by cg_create and cg_open. plan has CG_NCTRL slots. */
-static int v1_plan(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
-		   const char *id, const struct cg_limits *lim, struct v1_hier *plan, size_t *nplan,
-		   cg_err_t *err)
-{
-	*nplan = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
-		enum cg_ctrl c = v1_ctrls[i], cs[CG_NCTRL];
-		const struct cg_hier *h = &l->v1[c];
-		bool seen = false;
-		size_t ncs = 0;
-
-		if (!h->present) {
-			if (lim && (cg_limits_ctrls(lim) & (1u << c)))
-				return cg_error(err, 0, "the %s controller is not mounted", cg_ctrl_name(c));
-			continue;
-		}
-		cg->ctrls |= 1u << c;
-		for (size_t j = 0; j < i; j++)
-			if (cg->path[v1_ctrls[j]] && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint)) {
-				cg->path[c] = xstrdup(cg->path[v1_ctrls[j]]);
-				seen = true;
-			}
-		if (seen)
-			continue;
-		for (size_t j = i; j < ARRAY_SIZE(v1_ctrls); j++)
-			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
-				cs[ncs++] = v1_ctrls[j];
-		struct v1_hier *p = &plan[(*nplan)++];
-
-		p->lead = c;
-		p->prel = rel_trim(parent_rel(h, parent_name));
-		p->rel = xasprintf("%s/%s", p->prel, id);
-		cg->path[c] = xasprintf("%s/%s", h->mountpoint, p->rel);
-		unsigned mask = 0;
-
-		for (size_t j = 0; j < ncs; j++)
-			mask |= 1u << cs[j];
-		lcg_note(cg, p->rel, mask);
-	}
-	return 0;
-}
-
-static void v1_plan_free(struct v1_hier *plan, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(plan[i].prel);
-		free(plan[i].rel);
-	}
-}
-
-static int create_v1(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
-		     const char *id, const struct cg_limits *lim, cg_err_t *err)
-{
-	struct cg_write w[CG_MAX_WRITES];
-	struct v1_hier plan[CG_NCTRL];
-	size_t nplan = 0;
-	int n, r = 0;
-
-	if (v1_plan(cg, l, parent_name, id, lim, plan, &nplan, err) < 0) {
-		v1_plan_free(plan, nplan);
-		return -1;
-	}
-	/* Created one hierarchy after another; the undo on failure removes
-	 * whichever exist (cg_destroy). */
-	for (size_t k = 0; k < nplan && r == 0; k++) {
-		const struct cg_hier *h = &l->v1[plan[k].lead];
-		enum cg_ctrl cs[CG_NCTRL];
-		size_t ncs = 0;
-
-		for (size_t j = 0; j < ARRAY_SIZE(v1_ctrls); j++)
-			if (l->v1[v1_ctrls[j]].present && !strcmp(l->v1[v1_ctrls[j]].mountpoint, h->mountpoint))
-				cs[ncs++] = v1_ctrls[j];
-		if (ensure_parent(l, h, plan[k].prel, cs, ncs, false, err) < 0) {
-			r = -1;
-			break;
-		}
-		struct cgroup *g = lcg_build(cg, (int)k, err);
-
-		if (g == NULL) {
-			r = -1;
-			break;
-		}
-		n = cgroup_create_cgroup(g, 1);
-		cgroup_free(&g);
-		if (n != 0) {
-			r = lcg_error(err, n, "creating cgroup %s", cg->path[plan[k].lead]);
-			break;
-		}
-		cg->created = true;
-		for (size_t j = 0; j < ncs; j++)
-			if (cs[j] == CG_CPUSET && cpuset_inherit(h, plan[k].rel, err) < 0)
-				r = cg_error_wrap(err, "preparing cpuset cgroup %s", cg->path[CG_CPUSET]);
-	}
-	v1_plan_free(plan, nplan);
-	if (r < 0)
-		return -1;
-	n = cg_limits_translate(lim, false, w, CG_MAX_WRITES, err);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		const struct cg_hier *h = &l->v1[w[i].ctrl];
-		cleanup_free char *rel = xasprintf("%s/%s/%s", cg_hier_relself(h), parent_name, id);
-
-		if (lcg_set(rel_trim(rel), w[i].ctrl, w[i].file, w[i].value, err) < 0)
-			return -1;
-	}
-	/* On a hybrid host the container also gets a tracking cgroup in the
-	 * cgroup2 mount: its cgroup.events tells when the container empties,
-	 * without release_agent (as systemd does). */
-	if (l->unified.present) {
-		cleanup_free char *prel = rel_trim(parent_rel(&l->unified, parent_name));
-		cleanup_free char *pfull = xasprintf("%s/%s", l->unified.mountpoint, prel);
-
-		if (mkdir(pfull, 0755) < 0 && errno != EEXIST)
-			return cg_error(err, errno, "creating cgroup %s", pfull);
-		cg->unified_path = xasprintf("%s/%s", pfull, id);
-		if (mkdir(cg->unified_path, 0755) < 0) {
-			int e = errno;
-
-			free(cg->unified_path);
-			cg->unified_path = NULL;
-			return cg_error(err, e, "creating tracking cgroup %s/%s", pfull, id);
-		}
-	}
-	return 0;
-}
-
-int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
-	      const char *id, const struct cg_limits *lim, cg_err_t *err)
+int cg_create(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout *l,
+	      const char *parent_name, const char *id, int gen, const struct cg_limits *lim,
+	      cg_err_t *err)
 {
 	cg_err_t ignored = { 0 };
 	int r;
 
-	memset(cg, 0, sizeof(*cg));
-	cg->unified_fd = -1;
-	cg->layout = l;
-	cg->parent_name = xstrdup(parent_name);
-	cg->id = xstrdup(id);
-	if (cg_lib_init(err) < 0)
-		return -1;
-	cg->unified_has_ctrls = l->mode == CG_MODE_UNIFIED;
-	if (cg->unified_has_ctrls)
-		r = create_v2(cg, l, parent_name, id, lim, err);
-	else
-		r = create_v1(cg, l, parent_name, id, lim, err);
-	if (r == 0 && cg->unified_path) {
+	init_cg(cg, m, l, parent_name, id);
+	r = m->ops->check_parent(cg->parent_name, err);
+	if (r == 0)
+		r = m->ops->create(cg, gen, lim, err);
+	if (r == 0 && cg->unified_path && !cg->pending) {
 		cg->unified_fd = open(cg->unified_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (cg->unified_fd < 0)
 			r = cg_error(err, errno, "open %s", cg->unified_path);
@@ -492,173 +166,63 @@ int cg_create(struct cg_cgroup *cg, const struct cg_layout *l, const char *paren
 	return 0;
 }
 
-int cg_open(struct cg_cgroup *cg, const struct cg_layout *l, const char *parent_name,
-	    const char *id, cg_err_t *err)
+int cg_open(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout *l,
+	    const char *parent_name, const char *id, const char *unit, cg_err_t *err)
 {
-	memset(cg, 0, sizeof(*cg));
-	cg->unified_fd = -1;
-	cg->layout = l;
-	cg->parent_name = xstrdup(parent_name);
-	cg->id = xstrdup(id);
+	init_cg(cg, m, l, parent_name, id);
 	cg->created = true;
-	if (cg_lib_init(err) < 0)
-		return -1;
-	cg->unified_has_ctrls = l->mode == CG_MODE_UNIFIED;
-	if (cg->unified_has_ctrls) {
-		const char *base = l->unified_base[0] == '/' ? l->unified_base + 1 : l->unified_base;
-		char *rel = xasprintf("%s%s%s/%s", base, base[0] ? "/" : "", parent_name, id);
+	return m->ops->open(cg, unit, err);
+}
 
-		cg->unified_path = xasprintf("%s/%s", l->unified.mountpoint, rel);
-		cg->ctrls |= v2_mask(l->unified_ctrls);
-		lcg_note(cg, rel, v2_mask(l->unified_ctrls));
-		free(rel);
-		for (int c = 0; c < CG_NCTRL; c++)
-			cg->path[c] = xstrdup(cg->unified_path);
+bool cg_joined_by_child(const struct cg_cgroup *cg)
+{
+	return cg->mgr->ops->child_joins;
+}
+
+int cg_attach_start(struct cg_cgroup *cg, pid_t pid, cg_done_fn *done, void *ud, cg_err_t *err)
+{
+	if (cg->mgr->ops->attach == NULL)
 		return 0;
+	return cg->mgr->ops->attach(cg, pid, done, ud, err);
+}
+
+struct sync_wait {
+	bool done;
+	cg_err_t err;
+};
+
+static void sync_done(void *ud, const cg_err_t *err)
+{
+	struct sync_wait *w = ud;
+
+	w->done = true;
+	if (err)
+		w->err = *err;
+}
+
+/* Run an operation that may end in the manager's loop to its end. */
+static int finish_sync(struct cg_cgroup *cg, int r, struct sync_wait *w, cg_err_t *err)
+{
+	if (r <= 0)
+		return r;
+	if (cg_manager_wait((struct cg_manager *)cg->mgr, &w->done, err) < 0) {
+		cg_forget(cg, w);
+		return -1;
 	}
-	struct v1_hier plan[CG_NCTRL];
-	size_t nplan = 0;
-	int r = v1_plan(cg, l, parent_name, id, NULL, plan, &nplan, err);
-
-	v1_plan_free(plan, nplan);
-	if (r < 0)
+	if (w->err.msg[0] || w->err.code) {
+		*err = w->err;
 		return -1;
-	if (l->unified.present) {
-		cleanup_free char *prel = rel_trim(parent_rel(&l->unified, parent_name));
-
-		cg->unified_path = xasprintf("%s/%s/%s", l->unified.mountpoint, prel, id);
 	}
 	return 0;
 }
 
-static void scope_paths(struct cg_cgroup *cg, const struct cg_layout *l, const char *unit)
+static int write_pid(const char *dir, const char *file, pid_t pid, cg_err_t *err)
 {
-	cg->scope_unit = xstrdup(unit);
-	cg->scope_dir = xasprintf("%s/%s/%s", l->unified.mountpoint, CG_SCOPE_SLICE, unit);
-	cg->unified_path = xasprintf("%s/container", cg->scope_dir);
-	cg->unified_has_ctrls = true;
-	for (int c = 0; c < CG_NCTRL; c++)
-		cg->path[c] = xstrdup(cg->unified_path);
-}
-
-int cg_create_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, int gen,
-		     const struct cg_limits *lim, cg_err_t *err)
-{
-	char unit[96], rel[160];
-
-	memset(cg, 0, sizeof(*cg));
-	cg->unified_fd = -1;
-	cg->layout = l;
-	cg->id = xstrdup(id);
-	cg->parent_name = xstrdup("");
-	if (cg_lib_init(err) < 0)
-		return -1;
-	cg_systemd_scope_names(id, gen, unit, rel);
-	scope_paths(cg, l, unit);
-	cg->scope_limits = *lim;
-	cg->scope_limits.cpuset_cpus = lim->cpuset_cpus ? xstrdup(lim->cpuset_cpus) : NULL;
-	cg->scope_pending = true;
-	cg->created = true;
-	return 0;
-}
-
-int cg_open_scoped(struct cg_cgroup *cg, const struct cg_layout *l, const char *id, const char *unit,
-		   cg_err_t *err)
-{
-	memset(cg, 0, sizeof(*cg));
-	cg->unified_fd = -1;
-	cg->layout = l;
-	cg->id = xstrdup(id);
-	cg->parent_name = xstrdup("");
-	cg->created = true;
-	if (!cg_systemd_scope_valid(id, unit))
-		return cg_error(err, EINVAL, "container %.12s: '%s' is not one of its scopes", id, unit);
-	if (cg_lib_init(err) < 0)
-		return -1;
-	scope_paths(cg, l, unit);
-	cleanup_free char *leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, unit);
-
-	lcg_note(cg, leaf, v2_mask(~0u));
-	return 0;
-}
-
-/* The scope exists now, with pid in its root: move pid to the leaf, hand
- * the controllers down, write the limits. */
-static int scope_attach(struct cg_cgroup *cg, pid_t pid, cg_err_t *err)
-{
+	cleanup_free char *path = xasprintf("%s/%s", dir, file);
 	char buf[32];
-	cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
-	cleanup_free char *leaf = NULL;
-	struct cg_write w[CG_MAX_WRITES];
-	unsigned ctrls = 0;
-	int n;
 
-	if (cg_systemd_start_scope(cg->scope_unit, "cgrun container", pid, err) < 0)
-		return -1;
-	cg->scope_pending = false;
-	if (mkdir(cg->unified_path, 0755) < 0 && errno != EEXIST)
-		return cg_error(err, errno, "creating cgroup %s", cg->unified_path);
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (write_file(procs, buf, err) < 0)
-		return cg_error_wrap(err, "moving the container into its cgroup");
-	{
-		cleanup_free char *ctl_file = xasprintf("%s/cgroup.controllers", cg->scope_dir);
-		cleanup_free char *ctl = NULL;
-
-		if (read_file(ctl_file, &ctl, 4096, err) < 0)
-			return -1;
-		struct cg_layout tmp = { 0 };
-
-		tmp.unified.present = true;
-		cg_layout_parse_controllers(&tmp, ctl);
-		for (size_t i = 0; i < ARRAY_SIZE(v2_ctrls); i++)
-			if (tmp.unified_ctrls & (1u << v2_ctrls[i]))
-				ctrls |= 1u << v2_ctrls[i];
-	}
-	if (enable_v2_ctrls(cg->scope_dir, ctrls, err) < 0)
-		return -1;
-	cg->ctrls = ctrls | (1u << CG_CPUACCT);
-	leaf = xasprintf("%s/%s/container", CG_SCOPE_SLICE, cg->scope_unit);
-	lcg_note(cg, leaf, v2_mask(ctrls));
-	n = cg_limits_translate(&cg->scope_limits, true, w, CG_MAX_WRITES, err);
-	for (int i = 0; n > 0 && i < n; i++) {
-		if (!(ctrls & (1u << w[i].ctrl)))
-			return cg_error(err, 0, "cannot apply %s: systemd did not delegate the %s controller",
-					w[i].file, cg_ctrl_name(w[i].ctrl));
-		if (lcg_set(leaf, w[i].ctrl, w[i].file, w[i].value, err) < 0)
-			return -1;
-	}
-	return n < 0 ? -1 : 0;
-}
-
-int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
-{
-	int r;
-
-	if (cg->scope_pending)
-		return scope_attach(cg, pid, err);
-
-	if (cg->unified_path && !unified_done) {
-		cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		if (write_file(procs, buf, err) < 0)
-			return cg_error_wrap(err, "joining cgroup");
-	}
-	if (cg->unified_has_ctrls)
-		return 0;
-	for (int i = 0; i < cg->nlcg; i++) {
-		struct cgroup *g = lcg_build(cg, i, err);
-
-		if (g == NULL)
-			return -1;
-		r = cgroup_attach_task_pid(g, pid);
-		cgroup_free(&g);
-		if (r != 0)
-			return lcg_error(err, r, "moving the container into cgroup %s", cg->id);
-	}
-	return 0;
+	return write_file(path, buf, err);
 }
 
 /* Whether cg->path[c] is a controller's cgroup already counted under an
@@ -669,6 +233,26 @@ static bool same_dir_as_earlier(const struct cg_cgroup *cg, int c)
 		if (cg->path[k] && (cg->ctrls & (1u << k)) && !strcmp(cg->path[k], cg->path[c]))
 			return true;
 	return false;
+}
+
+int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
+{
+	if (!cg->mgr->ops->child_joins) {
+		struct sync_wait w = { 0 };
+
+		return finish_sync(cg, cg_attach_start(cg, pid, sync_done, &w, err), &w, err);
+	}
+	if (cg->unified_path && !unified_done && write_pid(cg->unified_path, "cgroup.procs", pid, err) < 0)
+		return cg_error_wrap(err, "joining cgroup");
+	if (cg->unified_has_ctrls)
+		return 0;
+	for (int c = 0; c < CG_NCTRL; c++) {
+		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)) || same_dir_as_earlier(cg, c))
+			continue;
+		if (write_pid(cg->path[c], "cgroup.procs", pid, err) < 0)
+			return cg_error_wrap(err, "moving the container into cgroup %s", cg->path[c]);
+	}
+	return 0;
 }
 
 int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
@@ -690,20 +274,6 @@ int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
 			return cg_error_wrap(err, "moving the container into cgroup %s", cg->path[c]);
 	}
 	return 0;
-}
-
-/* The tracking cgroup has no controllers, so libcgroup cannot name it; it
- * is removed directly, with the same EBUSY grace as below. */
-static int rmdir_retry(const char *path)
-{
-	for (int i = 0; i < 100; i++) {
-		if (rmdir(path) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY)
-			return -errno;
-		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
-	}
-	return -EBUSY;
 }
 
 /* SIGKILL every process listed in dir/cgroup.procs; how many there were. */
@@ -752,56 +322,89 @@ int cg_destroy(struct cg_cgroup *cg, cg_err_t *err)
 {
 	int ret = 0;
 
-	if (cg->created)
+	if (cg->mgr && cg->created && !cg->pending)
 		kill_leftovers(cg);
-
-	for (int i = 0; i < cg->nlcg; i++) {
-		struct cgroup *g = lcg_build(cg, i, err);
-
-		if (g == NULL) {
-			ret = -1;
-			continue;
-		}
-		/* Without IGNORE_MIGRATION libcgroup would move leftover tasks to
-		 * the parent; a container's cgroup is empty by now, and cgrun
-		 * never moves processes it did not start. rmdir can fail with
-		 * EBUSY for a moment while the kernel finishes taking the last
-		 * task out: retry for up to 500 ms. */
-		for (int tries = 0; tries < 100; tries++) {
-			int r = cgroup_delete_cgroup_ext(g, CGFLAG_DELETE_IGNORE_MIGRATION |
-							 CGFLAG_DELETE_EMPTY_ONLY);
-
-			if (r == 0 || r == ECGROUPNOTEXIST ||
-			    (r == ECGOTHER && cgroup_get_last_errno() == ENOENT))
-				break;
-			if (r != ECGOTHER || cgroup_get_last_errno() != EBUSY || tries == 99) {
-				if (ret == 0)
-					ret = lcg_error(err, r, "removing cgroup %s", cg->id);
-				break;
-			}
-			nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
-		}
-		cgroup_free(&g);
-	}
-	for (int c = 0; c < CG_NCTRL && ret == 0; c++)
-		if (cg->path[c] && path_exists(cg->path[c]))
-			ret = cg_error(err, EBUSY, "removing cgroup %s", cg->path[c]);
-	if (cg->unified_path && !cg->unified_has_ctrls) {
-		int r = rmdir_retry(cg->unified_path);
-
-		if (r < 0 && ret == 0)
-			ret = cg_error(err, -r, "removing cgroup %s", cg->unified_path);
-	}
-	/* The scope's own cgroup is systemd's: it goes with the scope once
-	 * empty; removing it here only hurries that along. */
-	if (cg->scope_dir && cg->unified_path && rmdir_retry(cg->unified_path) == 0)
-		rmdir(cg->scope_dir);
+	if (cg->mgr && cg->created)
+		ret = cg->mgr->ops->remove(cg, err);
 	cg_free(cg);
 	return ret;
 }
 
+int cg_freeze(struct cg_cgroup *cg, bool freeze, cg_err_t *err)
+{
+	/* cgroup.freeze is core cgroup2, no controller needed: on a hybrid
+	 * host the tracking cgroup freezes the whole container too. */
+	if (cg->unified_path) {
+		cleanup_free char *f = xasprintf("%s/cgroup.freeze", cg->unified_path);
+
+		if (write_file(f, freeze ? "1" : "0", err) < 0)
+			return cg_error_wrap(err, freeze ? "pausing" : "resuming");
+		return 0;
+	}
+	return cg->mgr->ops->freeze_v1(cg, freeze, err);
+}
+
+int cg_update(struct cg_cgroup *cg, const struct cg_limits *cur, const struct cg_limits *upd,
+	      struct cg_limits *merged, cg_done_fn *done, void *ud, cg_err_t *err)
+{
+	struct cg_limits only;
+	int r;
+
+	*merged = *cur;
+	merged->cpuset_cpus = NULL;
+	cg_limits_init(&only);
+	/* Fields the update sets replace the current ones; cpu.max needs the
+	 * quota and the period together, so both are written when either is. */
+	if (upd->cpu_quota != CG_UNSET || upd->cpu_period != CG_UNSET) {
+		if (upd->cpu_quota != CG_UNSET)
+			merged->cpu_quota = upd->cpu_quota;
+		if (upd->cpu_period != CG_UNSET)
+			merged->cpu_period = upd->cpu_period;
+		only.cpu_quota = merged->cpu_quota;
+		only.cpu_period = merged->cpu_period;
+	}
+	if (upd->cpu_shares != CG_UNSET)
+		only.cpu_shares = merged->cpu_shares = upd->cpu_shares;
+	if (upd->memory != CG_UNSET)
+		only.memory = merged->memory = upd->memory;
+	if (upd->memory_swap != CG_UNSET) {
+		only.memory_swap = merged->memory_swap = upd->memory_swap;
+		only.memory = merged->memory;
+	}
+	if (upd->pids_limit != CG_UNSET)
+		only.pids_limit = merged->pids_limit = upd->pids_limit;
+	if (upd->cpuset_cpus)
+		only.cpuset_cpus = upd->cpuset_cpus;
+	if (cg_limits_validate(merged, err) < 0)
+		return -1;
+	if (cg->mgr->ops->check_limits(cg->layout, cg->parent_name, &only, err) < 0)
+		return -1;
+	if (done == NULL) {
+		struct sync_wait w = { 0 };
+
+		r = finish_sync(cg, cg->mgr->ops->update(cg, &only, sync_done, &w, err), &w, err);
+	} else {
+		r = cg->mgr->ops->update(cg, &only, done, ud, err);
+	}
+	if (r < 0)
+		return -1;
+	merged->cpuset_cpus = upd->cpuset_cpus ? xstrdup(upd->cpuset_cpus) :
+			      cur->cpuset_cpus ? xstrdup(cur->cpuset_cpus) : NULL;
+	return r;
+}
+
+void cg_forget(struct cg_cgroup *cg, void *ud)
+{
+	if (cg->mgr && cg->mgr->ops->forget)
+		cg->mgr->ops->forget(cg);
+	if (cg->mgr && cg->mgr->bus)
+		cg_sdbus_forget(cg->mgr->bus, ud);
+}
+
 void cg_free(struct cg_cgroup *cg)
 {
+	if (cg->mgr && cg->mgr->ops->forget)
+		cg->mgr->ops->forget(cg);
 	for (int i = 0; i < cg->nlcg; i++) {
 		free(cg->lrel[i]);
 		cg->lrel[i] = NULL;
@@ -817,84 +420,10 @@ void cg_free(struct cg_cgroup *cg)
 	free(cg->unified_path);
 	free(cg->parent_name);
 	free(cg->id);
-	free(cg->scope_unit);
-	free(cg->scope_dir);
-	free(cg->scope_limits.cpuset_cpus);
-	cg->scope_limits.cpuset_cpus = NULL;
-	cg->unified_path = cg->parent_name = cg->id = cg->scope_unit = cg->scope_dir = NULL;
-	cg->scope_pending = false;
+	free(cg->unit);
+	free(cg->limits.cpuset_cpus);
+	cg->limits.cpuset_cpus = NULL;
+	cg->unified_path = cg->parent_name = cg->id = cg->unit = NULL;
+	cg->pending = false;
 	cg->created = false;
-}
-
-int cg_freeze(struct cg_cgroup *cg, bool freeze, cg_err_t *err)
-{
-	/* cgroup.freeze is core cgroup2, no controller needed: on a hybrid
-	 * host the tracking cgroup freezes the whole container too. */
-	if (cg->unified_path) {
-		cleanup_free char *f = xasprintf("%s/cgroup.freeze", cg->unified_path);
-
-		if (write_file(f, freeze ? "1" : "0", err) < 0)
-			return cg_error_wrap(err, freeze ? "pausing" : "resuming");
-		return 0;
-	}
-	if (cg->path[CG_FREEZER] == NULL)
-		return cg_error(err, EOPNOTSUPP, "cannot pause: no freezer cgroup on this host");
-	cleanup_free char *rel = xasprintf("%s/%s/%s", cg_hier_relself(&cg->layout->v1[CG_FREEZER]),
-					   cg->parent_name, cg->id);
-
-	return lcg_set(rel_trim(rel), CG_FREEZER, "freezer.state", freeze ? "FROZEN" : "THAWED", err);
-}
-
-int cg_update(struct cg_cgroup *cg, struct cg_limits *cur, const struct cg_limits *upd, cg_err_t *err)
-{
-	struct cg_limits merged = *cur, only;
-	struct cg_write w[CG_MAX_WRITES];
-	int n;
-
-	cg_limits_init(&only);
-	/* Fields the update sets replace the current ones; cpu.max needs the
-	 * quota and the period together, so both are written when either is. */
-	if (upd->cpu_quota != CG_UNSET || upd->cpu_period != CG_UNSET) {
-		if (upd->cpu_quota != CG_UNSET)
-			merged.cpu_quota = upd->cpu_quota;
-		if (upd->cpu_period != CG_UNSET)
-			merged.cpu_period = upd->cpu_period;
-		only.cpu_quota = merged.cpu_quota;
-		only.cpu_period = merged.cpu_period;
-	}
-	if (upd->cpu_shares != CG_UNSET)
-		only.cpu_shares = merged.cpu_shares = upd->cpu_shares;
-	if (upd->memory != CG_UNSET)
-		only.memory = merged.memory = upd->memory;
-	if (upd->memory_swap != CG_UNSET) {
-		only.memory_swap = merged.memory_swap = upd->memory_swap;
-		only.memory = merged.memory;
-	}
-	if (upd->pids_limit != CG_UNSET)
-		only.pids_limit = merged.pids_limit = upd->pids_limit;
-	if (upd->cpuset_cpus)
-		only.cpuset_cpus = upd->cpuset_cpus;
-	if (cg_limits_validate(&merged, err) < 0)
-		return -1;
-	if (cg_check_limits(cg->layout, cg->parent_name, &only, err) < 0)
-		return -1;
-	n = cg_limits_translate(&only, cg->unified_has_ctrls, w, CG_MAX_WRITES, err);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		const struct cg_hier *h = cg->unified_has_ctrls ? &cg->layout->unified : &cg->layout->v1[w[i].ctrl];
-		const char *base = cg->unified_has_ctrls ? cg->layout->unified_base : cg_hier_relself(h);
-		cleanup_free char *rel = cg->scope_dir ?
-			xasprintf("%s", cg->unified_path + strlen(cg->layout->unified.mountpoint)) :
-			xasprintf("%s/%s/%s", base, cg->parent_name, cg->id);
-
-		if (lcg_set(rel_trim(rel), w[i].ctrl, w[i].file, w[i].value, err) < 0)
-			return -1;
-	}
-	if (upd->cpuset_cpus) {
-		free(cur->cpuset_cpus);
-		merged.cpuset_cpus = xstrdup(upd->cpuset_cpus);
-	}
-	*cur = merged;
-	return 0;
 }

@@ -43,13 +43,6 @@ enum cg_state cg_state_from_name(const char *s)
 	return CG_STATE_EXITED;
 }
 
-static bool use_scopes;
-
-void cg_container_use_scopes(bool on)
-{
-	use_scopes = on;
-}
-
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
 	return xasprintf("%s:%s", init_layer, image_rootfs);
@@ -121,9 +114,8 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		return cg_error(err, 0, "invalid hostname '%s': at most 64 characters, no '/'", s->hostname);
 	if (s->workdir && s->workdir[0] != '/')
 		return cg_error(err, 0, "invalid working directory '%s': it must be an absolute path", s->workdir);
-	if (s->cgroup_parent && !valid_container_name(s->cgroup_parent))
-		return cg_error(err, 0, "invalid cgroup parent '%s': one path component of letters, digits, '.', '_' or '-'",
-				s->cgroup_parent);
+	if (cg_manager_check_parent(c->mgr, s->cgroup_parent, err) < 0)
+		return -1;
 	if (s->restart && cg_restart_parse(s->restart, NULL, NULL, err) < 0)
 		return -1;
 	if (s->user) {
@@ -154,7 +146,7 @@ static int validate(struct cg_container *c, cg_err_t *err)
 	}
 	if ((c->layout = cg_layout_shared(err)) == NULL)
 		return -1;
-	return cg_check_limits(c->layout, s->cgroup_parent, &s->limits, err);
+	return cg_check_limits(c->mgr, c->layout, s->cgroup_parent, &s->limits, err);
 }
 
 static int reserve_name(struct cg_container *c, cg_err_t *err)
@@ -256,6 +248,8 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 	json_object_object_add(o, "owner_pid", json_object_new_int((int)getpid()));
 	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)cg_proc_start_time(getpid())));
 	json_object_object_add(o, "cgroup_mode", json_object_new_string(c->layout ? cg_mode_name(c->layout->mode) : "unknown"));
+	if (c->mgr)
+		json_object_object_add(o, "cgroup_manager", json_object_new_string(cg_manager_name(c->mgr)));
 	if (c->made_cgroup) {
 		json_object *cgs = json_object_new_array();
 
@@ -267,8 +261,8 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		json_object_object_add(o, "cgroups", cgs);
 		if (c->cg.unified_path)
 			json_object_object_add(o, "events", json_object_new_string(c->cg.unified_path));
-		if (c->cg.scope_unit)
-			json_object_object_add(o, "scope", json_object_new_string(c->cg.scope_unit));
+		if (c->cg.unit)
+			json_object_object_add(o, "scope", json_object_new_string(c->cg.unit));
 	}
 	ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, err);
 	json_object_put(o);
@@ -276,11 +270,13 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 }
 
 int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
-			cg_err_t *err)
+			struct cg_manager *mgr, cg_err_t *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
 	c->owner = owner;
+	c->mgr = mgr;
+	c->spawning.pid = -1;
 	c->pid = -1;
 	c->pidfd = -1;
 	c->pty_master = -1;
@@ -288,7 +284,7 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 	c->created = (int64_t)time(NULL);
 	c->cg.unified_fd = -1;
 	if (spec->cgroup_parent == NULL)
-		spec->cgroup_parent = CG_DEFAULT_PARENT;
+		spec->cgroup_parent = (char *)cg_manager_default_parent(mgr);
 	if (validate(c, err) < 0)
 		goto fail;
 	if (cg_new_id(c->id) < 0) {
@@ -300,9 +296,7 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 		c->hostname[12] = '\0';
 	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
 		goto fail;
-	if (use_scopes && c->layout->mode == CG_MODE_UNIFIED ?
-	    cg_create_scoped(&c->cg, c->layout, c->id, c->restarts, &spec->limits, err) < 0 :
-	    cg_create(&c->cg, c->layout, spec->cgroup_parent, c->id, &spec->limits, err) < 0)
+	if (cg_create(&c->cg, c->mgr, c->layout, spec->cgroup_parent, c->id, c->restarts, &spec->limits, err) < 0)
 		goto fail;
 	c->made_cgroup = true;
 	if (cg_container_save(c, err) < 0)
@@ -313,10 +307,9 @@ fail:
 	return -1;
 }
 
-int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err)
+int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, cg_err_t *err)
 {
 	struct cg_spec *spec = c->spec;
-	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
 	cleanup_free char *init = xasprintf("%s/init", c->dir);
 	cleanup_free char *lower = cg_overlay_lowerdirs(init, c->image.rootfs);
 	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
@@ -325,7 +318,6 @@ int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_
 	cleanup_free char *exitp = xasprintf("%s/exit", c->rundir);
 	cleanup_close int exit_fd = -1;
 	struct cg_caps caps = spec->caps;
-	cg_err_t e = { 0 };
 
 	/* The init writes the command's status here before it exits, so a
 	 * restarted cgrund that is no longer its parent still learns it. */
@@ -340,13 +332,27 @@ int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_
 	};
 	if (spec->privileged)
 		cg_caps_all(&caps);
+	/* The child has its own copy of all this from the clone on. */
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] },
 	};
-	if (cg_spawn(&a, &proc, err) < 0)
+	return cg_spawn_begin(&a, &c->spawning, err);
+}
+
+void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
+{
+	cg_spawn_abort(&c->spawning, err);
+}
+
+int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
+{
+	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
+	cg_err_t e = { 0 };
+
+	if (cg_spawn_finish(&c->spawning, &proc, err) < 0)
 		return -1;
 	c->pid = proc.pid;
 	c->pidfd = proc.pidfd;
@@ -359,6 +365,17 @@ int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_
 	if (cg_container_save(c, &e) < 0)
 		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
 	return 0;
+}
+
+int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err)
+{
+	if (cg_container_start_begin(c, s, err) < 0)
+		return -1;
+	if (!cg_joined_by_child(&c->cg) && cg_attach(&c->cg, c->spawning.pid, false, err) < 0) {
+		cg_container_start_abort(c, err);
+		return -1;
+	}
+	return cg_container_start_finish(c, err);
 }
 
 /* OOM kills counted by the kernel for the container's memory cgroup:
@@ -510,6 +527,7 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	c->pid = -1;
 	c->pidfd = c->pty_master = -1;
 	c->cg.unified_fd = -1;
+	c->spawning.pid = -1;
 	c->owner = "cgrun";
 	*json = NULL;
 	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, err) < 0)
@@ -550,31 +568,36 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
 	if ((c->layout = cg_layout_shared(err)) == NULL)
 		return -1;
-	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
-		bool scoped = json_object_object_get_ex(o, "scope", &v);
+	/* Its own manager, whatever this process picks for new ones; records
+	 * older than the field name a scope only when systemd made one. */
+	const char *unit = json_object_object_get_ex(o, "scope", &v) ? json_object_get_string(v) : NULL;
+	enum cg_manager_kind kind = unit ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
 
-		if (scoped ? cg_open_scoped(&c->cg, c->layout, id, json_object_get_string(v), err) < 0 :
-		    cg_open(&c->cg, c->layout, spec->cgroup_parent ? spec->cgroup_parent : CG_DEFAULT_PARENT,
-			    id, err) < 0)
+	if (json_object_object_get_ex(o, "cgroup_manager", &v) &&
+	    cg_manager_parse(json_object_get_string(v), &kind, err) < 0)
+		return cg_error_wrap(err, "container record %s", path);
+	if (cg_manager_pick(kind, c->layout, &c->mgr, err) < 0)
+		return cg_error_wrap(err, "container %.12s", id);
+	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
+		if (cg_open(&c->cg, c->mgr, c->layout, spec->cgroup_parent, id, unit, err) < 0)
 			return -1;
 		c->made_cgroup = true;
 	}
 	return 0;
 }
 
-int cg_container_renew_scope(struct cg_container *c, cg_err_t *err)
+int cg_container_renew_cgroup(struct cg_container *c, cg_err_t *err)
 {
 	cg_err_t ignore = { 0 };
 
-	if (!c->made_cgroup || c->cg.scope_unit == NULL)
+	if (!c->made_cgroup || c->cg.unit == NULL)
 		return 0;
 	/* Empty by now: systemd may already have removed it with its scope. */
 	cg_destroy(&c->cg, &ignore);
 	c->made_cgroup = false;
-	if (cg_create_scoped(&c->cg, c->layout, c->id, c->restarts, &c->spec->limits, err) < 0) {
-		cg_free(&c->cg);
+	if (cg_create(&c->cg, c->mgr, c->layout, c->spec->cgroup_parent, c->id, c->restarts,
+		      &c->spec->limits, err) < 0)
 		return -1;
-	}
 	c->made_cgroup = true;
 	return 0;
 }

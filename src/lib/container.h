@@ -13,6 +13,7 @@
 #include "cgroup.h"
 #include "cgroup-mode.h"
 #include "image.h"
+#include "spawn.h"
 #include "spec.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ struct cg_container {
 	struct cg_spec *spec;          /* owned by the caller */
 	struct cg_image image;
 	const struct cg_layout *layout; /* cg_layout_shared() */
+	struct cg_manager *mgr;        /* who makes its cgroups (its record says) */
 	struct cg_cgroup cg;
 	char *dir;                     /* <store>/containers/<id>: layers, record */
 	char *rundir;                  /* <run>/containers/<id>: exit status, log */
@@ -49,6 +51,7 @@ struct cg_container {
 	bool oom_killed;
 	int restarts;
 	int64_t created, started, finished;
+	struct cg_spawning spawning;   /* between start_begin and start_finish */
 };
 
 struct cg_start {
@@ -58,16 +61,25 @@ struct cg_start {
 	bool die_with_owner;           /* PDEATHSIG: foreground runs */
 };
 
-/* Validate spec, then make the name, the scratch layer and the cgroups.
- * On failure nothing is left. */
+/* Validate spec, then make the name, the scratch layer and the cgroups
+ * (mgr: the cgroup manager picked for new containers). spec's
+ * cgroup_parent defaults to mgr's. On failure nothing is left. */
 int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
-			cg_err_t *err);
-/* Spawn the container (again, for a restart). */
+			struct cg_manager *mgr, cg_err_t *err);
+/* Spawn the container (again, for a restart) and wait until its command
+ * has been exec'd. */
 int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
-/* Before a restart of a container in a systemd scope: the old scope went
- * (or is going) with its last process; the next run gets a scope of its
- * own, named after c->restarts. A no-op for containers without a scope. */
-int cg_container_renew_scope(struct cg_container *c, cg_err_t *err);
+/* The same in steps, for an event loop (cgrund): begin clones the init,
+ * which waits; if its cgroups are not joined by the init itself
+ * (cg_joined_by_child), the caller has them made with cg_attach_start on
+ * c->cg and c->spawning.pid; then finish lets it run, or abort ends it. */
+int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
+int cg_container_start_finish(struct cg_container *c, cg_err_t *err);
+void cg_container_start_abort(struct cg_container *c, cg_err_t *err);
+/* Before a restart: a container in a systemd scope gets a new one (the
+ * old one went, or is going, with its last process), named after
+ * c->restarts; cgroupfs keeps its cgroups across restarts. */
+int cg_container_renew_cgroup(struct cg_container *c, cg_err_t *err);
 /* The container's init has ended: record how (wstatus from waitpid, or
  * -1 to read the status its init left in <rundir>/exit). */
 void cg_container_exited(struct cg_container *c, int wstatus);
@@ -96,9 +108,6 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struc
 		      const int stdio[3], struct cg_proc *out, cg_err_t *err);
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
-
-/* cgrund under systemd on cgroup v2: a systemd scope per container. */
-void cg_container_use_scopes(bool on);
 
 /* Pure: the directory list "a:b" overlay takes as lowerdir. */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);

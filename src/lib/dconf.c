@@ -12,7 +12,8 @@ void cg_dconf_defaults(struct cg_dconf *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->socket_group, sizeof(c->socket_group), "cgrun");
-	snprintf(c->cgroup_parent, sizeof(c->cgroup_parent), "cgrun");
+	/* Empty: the cgroup manager's own default (cgrun, or machine.slice). */
+	c->cgroup_parent[0] = '\0';
 	snprintf(c->log_driver, sizeof(c->log_driver), "file");
 	c->stats_interval = 1;
 	c->stop_timeout = 10;

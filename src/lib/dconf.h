@@ -8,7 +8,7 @@
 
 struct cg_dconf {
 	char socket_group[64];   /* group allowed on the socket (default cgrun) */
-	char cgroup_parent[128]; /* default parent for containers (default cgrun) */
+	char cgroup_parent[128]; /* default parent for containers ("": the manager's) */
 	char log_driver[16];     /* "file" (default) or "journald" */
 	int stats_interval;      /* seconds; 0 turns stats off (default 1) */
 	int stop_timeout;        /* default seconds for stop (default 10) */

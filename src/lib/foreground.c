@@ -132,7 +132,7 @@ static void forward_to_container(void *ctx, int sig)
 	cg_container_kill(c, sig, &ignore);
 }
 
-int cg_foreground_run(struct cg_spec *spec, int *status, cg_err_t *err)
+int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status, cg_err_t *err)
 {
 	struct cg_container c;
 	struct cg_pty pty = { .master = -1 };
@@ -152,7 +152,7 @@ int cg_foreground_run(struct cg_spec *spec, int *status, cg_err_t *err)
 	sigfd = cg_block_forwarded_signals(&oldmask, err);
 	if (sigfd < 0)
 		return -1;
-	if (cg_container_create(&c, spec, "cgrun", err) < 0) {
+	if (cg_container_create(&c, spec, "cgrun", mgr, err) < 0) {
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		return -1;
 	}

@@ -297,6 +297,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
 	json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
 	add_str(o, "cgroup_parent", s->cgroup_parent);
+	add_str(o, "cgroup_manager", s->cgroup_manager);
 	add_str(o, "restart", s->restart);
 	return o;
 }
@@ -328,6 +329,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "workdir", (const char **)&s->workdir, err) < 0 ||
 	    get_string(o, "user", (const char **)&s->user, err) < 0 ||
 	    get_string(o, "cgroup_parent", (const char **)&s->cgroup_parent, err) < 0 ||
+	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
 	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
 	    get_bool(o, "rm", &s->remove, err) < 0 ||

@@ -3,7 +3,8 @@
  * Sequence (P = cgrun, C = container init, X = the command):
  *   P clone3(NEWNS|NEWPID|NEWUTS|NEWIPC|NEWNET [, INTO_CGROUP]) -> C
  *   C joins every v1 cgroup itself (cg_join_self says why), first thing
- *   P sends "go" (in a systemd scope: once systemd made the scope with C)
+ *   P sends "go" (with the systemd manager: once systemd has made the
+ *     scope around C; C joined nothing itself)
  *   C unshare(NEWCGROUP): only now, so the namespace's root is the
  *     container's own cgroup and not ours
  *   C hostname, loopback, rootfs, pivot_root; X's workdir made, its user,
@@ -390,9 +391,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* A systemd scope's cgroup only exists once we are attached: its
-	 * view can only be mounted after that. */
-	bool waited = a->cg && a->cg->scope_pending;
+	/* A systemd scope's cgroup only exists once systemd has put us in it:
+	 * its view can only be mounted after that. */
+	bool waited = a->cg && !cg_joined_by_child(a->cg);
 
 	/* Into the cgroups before anything else, while the host's cgroup
 	 * mounts are still in reach (the rootfs set-up pivots away). */
@@ -550,12 +551,15 @@ static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_er
 	return r;
 }
 
-int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
+int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err)
 {
-	int sv[2], pidfd = -1, status = 0;
+	int sv[2], pidfd = -1;
 	bool into = false;
 	pid_t pid;
 
+	s->pid = -1;
+	s->pidfd = s->sock = -1;
+	s->tty = a->tty;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
 	note_ignored_signals();
@@ -574,45 +578,74 @@ int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
 	close(sv[1]);
 	if (pidfd < 0)
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	/* The child joins its cgroups itself, except a systemd scope's, which
-	 * systemd makes around it at our request. If that fails, a message
-	 * of the child's own (it may have failed first) says more than ours. */
-	if (a->cg && a->cg->scope_pending && cg_attach(a->cg, pid, into, err) < 0) {
-		cg_err_t child_err = { 0 };
-		int pm = -1;
+	s->pid = pid;
+	s->pidfd = pidfd;
+	s->sock = sv[0];
+	return 0;
+}
 
-		kill(pid, SIGKILL);
-		if (receive_start(sv[0], false, &pm, NULL, &child_err) == -1)
-			*err = child_err;
-		if (pm >= 0)
-			close(pm);
-		kill_and_reap(pid, &status);
-		close(sv[0]);
-		if (pidfd >= 0)
-			close(pidfd);
-		return -1;
-	}
+void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
+{
+	cg_err_t child_err = { 0 };
+	int pm = -1, status;
+
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGKILL);
+	/* It may have failed first: its own message says more than ours. */
+	if (receive_start(s->sock, false, &pm, NULL, &child_err) == -1 && err)
+		*err = child_err;
+	if (pm >= 0)
+		close(pm);
+	kill_and_reap(s->pid, &status);
+	close(s->sock);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->pid = -1;
+	s->pidfd = s->sock = -1;
+}
+
+int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
+{
+	int status = 0;
+
 	/* A child that already failed has closed its end: its message is
 	 * still queued for receive_start below. */
-	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
+	if (send(s->sock, "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
 		cg_error(err, errno, "starting the container");
-		kill_and_reap(pid, &status);
-		close(sv[0]);
-		if (pidfd >= 0)
-			close(pidfd);
+		cg_spawn_abort(s, NULL);
 		return -1;
 	}
-	if (receive_start(sv[0], a->tty, &out->pty_master, NULL, err) < 0) {
-		close(sv[0]);
-		kill_and_reap(pid, &status);
-		if (pidfd >= 0)
-			close(pidfd);
+	if (receive_start(s->sock, s->tty, &out->pty_master, NULL, err) < 0) {
+		close(s->sock);
+		kill_and_reap(s->pid, &status);
+		if (s->pidfd >= 0)
+			close(s->pidfd);
+		s->pid = -1;
+		s->pidfd = s->sock = -1;
 		return -1;
 	}
-	close(sv[0]);
-	out->pid = pid;
-	out->pidfd = pidfd;
+	close(s->sock);
+	out->pid = s->pid;
+	out->pidfd = s->pidfd;
+	s->pid = -1;
+	s->pidfd = s->sock = -1;
 	return 0;
+}
+
+int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
+{
+	struct cg_spawning s;
+
+	if (cg_spawn_begin(a, &s, err) < 0)
+		return -1;
+	/* The child joins its cgroups itself, except where the manager puts
+	 * them around it (a systemd scope). */
+	if (a->cg && !cg_joined_by_child(a->cg) && cg_attach(a->cg, s.pid, false, err) < 0) {
+		cg_spawn_abort(&s, err);
+		return -1;
+	}
+	return cg_spawn_finish(&s, out, err);
 }
 
 /* exec: the intermediate child joins the container's cgroups and

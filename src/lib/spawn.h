@@ -38,6 +38,22 @@ struct cg_proc {
  * gone (killed and reaped) and err->exit_code says 125, 126 or 127. */
 int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err);
 
+/* cg_spawn in two steps, for a caller whose cgroup manager puts the init
+ * in its cgroups while the caller's event loop goes on (cgrund and a
+ * systemd scope): begin clones the init, which waits; once
+ * cg_attach_start is done, finish lets it go on and returns as cg_spawn
+ * does. abort kills and reaps it instead; err gets its own message if it
+ * sent one. */
+struct cg_spawning {
+	pid_t pid;
+	int pidfd;
+	int sock;
+	bool tty;
+};
+int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err);
+int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err);
+void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err);
+
 /* Start argv in a running container (joins its cgroups and namespaces);
  * the process is the caller's child. a->cg, caps, user, env, tty, stdio
  * as for cg_spawn; a->rootfs is unused. */

@@ -27,7 +27,9 @@ struct cg_spec {
 	bool remove;            /* --rm */
 	bool interactive;       /* -i: keep stdin attached */
 	bool tty;               /* -t: a pty */
-	char *cgroup_parent;    /* below our own cgroup; default "cgrun" */
+	char *cgroup_parent;    /* cgroupfs: below our own cgroup (default "cgrun");
+				 * systemd: a slice (default machine.slice) */
+	char *cgroup_manager;   /* "systemd" or "cgroupfs" as asked for; NULL: auto */
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char **argv_owned;      /* argv's array when decoded from JSON */
 };

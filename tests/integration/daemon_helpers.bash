@@ -362,7 +362,9 @@ dt_setup_file()
 	if ! getent group "$DT_GROUP" >/dev/null; then
 		groupadd "$DT_GROUP" || return 1
 	fi
-	printf '# written by %s\ncgroup_parent = %s\nsocket_group = %s\n' \
+	# cgroupfs: these tests look for their containers below cgrund's own
+	# cgroup (cgrun-dtest/ID); the systemd manager has tests/vm/ of its own.
+	printf '# written by %s\ncgroup_manager = cgroupfs\ncgroup_parent = %s\nsocket_group = %s\n' \
 		"${BATS_TEST_FILENAME##*/}" "$DT_PARENT" "$DT_GROUP" >"$DT_CONF"
 	"$CGRUN" image import --busybox busybox >/dev/null || return 1
 	if [ "${DT_NO_DAEMON:-0}" != 1 ]; then

@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "cgroup-systemd.h"
 #include "container.h"
 #include "record.h"
 #include "spawn.h"
@@ -214,36 +213,6 @@ static void test_stat_start_time(void **state)
 	assert_int_equal(cg_parse_stat_start_time("1 (x) S 0 1"), 0);
 }
 
-static void test_scope_names(void **state)
-{
-	const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-	char unit[96], rel[160], want[200];
-
-	(void)state;
-	cg_systemd_scope_names(id, 0, unit, rel);
-	snprintf(want, sizeof(want), "cgrun-%s.scope", id);
-	assert_string_equal(unit, want);
-	snprintf(want, sizeof(want), "machine.slice/cgrun-%s.scope", id);
-	assert_string_equal(rel, want);
-	assert_true(cg_systemd_scope_valid(id, unit));
-	/* A restart gets a name of its own, never the old one. */
-	cg_systemd_scope_names(id, 12, unit, rel);
-	snprintf(want, sizeof(want), "cgrun-%s-12.scope", id);
-	assert_string_equal(unit, want);
-	assert_true(cg_systemd_scope_valid(id, unit));
-	/* Names read back from a record are checked before use as a path. */
-	snprintf(want, sizeof(want), "cgrun-%s-1/../x.scope", id);
-	assert_false(cg_systemd_scope_valid(id, want));
-	snprintf(want, sizeof(want), "cgrun-%s-.scope", id);
-	assert_false(cg_systemd_scope_valid(id, want));
-	snprintf(want, sizeof(want), "cgrun-%s-01.scope", id);
-	assert_false(cg_systemd_scope_valid(id, want));
-	snprintf(want, sizeof(want), "cgrun-%s.service", id);
-	assert_false(cg_systemd_scope_valid(id, want));
-	assert_false(cg_systemd_scope_valid(id, "cgrun-0123.scope"));
-	assert_false(cg_systemd_scope_valid(id, ""));
-}
-
 /* write_file_atomic replaces a file whole (a reader holding the old one
  * keeps the old content), leaves no temp file, and creates a new one;
  * write_new_file refuses to overwrite. */
@@ -296,7 +265,6 @@ int main(void)
 		cmocka_unit_test(test_error_wrap),
 		cmocka_unit_test(test_error_truncation),
 		cmocka_unit_test(test_stat_start_time),
-		cmocka_unit_test(test_scope_names),
 		cmocka_unit_test(test_file_writers),
 	};
 

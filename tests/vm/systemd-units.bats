@@ -22,7 +22,8 @@ setup_file() {
 	getent group cgrun > /dev/null || groupadd -r cgrun
 	systemctl daemon-reload
 	export PATH=/usr/local/bin:/usr/local/sbin:$PATH
-	cgrun image import --busybox busybox > /dev/null
+	unset CGRUN_CGROUP_MANAGER
+	cgrun image import --replace --busybox busybox > /dev/null
 }
 
 teardown_file() {
@@ -152,7 +153,7 @@ nothing_left() {
 	cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	scope=cgrun-$id.scope
 	echo "cgroup: $cg"
-	[ "$cg" = "/machine.slice/$scope/container" ]
+	[ "$cg" = "/machine.slice/$scope" ]
 	# a scope systemd knows, delegated, holding the container
 	[ "$(systemctl show -P Delegate "$scope")" = yes ]
 	systemctl status --no-pager "$scope" | tee /dev/stderr | grep -q "[^0-9]$pid "

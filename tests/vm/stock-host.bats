@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# systemd mode only (tests/vm/guest-tests): cgrun where most users are, on a stock systemd host
+# (cgroup v2 only, systemd as PID 1), installed by `make install` (the DESTDIR tree tests/vm/run
+# puts in the share). Every command runs from where a user types it: a transient scope in
+# user.slice made by `systemd-run --scope --slice=user.slice` (what a login shell's session
+# scope is: no delegation, no controllers of its own) or a plain service without Delegate=, with
+# no cgrund first, then through cgrund.socket, as root and as a member of group cgrun.
+# The suite itself runs in cgrun-tests.service (Delegate=yes): nothing here may rely on that.
+
+INSTALL=/mnt/cgrun/install
+
+setup() {
+	set +T
+	BG=
+}
+
+setup_file() {
+	[ -d "$INSTALL" ] || skip "no install tree in the share (tests/vm/run makes one)"
+	tar -C "$INSTALL" -cf - . | tar -C / -xf - --keep-directory-symlink --no-overwrite-dir
+	getent group cgrun > /dev/null || groupadd -r cgrun
+	id tester > /dev/null 2>&1 || useradd -m -G cgrun tester
+	systemctl daemon-reload
+	# The user's own cgrun, not the suite's build, and its own manager choice (auto).
+	export PATH=/usr/local/bin:/usr/local/sbin:$PATH
+	unset CGRUN_CGROUP_MANAGER CGRUN_STORE_DIR CGRUN_RUN_DIR
+	systemctl stop cgrund.service cgrund.socket 2> /dev/null || true
+	cgrun image import --replace --busybox busybox > /dev/null
+}
+
+teardown_file() {
+	systemctl stop cgrund.service cgrund.socket 2> /dev/null || true
+	systemctl disable cgrund.socket 2> /dev/null || true
+	systemctl stop 'cgrun-*.scope' 2> /dev/null || true
+}
+
+# user CMD...: CMD as a user types it at a login shell, in a scope of user.slice.
+user() {
+	systemd-run --quiet --scope --slice=user.slice --collect -- "$@"
+}
+
+# tester CMD...: the same as the non-root member of group cgrun.
+tester() {
+	user setpriv --reuid=tester --regid=tester --init-groups --reset-env -- "$@"
+}
+
+scopes() { systemctl list-units --all --plain --no-legend 'cgrun-*.scope' | awk '{ print $1 }'; }
+
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# Nothing of a container is left: no unit, no cgroup below machine.slice, no record, no mount.
+nothing_left() {
+	local left
+	left=$(scopes)
+	[ -z "$left" ] || { echo "units left: $left"; return 1; }
+	left=$(find /sys/fs/cgroup/machine.slice /sys/fs/cgroup/cgrun*.slice -mindepth 1 -type d 2> /dev/null || true)
+	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
+	left=$(ls /var/lib/cgrun/containers 2> /dev/null | grep -E '^[0-9a-f]{64}$' || true)
+	[ -z "$left" ] || { echo "records left: $left"; return 1; }
+	left=$(grep -F /var/lib/cgrun/containers /proc/self/mountinfo || true)
+	[ -z "$left" ] || { echo "mounts left: $left"; return 1; }
+}
+
+teardown() {
+	local id
+	# Containers a failed test left running in the background.
+	touch "$BATS_TEST_TMPDIR/stop"
+	for id in $BG; do
+		kill "$id" 2> /dev/null || true
+		wait "$id" 2> /dev/null || true
+	done
+	for id in $(cgrun ps -a -q 2> /dev/null); do
+		cgrun rm -f "$id" > /dev/null 2>&1 || true
+	done
+	wait_for 10 nothing_left || true
+}
+
+@test "from a login shell's scope: the quick start prints 2000 100000 through a machine.slice scope, and nothing is left" {
+	run user cgrun --rm --cpu-quota=2000 busybox sh -c 'cat /sys/fs/cgroup/cpu.max; cat /proc/self/cgroup'
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "2000 100000" ]
+	# its cgroup namespace is rooted at its own scope
+	[ "${lines[1]}" = "0::/" ]
+	nothing_left
+	# and again: a second run of the quick start, import included
+	run user sh -c 'cgrun image import --replace --busybox busybox && cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max'
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "${lines[-1]}" = "2000 100000" ]
+	nothing_left
+}
+
+@test "from a login shell's scope: every limit is a property of the scope and in its cgroup files" {
+	local sync=$BATS_TEST_TMPDIR unit cg
+	user cgrun --rm --name=lim --cpu-quota=3000 --cpu-period=50000 --memory=64m --memory-swap=96m \
+		--pids-limit=40 --cpu-shares=512 --cpuset-cpus=0 -v "$sync:/sync" busybox \
+		sh -c 'touch /sync/up; while [ ! -e /sync/stop ]; do sleep 0.1; done' &
+	BG=$!
+	wait_for 30 test -e "$sync/up"
+	unit=$(scopes)
+	echo "unit: $unit"
+	[[ $unit =~ ^cgrun-[0-9a-f]{64}\.scope$ ]]
+	cg=/sys/fs/cgroup/machine.slice/$unit
+	[ "$(cat "$cg/cpu.max")" = "3000 50000" ]
+	[ "$(cat "$cg/memory.max")" = 67108864 ]
+	[ "$(cat "$cg/memory.swap.max")" = 33554432 ]
+	[ "$(cat "$cg/pids.max")" = 40 ]
+	[ "$(cat "$cg/cpu.weight")" = 20 ]
+	[ "$(cat "$cg/cpuset.cpus")" = 0 ]
+	[ "$(systemctl show -P Delegate "$unit")" = yes ]
+	[ "$(systemctl show -P Slice "$unit")" = machine.slice ]
+	[ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
+	[ "$(systemctl show -P TasksMax "$unit")" = 40 ]
+	[ "$(systemctl show -P CPUQuotaPeriodUSec "$unit")" = 50ms ]
+	# the container's init is the scope's process
+	systemctl show -P ControlGroup "$unit" | grep -qx "/machine.slice/$unit"
+	# exec, in-process: the command joins the same scope and sees the same limits
+	run user cgrun exec lim sh -c 'cat /sys/fs/cgroup/cpu.max; cat /proc/self/cgroup'
+	echo "$output"
+	[ "${lines[0]}" = "3000 50000" ]
+	[ "${lines[1]}" = "0::/" ]
+	touch "$sync/stop"
+	wait "$BG"
+	BG=
+	wait_for 10 nothing_left
+}
+
+@test "from a login shell's scope: --memory OOM gives 137, a bad slice is one clear line, --cgroup-parent names the slice" {
+	run user cgrun --rm --memory=32m --memory-swap=32m busybox tail /dev/zero
+	echo "$output"
+	[ "$status" = 137 ]
+	run user cgrun --rm --cgroup-parent=cgrun busybox true
+	echo "$output"
+	[ "$status" = 125 ]
+	[ "${#lines[@]}" = 1 ]
+	[[ ${lines[0]} == "cgrun: invalid cgroup parent 'cgrun' for the systemd cgroup manager: it names a slice"* ]]
+	run user cgrun --rm --cgroup-parent=cgrun-jobs.slice busybox cat /proc/1/cgroup
+	echo "$output"
+	[ "$status" = 0 ]
+	# the slice was made by systemd on demand; the scope went into it
+	! systemctl is-failed -q cgrun-jobs.slice
+	systemctl stop cgrun-jobs.slice cgrun.slice
+	nothing_left
+}
+
+@test "from a service without Delegate=: the quick start through a machine.slice scope" {
+	run systemd-run --quiet --wait --pipe --collect -p Delegate=no -- \
+		/usr/local/bin/cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "$output" = "2000 100000" ]
+	nothing_left
+}
+
+@test "SIGKILL of an in-process cgrun: its container dies, systemd collects the empty scope" {
+	local sync=$BATS_TEST_TMPDIR pid unit
+	user cgrun --rm -v "$sync:/sync" busybox sh -c 'touch /sync/up; sleep 1000' &
+	BG=$!
+	wait_for 30 test -e "$sync/up"
+	unit=$(scopes)
+	echo "unit: $unit"
+	[ -n "$unit" ]
+	# the cgrun process itself, found as the parent of the scope's init
+	pid=$(ps -o ppid= -p "$(cat "/sys/fs/cgroup/machine.slice/$unit/cgroup.procs" | head -1)" | tr -d ' ')
+	[ "$(cat "/proc/$pid/comm")" = cgrun ]
+	kill -KILL "$pid"
+	wait "$BG" || true
+	BG=
+	# nothing asked systemd to stop it: the scope emptied and systemd let it go
+	wait_for 10 sh -c '[ -z "$(systemctl list-units --all --plain --no-legend "cgrun-*.scope")" ]'
+	[ ! -d "/sys/fs/cgroup/machine.slice/$unit" ]
+	# the killed cgrun's record is cleaned up by the next cgrun
+	cgrun ps -a > /dev/null
+	wait_for 10 nothing_left
+}
+
+@test "through cgrund.socket: root and a non-root member of group cgrun run the quick start from their login scope" {
+	systemctl enable --now cgrund.socket
+	run user cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "$output" = "2000 100000" ]
+	[ "$(systemctl is-active cgrund.service)" = active ]
+	run tester /usr/local/bin/cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "$output" = "2000 100000" ]
+	# the container was cgrund's, in a scope of its own: gone with the run
+	journalctl --no-pager -o cat -u cgrund.service | grep -q 'cgroup manager: systemd'
+	wait_for 10 nothing_left
+	# without the socket, the non-root user is told exactly what to do
+	systemctl disable --now cgrund.socket cgrund.service
+	run tester /usr/local/bin/cgrun --rm busybox true
+	echo "$output"
+	[ "$status" = 125 ]
+	[ "$output" = "cgrun: cgrund is not running and only root can run containers without it: start it as root with 'systemctl enable --now cgrund.socket'" ]
+}
