@@ -253,7 +253,7 @@ static int mask_paths(const char *root, cg_err_t *err)
 	return 0;
 }
 
-int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
+int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL, *proc = NULL, *sys = NULL;
 	cleanup_close int rootfd = -1;
@@ -280,8 +280,6 @@ int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
 		return -1;
 	if (do_mount("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
-	if (r->cgroup && setup_cgroupfs(r->target, r->cgroup, err) < 0)
-		return cg_error_wrap(err, "mounting the cgroup view");
 	if (setup_dev(r->target, err) < 0)
 		return cg_error_wrap(err, "populating /dev");
 	for (size_t i = 0; i < r->nvolumes; i++) {
@@ -297,6 +295,15 @@ int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
 		if (remount_bind(sys, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 			return cg_error_wrap(err, "making /sys read-only");
 	}
+	return 0;
+}
+
+int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err)
+{
+	/* Mounted on the read-only /sys's fs/cgroup: a mount point needs no
+	 * write access. */
+	if (r->cgroup && setup_cgroupfs(r->target, r->cgroup, err) < 0)
+		return cg_error_wrap(err, "mounting the cgroup view");
 	/* pivot_root rather than chroot: the old root leaves the mount table
 	 * entirely, so no fd or ".." trick leads back to the host. */
 	if (chdir(r->target) < 0)
@@ -308,4 +315,11 @@ int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
 	if (chdir("/") < 0)
 		return cg_error(err, errno, "chdir /");
 	return 0;
+}
+
+int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
+{
+	if (cg_rootfs_prepare(r, err) < 0)
+		return -1;
+	return cg_rootfs_enter(r, err);
 }

@@ -24,6 +24,13 @@ struct cg_rootfs {
 /* Must run in a fresh mount namespace (and the container's PID, net and
  * cgroup namespaces). Ends with the process's root at the new rootfs. */
 int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err);
+/* cg_rootfs_setup in two steps: prepare mounts everything in the new root
+ * but the view of the container's cgroup; enter mounts that view (the
+ * cgroup must exist by then) and pivots into the new root. Between them a
+ * child whose scope systemd is still making waits for it: the mounts are
+ * made meanwhile instead of after. */
+int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err);
+int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err);
 
 /* Paths docker masks (hidden) and makes read-only in /proc and /sys. */
 extern const char *const cg_masked_paths[];

@@ -350,10 +350,10 @@ int cg_sdbus_start_unit(struct cg_sdbus *b, const char *unit, const struct cg_un
 	return call(b, "StartTransientUnit", unit, props, nprops, true, false, done, ud, "starting", err);
 }
 
-int cg_sdbus_stop_unit(struct cg_sdbus *b, const char *unit, cg_sdbus_done_fn *done, void *ud,
-		       cg_err_t *err)
+int cg_sdbus_stop_unit(struct cg_sdbus *b, const char *unit, bool wait_job, cg_sdbus_done_fn *done,
+		       void *ud, cg_err_t *err)
 {
-	return call(b, "StopUnit", unit, NULL, 0, true, true, done, ud, "stopping", err);
+	return call(b, "StopUnit", unit, NULL, 0, wait_job, true, done, ud, "stopping", err);
 }
 
 int cg_sdbus_set_properties(struct cg_sdbus *b, const char *unit, const struct cg_unit_prop *props,

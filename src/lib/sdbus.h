@@ -61,10 +61,11 @@ void cg_sdbus_close(struct cg_sdbus *b);
  * is over (JobRemoved), when a scope's processes are in its cgroup. */
 int cg_sdbus_start_unit(struct cg_sdbus *b, const char *unit, const struct cg_unit_prop *props,
 			size_t nprops, cg_sdbus_done_fn *done, void *ud, cg_err_t *err);
-/* StopUnit(unit, "fail"): done once the unit is stopped, or at once if
- * systemd no longer knows it. */
-int cg_sdbus_stop_unit(struct cg_sdbus *b, const char *unit, cg_sdbus_done_fn *done, void *ud,
-		       cg_err_t *err);
+/* StopUnit(unit, "fail"): done once the unit is stopped (wait_job) or
+ * once systemd has queued the stop, or at once if systemd no longer knows
+ * the unit. */
+int cg_sdbus_stop_unit(struct cg_sdbus *b, const char *unit, bool wait_job, cg_sdbus_done_fn *done,
+		       void *ud, cg_err_t *err);
 /* SetUnitProperties(unit, runtime, props): done with systemd's answer. */
 int cg_sdbus_set_properties(struct cg_sdbus *b, const char *unit, const struct cg_unit_prop *props,
 			    size_t nprops, cg_sdbus_done_fn *done, void *ud, cg_err_t *err);

@@ -3,11 +3,13 @@
  * Sequence (P = cgrun, C = container init, X = the command):
  *   P clone3(NEWNS|NEWPID|NEWUTS|NEWIPC|NEWNET [, INTO_CGROUP]) -> C
  *   C joins every v1 cgroup itself (cg_join_self says why), first thing
- *   P sends "go" (with the systemd manager: once systemd has made the
- *     scope around C; C joined nothing itself)
- *   C unshare(NEWCGROUP): only now, so the namespace's root is the
- *     container's own cgroup and not ours
- *   C hostname, loopback, rootfs, pivot_root; X's workdir made, its user,
+ *     (with the systemd manager C joins nothing: P has systemd make the
+ *     scope around C, and sends "go" once it has)
+ *   C hostname, loopback, the rootfs mounts (cg_rootfs_prepare: while
+ *     systemd works, with its manager)
+ *   C waits for "go", then unshare(NEWCGROUP): only now, so the
+ *     namespace's root is the container's own cgroup and not ours
+ *   C the cgroup view, pivot_root; X's workdir made, its user,
  *     environment and capabilities worked out (struct cmd_plan); vforks X
  *     and becomes init
  *   X switches user and capabilities, enters the workdir, execs: system
@@ -399,19 +401,24 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * mounts are still in reach (the rootfs set-up pivots away). */
 	if (a->cg && !waited && cg_join_self(a->cg, into, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (waited) {
-		if (recv(sock, &go, 1, 0) != 1)
-			_exit(125);
-		if (unshare(CLONE_NEWCGROUP) < 0)
-			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
-	}
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
 	if (loopback_up(&err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (cg_rootfs_setup(a->rootfs, &err) < 0)
+	/* With the systemd manager, the mounts are made while systemd makes
+	 * the scope (they cost no more than a few kernel objects outside the
+	 * container's limits); the command never starts outside them. */
+	if (cg_rootfs_prepare(a->rootfs, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
+	if (waited) {
+		if (recv(sock, &go, 1, 0) != 1)
+			_exit(125);
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
+	}
+	if (cg_rootfs_enter(a->rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (a->tty && open_console(sock, stdio, true, &a->winsize, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
