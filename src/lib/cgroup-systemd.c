@@ -171,8 +171,10 @@ int cg_systemd_limit_props(const struct cg_limits *lim, bool unified, struct cg_
 
 /* --- the manager ------------------------------------------------------ */
 
-/* v1 controllers systemd makes a delegated unit's cgroup in (hybrid). */
-static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_DEVICES };
+/* v1 controllers systemd makes a delegated unit's cgroup in (hybrid;
+ * devices only with a DevicePolicy, which cgrun's scopes have none of:
+ * the container's devices are nodev mounts). */
+static const enum cg_ctrl v1_ctrls[] = { CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS };
 
 static int sd_check_parent(const char *parent, cg_err_t *err)
 {
@@ -237,6 +239,21 @@ static void sd_paths(struct cg_cgroup *cg)
 	}
 }
 
+/* On a hybrid host, systemd makes a delegated unit's cgroup only in the
+ * v1 hierarchies it realizes for it (not devices without a DevicePolicy,
+ * say): forget the others once the scope exists. */
+static void prune_v1(struct cg_cgroup *cg)
+{
+	if (cg->unified_has_ctrls)
+		return;
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (cg->path[c] && !path_exists(cg->path[c])) {
+			free(cg->path[c]);
+			cg->path[c] = NULL;
+			cg->ctrls &= ~(1u << c);
+		}
+}
+
 static int sd_create(struct cg_cgroup *cg, int gen, const struct cg_limits *lim, cg_err_t *err)
 {
 	char unit[96];
@@ -261,6 +278,7 @@ static int sd_open(struct cg_cgroup *cg, const char *unit, cg_err_t *err)
 				unit ? unit : "");
 	cg->unit = xstrdup(unit);
 	sd_paths(cg);
+	prune_v1(cg);
 	return 0;
 }
 
@@ -281,6 +299,8 @@ static void attached(void *ud, const cg_err_t *err)
 	if (a->cg) {
 		a->cg->attach_op = NULL;
 		a->cg->pending = false;
+		if (err == NULL)
+			prune_v1(a->cg);
 	}
 	free(a);
 	if (done)

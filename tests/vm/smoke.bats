@@ -34,6 +34,12 @@ cgroup_mounts() {
 			grep -qw "$c" /sys/fs/cgroup/cgroup.controllers
 		done
 		;;
+	systemd-hybrid)
+		[ "$(stat -fc %T /sys/fs/cgroup/unified)" = cgroup2fs ]
+		for c in cpu cpuacct memory pids; do
+			cgroup_mounts | grep -q "^cgroup .*[ ,]$c\(,\|$\)"
+		done
+		;;
 	legacy)
 		[ -z "$(grep cgroup2 /proc/self/mountinfo)" ]
 		for c in cpu cpuacct cpuset memory pids; do
@@ -45,7 +51,7 @@ cgroup_mounts() {
 		return 1
 		;;
 	esac
-	if [ "$CGRUN_VM_MODE" = systemd ]; then
+	if [ "${CGRUN_VM_MODE%-hybrid}" = systemd ]; then
 		[ "$(cat /proc/1/comm)" = systemd ]
 	else
 		[ "$(cat /proc/1/comm)" != systemd ]
@@ -82,7 +88,7 @@ cgroup_mounts() {
 		fi'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	if [ "$CGRUN_VM_MODE" = legacy ]; then
+	if [ "$CGRUN_VM_MODE" = legacy ] || [ "$CGRUN_VM_MODE" = systemd-hybrid ]; then
 		[ "${lines[0]}" = 20000 ]
 	else
 		[ "${lines[0]}" = "20000 100000" ]
