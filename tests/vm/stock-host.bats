@@ -181,6 +181,37 @@ teardown() {
 	wait_for 10 nothing_left
 }
 
+@test "through cgrund: update goes to systemd (SetUnitProperties), pause freezes the scope, exec joins it" {
+	local id unit cg
+	systemctl start cgrund.socket
+	id=$(user cgrun run -d --cpu-quota=2000 --memory=64m busybox sleep 1000)
+	unit=cgrun-$id.scope
+	cg=/sys/fs/cgroup/machine.slice/$unit
+	wait_for 10 test -e "$cg/cpu.max"
+	[ "$(cat "$cg/cpu.max")" = "2000 100000" ]
+	cgrun update --cpu-quota=5000 --memory=128m --pids-limit=77 "$id"
+	[ "$(cat "$cg/cpu.max")" = "5000 100000" ]
+	[ "$(cat "$cg/memory.max")" = 134217728 ]
+	[ "$(cat "$cg/pids.max")" = 77 ]
+	# systemd holds them as the unit's own: a daemon-reload does not undo them
+	[ "$(systemctl show -P MemoryMax "$unit")" = 134217728 ]
+	systemctl daemon-reload
+	[ "$(cat "$cg/cpu.max")" = "5000 100000" ]
+	cgrun inspect "$id" | jq -e '.[0].spec.limits.cpu_quota == 5000'
+	cgrun pause "$id"
+	grep -q "frozen 1" "$cg/cgroup.events"
+	cgrun unpause "$id"
+	grep -q "frozen 0" "$cg/cgroup.events"
+	run cgrun exec "$id" cat /sys/fs/cgroup/pids.max
+	[ "$output" = 77 ]
+	# a bad value is refused before systemd is asked
+	run cgrun update --cpu-quota=10 "$id"
+	[ "$status" = 125 ]
+	[ "$(cat "$cg/cpu.max")" = "5000 100000" ]
+	cgrun rm -f "$id"
+	wait_for 10 nothing_left
+}
+
 @test "through cgrund.socket: root and a non-root member of group cgrun run the quick start from their login scope" {
 	systemctl enable --now cgrund.socket
 	run user cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
