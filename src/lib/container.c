@@ -398,20 +398,20 @@ static long oom_kills(const struct cg_container *c)
 
 void cg_container_exited(struct cg_container *c, int wstatus)
 {
-	if (wstatus >= 0) {
-		c->exit_code = cg_exit_code(wstatus);
-	} else {
-		cleanup_free char *exitp = xasprintf("%s/exit", c->rundir);
-		cleanup_free char *text = NULL;
-		cg_err_t ignore = { 0 };
+	cleanup_free char *exitp = xasprintf("%s/exit", c->rundir);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+	/* "CODE" or "CODE oom", as the init left it (spawn.c's init_loop);
+	 * nothing when the init itself was killed (SIGKILL). */
+	bool have = read_file(exitp, &text, 64, &ignore) == 0 && text[0] >= '0' && text[0] <= '9';
 
-		/* No file content: the init itself was killed (SIGKILL). */
-		if (read_file(exitp, &text, 64, &ignore) == 0 && text[0] >= '0' && text[0] <= '9')
-			c->exit_code = atoi(text);
-		else
-			c->exit_code = 137;
-	}
-	c->oom_killed = oom_kills(c) > 0;
+	if (wstatus >= 0)
+		c->exit_code = cg_exit_code(wstatus);
+	else
+		c->exit_code = have ? atoi(text) : 137;
+	/* The init's mark first: a systemd scope may already be gone with
+	 * its counters by the time we look. */
+	c->oom_killed = (have && strstr(text, " oom") != NULL) || oom_kills(c) > 0;
 	c->state = c->oom_killed ? CG_STATE_OOM_KILLED : CG_STATE_EXITED;
 	c->finished = (int64_t)time(NULL);
 	if (c->pidfd >= 0)

@@ -164,7 +164,22 @@ static void reset_ignored_signals(void)
  * that has no handler for it, but only if the signal is not blocked: all
  * stay blocked here and are taken with sigwaitinfo, so none needs a
  * handler: forwarded to the command, SIGCHLD reaps. */
-static void __attribute__((noreturn)) init_loop(pid_t cmd, int exit_fd)
+/* Whether the kernel counted an OOM kill in the container's memory
+ * cgroup ("oom_kill N" of memory.events or memory.oom_control). */
+static bool oom_counted(int fd)
+{
+	char buf[1024];
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+	const char *p;
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "oom_kill ");
+	return p && p[9] != '0';
+}
+
+static void __attribute__((noreturn)) init_loop(pid_t cmd, int exit_fd, int oom_fd)
 {
 	sigset_t all;
 
@@ -188,7 +203,10 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, int exit_fd)
 			if (p == cmd) {
 				char buf[16];
 				int code = cg_exit_code(status);
-				int n = snprintf(buf, sizeof(buf), "%d\n", code);
+				/* Read here, while the init keeps the cgroup alive: once
+				 * it exits, a systemd scope may be gone before anyone
+				 * else could read it. */
+				int n = snprintf(buf, sizeof(buf), "%d%s\n", code, oom_counted(oom_fd) ? " oom" : "");
 
 				if (exit_fd >= 0 && write(exit_fd, buf, (size_t)n) < 0) {
 					/* the status still travels as our exit code */
@@ -443,6 +461,11 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (plan_command(a, &plan, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
+	/* The init's view of its own memory cgroup, for the exit status's
+	 * OOM mark (init_loop); -1 without a memory controller. */
+	int oom_fd = a->exit_fd < 0 || a->cg == NULL ? -1 :
+		open(a->cg->unified_has_ctrls ? "/sys/fs/cgroup/memory.events" :
+		     "/sys/fs/cgroup/memory/memory.oom_control", O_RDONLY | O_CLOEXEC);
 	/* vfork, not fork: the command borrows init's memory until its exec
 	 * and init waits meanwhile, so no copy of the page tables is made and
 	 * no page is copied on write. A copy cost 1 to 1.5 ms here, a third
@@ -461,15 +484,19 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * terminal, not the sync socket; and of its privileges only CAP_KILL,
 	 * to forward signals to any user. */
 	int efd = a->exit_fd >= 0 ? fcntl(a->exit_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	int ofd = efd >= 0 ? fcntl(oom_fd, F_DUPFD_CLOEXEC, efd + 1) : -1;
 
+	/* Keep efd and ofd (ofd > efd when both are there), close the rest. */
 	if (efd > 0)
 		close_range(0, (unsigned)efd - 1, 0);
-	close_range((unsigned)efd + 1, ~0U, 0);
+	if (ofd > efd + 1)
+		close_range((unsigned)efd + 1, (unsigned)ofd - 1, 0);
+	close_range((unsigned)(ofd > efd ? ofd : efd) + 1, ~0U, 0);
 	struct cg_caps init_caps = { .set = 1ULL << CAP_KILL };
 
 	if (cg_caps_apply_bounding(&init_caps, &err) < 0 || cg_caps_apply_sets(&init_caps, true, &err) < 0)
 		_exit(125);
-	init_loop(cmd, efd);
+	init_loop(cmd, efd, ofd);
 }
 
 static pid_t do_clone(struct cg_cgroup *cg, int *pidfd, bool *into_cgroup)

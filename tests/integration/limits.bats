@@ -138,6 +138,12 @@ host_values()
 		args+=(--memory-swap=32m)
 	fi
 	run -137 cg_run --rm "${args[@]}" busybox tail /dev/zero
+	# Kept, its record says why it ended: the init marks its exit status
+	# (spawn.c's init_loop) while its cgroup is still there to read.
+	run -137 cg_run --name=oom "${args[@]}" busybox tail /dev/zero
+	run -0 "$CGRUN" inspect oom
+	[[ $output == *'"state":"oom-killed"'* ]] || [[ $output == *'"state": "oom-killed"'* ]]
+	run -0 "$CGRUN" rm oom
 }
 
 @test "a busy loop under --cpu-quota=2000 uses 2% +- 0.3% of one CPU" {

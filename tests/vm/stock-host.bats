@@ -136,6 +136,11 @@ teardown() {
 	run user cgrun --rm --memory=32m --memory-swap=32m busybox tail /dev/zero
 	echo "$output"
 	[ "$status" = 137 ]
+	# kept: its record says why it ended, though systemd took the scope and its counters away
+	run user cgrun --name=oom --memory=32m --memory-swap=32m busybox tail /dev/zero
+	[ "$status" = 137 ]
+	cgrun inspect oom | jq -e '.[0].state == "oom-killed" and .[0].exit_code == 137'
+	cgrun rm oom
 	run user cgrun --rm --cgroup-parent=cgrun busybox true
 	echo "$output"
 	[ "$status" = 125 ]
