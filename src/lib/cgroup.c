@@ -216,15 +216,6 @@ static int finish_sync(struct cg_cgroup *cg, int r, struct sync_wait *w, cg_err_
 	return 0;
 }
 
-static int write_pid(const char *dir, const char *file, pid_t pid, cg_err_t *err)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	return write_file(path, buf, err);
-}
-
 /* Whether cg->path[c] is a controller's cgroup already counted under an
  * earlier controller (co-mounted v1 hierarchies share one directory). */
 static bool same_dir_as_earlier(const struct cg_cgroup *cg, int c)
@@ -235,32 +226,15 @@ static bool same_dir_as_earlier(const struct cg_cgroup *cg, int c)
 	return false;
 }
 
-int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
-{
-	if (!cg->mgr->ops->child_joins) {
-		struct sync_wait w = { 0 };
-
-		return finish_sync(cg, cg_attach_start(cg, pid, sync_done, &w, err), &w, err);
-	}
-	if (cg->unified_path && !unified_done && write_pid(cg->unified_path, "cgroup.procs", pid, err) < 0)
-		return cg_error_wrap(err, "joining cgroup");
-	if (cg->unified_has_ctrls)
-		return 0;
-	for (int c = 0; c < CG_NCTRL; c++) {
-		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)) || same_dir_as_earlier(cg, c))
-			continue;
-		if (write_pid(cg->path[c], "cgroup.procs", pid, err) < 0)
-			return cg_error_wrap(err, "moving the container into cgroup %s", cg->path[c]);
-	}
-	return 0;
-}
-
-int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
+/* Write value to the cgroup2 cgroup's cgroup.procs (unless unified_done)
+ * and to v1_file of each distinct v1 cgroup: how a process joins them. */
+static int join_each(const struct cg_cgroup *cg, bool unified_done, const char *v1_file, const char *value,
+		     cg_err_t *err)
 {
 	if (cg->unified_path && !unified_done) {
 		cleanup_free char *procs = xasprintf("%s/cgroup.procs", cg->unified_path);
 
-		if (write_file(procs, "0", err) < 0)
+		if (write_file(procs, value, err) < 0)
 			return cg_error_wrap(err, "joining cgroup");
 	}
 	if (cg->unified_has_ctrls)
@@ -268,12 +242,30 @@ int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
 	for (int c = 0; c < CG_NCTRL; c++) {
 		if (cg->path[c] == NULL || !(cg->ctrls & (1u << c)) || same_dir_as_earlier(cg, c))
 			continue;
-		cleanup_free char *tasks = xasprintf("%s/tasks", cg->path[c]);
+		cleanup_free char *f = xasprintf("%s/%s", cg->path[c], v1_file);
 
-		if (write_file(tasks, "0", err) < 0)
+		if (write_file(f, value, err) < 0)
 			return cg_error_wrap(err, "moving the container into cgroup %s", cg->path[c]);
 	}
 	return 0;
+}
+
+int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
+{
+	char buf[32];
+
+	if (!cg->mgr->ops->child_joins) {
+		struct sync_wait w = { 0 };
+
+		return finish_sync(cg, cg_attach_start(cg, pid, sync_done, &w, err), &w, err);
+	}
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return join_each(cg, unified_done, "cgroup.procs", buf, err);
+}
+
+int cg_join_self(const struct cg_cgroup *cg, bool unified_done, cg_err_t *err)
+{
+	return join_each(cg, unified_done, "tasks", "0", err);
 }
 
 /* SIGKILL every process listed in dir/cgroup.procs; how many there were. */

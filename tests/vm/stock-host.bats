@@ -7,7 +7,7 @@
 # no cgrund first, then through cgrund.socket, as root and as a member of group cgrun.
 # The suite itself runs in cgrun-tests.service (Delegate=yes): nothing here may rely on that.
 
-INSTALL=/mnt/cgrun/install
+load systemd_helpers
 
 setup() {
 	set +T
@@ -15,16 +15,9 @@ setup() {
 }
 
 setup_file() {
-	[ -d "$INSTALL" ] || skip "no install tree in the share (tests/vm/run makes one)"
-	tar -C "$INSTALL" -cf - . | tar -C / -xf - --keep-directory-symlink --no-overwrite-dir
-	getent group cgrun > /dev/null || groupadd -r cgrun
+	install_cgrun
 	id tester > /dev/null 2>&1 || useradd -m -G cgrun tester
-	systemctl daemon-reload
-	# The user's own cgrun, not the suite's build, and its own manager choice (auto).
-	export PATH=/usr/local/bin:/usr/local/sbin:$PATH
-	unset CGRUN_CGROUP_MANAGER CGRUN_STORE_DIR CGRUN_RUN_DIR
 	systemctl stop cgrund.service cgrund.socket 2> /dev/null || true
-	cgrun image import --replace --busybox busybox > /dev/null
 }
 
 teardown_file() {
@@ -33,52 +26,8 @@ teardown_file() {
 	systemctl stop 'cgrun-*.scope' 2> /dev/null || true
 }
 
-# user CMD...: CMD as a user types it at a login shell, in a scope of user.slice.
-user() {
-	systemd-run --quiet --scope --slice=user.slice --collect -- "$@"
-}
-
-# tester CMD...: the same as the non-root member of group cgrun.
-tester() {
-	user setpriv --reuid=tester --regid=tester --init-groups --reset-env -- "$@"
-}
-
-scopes() { systemctl list-units --all --plain --no-legend 'cgrun-*.scope' | awk '{ print $1 }'; }
-
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-# Nothing of a container is left: no unit, no cgroup below machine.slice, no record, no mount.
-nothing_left() {
-	local left
-	left=$(scopes)
-	[ -z "$left" ] || { echo "units left: $left"; return 1; }
-	left=$(find /sys/fs/cgroup/machine.slice /sys/fs/cgroup/cgrun*.slice -mindepth 1 -type d 2> /dev/null || true)
-	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
-	left=$(ls /var/lib/cgrun/containers 2> /dev/null | grep -E '^[0-9a-f]{64}$' || true)
-	[ -z "$left" ] || { echo "records left: $left"; return 1; }
-	left=$(grep -F /var/lib/cgrun/containers /proc/self/mountinfo || true)
-	[ -z "$left" ] || { echo "mounts left: $left"; return 1; }
-}
-
 teardown() {
-	local id
-	# Containers a failed test left running in the background.
-	touch "$BATS_TEST_TMPDIR/stop"
-	for id in $BG; do
-		kill "$id" 2> /dev/null || true
-		wait "$id" 2> /dev/null || true
-	done
-	for id in $(cgrun ps -a -q 2> /dev/null); do
-		cgrun rm -f "$id" > /dev/null 2>&1 || true
-	done
-	wait_for 10 nothing_left || true
+	clean_up_after_test
 }
 
 @test "from a login shell's scope: the quick start prints 2000 100000 through a machine.slice scope, and nothing is left" {
@@ -104,7 +53,7 @@ teardown() {
 		sh -c 'touch /sync/up; while [ ! -e /sync/stop ]; do sleep 0.1; done' &
 	BG=$!
 	wait_for 30 test -e "$sync/up"
-	unit=$(scopes)
+	unit=$(scope_units)
 	echo "unit: $unit"
 	[[ $unit =~ ^cgrun-[0-9a-f]{64}\.scope$ ]]
 	cg=/sys/fs/cgroup/machine.slice/$unit
@@ -169,7 +118,7 @@ teardown() {
 	user cgrun --rm -v "$sync:/sync" busybox sh -c 'touch /sync/up; sleep 1000' &
 	BG=$!
 	wait_for 30 test -e "$sync/up"
-	unit=$(scopes)
+	unit=$(scope_units)
 	echo "unit: $unit"
 	[ -n "$unit" ]
 	# the cgrun process itself, found as the parent of the scope's init

@@ -5,7 +5,7 @@
 # the limits land in the v1 files, cgrund learns of exits from the scope's cgroup2
 # cgroup.events, and what systemd cannot set on v1 is refused plainly.
 
-INSTALL=/mnt/cgrun/install
+load systemd_helpers
 
 setup() {
 	set +T
@@ -13,55 +13,15 @@ setup() {
 }
 
 setup_file() {
-	[ -d "$INSTALL" ] || skip "no install tree in the share (tests/vm/run makes one)"
-	tar -C "$INSTALL" -cf - . | tar -C / -xf - --keep-directory-symlink --no-overwrite-dir
-	getent group cgrun > /dev/null || groupadd -r cgrun
-	systemctl daemon-reload
-	export PATH=/usr/local/bin:/usr/local/sbin:$PATH
-	unset CGRUN_CGROUP_MANAGER CGRUN_STORE_DIR CGRUN_RUN_DIR
-	cgrun image import --replace --busybox busybox > /dev/null
+	install_cgrun
 }
 
 teardown_file() {
 	systemctl stop cgrund.service cgrund.socket 2> /dev/null || true
 }
 
-user() {
-	systemd-run --quiet --scope --slice=user.slice --collect -- "$@"
-}
-
-scopes() { systemctl list-units --all --plain --no-legend 'cgrun-*.scope' | awk '{ print $1 }'; }
-
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-nothing_left() {
-	local left
-	left=$(scopes)
-	[ -z "$left" ] || { echo "units left: $left"; return 1; }
-	left=$(find /sys/fs/cgroup/*/machine.slice -mindepth 1 -type d 2> /dev/null || true)
-	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
-	left=$(ls /var/lib/cgrun/containers 2> /dev/null | grep -E '^[0-9a-f]{64}$' || true)
-	[ -z "$left" ] || { echo "records left: $left"; return 1; }
-}
-
 teardown() {
-	local id
-	touch "$BATS_TEST_TMPDIR/stop"
-	for id in $BG; do
-		kill "$id" 2> /dev/null || true
-		wait "$id" 2> /dev/null || true
-	done
-	for id in $(cgrun ps -a -q 2> /dev/null); do
-		cgrun rm -f "$id" > /dev/null 2>&1 || true
-	done
-	wait_for 10 nothing_left || true
+	clean_up_after_test
 }
 
 @test "hybrid: the quick start from a login scope, the limits in the scope's v1 cgroups" {
@@ -74,7 +34,7 @@ teardown() {
 		sh -c 'touch /sync/up; while [ ! -e /sync/stop ]; do sleep 0.1; done' &
 	BG=$!
 	wait_for 30 test -e "$sync/up"
-	unit=$(scopes)
+	unit=$(scope_units)
 	echo "unit: $unit"
 	[[ $unit =~ ^cgrun-[0-9a-f]{64}\.scope$ ]]
 	[ "$(cat "/sys/fs/cgroup/cpu,cpuacct/machine.slice/$unit/cpu.cfs_quota_us")" = 3000 ]

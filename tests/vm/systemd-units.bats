@@ -6,7 +6,7 @@
 # `systemctl restart cgrund` and a SIGKILLed cgrund keeping the container, --restart under
 # scopes, `systemctl stop cgrun@demo` leaving nothing. Every test cleans up in teardown.
 
-INSTALL=/mnt/cgrun/install
+load systemd_helpers
 
 # Helpers called from a test run without bats' DEBUG trap (see cg_untrace in
 # tests/integration/common.bash: the trap makes every command of a helper cost ~5 ms here).
@@ -15,15 +15,7 @@ setup() {
 }
 
 setup_file() {
-	[ -d "$INSTALL" ] || skip "no install tree in the share (tests/vm/run makes one)"
-	# What `make install` puts on a machine, then what its install hook does: the group.
-	# (tar, not cp -a: /lib is a symlink to usr/lib on a merged-/usr Debian)
-	tar -C "$INSTALL" -cf - . | tar -C / -xf - --keep-directory-symlink --no-overwrite-dir
-	getent group cgrun > /dev/null || groupadd -r cgrun
-	systemctl daemon-reload
-	export PATH=/usr/local/bin:/usr/local/sbin:$PATH
-	unset CGRUN_CGROUP_MANAGER
-	cgrun image import --replace --busybox busybox > /dev/null
+	install_cgrun
 }
 
 teardown_file() {
@@ -36,16 +28,6 @@ teardown_file() {
 	systemctl stop cgrun@demo.service cgrund.service cgrund.socket 2> /dev/null || true
 	rm -rf /etc/systemd/system/cgrund.service.d /etc/cgrun/containers/demo.conf
 	systemctl daemon-reload || true
-}
-
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.2
-	done
 }
 
 # What a failing restart test shows: the container's record and cgrund's log.
@@ -76,20 +58,6 @@ teardown() {
 main_pid() { systemctl show -P MainPID cgrund.service; }
 demo_state() { cgrun inspect demo 2> /dev/null | jq -r '.[0].state'; }
 demo_running() { [ "$(demo_state)" = running ]; }
-scope_units() { systemctl list-units --all --plain --no-legend 'cgrun-*.scope' | awk '{ print $1 }'; }
-
-# nothing_left: no container record, state dir, scope, container cgroup or overlay mount.
-nothing_left() {
-	local left
-	left=$(ls /var/lib/cgrun/containers /run/cgrun/containers 2> /dev/null | grep -E '^[0-9a-f]{64}$' || true)
-	[ -z "$left" ] || { echo "records left: $left"; return 1; }
-	left=$(find /sys/fs/cgroup -type d -regextype egrep -regex '.*/(cgrun-[0-9a-f]{64}.*\.scope|[0-9a-f]{64})' 2> /dev/null)
-	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
-	left=$(grep -F /var/lib/cgrun/containers /proc/self/mountinfo || true)
-	[ -z "$left" ] || { echo "mounts left: $left"; return 1; }
-	left=$(scope_units)
-	[ -z "$left" ] || { echo "scopes left: $left"; return 1; }
-}
 
 @test "the installed units pass systemd-analyze verify" {
 	for u in cgrund.service cgrund.socket cgrun@.service; do
