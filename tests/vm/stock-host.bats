@@ -166,6 +166,45 @@ teardown() {
 	wait_for 10 nothing_left
 }
 
+@test "through cgrund: a start systemd is slow to make a scope for delays no other client" {
+	local t0 t1 ms id
+	# A slice whose start waits 4 s for a service: the scope's job waits for it.
+	mkdir -p /run/systemd/system
+	printf '[Service]\nType=oneshot\nExecStart=/bin/sleep 4\nRemainAfterExit=yes\n' \
+		> /run/systemd/system/cgrun-slow.service
+	printf '[Unit]\nRequires=cgrun-slow.service\nAfter=cgrun-slow.service\n' \
+		> /run/systemd/system/cgrun-slow.slice
+	systemctl daemon-reload
+	systemctl start cgrund.socket
+	cgrun ps > /dev/null
+	cgrun run -d --name=slow --cgroup-parent=cgrun-slow.slice busybox sleep 1000 \
+		> "$BATS_TEST_TMPDIR/slow.out" 2>&1 &
+	BG=$!
+	wait_for 10 sh -c 'systemctl list-jobs --no-legend | grep -q cgrun-slow'
+	# cgrund answers others meanwhile: a listing shows the container being created
+	t0=$EPOCHREALTIME
+	run cgrun ps -a --format '{{.Names}} {{.State}}'
+	t1=$EPOCHREALTIME
+	ms=$(( (${t1/./} - ${t0/./}) / 1000 ))
+	echo "ps answered in $ms ms: $output"
+	[ "$status" = 0 ]
+	[ "$output" = "slow created" ]
+	[ "$ms" -lt 2000 ]
+	kill -0 "$BG"
+	# the run is answered once systemd is done
+	wait "$BG"
+	BG=
+	cat "$BATS_TEST_TMPDIR/slow.out"
+	id=$(cat "$BATS_TEST_TMPDIR/slow.out")
+	[[ $id =~ ^[0-9a-f]{64}$ ]]
+	cgrun inspect slow | jq -e '.[0].state == "running"'
+	[ -d "/sys/fs/cgroup/cgrun.slice/cgrun-slow.slice/cgrun-$id.scope" ]
+	cgrun rm -f slow
+	systemctl stop cgrun-slow.slice cgrun.slice cgrun-slow.service
+	rm -f /run/systemd/system/cgrun-slow.service /run/systemd/system/cgrun-slow.slice
+	systemctl daemon-reload
+}
+
 @test "through cgrund.socket: root and a non-root member of group cgrun run the quick start from their login scope" {
 	systemctl enable --now cgrund.socket
 	run user cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
