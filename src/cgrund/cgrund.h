@@ -47,6 +47,7 @@ struct ctr {
 	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
 	bool child;                   /* started by this cgrund: waitpid works */
 	bool starting;                /* its init waits for systemd to make its scope */
+	bool attached;                /* run without -d: its client's stdio */
 	bool updating;                /* an update waits for systemd */
 	struct cg_limits update;      /* the limits that update sets, once done */
 	bool reaped;
@@ -102,6 +103,7 @@ struct daemon {
 	bool have_group;
 	struct cg_dconf conf;
 	struct cg_manager *mgr;       /* new containers' cgroup manager */
+	struct cg_manager *sd;        /* the systemd one where systemd runs, else NULL */
 	struct src bus;               /* SRC_BUS: the systemd manager's connection */
 	int bus_fd;                   /* as registered in epoll, or -1 */
 	uint32_t bus_events;

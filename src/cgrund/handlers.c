@@ -80,6 +80,17 @@ void notify_waiters(struct daemon *d, struct ctr *t)
 			free(w);
 			continue;
 		}
+		/* An update systemd had not answered yet: not an "ok". */
+		if (w->cmd == CG_CMD_UPDATE) {
+			cg_err_t err = { 0 };
+
+			cg_error(&err, ECANCELED, "container %.12s ended before its update was done", t->c.id);
+			w->conn->parked = false;
+			w->conn->closing = true;
+			reply_err(d, w->conn, &err);
+			free(w);
+			continue;
+		}
 		w->conn->parked = false;
 		w->conn->closing = true;
 		srv_reply(d, w->conn, exit_reply(t), -1);
@@ -137,8 +148,16 @@ void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err)
 	struct waiter *w = unpark(t, CG_CMD_RUN, true);
 
 	if (w == NULL) {
-		/* The client hung up meanwhile: an attached run without its
-		 * client ends, as it would have if the client had gone later. */
+		/* The client hung up meanwhile. An attached run has nobody to
+		 * attach to: it ends, and its terminal's master goes. */
+		if (err == NULL && t->attached) {
+			cg_err_t ignore = { 0 };
+
+			cg_container_kill(&t->c, SIGKILL, &ignore);
+			if (t->c.pty_master >= 0)
+				close(t->c.pty_master);
+			t->c.pty_master = -1;
+		}
 		return;
 	}
 	if (err)

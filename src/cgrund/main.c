@@ -202,29 +202,46 @@ static int setup(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
+/* The systemd manager's connection is closing (broken, say): out of the
+ * epoll set while its fd is still open, so that a later fd of the same
+ * number (a client's) is never taken for it. */
+static void bus_closing(void *ud, int fd)
+{
+	struct daemon *d = ud;
+
+	if (fd >= 0 && fd == d->bus_fd) {
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
+		d->bus_fd = -1;
+	}
+}
+
 /* The systemd manager's connection: watched for what sd-bus wants
- * (reading, or writing while its queue is full), registered again when a
- * reconnect changed the fd, and dispatched when sd-bus has work queued
- * already (a timeout of 0). Called after everything that may use it. */
+ * (reading, or writing while its queue is full), registered when it is
+ * (re)opened, and dispatched when sd-bus has work queued already (a
+ * timeout of 0). Called after everything that may use it. It serves every
+ * container in a systemd scope, whatever manager new ones get. */
 void bus_sync(struct daemon *d)
 {
-	struct cg_sdbus *b = d->mgr ? cg_manager_bus_if_open(d->mgr) : NULL;
+	struct cg_sdbus *b = d->sd ? cg_manager_bus_if_open(d->sd) : NULL;
 	int fd;
 	uint32_t ev;
 
-	for (int i = 0; b && i < 8 && cg_sdbus_timeout_ms(b) == 0; i++)
+	if (b == NULL)
+		return;
+	cg_sdbus_on_close(b, bus_closing, d);
+	for (int i = 0; i < 8 && cg_sdbus_timeout_ms(b) == 0; i++)
 		cg_sdbus_dispatch(b);
 	fd = cg_sdbus_fd(b);
-	ev = b ? cg_sdbus_events(b) | EPOLLIN : 0;
+	ev = cg_sdbus_events(b) | EPOLLIN;
+	if (fd < 0)
+		return;
 	if (fd != d->bus_fd) {
-		if (d->bus_fd >= 0)
-			epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->bus_fd, NULL);
-		d->bus_fd = -1;
-		if (fd >= 0 && add_src(d, fd, &d->bus, ev) == 0) {
+		/* bus_closing took the old one out before it was closed. */
+		if (add_src(d, fd, &d->bus, ev) == 0) {
 			d->bus_fd = fd;
 			d->bus_events = ev;
 		}
-	} else if (fd >= 0 && ev != d->bus_events) {
+	} else if (ev != d->bus_events) {
 		struct epoll_event e = { .events = ev, .data.ptr = &d->bus };
 
 		if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &e) == 0)
@@ -254,8 +271,8 @@ static void on_tick(struct daemon *d)
 	}
 	sup_on_tick(d);
 	/* Jobs systemd never finishes fail at their deadline. */
-	if (d->mgr && cg_manager_bus_if_open(d->mgr))
-		cg_sdbus_dispatch(cg_manager_bus_if_open(d->mgr));
+	if (d->sd && cg_manager_bus_if_open(d->sd))
+		cg_sdbus_dispatch(cg_manager_bus_if_open(d->sd));
 	srv_check_deadlines(d);
 	srv_resume_listen(d);
 	/* Keep the schedule, not the tick's own (late) time: the files are
@@ -317,6 +334,15 @@ static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
 		return cg_error_wrap(err, "the systemd cgroup manager");
 	}
 	cg_manager_set_async(d->mgr, true);
+	/* Containers whose records name the systemd manager (made before a
+	 * change of cgroup_manager) are served by its connection too, in the
+	 * loop. */
+	memset(err, 0, sizeof(*err));
+	if (cg_manager_pick(CG_MANAGER_SYSTEMD, l, &d->sd, err) == 0)
+		cg_manager_set_async(d->sd, true);
+	else
+		d->sd = NULL;
+	memset(err, 0, sizeof(*err));
 	if (cg_manager_bus_if_open(d->mgr) == NULL)
 		move_to_leaf();
 	log_msg(6, "cgroup manager: %s (containers in %s)", cg_manager_name(d->mgr),
@@ -426,7 +452,7 @@ int main(int argc, char **argv)
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
 			case SRC_LEASE: leases_drain(&d); break;
-			case SRC_BUS: cg_sdbus_dispatch(cg_manager_bus_if_open(d.mgr)); break;
+			case SRC_BUS: cg_sdbus_dispatch(cg_manager_bus_if_open(d.sd)); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			}
 			/* A closed connection or removed container may be pointed at

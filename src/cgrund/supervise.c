@@ -568,6 +568,7 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 	}
 	if (cg_container_create(&t->c, &t->spec, "cgrund", d->mgr, err) < 0)
 		goto fail;
+	t->attached = !detach;
 	if (detach) {
 		r = start_detached(d, t, err);
 	} else {

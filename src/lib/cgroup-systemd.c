@@ -41,11 +41,16 @@ bool cg_systemd_scope_valid(const char *id, const char *unit)
 
 int cg_systemd_check_slice(const char *slice, cg_err_t *err)
 {
-	size_t n = strlen(slice);
+	size_t n = strlen(slice), dashes = 0;
 	const char *why = NULL;
 
-	if (n <= 6 || n > 200 || strcmp(slice + n - 6, ".slice") != 0)
+	for (size_t i = 0; i < n; i++)
+		dashes += slice[i] == '-';
+	if (n <= 6 || strcmp(slice + n - 6, ".slice") != 0)
 		why = "it must end in '.slice'";
+	/* Each '-' nests one more slice: the cgroup path grows with both. */
+	else if (n > 128 || dashes > 8)
+		why = "at most 128 characters and 8 levels of '-'";
 	for (size_t i = 0; !why && i < n - 6; i++) {
 		char c = slice[i];
 
@@ -218,7 +223,7 @@ static int sd_check_limits(const struct cg_layout *l, const char *parent, const 
 static void sd_paths(struct cg_cgroup *cg)
 {
 	const struct cg_layout *l = cg->layout;
-	char slice[512];
+	char slice[2048];  /* 9 levels of at most 128 characters (cg_systemd_check_slice) */
 
 	cg_systemd_slice_path(cg->parent_name, slice, sizeof(slice));
 	cg->unified_path = xasprintf("%s%s%s/%s", l->unified.mountpoint, slice[0] ? "/" : "", slice, cg->unit);
@@ -353,6 +358,7 @@ static int sd_attach(struct cg_cgroup *cg, pid_t pid, cg_done_fn *done, void *ud
 		return -1;
 	}
 	cg->attach_op = a;
+	cg->asked = true;
 	return 1;
 }
 
@@ -407,8 +413,8 @@ static int sd_remove(struct cg_cgroup *cg, cg_err_t *err)
 	bool attaching = cg->attach_op != NULL;
 	struct cg_sdbus *bus;
 
-	/* Never made: nothing to stop. */
-	if ((cg->pending && !attaching) || cg->unit == NULL)
+	/* Never asked for: nothing to stop. */
+	if ((cg->pending && !cg->asked) || cg->unit == NULL)
 		return 0;
 	sd_forget(cg);
 	/* An empty scope is stopped and removed by systemd itself as soon as
@@ -416,7 +422,7 @@ static int sd_remove(struct cg_cgroup *cg, cg_err_t *err)
 	 * an in-process run about as much as making the scope (measured in the
 	 * systemd test VM). Only a scope still being made, or one with
 	 * processes cg_destroy could not kill, is stopped explicitly. */
-	if (!attaching && !populated(cg))
+	if (!attaching && !cg->pending && !populated(cg))
 		return 0;
 	bus = cg_manager_bus(m, err);
 	if (bus == NULL)

@@ -41,8 +41,8 @@ void cg_systemd_slice_path(const char *slice, char *out, size_t n);
 int cg_systemd_cpu_mask(const char *list, uint8_t *bytes, size_t max, size_t *n, cg_err_t *err);
 /* Pure: the unit properties that set lim, for a host whose controllers
  * are in cgroup2 (unified) or in v1 hierarchies (hybrid: CPUShares= for
- * --cpu-shares; --cpuset-cpus and --memory-swap, which systemd cannot set
- * there, are refused). Returns how many, or -1 with err. */
+ * --cpu-shares; --cpuset-cpus and a --memory-swap limit, which systemd
+ * cannot set there, are refused; unlimited swap is v1's default). Returns how many, or -1 with err. */
 int cg_systemd_limit_props(const struct cg_limits *lim, bool unified, struct cg_unit_prop *out,
 			   size_t max, cg_err_t *err);
 

@@ -174,6 +174,22 @@ int cg_open(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout *
 	return m->ops->open(cg, unit, err);
 }
 
+void cg_use_leaf(struct cg_cgroup *cg, const char *leaf)
+{
+	char *u = cg->unified_path ? xasprintf("%s/%s", cg->unified_path, leaf) : NULL;
+
+	for (int c = 0; c < CG_NCTRL; c++) {
+		if (cg->path[c] == NULL)
+			continue;
+		char *p = xasprintf("%s/%s", cg->path[c], leaf);
+
+		free(cg->path[c]);
+		cg->path[c] = p;
+	}
+	free(cg->unified_path);
+	cg->unified_path = u;
+}
+
 bool cg_joined_by_child(const struct cg_cgroup *cg)
 {
 	return cg->mgr->ops->child_joins;

@@ -88,6 +88,7 @@ struct cg_cgroup {
 	/* systemd: the scope is made when the init is attached; until then
 	 * the limits wait here to become its properties. */
 	bool pending;
+	bool asked;                     /* systemd was asked for the scope */
 	void *attach_op;                /* the attach under way, if any */
 	struct cg_limits limits;
 };
@@ -111,6 +112,9 @@ int cg_create(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout
  * for re-adoption, exec and removal. unit: systemd's scope, else NULL. */
 int cg_open(struct cg_cgroup *cg, struct cg_manager *m, const struct cg_layout *l,
 	    const char *parent_name, const char *id, const char *unit, cg_err_t *err);
+/* The container lives in leaf below the cgroup cg_open described (the
+ * layout of scopes made before the systemd manager: <scope>/container). */
+void cg_use_leaf(struct cg_cgroup *cg, const char *leaf);
 /* Whether the container's init joins its cgroups itself (cg_join_self),
  * or its parent has them put around it (cg_attach) before it goes on. */
 bool cg_joined_by_child(const struct cg_cgroup *cg);

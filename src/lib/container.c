@@ -573,14 +573,27 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	const char *unit = json_object_object_get_ex(o, "scope", &v) ? json_object_get_string(v) : NULL;
 	enum cg_manager_kind kind = unit ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
 
+	bool old_scope = unit && !json_object_object_get_ex(o, "cgroup_manager", &v);
+
 	if (json_object_object_get_ex(o, "cgroup_manager", &v) &&
 	    cg_manager_parse(json_object_get_string(v), &kind, err) < 0)
 		return cg_error_wrap(err, "container record %s", path);
+	/* A scope made by the cgrund before the managers: in machine.slice
+	 * whatever its record's cgroup_parent, the container in its leaf
+	 * "container". Kept re-adoptable across the upgrade. */
+	if (old_scope)
+		spec->cgroup_parent = (char *)CG_DEFAULT_SLICE;
 	if (cg_manager_pick(kind, c->layout, &c->mgr, err) < 0)
 		return cg_error_wrap(err, "container %.12s", id);
 	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
 		if (cg_open(&c->cg, c->mgr, c->layout, spec->cgroup_parent, id, unit, err) < 0)
 			return -1;
+		if (old_scope) {
+			cleanup_free char *leaf = xasprintf("%s/container", c->cg.unified_path);
+
+			if (path_exists(leaf))
+				cg_use_leaf(&c->cg, "container");
+		}
 		c->made_cgroup = true;
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "parse.h"
+#include "record.h"
 #include "store.h"
 
 extern char **environ;
@@ -149,6 +150,15 @@ static int finish_import(const char *name, bool replace, const char *tmp, const 
 {
 	if (write_meta(tmp, name, source, cmd, err) < 0)
 		return -1;
+	if (replace) {
+		/* Checked last, just before the swap (an import can take long):
+		 * an overlay must never see its lower layer change under it. */
+		cleanup_free char *user = cg_container_using_image(name);
+
+		if (user)
+			return cg_error(err, 0, "image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
+					name, user, user);
+	}
 	/* --replace: the two trees trade names in one step, so the name always
 	 * names a whole image, then the old one (now at tmp) goes. */
 	if (replace && syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0)

@@ -203,6 +203,11 @@ static int setup_cgroupfs(const char *root, const struct cg_cgroup *cg, cg_err_t
 	for (int c = 0; c < CG_NCTRL; c++) {
 		if (cg->path[c] == NULL || !l->v1[c].present)
 			continue;
+		/* A scope systemd made around us has a cgroup only in the v1
+		 * hierarchies systemd realizes for it: the parent learns which
+		 * after this process was cloned, so look. */
+		if (!cg_joined_by_child(cg) && !path_exists(cg->path[c]))
+			continue;
 		const char *base = strrchr(l->v1[c].mountpoint, '/');
 		cleanup_free char *hdir = xasprintf("%s/%s", dir, base ? base + 1 : cg_ctrl_name(c));
 

@@ -71,7 +71,15 @@ struct cg_sdbus {
 	sd_bus *bus;
 	sd_bus_slot *match;
 	struct op *ops;
+	void (*on_close)(void *ud, int fd);
+	void *on_close_ud;
 };
+
+void cg_sdbus_on_close(struct cg_sdbus *b, void (*fn)(void *ud, int fd), void *ud)
+{
+	b->on_close = fn;
+	b->on_close_ud = ud;
+}
 
 static int64_t mono_ms(void)
 {
@@ -226,8 +234,11 @@ static void disconnect(struct cg_sdbus *b, int code)
 		o->slot = o->slot ? sd.sd_bus_slot_unref(o->slot) : NULL;
 		op_fail(o, code, "the connection to systemd was lost");
 	}
-	if (b->bus)
+	if (b->bus) {
+		if (b->on_close)
+			b->on_close(b->on_close_ud, sd.sd_bus_get_fd(b->bus));
 		b->bus = sd.sd_bus_flush_close_unref(b->bus);
+	}
 }
 
 void cg_sdbus_close(struct cg_sdbus *b)
@@ -317,7 +328,10 @@ static int call(struct cg_sdbus *b, const char *method, const char *unit, const 
 		if (r >= 0)
 			r = append_props(m, props, nprops);
 	} else if (r >= 0) {
-		r = sd.sd_bus_message_append(m, "ss", unit, "fail");
+		/* "replace": a start job still queued for the unit (a scope whose
+		 * container is gone before systemd made it) is cancelled, where
+		 * "fail" would refuse the stop. */
+		r = sd.sd_bus_message_append(m, "ss", unit, "replace");
 	}
 	o = xcalloc(1, sizeof(*o));
 	o->b = b;
@@ -335,8 +349,8 @@ static int call(struct cg_sdbus *b, const char *method, const char *unit, const 
 		cg_error(err, -r, "%s: asking systemd", o->what);
 		free(o->what);
 		free(o);
-		if (r == -ENOTCONN || r == -ECONNRESET)
-			disconnect(b, -r);
+		/* A broken connection is dropped by the next dispatch, not here,
+		 * in the middle of a caller that may be iterating callbacks. */
 		return -1;
 	}
 	o->next = b->ops;

@@ -78,6 +78,10 @@ void cg_sdbus_forget(struct cg_sdbus *b, void *ud);
 int cg_sdbus_fd(struct cg_sdbus *b);
 uint32_t cg_sdbus_events(struct cg_sdbus *b);
 int cg_sdbus_timeout_ms(struct cg_sdbus *b);
+/* Called with the connection's fd just before it is closed (a broken
+ * connection, or close): an event loop unregisters it by that fd while
+ * it is still open, so no later fd with the same number is touched. */
+void cg_sdbus_on_close(struct cg_sdbus *b, void (*fn)(void *ud, int fd), void *ud);
 /* Process whatever arrived, and fail jobs past their deadline. */
 void cg_sdbus_dispatch(struct cg_sdbus *b);
 /* Wait, dispatching, until *flag is true or timeout_ms pass. */

@@ -537,6 +537,24 @@ static void kill_and_reap(pid_t pid, int *status)
 		;
 }
 
+/* The same through the init's pidfd: in cgrund the init may have died and
+ * been reaped by the loop's waitpid(-1) while systemd made its scope, and
+ * its pid may belong to another process by now. A pidfd names only it. */
+static void kill_and_reap_spawning(const struct cg_spawning *s)
+{
+	siginfo_t si;
+
+	if (s->pidfd < 0) {
+		int status;
+
+		kill_and_reap(s->pid, &status);
+		return;
+	}
+	syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
+	while (waitid(P_PIDFD, (id_t)s->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+		;
+}
+
 /* Read the child's messages until EOF (the command exec'd): 'P' with the
  * terminal's master, 'C' with an exec'd pid, or an error: -1 with the
  * child's message, -2 when it said nothing. */
@@ -621,17 +639,20 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 {
 	cg_err_t child_err = { 0 };
-	int pm = -1, status;
+	int pm = -1;
 
 	if (s->pid <= 0)
 		return;
-	kill(s->pid, SIGKILL);
+	if (s->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
+	else
+		kill(s->pid, SIGKILL);
 	/* It may have failed first: its own message says more than ours. */
 	if (receive_start(s->sock, false, &pm, NULL, &child_err) == -1 && err)
 		*err = child_err;
 	if (pm >= 0)
 		close(pm);
-	kill_and_reap(s->pid, &status);
+	kill_and_reap_spawning(s);
 	close(s->sock);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
@@ -641,8 +662,6 @@ void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 
 int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
 {
-	int status = 0;
-
 	/* A child that already failed has closed its end: its message is
 	 * still queued for receive_start below. */
 	if (send(s->sock, "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
@@ -652,7 +671,7 @@ int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
 	}
 	if (receive_start(s->sock, s->tty, &out->pty_master, NULL, err) < 0) {
 		close(s->sock);
-		kill_and_reap(s->pid, &status);
+		kill_and_reap_spawning(s);
 		if (s->pidfd >= 0)
 			close(s->pidfd);
 		s->pid = -1;

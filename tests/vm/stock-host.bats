@@ -205,6 +205,22 @@ teardown() {
 	systemctl daemon-reload
 }
 
+@test "through cgrund: a container whose record predates the managers is re-adopted after the upgrade" {
+	local id rec
+	systemctl start cgrund.socket
+	id=$(user cgrun run -d busybox sleep 1000)
+	systemctl stop cgrund.service
+	# What the cgrund before the cgroup managers wrote: a scope, no manager, the cgroupfs parent.
+	rec=/var/lib/cgrun/containers/$id/config.json
+	jq 'del(.cgroup_manager) | .spec.cgroup_parent = "cgrun"' "$rec" > "$rec.new"
+	mv "$rec.new" "$rec"
+	cgrun ps -q | grep -q "^${id:0:12}$"
+	cgrun inspect "$id" | jq -e '.[0].state == "running"'
+	[ "$(cgrun exec "$id" cat /proc/self/cgroup)" = "0::/" ]
+	cgrun rm -f "$id"
+	wait_for 10 nothing_left
+}
+
 @test "through cgrund.socket: root and a non-root member of group cgrun run the quick start from their login scope" {
 	systemctl enable --now cgrund.socket
 	run user cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max
