@@ -46,7 +46,6 @@ struct ctr {
 	int oom_efd;                  /* v1: that eventfd, or -1 */
 	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
 	bool child;                   /* started by this cgrund: waitpid works */
-	bool starting;                /* its init waits for systemd to make its scope */
 	bool attached;                /* run without -d: its client's stdio */
 	bool updating;                /* an update waits for systemd */
 	struct cg_limits update;      /* the limits that update sets, once done */

@@ -241,7 +241,7 @@ static bool refuse_starting(struct daemon *d, struct conn *cl, struct ctr *t, co
 {
 	cg_err_t err = { 0 };
 
-	if (!t->starting)
+	if (!cg_container_starting(&t->c))
 		return false;
 	cg_error(&err, EAGAIN, "container '%s' is still starting (systemd is making its scope); try again in a moment", key);
 	reply_err(d, cl, &err);

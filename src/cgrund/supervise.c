@@ -236,7 +236,6 @@ static void on_attached(void *ud, const cg_err_t *aerr)
 	struct daemon *d = t->d;
 	cg_err_t err = { 0 };
 
-	t->starting = false;
 	if (aerr) {
 		err = *aerr;
 		cg_container_start_abort(&t->c, &err);
@@ -274,7 +273,6 @@ static int start_ctr(struct daemon *d, struct ctr *t, const struct cg_start *st,
 	}
 	if (r == 0)
 		return go(d, t, err);
-	t->starting = true;
 	return 1;
 }
 
@@ -464,9 +462,8 @@ void sup_abort_start(struct daemon *d, struct ctr *t, const char *why)
 {
 	cg_err_t err = { 0 };
 
-	if (!t->starting)
+	if (!cg_container_starting(&t->c))
 		return;
-	t->starting = false;
 	cg_forget(&t->c.cg, t);
 	cg_container_start_abort(&t->c, NULL);
 	cg_error(&err, ECANCELED, "container %.12s: %s while systemd was making its scope", t->c.id, why);

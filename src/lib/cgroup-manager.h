@@ -42,7 +42,14 @@ extern const struct cg_manager_ops cg_systemd_ops;
 /* Shared helpers (cgroup.c). */
 char *cg_rel_trim(char *s);
 int cg_rmdir_retry(const char *path);
-/* Wait for an async op in-process: the bus is run until done. */
-int cg_manager_wait(struct cg_manager *m, const bool *flag, cg_err_t *err);
+/* An operation that may end in the manager's loop, run to its end
+ * in-process: pass cg_sync_done with &w as its callback, then
+ * cg_finish_sync with what the operation returned (0 done, 1 pending, -1). */
+struct cg_sync_wait {
+	bool done;
+	cg_err_t err;
+};
+void cg_sync_done(void *ud, const cg_err_t *err);
+int cg_finish_sync(struct cg_manager *m, int r, struct cg_sync_wait *w, cg_err_t *err);
 
 #endif

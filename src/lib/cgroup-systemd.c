@@ -387,15 +387,6 @@ static int sd_freeze_v1(struct cg_cgroup *cg, bool freeze, cg_err_t *err)
 	return cg_error(err, EOPNOTSUPP, "cannot pause: no cgroup2 hierarchy to freeze the scope in");
 }
 
-static void stopped(void *ud, const cg_err_t *err)
-{
-	struct { bool done; cg_err_t err; } *w = ud;
-
-	w->done = true;
-	if (err)
-		w->err = *err;
-}
-
 /* Whether the scope's cgroup still holds a process (false once gone). */
 static bool populated(const struct cg_cgroup *cg)
 {
@@ -409,7 +400,7 @@ static bool populated(const struct cg_cgroup *cg)
 static int sd_remove(struct cg_cgroup *cg, cg_err_t *err)
 {
 	struct cg_manager *m = (struct cg_manager *)cg->mgr;
-	struct { bool done; cg_err_t err; } w = { 0 };
+	struct cg_sync_wait w = { 0 };
 	bool attaching = cg->attach_op != NULL;
 	struct cg_sdbus *bus;
 
@@ -427,20 +418,11 @@ static int sd_remove(struct cg_cgroup *cg, cg_err_t *err)
 	bus = cg_manager_bus(m, err);
 	if (bus == NULL)
 		return -1;
-	if (cg_sdbus_stop_unit(bus, cg->unit, false, m->async ? NULL : stopped, &w, err) < 0)
+	if (cg_sdbus_stop_unit(bus, cg->unit, false, m->async ? NULL : cg_sync_done, &w, err) < 0)
 		return -1;
-	if (m->async)
-		return 0;
-	/* systemd's answer only (the stop itself goes on): the request is out. */
-	if (cg_manager_wait(m, &w.done, err) < 0) {
-		cg_sdbus_forget(bus, &w);
-		return -1;
-	}
-	if (w.err.code || w.err.msg[0]) {
-		*err = w.err;
-		return -1;
-	}
-	return 0;
+	/* In-process: systemd's answer only (the stop itself goes on), so
+	 * that the request is out before cgrun exits. */
+	return m->async ? 0 : cg_finish_sync(m, 1, &w, err);
 }
 
 const struct cg_manager_ops cg_systemd_ops = {

@@ -95,12 +95,6 @@ struct cg_sdbus *cg_manager_bus_if_open(struct cg_manager *m)
 	return m->bus;
 }
 
-int cg_manager_wait(struct cg_manager *m, const bool *flag, cg_err_t *err)
-{
-	/* A bit more than the bus's own job timeout, which fails the job. */
-	return cg_sdbus_run_until(m->bus, flag, CG_SDBUS_JOB_TIMEOUT_MS + 2000, err);
-}
-
 char *cg_rel_trim(char *s)
 {
 	/* libcgroup wants "a/b", not "/a/b". */
@@ -202,27 +196,22 @@ int cg_attach_start(struct cg_cgroup *cg, pid_t pid, cg_done_fn *done, void *ud,
 	return cg->mgr->ops->attach(cg, pid, done, ud, err);
 }
 
-struct sync_wait {
-	bool done;
-	cg_err_t err;
-};
-
-static void sync_done(void *ud, const cg_err_t *err)
+void cg_sync_done(void *ud, const cg_err_t *err)
 {
-	struct sync_wait *w = ud;
+	struct cg_sync_wait *w = ud;
 
 	w->done = true;
 	if (err)
 		w->err = *err;
 }
 
-/* Run an operation that may end in the manager's loop to its end. */
-static int finish_sync(struct cg_cgroup *cg, int r, struct sync_wait *w, cg_err_t *err)
+int cg_finish_sync(struct cg_manager *m, int r, struct cg_sync_wait *w, cg_err_t *err)
 {
 	if (r <= 0)
 		return r;
-	if (cg_manager_wait((struct cg_manager *)cg->mgr, &w->done, err) < 0) {
-		cg_forget(cg, w);
+	/* A bit more than the bus's own job timeout, which fails the job. */
+	if (cg_sdbus_run_until(m->bus, &w->done, CG_SDBUS_JOB_TIMEOUT_MS + 2000, err) < 0) {
+		cg_sdbus_forget(m->bus, w);
 		return -1;
 	}
 	if (w->err.msg[0] || w->err.code) {
@@ -271,9 +260,14 @@ int cg_attach(struct cg_cgroup *cg, pid_t pid, bool unified_done, cg_err_t *err)
 	char buf[32];
 
 	if (!cg->mgr->ops->child_joins) {
-		struct sync_wait w = { 0 };
+		struct cg_sync_wait w = { 0 };
+		int r = cg_attach_start(cg, pid, cg_sync_done, &w, err);
 
-		return finish_sync(cg, cg_attach_start(cg, pid, sync_done, &w, err), &w, err);
+		if (r > 0 && cg_finish_sync((struct cg_manager *)cg->mgr, r, &w, err) < 0) {
+			cg_forget(cg, &w);
+			return -1;
+		}
+		return r < 0 ? -1 : 0;
 	}
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return join_each(cg, unified_done, "cgroup.procs", buf, err);
@@ -388,9 +382,10 @@ int cg_update(struct cg_cgroup *cg, const struct cg_limits *cur, const struct cg
 	if (cg->mgr->ops->check_limits(cg->layout, cg->parent_name, &only, err) < 0)
 		return -1;
 	if (done == NULL) {
-		struct sync_wait w = { 0 };
+		struct cg_sync_wait w = { 0 };
 
-		r = finish_sync(cg, cg->mgr->ops->update(cg, &only, sync_done, &w, err), &w, err);
+		r = cg_finish_sync((struct cg_manager *)cg->mgr, cg->mgr->ops->update(cg, &only, cg_sync_done, &w, err),
+				   &w, err);
 	} else {
 		r = cg->mgr->ops->update(cg, &only, done, ud, err);
 	}

@@ -74,6 +74,11 @@ int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_
  * (cg_joined_by_child), the caller has them made with cg_attach_start on
  * c->cg and c->spawning.pid; then finish lets it run, or abort ends it. */
 int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
+/* Between start_begin and start_finish or start_abort: its init waits. */
+static inline bool cg_container_starting(const struct cg_container *c)
+{
+	return c->spawning.pid > 0;
+}
 int cg_container_start_finish(struct cg_container *c, cg_err_t *err);
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err);
 /* Before a restart: a container in a systemd scope gets a new one (the

@@ -322,9 +322,3 @@ int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err)
 	return 0;
 }
 
-int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err)
-{
-	if (cg_rootfs_prepare(r, err) < 0)
-		return -1;
-	return cg_rootfs_enter(r, err);
-}

@@ -22,10 +22,8 @@ struct cg_rootfs {
 };
 
 /* Must run in a fresh mount namespace (and the container's PID, net and
- * cgroup namespaces). Ends with the process's root at the new rootfs. */
-int cg_rootfs_setup(const struct cg_rootfs *r, cg_err_t *err);
-/* cg_rootfs_setup in two steps: prepare mounts everything in the new root
- * but the view of the container's cgroup; enter mounts that view (the
+ * cgroup namespaces), in two steps: prepare mounts everything in the new
+ * root but the view of the container's cgroup; enter mounts that view (the
  * cgroup must exist by then) and pivots into the new root. Between them a
  * child whose scope systemd is still making waits for it: the mounts are
  * made meanwhile instead of after. */

@@ -241,14 +241,6 @@ static void disconnect(struct cg_sdbus *b, int code)
 	}
 }
 
-void cg_sdbus_close(struct cg_sdbus *b)
-{
-	if (b == NULL)
-		return;
-	disconnect(b, ECANCELED);
-	free(b);
-}
-
 void cg_sdbus_forget(struct cg_sdbus *b, void *ud)
 {
 	if (b == NULL)
@@ -256,15 +248,6 @@ void cg_sdbus_forget(struct cg_sdbus *b, void *ud)
 	for (struct op *o = b->ops; o; o = o->next)
 		if (o->ud == ud)
 			o->done = NULL;
-}
-
-size_t cg_sdbus_pending(const struct cg_sdbus *b)
-{
-	size_t n = 0;
-
-	for (const struct op *o = b ? b->ops : NULL; o; o = o->next)
-		n++;
-	return n;
 }
 
 static int append_props(sd_bus_message *m, const struct cg_unit_prop *p, size_t n)

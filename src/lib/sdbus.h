@@ -2,7 +2,7 @@
  * scope, stop a unit, set a unit's properties, and learn from the
  * JobRemoved signal when a job is over (no polling).
  *
- * One connection per process, owned by whoever opened it: cgrund watches
+ * One connection per process, kept until the process ends: cgrund watches
  * its fd in its epoll loop and dispatches; an in-process cgrun waits for
  * the one job it needs with cg_sdbus_run_until.
  *
@@ -54,8 +54,6 @@ struct cg_unit_prop {
 
 /* Load libsystemd and connect. */
 int cg_sdbus_open(struct cg_sdbus **out, cg_err_t *err);
-/* Every pending callback is called with an error first. */
-void cg_sdbus_close(struct cg_sdbus *b);
 
 /* StartTransientUnit(unit, "fail", props): done once systemd's job for it
  * is over (JobRemoved), when a scope's processes are in its cgroup. */
@@ -86,7 +84,5 @@ void cg_sdbus_on_close(struct cg_sdbus *b, void (*fn)(void *ud, int fd), void *u
 void cg_sdbus_dispatch(struct cg_sdbus *b);
 /* Wait, dispatching, until *flag is true or timeout_ms pass. */
 int cg_sdbus_run_until(struct cg_sdbus *b, const bool *flag, int timeout_ms, cg_err_t *err);
-/* Pending calls and jobs (for tests and shutdown). */
-size_t cg_sdbus_pending(const struct cg_sdbus *b);
 
 #endif

@@ -686,21 +686,6 @@ int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
 	return 0;
 }
 
-int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err)
-{
-	struct cg_spawning s;
-
-	if (cg_spawn_begin(a, &s, err) < 0)
-		return -1;
-	/* The child joins its cgroups itself, except where the manager puts
-	 * them around it (a systemd scope). */
-	if (a->cg && !cg_joined_by_child(a->cg) && cg_attach(a->cg, s.pid, false, err) < 0) {
-		cg_spawn_abort(&s, err);
-		return -1;
-	}
-	return cg_spawn_finish(&s, out, err);
-}
-
 /* exec: the intermediate child joins the container's cgroups and
  * namespaces, then clones with CLONE_PARENT, so the command is a child of
  * the caller (whose waitpid collects its status) inside the container's

@@ -34,16 +34,14 @@ struct cg_proc {
 	int pty_master;            /* with tty: the terminal's master, else -1 */
 };
 
-/* Returns once the command has been exec'd. On failure the container is
- * gone (killed and reaped) and err->exit_code says 125, 126 or 127. */
-int cg_spawn(const struct cg_spawn_args *a, struct cg_proc *out, cg_err_t *err);
-
-/* cg_spawn in two steps, for a caller whose cgroup manager puts the init
- * in its cgroups while the caller's event loop goes on (cgrund and a
- * systemd scope): begin clones the init, which waits; once
- * cg_attach_start is done, finish lets it go on and returns as cg_spawn
- * does. abort kills and reaps it instead; err gets its own message if it
- * sent one. */
+/* Start a container, in steps, so that its cgroup manager can put the
+ * init in its cgroups while the caller's event loop goes on (cgrund and a
+ * systemd scope): begin clones the init, which waits; once its cgroups are
+ * there (cg_attach_start, unless cg_joined_by_child), finish lets it go on
+ * and returns once the command has been exec'd (on failure the container
+ * is gone, killed and reaped, and err->exit_code says 125, 126 or 127).
+ * abort kills and reaps it instead; err gets its own message if it sent
+ * one. */
 struct cg_spawning {
 	pid_t pid;
 	int pidfd;

@@ -38,6 +38,19 @@ teardown() {
 	# its cgroup namespace is rooted at its own scope
 	[ "${lines[1]}" = "0::/" ]
 	nothing_left
+	# as an attacker inside: the scope's view is read-only, the slice above out of reach,
+	# systemd's sockets absent, so no way to ask systemd for anything
+	run user cgrun --rm busybox sh -c '
+		echo 1 > /sys/fs/cgroup/cgroup.procs 2>/dev/null && echo "wrote cgroup.procs"
+		echo max > /sys/fs/cgroup/cpu.max 2>/dev/null && echo "wrote cpu.max"
+		mkdir /sys/fs/cgroup/x 2>/dev/null && echo "made a cgroup"
+		ls /sys/fs/cgroup/../machine.slice 2>/dev/null && echo "saw machine.slice"
+		[ -e /run/systemd/private ] && echo "saw systemd private socket"
+		[ -e /run/dbus/system_bus_socket ] && echo "saw the system bus"
+		echo done'
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "$output" = done ]
 	# and again: a second run of the quick start, import included
 	run user sh -c 'cgrun image import --replace --busybox busybox && cgrun --rm --cpu-quota=2000 busybox cat /sys/fs/cgroup/cpu.max'
 	echo "$output"
