@@ -41,8 +41,8 @@ teardown() {
 	# as an attacker inside: the scope's view is read-only, the slice above out of reach,
 	# systemd's sockets absent, so no way to ask systemd for anything
 	run user cgrun --rm busybox sh -c '
-		echo 1 > /sys/fs/cgroup/cgroup.procs 2>/dev/null && echo "wrote cgroup.procs"
-		echo max > /sys/fs/cgroup/cpu.max 2>/dev/null && echo "wrote cpu.max"
+		{ echo 1 > /sys/fs/cgroup/cgroup.procs; } 2>/dev/null && echo "wrote cgroup.procs"
+		{ echo max > /sys/fs/cgroup/cpu.max; } 2>/dev/null && echo "wrote cpu.max"
 		mkdir /sys/fs/cgroup/x 2>/dev/null && echo "made a cgroup"
 		ls /sys/fs/cgroup/../machine.slice 2>/dev/null && echo "saw machine.slice"
 		[ -e /run/systemd/private ] && echo "saw systemd private socket"
