@@ -1,71 +1,57 @@
-/* limit-opts.c - parsing of the resource-limit options. */
+/* limit-opts.c - the resource-limit options, from the table of limits. */
 #include "config.h"
 
 #include "limit-opts.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+_Static_assert(LIMIT_OPT_BASE + 64 <= LIMIT_OPT_LAST, "room for the table's options");
 
-int limit_opt(int opt, const char *arg, struct cg_limits *l, const char **cpus, int *r, cg_err_t *err)
+bool limit_options_join(const struct option *own, struct option *out, size_t n)
 {
-	switch (opt) {
-	case OPT_CPU_QUOTA:
-		*r = parse_int_range("--cpu-quota", arg, 1000, 1000000LL * 1000000LL, &l->cpu_quota, err);
-		return 1;
-	case OPT_CPU_PERIOD:
-		*r = parse_int_range("--cpu-period", arg, 1000, 1000000, &l->cpu_period, err);
-		return 1;
-	case OPT_CPUS:
-		*cpus = arg;
-		*r = 0;
-		return 1;
-	case OPT_CPU_SHARES:
-		*r = parse_int_range("--cpu-shares", arg, 2, 262144, &l->cpu_shares, err);
-		return 1;
-	case OPT_CPUSET_CPUS:
-		*r = parse_cpu_list(arg, err);
-		free(l->cpuset_cpus);
-		l->cpuset_cpus = xstrdup(arg);
-		return 1;
-	case 'm':
-		*r = parse_size(arg, &l->memory, err);
-		if (*r < 0)
-			snprintf(err->msg, sizeof(err->msg),
-				 "invalid --memory '%s': expected a positive size such as 512m or 2g", arg);
-		return 1;
-	case OPT_MEMORY_SWAP:
-		*r = 0;
-		if (!strcmp(arg, "-1"))
-			l->memory_swap = CG_UNLIMITED;
-		else
-			*r = parse_size(arg, &l->memory_swap, err);
-		return 1;
-	case OPT_PIDS_LIMIT:
-		*r = 0;
-		if (!strcmp(arg, "-1") || !strcmp(arg, "max"))
-			l->pids_limit = CG_UNLIMITED;
-		else
-			*r = parse_int_range("--pids-limit", arg, 1, 4194304, &l->pids_limit, err);
-		return 1;
-	default:
-		return 0;
+	size_t k = 0;
+
+	if (cg_limit_ndefs > (size_t)(LIMIT_OPT_LAST - LIMIT_OPT_BASE))
+		return false;
+	for (size_t i = 0; i < cg_limit_ndefs; i++) {
+		if (k + 1 >= n)
+			return false;
+		out[k++] = (struct option){ cg_limit_defs[i].flag, required_argument, NULL,
+					    LIMIT_OPT_BASE + (int)i };
 	}
+	for (; own->name; own++) {
+		if (k + 1 >= n)
+			return false;
+		out[k++] = *own;
+	}
+	out[k] = (struct option){ 0 };
+	return true;
 }
 
-int limit_opts_finish(struct cg_limits *l, const char *cpus, cg_err_t *err)
+int limit_opt(struct cg_limit_parser *p, int opt, const char *arg, int *r, cg_err_t *err)
 {
-	int64_t period = l->cpu_period == CG_UNSET ? CG_DEFAULT_PERIOD : l->cpu_period;
+	const struct cg_limit_def *d = NULL;
 
-	if (cpus == NULL)
+	if (opt >= LIMIT_OPT_BASE && opt < LIMIT_OPT_BASE + (int)cg_limit_ndefs)
+		d = &cg_limit_defs[opt - LIMIT_OPT_BASE];
+	for (size_t i = 0; d == NULL && i < cg_limit_ndefs; i++)
+		if (cg_limit_defs[i].short_opt && cg_limit_defs[i].short_opt == opt)
+			d = &cg_limit_defs[i];
+	if (d == NULL)
 		return 0;
-	if (l->cpu_quota != CG_UNSET)
-		return cg_error(err, 0, "--cpus and --cpu-quota both set the quota; use one of them");
-	if (parse_cpus(cpus, period, &l->cpu_quota, err) < 0)
-		return -1;
-	if (l->cpu_quota < 1000)
-		return cg_error(err, 0, "--cpus=%s is below the minimum quota of 1000 microseconds per period", cpus);
-	return 0;
+	*r = cg_limit_parse(p, d, arg, err);
+	return 1;
+}
+
+void limit_opts_help(FILE *f)
+{
+	for (size_t i = 0; i < cg_limit_ndefs; i++) {
+		const struct cg_limit_def *d = &cg_limit_defs[i];
+		char shrt[4] = "", opt[48];
+
+		if (d->short_opt)
+			snprintf(shrt, sizeof(shrt), "-%c,", d->short_opt);
+		snprintf(opt, sizeof(opt), "--%s=%s", d->flag, d->arg);
+		fprintf(f, "  %-3s %-20s %s\n", shrt, opt, d->help);
+	}
 }

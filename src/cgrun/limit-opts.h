@@ -1,31 +1,29 @@
-/* limit-opts.h - the resource-limit options `run` and `update` share. */
+/* limit-opts.h - the resource-limit options `run` and `update` share, made
+ * from the table of limits (src/lib/limit-table.c): their getopt entries,
+ * their parsing and their lines of --help. */
 #ifndef CGRUN_LIMIT_OPTS_H
 #define CGRUN_LIMIT_OPTS_H
 
 #include <getopt.h>
+#include <stdio.h>
 
-#include "cgroup-limits.h"
+#include "limit-table.h"
 #include "util.h"
 
-enum {
-	OPT_CPU_QUOTA = 1000, OPT_CPU_PERIOD, OPT_CPUS, OPT_CPU_SHARES, OPT_CPUSET_CPUS,
-	OPT_MEMORY_SWAP, OPT_PIDS_LIMIT, OPT_LIMIT_LAST,
-};
+/* getopt_long returns LIMIT_OPT_BASE + row for a row's long option (and the
+ * row's short_opt for its short one); a verb's own values start at
+ * LIMIT_OPT_LAST. */
+enum { LIMIT_OPT_BASE = 1000, LIMIT_OPT_LAST = 1100 };
 
-#define LIMIT_LONG_OPTIONS \
-	{ "cpu-quota", required_argument, NULL, OPT_CPU_QUOTA }, \
-	{ "cpu-period", required_argument, NULL, OPT_CPU_PERIOD }, \
-	{ "cpus", required_argument, NULL, OPT_CPUS }, \
-	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES }, \
-	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS }, \
-	{ "memory", required_argument, NULL, 'm' }, \
-	{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP }, \
-	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT }
+/* The table's options followed by `own` (terminated by a zero entry) in out,
+ * which has room for n entries. Returns false if it has not. */
+bool limit_options_join(const struct option *own, struct option *out, size_t n);
 
-/* Handle one getopt result if it is a limit option: returns 1 (handled,
- * *r set to 0 or -1 with err) or 0 (not a limit option). --cpus is kept in
- * *cpus until limit_opts_finish, as it depends on --cpu-period. */
-int limit_opt(int opt, const char *arg, struct cg_limits *l, const char **cpus, int *r, cg_err_t *err);
-int limit_opts_finish(struct cg_limits *l, const char *cpus, cg_err_t *err);
+/* Handle one getopt result if it is a limit option: returns 1 (handled, *r
+ * set to 0 or -1 with err) or 0 (not a limit option). */
+int limit_opt(struct cg_limit_parser *p, int opt, const char *arg, int *r, cg_err_t *err);
+
+/* The lines of --help for the limits, in the table's order. */
+void limit_opts_help(FILE *f);
 
 #endif

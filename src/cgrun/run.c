@@ -23,12 +23,12 @@
 #include "spec.h"
 
 enum {
-	OPT_NAME = OPT_LIMIT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
+	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 };
 
-static const struct option opts[] = {
-	LIMIT_LONG_OPTIONS,
+/* run's own options; the limits' come from their table (limit_options_join). */
+static const struct option run_opts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "env", required_argument, NULL, 'e' },
@@ -58,16 +58,9 @@ static void run_usage(void)
 	      "and a cgroup holding the limits below. With a terminal on stdin and stdout\n"
 	      "and neither -i nor -t, the run is interactive on a pseudo-terminal.\n"
 	      "\n"
-	      "Limits:\n"
-	      "      --cpu-quota=US       CPU time per period in microseconds (>= 1000)\n"
-	      "      --cpu-period=US      the period (default 100000, 1000..1000000)\n"
-	      "      --cpus=N             CPUs as a decimal: quota = N x period\n"
-	      "      --cpu-shares=N       relative CPU weight (2..262144; v2: cpu.weight)\n"
-	      "      --cpuset-cpus=LIST   CPUs allowed, e.g. 0-1,3\n"
-	      "  -m, --memory=SIZE        memory limit (b, k, m, g suffixes; >= 6m)\n"
-	      "      --memory-swap=SIZE   memory plus swap limit, or -1 for unlimited swap\n"
-	      "      --pids-limit=N       maximum number of processes (-1: unlimited)\n"
-	      "      --cgroup-manager=M   who makes the container's cgroup: systemd (a\n"
+	      "Limits:\n", stdout);
+	limit_opts_help(stdout);
+	fputs("      --cgroup-manager=M   who makes the container's cgroup: systemd (a\n"
 	      "                           transient scope), cgroupfs (below cgrun's own\n"
 	      "                           cgroup) or auto (default: systemd where systemd\n"
 	      "                           is PID 1 on a cgroup v2 or hybrid host)\n"
@@ -247,17 +240,20 @@ static int fail(const cg_err_t *err)
 int cmd_run(int argc, char **argv)
 {
 	struct cg_spec spec;
+	struct cg_limit_parser lp = { .l = &spec.limits };
+	struct option opts[ARRAY_SIZE(run_opts) + 16];
 	cg_err_t err = { 0 };
-	const char *cpus = NULL;
 	bool detach = false;
 	int c, status = 0, r = 0;
 
 	cg_spec_init(&spec);
+	if (!limit_options_join(run_opts, opts, ARRAY_SIZE(opts)))
+		r = cg_error(&err, 0, "internal error: too many options");
 	opterr = 0;
 	optind = 1;
 	/* '+': options end at the image name; the command's own follow it. */
 	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:itd", opts, NULL)) != -1) {
-		if (limit_opt(c, optarg, &spec.limits, &cpus, &r, &err))
+		if (limit_opt(&lp, c, optarg, &r, &err))
 			continue;
 		switch (c) {
 		case OPT_NAME:
@@ -324,7 +320,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (r == 0)
-		r = limit_opts_finish(&spec.limits, cpus, &err);
+		r = cg_limit_parse_finish(&lp, &err);
 	if (r == 0 && optind >= argc)
 		r = cg_error(&err, 0, "no image given; usage: cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]");
 	if (r < 0) {

@@ -318,26 +318,30 @@ int cmd_logs(int argc, char **argv)
 
 int cmd_update(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		LIMIT_LONG_OPTIONS,
+	static const struct option own[] = {
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	struct option opts[ARRAY_SIZE(own) + 16];
 	struct cg_spec spec;
+	struct cg_limit_parser lp = { .l = &spec.limits };
 	cg_err_t err = { 0 };
-	const char *cpus = NULL;
 	int c, r = 0, ret;
 
 	cg_spec_init(&spec);
+	if (!limit_options_join(own, opts, ARRAY_SIZE(opts)))
+		r = cg_error(&err, 0, "internal error: too many options");
 	opterr = 0;
 	optind = 1;
 	while (r == 0 && (c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
-		if (limit_opt(c, optarg, &spec.limits, &cpus, &r, &err))
+		if (limit_opt(&lp, c, optarg, &r, &err))
 			continue;
 		switch (c) {
 		case 'h':
-			puts("Usage: cgrun update [--cpu-quota=US] [--cpu-period=US] [--cpus=N] [--cpu-shares=N]\n"
-			     "                    [--cpuset-cpus=LIST] [-m SIZE] [--memory-swap=SIZE]\n"
-			     "                    [--pids-limit=N] NAME|ID...\n\nChange the limits of running containers.");
+			fputs("Usage: cgrun update [OPTIONS] NAME|ID...\n\n"
+			      "Change the limits of running containers; the others stay as they are.\n\n"
+			      "Limits:\n", stdout);
+			limit_opts_help(stdout);
+			puts("      --help               show this help");
 			cg_spec_free(&spec);
 			return 0;
 		default:
@@ -346,7 +350,7 @@ int cmd_update(int argc, char **argv)
 		}
 	}
 	if (r == 0)
-		r = limit_opts_finish(&spec.limits, cpus, &err);
+		r = cg_limit_parse_finish(&lp, &err);
 	if (r < 0) {
 		cg_spec_free(&spec);
 		return fail(&err);

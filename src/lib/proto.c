@@ -7,6 +7,8 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "limit-table.h"
+
 static const char *const cmd_names[] = {
 	[CG_CMD_NONE] = "", [CG_CMD_RUN] = "run", [CG_CMD_PS] = "ps", [CG_CMD_INSPECT] = "inspect",
 	[CG_CMD_STOP] = "stop", [CG_CMD_KILL] = "kill", [CG_CMD_RM] = "rm", [CG_CMD_WAIT] = "wait",
@@ -248,15 +250,9 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 		json_object_object_add(o, k, json_object_new_string(v));
 }
 
-static void add_num(struct json_object *o, const char *k, int64_t v)
-{
-	if (v != CG_UNSET)
-		json_object_object_add(o, k, json_object_new_int64(v));
-}
-
 struct json_object *cg_spec_to_json(const struct cg_spec *s)
 {
-	struct json_object *o = json_object_new_object(), *lim = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 	struct json_object *a;
 
 	add_str(o, "image", s->image);
@@ -283,14 +279,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 		free(v);
 	}
 	json_object_object_add(o, "volumes", a);
-	add_num(lim, "cpu_quota", s->limits.cpu_quota);
-	add_num(lim, "cpu_period", s->limits.cpu_period);
-	add_num(lim, "cpu_shares", s->limits.cpu_shares);
-	add_str(lim, "cpuset_cpus", s->limits.cpuset_cpus);
-	add_num(lim, "memory", s->limits.memory);
-	add_num(lim, "memory_swap", s->limits.memory_swap);
-	add_num(lim, "pids_limit", s->limits.pids_limit);
-	json_object_object_add(o, "limits", lim);
+	json_object_object_add(o, "limits", cg_limits_to_json(&s->limits));
 	json_object_object_add(o, "caps", json_object_new_uint64(s->caps.set));
 	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
 	json_object_object_add(o, "rm", json_object_new_boolean(s->remove));
@@ -302,21 +291,9 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	return o;
 }
 
-static int get_limit(struct json_object *o, const char *k, int64_t min, int64_t max, int64_t *out,
-		     cg_err_t *err)
-{
-	int64_t v;
-	int r = get_int(o, k, min, max, &v, err);
-
-	if (r > 0)
-		*out = v;
-	return r < 0 ? -1 : 0;
-}
-
 int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 {
 	struct json_object *lim = NULL, *argv = NULL, *env = NULL, *vols = NULL, *caps;
-	const char *cpuset = NULL;
 
 	cg_spec_free(s);
 	cg_spec_init(s);
@@ -363,24 +340,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 			return cg_error(err, EINVAL, "field 'caps' must be an integer");
 		s->caps.set = json_object_get_uint64(caps);
 	}
-	if (json_object_object_get_ex(o, "limits", &lim)) {
-		if (!json_object_is_type(lim, json_type_object))
-			return cg_error(err, EINVAL, "field 'limits' must be an object");
-		if (get_limit(lim, "cpu_quota", 1000, 1000000LL * 1000000LL, &s->limits.cpu_quota, err) < 0 ||
-		    get_limit(lim, "cpu_period", 1000, 1000000, &s->limits.cpu_period, err) < 0 ||
-		    get_limit(lim, "cpu_shares", 2, 262144, &s->limits.cpu_shares, err) < 0 ||
-		    get_limit(lim, "memory", 0, INT64_MAX, &s->limits.memory, err) < 0 ||
-		    get_limit(lim, "memory_swap", CG_UNLIMITED, INT64_MAX, &s->limits.memory_swap, err) < 0 ||
-		    get_limit(lim, "pids_limit", CG_UNLIMITED, 4194304, &s->limits.pids_limit, err) < 0 ||
-		    get_string(lim, "cpuset_cpus", &cpuset, err) < 0)
-			return -1;
-		if (cpuset) {
-			if (parse_cpu_list(cpuset, err) < 0)
-				return -1;
-			s->limits.cpuset_cpus = xstrdup(cpuset);
-		}
-		if (s->limits.pids_limit == 0 || s->limits.memory_swap == 0)
-			return cg_error(err, EINVAL, "limits out of range");
-	}
+	if (json_object_object_get_ex(o, "limits", &lim))
+		return cg_limits_from_json(lim, &s->limits, err);
 	return cg_limits_validate(&s->limits, err);
 }
