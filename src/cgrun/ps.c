@@ -19,9 +19,7 @@ struct ps_opts {
 
 static void print_row(const struct ps_opts *o, const struct cg_ps_row *r)
 {
-	bool up = !strcmp(r->state, "running") || !strcmp(r->state, "paused");
-
-	if (!o->all && !up)
+	if (!o->all && !cg_state_up(r->state))
 		return;
 	if (o->quiet) {
 		printf("%.*s\n", o->trunc ? 12 : 64, r->id);
@@ -60,7 +58,7 @@ static int ps_daemon(const struct ps_opts *o)
 				val[j] = json_object_object_get_ex(c, k[j], &f) ? json_object_get_string(f) : NULL;
 			struct cg_ps_row r = {
 				.id = val[0] ? val[0] : "", .image = val[1], .command = val[2],
-				.state = val[3] ? val[3] : "unknown", .name = val[4],
+				.state = cg_state_from_name(val[3]), .name = val[4],
 				.exit_code = json_object_object_get_ex(c, "exit_code", &f) ? json_object_get_int(f) : -1,
 				.pid = json_object_object_get_ex(c, "pid", &f) ? json_object_get_int(f) : 0,
 				.created = json_object_object_get_ex(c, "created", &f) ? json_object_get_int64(f) : 0,

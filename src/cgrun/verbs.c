@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "proto.h"
 #include "container.h"
+#include "inspect.h"
 #include "record.h"
 #include "spec.h"
 
@@ -171,6 +172,25 @@ int cmd_unpause(int argc, char **argv)
 	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers.", argc, argv);
 }
 
+/* What cgrund's inspect answers, from the store: the same function makes both. */
+static struct json_object *inspect_local(const char *key, cg_err_t *err)
+{
+	struct cg_container c;
+	struct cg_spec spec;
+	struct json_object *o = NULL;
+	void *json = NULL;
+	char id[65];
+
+	if (cg_container_resolve(key, id, err) < 0)
+		return NULL;
+	if (cg_container_load(id, &c, &spec, &json, err) == 0)
+		o = cg_container_inspect(&c, err);
+	cg_container_free(&c);
+	cg_spec_free(&spec);
+	json_object_put(json);
+	return o;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	int ret = 0;
@@ -187,18 +207,7 @@ int cmd_inspect(int argc, char **argv)
 		cg_err_t err = { 0 };
 
 		if (local) {
-			char id[65];
-			cleanup_free char *text = NULL;
-
-			if (cg_container_resolve(argv[i], id, &err) < 0) {
-				fail(&err);
-				ret = EXIT_CGRUN;
-				continue;
-			}
-			cleanup_free char *dir = cg_containers_dir();
-			cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
-
-			if (read_file(path, &text, 1 << 20, &err) < 0 || (v = json_tokener_parse(text)) == NULL) {
+			if ((v = inspect_local(argv[i], &err)) == NULL) {
 				fail(&err);
 				ret = EXIT_CGRUN;
 				continue;

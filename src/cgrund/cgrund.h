@@ -202,6 +202,5 @@ void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);
  * parked by its run request. */
 void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err);
 void notify_waiters(struct daemon *d, struct ctr *t);
-struct json_object *ctr_to_json(const struct ctr *t);
 
 #endif

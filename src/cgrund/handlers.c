@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "inspect.h"
 #include "record.h"
 #include "spawn.h"
 
@@ -98,29 +99,6 @@ void notify_waiters(struct daemon *d, struct ctr *t)
 	}
 }
 
-struct json_object *ctr_to_json(const struct ctr *t)
-{
-	cleanup_free char *path = xasprintf("%s/config.json", t->c.dir);
-	cleanup_free char *text = NULL;
-	cg_err_t ignore = { 0 };
-	struct json_object *o = NULL, *paths = json_object_new_object();
-
-	if (read_file(path, &text, 1 << 20, &ignore) == 0)
-		o = json_tokener_parse(text);
-	if (o == NULL)
-		o = json_object_new_object();
-	for (int c = 0; c < CG_NCTRL; c++)
-		if (t->c.cg.path[c])
-			json_object_object_add(paths, cg_ctrl_name(c), json_object_new_string(t->c.cg.path[c]));
-	if (t->c.cg.unified_path)
-		json_object_object_add(paths, "unified", json_object_new_string(t->c.cg.unified_path));
-	json_object_object_add(o, "cgroup_paths", paths);
-	cleanup_free char *log = xasprintf("%s/container.log", t->c.dir);
-
-	json_object_object_add(o, "log_path", json_object_new_string(log));
-	return o;
-}
-
 static bool running(const struct ctr *t)
 {
 	return t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
@@ -201,9 +179,7 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool up = !strcmp(v[i].state, "running") || !strcmp(v[i].state, "paused");
-
-		if (!req->all && !up)
+		if (!req->all && !cg_state_up(v[i].state))
 			continue;
 		struct json_object *o = json_object_new_object();
 
@@ -212,7 +188,7 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 			json_object_object_add(o, "name", json_object_new_string(v[i].name));
 		json_object_object_add(o, "image", json_object_new_string(v[i].image));
 		json_object_object_add(o, "command", json_object_new_string(v[i].command));
-		json_object_object_add(o, "state", json_object_new_string(v[i].state));
+		json_object_object_add(o, "state", json_object_new_string(cg_state_name(v[i].state)));
 		json_object_object_add(o, "exit_code", json_object_new_int(v[i].exit_code));
 		json_object_object_add(o, "created", json_object_new_int64(v[i].created));
 		json_object_object_add(o, "pid", json_object_new_int(v[i].pid));
@@ -227,12 +203,17 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	struct ctr *t = target(d, cl, req);
-	struct json_object *r;
+	struct json_object *r, *c;
+	cg_err_t err = { 0 };
 
 	if (t == NULL)
 		return;
+	if ((c = cg_container_inspect(&t->c, &err)) == NULL) {
+		reply_err(d, cl, &err);
+		return;
+	}
 	r = cg_reply_ok();
-	json_object_object_add(r, "container", ctr_to_json(t));
+	json_object_object_add(r, "container", c);
 	srv_reply(d, cl, r, -1);
 }
 

@@ -623,7 +623,7 @@ void sup_readopt(struct daemon *d)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(v[i].owner, "cgrund") != 0)
+		if (!v[i].by_cgrund)
 			continue;
 		struct ctr *t = ctr_new(d);
 

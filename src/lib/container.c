@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <string.h>
@@ -25,42 +24,9 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const char *const state_names[] = {
-	[CG_STATE_CREATED] = "created", [CG_STATE_RUNNING] = "running", [CG_STATE_PAUSED] = "paused",
-	[CG_STATE_EXITED] = "exited", [CG_STATE_OOM_KILLED] = "oom-killed",
-};
-
-const char *cg_state_name(enum cg_state s)
-{
-	return (size_t)s < ARRAY_SIZE(state_names) ? state_names[s] : "unknown";
-}
-
-enum cg_state cg_state_from_name(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
-		if (s && !strcmp(s, state_names[i]))
-			return (enum cg_state)i;
-	return CG_STATE_EXITED;
-}
-
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
 	return xasprintf("%s:%s", init_layer, image_rootfs);
-}
-
-char *cg_containers_dir(void)
-{
-	return xasprintf("%s/containers", cg_store_dir());
-}
-
-char *cg_names_dir(void)
-{
-	return xasprintf("%s/names", cg_store_dir());
-}
-
-char *cg_run_containers_dir(void)
-{
-	return xasprintf("%s/containers", cg_run_dir());
 }
 
 /* Is argv0 an executable inside the image (resolved within its root)? The
@@ -219,54 +185,34 @@ static int make_dirs(struct cg_container *c, cg_err_t *err)
 
 int cg_container_save(struct cg_container *c, cg_err_t *err)
 {
-	json_object *o = json_object_new_object(), *argv = json_object_new_array();
-	cleanup_free char *path = xasprintf("%s/config.json", c->dir);
-	int ret;
+	/* A view of c for the codec: it only reads, nothing here is owned but
+	 * the array of cgroup directories. */
+	const char *cgroups[CG_NCTRL + 2];
+	size_t n = 0;
+	struct cg_record r = {
+		.spec = *c->spec, .argv = c->argv, .state = c->state, .exit_code = c->exit_code,
+		.oom_killed = c->oom_killed, .restarts = c->restarts, .created = c->created,
+		.started = c->started, .finished = c->finished, .pid = c->pid > 0 ? c->pid : 0,
+		.pid_start = c->pid_start, .by_cgrund = !strcmp(c->owner, "cgrund"),
+		.owner_pid = getpid(), .owner_start = cg_proc_start_time(getpid()),
+		.cgroup_mode = c->layout ? cg_mode_name(c->layout->mode) : NULL,
+		.cgroup_manager = c->mgr ? cg_manager_name(c->mgr) : NULL,
+	};
 
-	json_object_object_add(o, "id", json_object_new_string(c->id));
-	if (c->spec->name)
-		json_object_object_add(o, "name", json_object_new_string(c->spec->name));
-	json_object_object_add(o, "image", json_object_new_string(c->spec->image));
-	for (size_t i = 0; c->argv && c->argv[i]; i++)
-		json_object_array_add(argv, json_object_new_string(c->argv[i]));
-	json_object_object_add(o, "argv", argv);
-	json_object_object_add(o, "hostname", json_object_new_string(c->hostname));
-	json_object_object_add(o, "spec", cg_spec_to_json(c->spec));
-	json_object_object_add(o, "state", json_object_new_string(cg_state_name(c->state)));
-	json_object_object_add(o, "exit_code", json_object_new_int(c->exit_code));
-	json_object_object_add(o, "oom_killed", json_object_new_boolean(c->oom_killed));
-	json_object_object_add(o, "restarts", json_object_new_int(c->restarts));
-	json_object_object_add(o, "created", json_object_new_int64(c->created));
-	json_object_object_add(o, "started", json_object_new_int64(c->started));
-	json_object_object_add(o, "finished", json_object_new_int64(c->finished));
-	json_object_object_add(o, "pid", json_object_new_int(c->pid > 0 ? c->pid : 0));
-	json_object_object_add(o, "pid_start", json_object_new_int64((int64_t)c->pid_start));
-	/* Who looks after the container. A foreground cgrun's container dies
-	 * with it (PDEATHSIG) and the next cgrun cleans up; cgrund's outlive
-	 * it and are re-adopted. */
-	json_object_object_add(o, "owner", json_object_new_string(c->owner));
-	json_object_object_add(o, "owner_pid", json_object_new_int((int)getpid()));
-	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)cg_proc_start_time(getpid())));
-	json_object_object_add(o, "cgroup_mode", json_object_new_string(c->layout ? cg_mode_name(c->layout->mode) : "unknown"));
-	if (c->mgr)
-		json_object_object_add(o, "cgroup_manager", json_object_new_string(cg_manager_name(c->mgr)));
+	memcpy(r.id, c->id, sizeof(r.id));
+	memcpy(r.hostname, c->hostname, sizeof(r.hostname));
 	if (c->made_cgroup) {
-		json_object *cgs = json_object_new_array();
-
 		for (int i = 0; i < CG_NCTRL; i++)
 			if (c->cg.path[i])
-				json_object_array_add(cgs, json_object_new_string(c->cg.path[i]));
+				cgroups[n++] = c->cg.path[i];
 		if (c->cg.unified_path && !c->cg.unified_has_ctrls)
-			json_object_array_add(cgs, json_object_new_string(c->cg.unified_path));
-		json_object_object_add(o, "cgroups", cgs);
-		if (c->cg.unified_path)
-			json_object_object_add(o, "events", json_object_new_string(c->cg.unified_path));
-		if (c->cg.unit)
-			json_object_object_add(o, "scope", json_object_new_string(c->cg.unit));
+			cgroups[n++] = c->cg.unified_path;
+		cgroups[n] = NULL;
+		r.cgroups = cgroups;
+		r.events = c->cg.unified_path;
+		r.scope = c->cg.unit;
 	}
-	ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), 0600, err);
-	json_object_put(o);
-	return ret;
+	return cg_record_write(c->dir, &r, err);
 }
 
 int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
@@ -518,9 +464,7 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 {
 	cleanup_free char *cd = cg_containers_dir();
 	cleanup_free char *rd = cg_run_containers_dir();
-	cleanup_free char *path = xasprintf("%s/%s/config.json", cd, id);
-	cleanup_free char *text = NULL;
-	json_object *o, *v;
+	struct cg_record r;
 
 	memset(c, 0, sizeof(*c));
 	cg_spec_init(spec);
@@ -530,37 +474,41 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	c->spawning.pid = -1;
 	c->owner = "cgrun";
 	*json = NULL;
-	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, err) < 0)
-		return cg_error(err, ENOENT, "no container record %.64s", id);
-	o = json_tokener_parse(text);
-	if (o == NULL || !json_object_object_get_ex(o, "spec", &v) || cg_spec_from_json(v, spec, err) < 0) {
-		json_object_put(o);
-		return cg_error(err, EINVAL, "damaged container record %s", path);
+	if (cg_record_read(id, &r, err) < 0) {
+		cg_record_free(&r);
+		return -1;
 	}
-	*json = o;
+	/* The spec and the JSON its strings point into go to the caller. */
+	cg_spec_free(spec);
+	*spec = r.spec;
+	*json = r.json;
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->spec = spec;
 	c->dir = xasprintf("%s/%s", cd, id);
 	c->rundir = xasprintf("%s/%s", rd, id);
 	c->made_dir = true;
 	c->made_name = spec->name != NULL;
-	if (json_object_object_get_ex(o, "hostname", &v))
-		snprintf(c->hostname, sizeof(c->hostname), "%s", json_object_get_string(v));
-	c->state = cg_state_from_name(json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : NULL);
-	c->exit_code = json_object_object_get_ex(o, "exit_code", &v) ? json_object_get_int(v) : -1;
-	c->oom_killed = json_object_object_get_ex(o, "oom_killed", &v) && json_object_get_boolean(v);
-	c->restarts = json_object_object_get_ex(o, "restarts", &v) ? json_object_get_int(v) : 0;
-	c->created = json_object_object_get_ex(o, "created", &v) ? json_object_get_int64(v) : 0;
-	c->started = json_object_object_get_ex(o, "started", &v) ? json_object_get_int64(v) : 0;
-	c->finished = json_object_object_get_ex(o, "finished", &v) ? json_object_get_int64(v) : 0;
-	c->pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
-	c->pid_start = json_object_object_get_ex(o, "pid_start", &v) ? (unsigned long long)json_object_get_int64(v) : 0;
-	if (c->pid <= 0)
-		c->pid = -1;
-	if (json_object_object_get_ex(o, "owner", &v) && !strcmp(json_object_get_string(v), "cgrund"))
-		c->owner = "cgrund";
-	else
-		c->owner = "cgrun";
+	memcpy(c->hostname, r.hostname, sizeof(c->hostname));
+	c->state = r.state;
+	c->exit_code = r.exit_code;
+	c->oom_killed = r.oom_killed;
+	c->restarts = r.restarts;
+	c->created = r.created;
+	c->started = r.started;
+	c->finished = r.finished;
+	c->pid = r.pid > 0 ? r.pid : -1;
+	c->pid_start = r.pid_start;
+	c->owner = r.by_cgrund ? "cgrund" : "cgrun";
+	/* Its own manager, whatever this process picks for new ones; records
+	 * older than the field name a scope only when systemd made one. */
+	enum cg_manager_kind kind = r.scope ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
+	bool old_scope = r.scope && r.cgroup_manager == NULL;
+	const char *unit = r.scope;
+
+	free(r.argv);
+	free(r.cgroups);
+	if (r.cgroup_manager && cg_manager_parse(r.cgroup_manager, &kind, err) < 0)
+		return cg_error_wrap(err, "container record %.12s", id);
 	if (cg_image_lookup(spec->image, &c->image, err) < 0) {
 		/* The image may be gone; the record is still usable for rm. */
 		memset(&c->image, 0, sizeof(c->image));
@@ -568,16 +516,6 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
 	if ((c->layout = cg_layout_shared(err)) == NULL)
 		return -1;
-	/* Its own manager, whatever this process picks for new ones; records
-	 * older than the field name a scope only when systemd made one. */
-	const char *unit = json_object_object_get_ex(o, "scope", &v) ? json_object_get_string(v) : NULL;
-	enum cg_manager_kind kind = unit ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
-
-	bool old_scope = unit && !json_object_object_get_ex(o, "cgroup_manager", &v);
-
-	if (json_object_object_get_ex(o, "cgroup_manager", &v) &&
-	    cg_manager_parse(json_object_get_string(v), &kind, err) < 0)
-		return cg_error_wrap(err, "container record %s", path);
 	/* A scope made by the cgrund before the managers: in machine.slice
 	 * whatever its record's cgroup_parent, the container in its leaf
 	 * "container". Kept re-adoptable across the upgrade. */

@@ -13,20 +13,10 @@
 #include "cgroup.h"
 #include "cgroup-mode.h"
 #include "image.h"
+#include "record-codec.h"
 #include "spawn.h"
 #include "spec.h"
 #include "util.h"
-
-enum cg_state {
-	CG_STATE_CREATED = 0,
-	CG_STATE_RUNNING,
-	CG_STATE_PAUSED,
-	CG_STATE_EXITED,
-	CG_STATE_OOM_KILLED,
-};
-
-const char *cg_state_name(enum cg_state s);
-enum cg_state cg_state_from_name(const char *s);
 
 struct cg_container {
 	char id[65];
@@ -116,9 +106,5 @@ int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 
 /* Pure: the directory list "a:b" overlay takes as lowerdir. */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
-/* Where records and run state live. */
-char *cg_containers_dir(void);
-char *cg_names_dir(void);
-char *cg_run_containers_dir(void);
 
 #endif

@@ -24,10 +24,10 @@ static const char *const titles[F_N] = {
 
 void cg_ps_status(const struct cg_ps_row *r, char *buf, size_t n)
 {
-	if (!strcmp(r->state, "exited") || !strcmp(r->state, "oom-killed"))
-		snprintf(buf, n, "%s (%d)", r->state, r->exit_code);
+	if (cg_state_ended(r->state))
+		snprintf(buf, n, "%s (%d)", cg_state_name(r->state), r->exit_code);
 	else
-		snprintf(buf, n, "%s", r->state);
+		snprintf(buf, n, "%s", cg_state_name(r->state));
 }
 
 void cg_ps_format_free(struct cg_ps_format *f)
@@ -130,7 +130,7 @@ static void field_text(int fi, const struct cg_ps_row *r, bool trunc, char *buf,
 	case F_NAMES: snprintf(buf, n, "%s", r->name ? r->name : ""); break;
 	case F_IMAGE: snprintf(buf, n, "%s", r->image ? r->image : ""); break;
 	case F_COMMAND: snprintf(buf, n, "%s", r->command ? r->command : ""); break;
-	case F_STATE: snprintf(buf, n, "%s", r->state); break;
+	case F_STATE: snprintf(buf, n, "%s", cg_state_name(r->state)); break;
 	case F_STATUS: cg_ps_status(r, buf, n); break;
 	case F_CREATED: {
 		time_t t = (time_t)r->created;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "record-codec.h"
 #include "util.h"
 
 struct cg_ps_row {
@@ -14,7 +15,7 @@ struct cg_ps_row {
 	const char *name;      /* NULL: none */
 	const char *image;
 	const char *command;
-	const char *state;     /* created, running, paused, exited, oom-killed */
+	enum cg_state state;
 	int exit_code;
 	pid_t pid;
 	long long created;     /* seconds since the epoch */

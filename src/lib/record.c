@@ -9,14 +9,13 @@
 #include <time.h>
 
 #include "container.h"
+#include "store.h"
 
 void cg_container_info_free(struct cg_container_info *c)
 {
 	free(c->name);
 	free(c->image);
 	free(c->command);
-	free(c->state);
-	free(c->owner);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -27,51 +26,35 @@ void cg_container_list_free(struct cg_container_info *v, size_t n)
 	free(v);
 }
 
-static char *dup_field(json_object *o, const char *key, const char *dflt)
+static int load_info(const char *id, struct cg_container_info *c)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return xstrdup(json_object_get_string(v));
-	return dflt ? xstrdup(dflt) : NULL;
-}
-
-static int load_info(const char *dir, const char *id, struct cg_container_info *c)
-{
-	cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
-	cleanup_free char *text = NULL;
+	struct cg_record r;
 	cg_err_t ignore = { 0 };
-	json_object *o, *v;
 
 	memset(c, 0, sizeof(*c));
-	if (strlen(id) != 64 || read_file(path, &text, 1 << 20, &ignore) < 0)
-		return -1;
-	o = json_tokener_parse(text);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	cg_record_init(&r);
+	if (cg_record_read(id, &r, &ignore) < 0) {
+		cg_record_free(&r);
 		return -1;
 	}
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->name = dup_field(o, "name", NULL);
-	c->image = dup_field(o, "image", "");
-	c->state = dup_field(o, "state", "unknown");
-	c->owner = dup_field(o, "owner", "cgrun");
-	c->exit_code = json_object_object_get_ex(o, "exit_code", &v) ? json_object_get_int(v) : -1;
-	c->pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
-	c->created = json_object_object_get_ex(o, "created", &v) ? json_object_get_int64(v) : 0;
-	c->started = json_object_object_get_ex(o, "started", &v) ? json_object_get_int64(v) : 0;
-	c->finished = json_object_object_get_ex(o, "finished", &v) ? json_object_get_int64(v) : 0;
+	memcpy(c->id, r.id, sizeof(c->id));
+	c->name = r.spec.name ? xstrdup(r.spec.name) : NULL;
+	c->image = xstrdup(r.spec.image ? r.spec.image : "");
+	c->state = r.state;
+	c->by_cgrund = r.by_cgrund;
+	c->exit_code = r.exit_code;
+	c->pid = r.pid;
+	c->created = r.created;
+	c->started = r.started;
+	c->finished = r.finished;
 	c->command = xcalloc(1, 1);
-	if (json_object_object_get_ex(o, "argv", &v) && json_object_is_type(v, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
-			char *nc = xasprintf("%s%s%s", c->command, i ? " " : "", s ? s : "");
+	for (size_t i = 0; r.argv[i]; i++) {
+		char *nc = xasprintf("%s%s%s", c->command, i ? " " : "", r.argv[i]);
 
-			free(c->command);
-			c->command = nc;
-		}
+		free(c->command);
+		c->command = nc;
 	}
-	json_object_put(o);
+	cg_record_free(&r);
 	return 0;
 }
 
@@ -97,7 +80,7 @@ int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err)
 	while ((de = readdir(d)) != NULL) {
 		struct cg_container_info c;
 
-		if (de->d_name[0] == '.' || load_info(dir, de->d_name, &c) < 0)
+		if (de->d_name[0] == '.' || load_info(de->d_name, &c) < 0)
 			continue;
 		v = realloc(v, (cnt + 1) * sizeof(*v));
 		if (v == NULL)
@@ -244,30 +227,20 @@ void cg_container_gc(void)
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		cleanup_free char *path = NULL, *text = NULL;
 		cg_err_t ignore = { 0 };
-		json_object *o, *v;
-		const char *state, *owner;
-		int owner_pid, pid;
-		long long owner_start, pid_start;
+		struct cg_record r;
 
 		if (strlen(de->d_name) != 64)
 			continue;
-		path = xasprintf("%s/%s/config.json", dir, de->d_name);
-		if (read_file(path, &text, 1 << 20, &ignore) < 0 || (o = json_tokener_parse(text)) == NULL)
+		cg_record_init(&r);
+		if (cg_record_read(de->d_name, &r, &ignore) < 0) {
+			cg_record_free(&r);
 			continue;
-		state = json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "";
-		owner = json_object_object_get_ex(o, "owner", &v) ? json_object_get_string(v) : "cgrun";
-		owner_pid = json_object_object_get_ex(o, "owner_pid", &v) ? json_object_get_int(v) : 0;
-		owner_start = json_object_object_get_ex(o, "owner_start", &v) ? json_object_get_int64(v) : 0;
-		pid = json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
-		pid_start = json_object_object_get_ex(o, "pid_start", &v) ? json_object_get_int64(v) : 0;
-		bool live = !strcmp(state, "exited") || !strcmp(state, "oom-killed") ||
-			    !strcmp(owner, "cgrund") || owner_pid <= 0 ||
-			    cg_proc_same(owner_pid, (unsigned long long)owner_start) ||
-			    cg_proc_same(pid, (unsigned long long)pid_start);
+		}
+		bool live = cg_state_ended(r.state) || r.by_cgrund || r.owner_pid <= 0 ||
+			    cg_proc_same(r.owner_pid, r.owner_start) || cg_proc_same(r.pid, r.pid_start);
 
-		json_object_put(o);
+		cg_record_free(&r);
 		if (live)
 			continue;
 		/* The owner is gone, so is its container (PDEATHSIG): undo what

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "record-codec.h"
 #include "util.h"
 
 struct cg_container_info {
@@ -15,8 +16,8 @@ struct cg_container_info {
 	char *name;
 	char *image;
 	char *command;
-	char *state;          /* "created", "running", "paused", "exited", "oom-killed" */
-	char *owner;          /* "cgrun" or "cgrund" */
+	enum cg_state state;
+	bool by_cgrund;       /* owner: cgrund, else a foreground cgrun */
 	int exit_code;
 	pid_t pid;
 	long long created, started, finished;

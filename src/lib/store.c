@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
+#include "util.h"
+
 const char *cg_store_dir(void)
 {
 	const char *e = getenv("CGRUN_STORE_DIR");
@@ -36,4 +38,19 @@ int cg_new_id(char buf[65])
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(buf + 2 * i, 3, "%02x", r[i]);
 	return 0;
+}
+
+char *cg_containers_dir(void)
+{
+	return xasprintf("%s/containers", cg_store_dir());
+}
+
+char *cg_names_dir(void)
+{
+	return xasprintf("%s/names", cg_store_dir());
+}
+
+char *cg_run_containers_dir(void)
+{
+	return xasprintf("%s/containers", cg_run_dir());
 }

@@ -10,5 +10,9 @@ const char *cg_store_dir(void);
 const char *cg_run_dir(void);
 /* 64 lowercase hex digits from getrandom(2); buf has room for 65. */
 int cg_new_id(char buf[65]);
+/* Where records and run state live. */
+char *cg_containers_dir(void);
+char *cg_names_dir(void);
+char *cg_run_containers_dir(void);
 
 #endif

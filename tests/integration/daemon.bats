@@ -301,6 +301,26 @@ memory_limit_of()
 	run -125 "$CGRUN" inspect "$p"
 }
 
+@test "inspect shows the same through cgrund and from the store, running and exited" {
+	run_d --name dt-insp --memory=64m busybox sleep 60
+	for pass in running exited; do
+		run -0 "$CGRUN" inspect dt-insp
+		via_daemon=$output
+		# No cgrund answers on an empty run dir: the CLI reads the store itself.
+		mkdir -p "$BATS_TEST_TMPDIR/no-daemon"
+		run -0 env CGRUN_RUN_DIR="$BATS_TEST_TMPDIR/no-daemon" "$CGRUN" inspect dt-insp
+		[ "$output" = "$via_daemon" ]
+		[[ $output == *"\"state\":\"$pass\""* ]]
+		[[ $output == *'"log_path"'* ]]
+		if [ "$pass" = running ]; then
+			[[ $output == *'"cgroup_paths":{'*'"memory":'* ]]
+			run -0 "$CGRUN" kill dt-insp
+			run -0 timeout 10 "$CGRUN" wait dt-insp
+		fi
+	done
+	run -0 "$CGRUN" rm dt-insp
+}
+
 @test "an ambiguous id prefix is refused" {
 	# Keep starting containers until two ids share their first digit (the
 	# birthday bound: about five of them).

@@ -14,7 +14,7 @@
 
 static const struct cg_ps_row row = {
 	.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-	.name = "web", .image = "busybox", .command = "sh -c exit 3", .state = "exited",
+	.name = "web", .image = "busybox", .command = "sh -c exit 3", .state = CG_STATE_EXITED,
 	.exit_code = 3, .pid = 0, .created = 86400,
 };
 

@@ -1,0 +1,239 @@
+/* record-codec.c - config.json <-> struct cg_record (see record-codec.h). */
+#include "config.h"
+
+#include "record-codec.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "store.h"
+
+static const char *const state_names[] = {
+	[CG_STATE_CREATED] = "created", [CG_STATE_RUNNING] = "running", [CG_STATE_PAUSED] = "paused",
+	[CG_STATE_EXITED] = "exited", [CG_STATE_OOM_KILLED] = "oom-killed",
+};
+
+const char *cg_state_name(enum cg_state s)
+{
+	return (size_t)s < ARRAY_SIZE(state_names) ? state_names[s] : "unknown";
+}
+
+enum cg_state cg_state_from_name(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
+		if (s && !strcmp(s, state_names[i]))
+			return (enum cg_state)i;
+	return CG_STATE_EXITED;
+}
+
+void cg_record_init(struct cg_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	cg_spec_init(&r->spec);
+	r->exit_code = -1;
+	r->state = CG_STATE_CREATED;
+}
+
+void cg_record_free(struct cg_record *r)
+{
+	cg_spec_free(&r->spec);
+	free(r->argv);
+	free(r->cgroups);
+	json_object_put(r->json);
+	memset(r, 0, sizeof(*r));
+	r->exit_code = -1;
+}
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static struct json_object *strv_json(const char *const *v)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+struct json_object *cg_record_to_json(const struct cg_record *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(r->id));
+	add_str(o, "name", r->spec.name);
+	add_str(o, "image", r->spec.image);
+	json_object_object_add(o, "argv", strv_json((const char *const *)r->argv));
+	json_object_object_add(o, "hostname", json_object_new_string(r->hostname));
+	json_object_object_add(o, "spec", cg_spec_to_json(&r->spec));
+	json_object_object_add(o, "state", json_object_new_string(cg_state_name(r->state)));
+	json_object_object_add(o, "exit_code", json_object_new_int(r->exit_code));
+	json_object_object_add(o, "oom_killed", json_object_new_boolean(r->oom_killed));
+	json_object_object_add(o, "restarts", json_object_new_int(r->restarts));
+	json_object_object_add(o, "created", json_object_new_int64(r->created));
+	json_object_object_add(o, "started", json_object_new_int64(r->started));
+	json_object_object_add(o, "finished", json_object_new_int64(r->finished));
+	json_object_object_add(o, "pid", json_object_new_int(r->pid > 0 ? r->pid : 0));
+	json_object_object_add(o, "pid_start", json_object_new_int64((int64_t)r->pid_start));
+	/* Who looks after the container. A foreground cgrun's container dies
+	 * with it (PDEATHSIG) and the next cgrun cleans up; cgrund's outlive
+	 * it and are re-adopted. */
+	json_object_object_add(o, "owner", json_object_new_string(r->by_cgrund ? "cgrund" : "cgrun"));
+	json_object_object_add(o, "owner_pid", json_object_new_int(r->owner_pid));
+	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)r->owner_start));
+	json_object_object_add(o, "cgroup_mode", json_object_new_string(r->cgroup_mode ? r->cgroup_mode : "unknown"));
+	add_str(o, "cgroup_manager", r->cgroup_manager);
+	if (r->cgroups) {
+		json_object_object_add(o, "cgroups", strv_json(r->cgroups));
+		add_str(o, "events", r->events);
+		add_str(o, "scope", r->scope);
+	}
+	return o;
+}
+
+/* Field readers: a missing or null field leaves *out as it is; a field of
+ * the wrong type damages the record. */
+static int str_field(struct json_object *o, const char *k, const char **out, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return cg_error(err, 0, "field '%s' is not a string", k);
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int int_field(struct json_object *o, const char *k, int64_t *out, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return cg_error(err, 0, "field '%s' is not an integer", k);
+	*out = json_object_get_int64(v);
+	return 0;
+}
+
+static int bool_field(struct json_object *o, const char *k, bool *out, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return cg_error(err, 0, "field '%s' is not true or false", k);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+/* A NULL-terminated array of the strings of array field k (borrowed). */
+static int strv_field(struct json_object *o, const char *k, bool want, char ***out, cg_err_t *err)
+{
+	struct json_object *v;
+	size_t n;
+
+	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v, json_type_null)) {
+		*out = want ? xcalloc(1, sizeof(char *)) : NULL;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_array))
+		return cg_error(err, 0, "field '%s' is not an array", k);
+	n = json_object_array_length(v);
+	*out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string))
+			return cg_error(err, 0, "field '%s' holds a non-string", k);
+		(*out)[i] = (char *)json_object_get_string(e);
+	}
+	return 0;
+}
+
+int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err)
+{
+	struct json_object *spec;
+	const char *s = NULL, *state = NULL, *owner = NULL;
+	int64_t exit_code = -1, restarts = 0, pid = 0, pid_start = 0, owner_pid = 0, owner_start = 0;
+
+	cg_record_free(r);
+	r->json = o;
+	if (!json_object_is_type(o, json_type_object))
+		return cg_error(err, 0, "not a JSON object");
+	if (!json_object_object_get_ex(o, "spec", &spec))
+		return cg_error(err, 0, "no field 'spec'");
+	if (cg_spec_from_json(spec, &r->spec, err) < 0)
+		return -1;
+	if (str_field(o, "id", &s, err) < 0)
+		return -1;
+	if (s == NULL || strlen(s) != 64)
+		return cg_error(err, 0, "field 'id' is not a container id");
+	memcpy(r->id, s, 65);
+	s = NULL;
+	if (str_field(o, "hostname", &s, err) < 0 || str_field(o, "state", &state, err) < 0 ||
+	    str_field(o, "owner", &owner, err) < 0 ||
+	    str_field(o, "cgroup_mode", &r->cgroup_mode, err) < 0 ||
+	    str_field(o, "cgroup_manager", &r->cgroup_manager, err) < 0 ||
+	    str_field(o, "scope", &r->scope, err) < 0 || str_field(o, "events", &r->events, err) < 0 ||
+	    int_field(o, "exit_code", &exit_code, err) < 0 || int_field(o, "restarts", &restarts, err) < 0 ||
+	    int_field(o, "created", &r->created, err) < 0 || int_field(o, "started", &r->started, err) < 0 ||
+	    int_field(o, "finished", &r->finished, err) < 0 || int_field(o, "pid", &pid, err) < 0 ||
+	    int_field(o, "pid_start", &pid_start, err) < 0 ||
+	    int_field(o, "owner_pid", &owner_pid, err) < 0 ||
+	    int_field(o, "owner_start", &owner_start, err) < 0 ||
+	    bool_field(o, "oom_killed", &r->oom_killed, err) < 0 ||
+	    strv_field(o, "argv", true, &r->argv, err) < 0 ||
+	    strv_field(o, "cgroups", false, (char ***)&r->cgroups, err) < 0)
+		return -1;
+	snprintf(r->hostname, sizeof(r->hostname), "%s", s ? s : "");
+	r->state = cg_state_from_name(state);
+	r->exit_code = (int)exit_code;
+	r->restarts = (int)restarts;
+	if (pid < 0 || pid > INT32_MAX || owner_pid < 0 || owner_pid > INT32_MAX)
+		return cg_error(err, 0, "field 'pid' or 'owner_pid' is not a pid");
+	r->pid = (pid_t)pid;
+	r->pid_start = (unsigned long long)pid_start;
+	r->by_cgrund = owner && !strcmp(owner, "cgrund");
+	r->owner_pid = (pid_t)owner_pid;
+	r->owner_start = (unsigned long long)owner_start;
+	return 0;
+}
+
+int cg_record_read(const char *id, struct cg_record *r, cg_err_t *err)
+{
+	cleanup_free char *dir = cg_containers_dir();
+	cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
+	cleanup_free char *text = NULL;
+	struct json_object *o;
+
+	cg_record_init(r);
+	if (strlen(id) != 64 || strchr(id, '/'))
+		return cg_error(err, ENOENT, "no container record %.64s", id);
+	if (read_file(path, &text, 1 << 20, err) < 0)
+		return -1;
+	if ((o = json_tokener_parse(text)) == NULL)
+		return cg_error(err, 0, "damaged container record %s: not JSON", path);
+	if (cg_record_from_json(o, r, err) < 0)
+		return cg_error_wrap(err, "damaged container record %s", path);
+	return 0;
+}
+
+int cg_record_write(const char *dir, const struct cg_record *r, cg_err_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/config.json", dir);
+	struct json_object *o = cg_record_to_json(r);
+	int ret = write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY),
+				    0600, err);
+
+	json_object_put(o);
+	return ret;
+}

@@ -1,0 +1,76 @@
+/* record-codec.h - a container's record, <store>/containers/<id>/config.json,
+ * as a typed struct and back: the one place that reads or writes its JSON.
+ * Pure apart from cg_record_read and cg_record_write. */
+#ifndef CGRUN_RECORD_CODEC_H
+#define CGRUN_RECORD_CODEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+#include "util.h"
+
+struct json_object;
+
+enum cg_state {
+	CG_STATE_CREATED = 0,
+	CG_STATE_RUNNING,
+	CG_STATE_PAUSED,
+	CG_STATE_EXITED,
+	CG_STATE_OOM_KILLED,
+};
+
+const char *cg_state_name(enum cg_state s);
+/* An unknown or missing name reads as exited: such a record holds nothing
+ * that runs. */
+enum cg_state cg_state_from_name(const char *s);
+/* Running or paused: its init is alive. */
+static inline bool cg_state_up(enum cg_state s)
+{
+	return s == CG_STATE_RUNNING || s == CG_STATE_PAUSED;
+}
+/* Exited or OOM-killed: nothing of it runs. */
+static inline bool cg_state_ended(enum cg_state s)
+{
+	return s == CG_STATE_EXITED || s == CG_STATE_OOM_KILLED;
+}
+
+struct cg_record {
+	char id[65];
+	char hostname[65];
+	struct cg_spec spec;         /* its strings belong to the record */
+	char **argv;                 /* the command as run (spec's or the image's) */
+	enum cg_state state;
+	int exit_code;               /* -1 until known */
+	bool oom_killed;
+	int restarts;
+	int64_t created, started, finished;
+	pid_t pid;                   /* its init, 0 when none */
+	unsigned long long pid_start;
+	bool by_cgrund;              /* owner: cgrund (re-adopted) or a foreground cgrun */
+	pid_t owner_pid;
+	unsigned long long owner_start;
+	const char *cgroup_mode;     /* "hybrid", "unified", ... as the record says */
+	const char *cgroup_manager;  /* NULL in records older than the managers */
+	const char *scope;           /* the systemd unit, NULL for cgroupfs */
+	const char *events;          /* its cgroup.events directory (v2), or NULL */
+	const char **cgroups;        /* its cgroup directories, NULL-terminated */
+	struct json_object *json;    /* what the strings above point into */
+};
+
+void cg_record_init(struct cg_record *r);
+/* Frees what r holds; r may be given to cg_record_from_json again. */
+void cg_record_free(struct cg_record *r);
+/* The record's JSON; the strings are copied. */
+struct json_object *cg_record_to_json(const struct cg_record *r);
+/* From JSON into an initialised r, taking the reference o holds (freed with
+ * r even on failure): a damaged record is refused with err, a missing field
+ * takes its default. */
+int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err);
+/* Read containers/<id>/config.json in the store. */
+int cg_record_read(const char *id, struct cg_record *r, cg_err_t *err);
+/* Write <dir>/config.json atomically. */
+int cg_record_write(const char *dir, const struct cg_record *r, cg_err_t *err);
+
+#endif
