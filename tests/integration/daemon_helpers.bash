@@ -7,8 +7,10 @@
 #   CGRUND   the supervisor (default: `command -v cgrund`)
 #
 # setup_file makes a private run dir and store (mktemp -d under /var/tmp),
-# the group cgrun-dtest, a cgrund.conf (cgroup_parent = cgrun-dtest,
-# socket_group = cgrun-dtest), imports busybox and starts cgrund. Every
+# the group cgrun-dtest-XXXXXX, a cgrund.conf (cgroup_parent and
+# socket_group both cgrun-dtest-XXXXXX: XXXXXX is the run's own, so runs
+# that overlap never see, count or clean up each other's containers, nor
+# remove each other's group), imports busybox and starts cgrund. Every
 # cgrund a test starts is recorded (pid + start time) in $DT_DIR/pids and
 # only those are ever killed. teardown runs the leak check after each
 # test; teardown_file removes the containers, stops our cgrund(s), the
@@ -22,8 +24,10 @@ bats_require_minimum_version 1.5.0
 [ -z "$CGRUND" ] || [ "${CGRUND#/}" != "$CGRUND" ] || CGRUND=$(realpath "$CGRUND")
 export CGRUN CGRUND
 
-DT_PARENT=cgrun-dtest
-DT_GROUP=cgrun-dtest
+# The base names; setup_file adds the run's suffix (DT_SUFFIX, exported, so
+# every test of the file sees the same names).
+DT_PARENT=cgrun-dtest${DT_SUFFIX:+-$DT_SUFFIX}
+DT_GROUP=cgrun-dtest${DT_SUFFIX:+-$DT_SUFFIX}
 
 # ---------------------------------------------------------------------------
 # Where cgrun-dtest lives in every cgroup hierarchy (common.bash computes
@@ -351,6 +355,10 @@ dt_setup_file()
 	[ -x "$CGRUND" ] || { echo "no cgrund binary (set CGRUND=)" >&2; return 1; }
 	command -v python3 >/dev/null || { echo "the cgrund tests need python3 (raw socket clients)" >&2; return 1; }
 	DT_DIR=$(mktemp -d /var/tmp/cgrun-dtest.XXXXXX)
+	DT_SUFFIX=${DT_DIR##*.}
+	DT_PARENT=$DT_PARENT-$DT_SUFFIX
+	DT_GROUP=$DT_GROUP-$DT_SUFFIX
+	export DT_SUFFIX
 	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-dtest-run.XXXXXX)
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-dtest-store.XXXXXX)
 	# Members of the group must reach the socket inside.

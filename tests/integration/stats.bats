@@ -12,9 +12,9 @@ load stats_helpers
 # Our own parent cgroup and group: other daemon test files use cgrun-dtest,
 # and may run at the same time. (Read by daemon_helpers' functions.)
 # shellcheck disable=SC2034
-DT_PARENT=cgrun-stats
+DT_PARENT=cgrun-stats${DT_SUFFIX:+-$DT_SUFFIX}
 # shellcheck disable=SC2034
-DT_GROUP=cgrun-stats
+DT_GROUP=cgrun-stats${DT_SUFFIX:+-$DT_SUFFIX}
 
 setup_file()
 {
