@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "record.h"
 #include "image.h"
 

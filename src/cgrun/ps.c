@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "client.h"
 #include "psformat.h"
 #include "record.h"

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "stats.h"
 #include "store.h"
 

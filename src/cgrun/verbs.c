@@ -14,6 +14,7 @@
 #include <sys/inotify.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "limit-opts.h"
 #include "client.h"
 #include "parse.h"
@@ -21,12 +22,6 @@
 #include "container.h"
 #include "record.h"
 #include "spec.h"
-
-static int fail(const cg_err_t *err)
-{
-	die_msg("%s", err->msg);
-	return err->exit_code ? err->exit_code : EXIT_CGRUN;
-}
 
 static int need_daemon(const char *verb)
 {
@@ -61,7 +56,7 @@ static int simple(const char *cmd, int argc, char **argv, int first, struct json
 				json_object_object_add(req, k, json_object_get(val));
 		}
 		if (client_call(req, &rep, NULL, &err) < 0) {
-			fail(&err);
+			cli_fail(&err);
 			ret = EXIT_CGRUN;
 			continue;
 		}
@@ -94,7 +89,7 @@ int cmd_stop(int argc, char **argv)
 		case 't':
 			if (parse_int_range("-t", optarg, 0, 86400, &t, &err) < 0) {
 				json_object_put(extra);
-				return fail(&err);
+				return cli_fail(&err);
 			}
 			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
 			break;
@@ -191,7 +186,7 @@ int cmd_inspect(int argc, char **argv)
 			cleanup_free char *text = NULL;
 
 			if (cg_container_resolve(argv[i], id, &err) < 0) {
-				fail(&err);
+				cli_fail(&err);
 				ret = EXIT_CGRUN;
 				continue;
 			}
@@ -199,7 +194,7 @@ int cmd_inspect(int argc, char **argv)
 			cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
 
 			if (read_file(path, &text, 1 << 20, &err) < 0 || (v = json_tokener_parse(text)) == NULL) {
-				fail(&err);
+				cli_fail(&err);
 				ret = EXIT_CGRUN;
 				continue;
 			}
@@ -209,7 +204,7 @@ int cmd_inspect(int argc, char **argv)
 
 			json_object_object_add(req, "target", json_object_new_string(argv[i]));
 			if (client_call(req, &rep, NULL, &err) < 0) {
-				fail(&err);
+				cli_fail(&err);
 				ret = EXIT_CGRUN;
 				continue;
 			}
@@ -266,13 +261,13 @@ int cmd_logs(int argc, char **argv)
 	/* cgrund opens the log and hands us the fd: readers need no access
 	 * to the store, and cgrund copies nothing. */
 	if (client_call(req, &rep, &logfd, &err) < 0)
-		return fail(&err);
+		return cli_fail(&err);
 	bool running = json_object_object_get_ex(rep, "running", &v) && json_object_get_boolean(v);
 
 	json_object_put(rep);
 	if (logfd < 0) {
 		cg_error(&err, EPROTO, "cgrund sent no log");
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	copy_out(logfd);
 	if (follow && running) {
@@ -283,7 +278,7 @@ int cmd_logs(int argc, char **argv)
 		if (in < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0) {
 			close(logfd);
 			cg_error(&err, errno, "following the log");
-			return fail(&err);
+			return cli_fail(&err);
 		}
 		/* A parked "wait" tells us when the container ends. */
 		req = client_request("wait");
@@ -291,7 +286,7 @@ int cmd_logs(int argc, char **argv)
 		waitfd = client_connect(&err);
 		if (waitfd < 0 || client_send(waitfd, req, NULL, 0, &err) < 0) {
 			close(logfd);
-			return fail(&err);
+			return cli_fail(&err);
 		}
 		for (;;) {
 			struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = waitfd, .events = POLLIN } };
@@ -349,7 +344,7 @@ int cmd_update(int argc, char **argv)
 		r = limit_opts_finish(&spec.limits, cpus, &err);
 	if (r < 0) {
 		cg_spec_free(&spec);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	/* The limits travel in a spec object; the image is cgrund's to fill. */
 	spec.image = "-";
