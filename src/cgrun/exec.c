@@ -151,9 +151,18 @@ int cmd_exec(int argc, char **argv)
 		case 'i': interactive = true; break;
 		case 't': tty = true; break;
 		case 'h':
-			puts("Usage: cgrun exec [-i] [-t] NAME|ID COMMAND [ARG...]\n\n"
+			puts("Usage: cgrun exec [-i] [-t] NAME|ID COMMAND [ARG...]\n"
+			     "\n"
 			     "Run a command in a running container: its namespaces, cgroups, user and\n"
-			     "capabilities. -i keeps stdin attached, -t allocates a terminal.");
+			     "capabilities. Through cgrund when it runs, else in-process (root only).\n"
+			     "\n"
+			     "  -i, --interactive  keep stdin attached\n"
+			     "  -t, --tty          allocate a pseudo-terminal\n"
+			     "      --help         show this help\n"
+			     "\n"
+			     "Exit status: the command's; 128+N if it was killed by signal N; 125 if\n"
+			     "cgrun itself failed (e.g. the container is not running); 126 if the\n"
+			     "command cannot be executed; 127 if it is not found.");
 			return 0;
 		default: return usage_error("exec", c, argv[optind - 1]);
 		}

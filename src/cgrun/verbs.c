@@ -94,7 +94,15 @@ int cmd_stop(int argc, char **argv)
 			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
 			break;
 		case 'h':
-			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n\nSend SIGTERM, then SIGKILL after SECS (default: cgrund's stop_timeout, 10).");
+			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n"
+			     "\n"
+			     "Stop containers: SIGTERM, then SIGKILL after SECS. Needs cgrund.\n"
+			     "\n"
+			     "  -t, --time=SECS  seconds before SIGKILL, 0..86400 (default: cgrund's\n"
+			     "                   stop_timeout, 10)\n"
+			     "      --help       show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be stopped.");
 			json_object_put(extra);
 			return 0;
 		default:
@@ -127,7 +135,16 @@ int cmd_kill(int argc, char **argv)
 			json_object_object_add(extra, "signal", json_object_new_int(sig));
 			break;
 		case 'h':
-			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n\nSend a signal (default KILL) to the container's command.");
+			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n"
+			     "\n"
+			     "Send a signal to the containers' init, which forwards it to the command.\n"
+			     "Needs cgrund.\n"
+			     "\n"
+			     "  -s, --signal=SIGNAL  a name (TERM, SIGTERM, HUP...) or a number\n"
+			     "                       (default KILL)\n"
+			     "      --help           show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be signalled.");
 			json_object_put(extra);
 			return 0;
 		default:
@@ -151,19 +168,25 @@ static int no_options(const char *verb, const char *help, int argc, char **argv)
 
 int cmd_wait(int argc, char **argv)
 {
-	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\nWait for containers to exit; print their exit codes.",
+	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\n"
+			  "Wait for containers to exit; print their exit codes, one a line.\n"
+			  "Needs cgrund.\n\n"
+			  "Exit status: 0 (whatever the containers' codes); 125 if one could not\n"
+			  "be waited for.",
 			  argc, argv);
 }
 
 int cmd_pause(int argc, char **argv)
 {
-	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers.",
+	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers. Needs cgrund.\n\n"
+			  "Exit status: 0; 125 if a container could not be paused.",
 			  argc, argv);
 }
 
 int cmd_unpause(int argc, char **argv)
 {
-	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers.", argc, argv);
+	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers. Needs cgrund.\n\n"
+			  "Exit status: 0; 125 if a container could not be thawed.", argc, argv);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -171,9 +194,15 @@ int cmd_inspect(int argc, char **argv)
 	int ret = 0;
 	bool local;
 
-	if (argc < 2 || !strcmp(argv[1], "--help")) {
-		puts("Usage: cgrun inspect NAME|ID...\n\nShow containers as JSON: config, state, pid, cgroup paths, limits, exit code.");
-		return argc < 2 ? EXIT_CGRUN : 0;
+	if (argc >= 2 && !strcmp(argv[1], "--help")) {
+		puts("Usage: cgrun inspect NAME|ID...\n\n"
+		     "Show containers as JSON: config, state, pid, cgroup paths, limits, exit code.\n\n"
+		     "Exit status: 0; 125 if a container could not be shown.");
+		return 0;
+	}
+	if (argc < 2) {
+		die_msg("usage: cgrun inspect NAME|ID...");
+		return EXIT_CGRUN;
 	}
 	local = !client_daemon_up();
 	printf("[");
@@ -245,7 +274,14 @@ int cmd_logs(int argc, char **argv)
 		switch (c) {
 		case 'f': follow = true; break;
 		case 'h':
-			puts("Usage: cgrun logs [-f] NAME|ID\n\nPrint a detached container's output; -f follows it until the container exits.");
+			puts("Usage: cgrun logs [-f] NAME|ID\n"
+			     "\n"
+			     "Print a detached container's output (log_driver = file). Needs cgrund.\n"
+			     "\n"
+			     "  -f, --follow  go on printing until the container exits\n"
+			     "      --help    show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 on failure.");
 			return 0;
 		default: return usage_error("logs", c, argv[optind - 1]);
 		}
@@ -330,9 +366,21 @@ int cmd_update(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'h':
-			puts("Usage: cgrun update [--cpu-quota=US] [--cpu-period=US] [--cpus=N] [--cpu-shares=N]\n"
-			     "                    [--cpuset-cpus=LIST] [-m SIZE] [--memory-swap=SIZE]\n"
-			     "                    [--pids-limit=N] NAME|ID...\n\nChange the limits of running containers.");
+			puts("Usage: cgrun update [OPTIONS] NAME|ID...\n"
+			     "\n"
+			     "Change the limits of running containers; the others stay. Needs cgrund.\n"
+			     "\n"
+			     "      --cpu-quota=US       CPU time per period in microseconds (>= 1000)\n"
+			     "      --cpu-period=US      the period (1000..1000000)\n"
+			     "      --cpus=N             CPUs as a decimal: quota = N x period\n"
+			     "      --cpu-shares=N       relative CPU weight (2..262144)\n"
+			     "      --cpuset-cpus=LIST   CPUs allowed, e.g. 0-1,3\n"
+			     "  -m, --memory=SIZE        memory limit (b, k, m, g suffixes)\n"
+			     "      --memory-swap=SIZE   memory plus swap limit, or -1 for unlimited swap\n"
+			     "      --pids-limit=N       maximum number of processes (-1: unlimited)\n"
+			     "      --help               show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be updated.");
 			cg_spec_free(&spec);
 			return 0;
 		default:
