@@ -354,3 +354,17 @@ stop_sleeper()
 	run -125 --separate-stderr "$CGRUN" stats --format=bogus
 	assert_one_error_line
 }
+
+# ---------------------------------------------------------------------------
+# cgrund.conf: the keys dconf.c reads, cgrund.conf(5) and the installed file.
+
+@test "cgrund.conf(5) and conf/cgrund.conf list exactly the keys dconf.c reads" {
+	local d=$BATS_TEST_TMPDIR fail=0
+	grep -oE 'strcmp\(key, "[a-z_]+"\)' "$SRC/src/lib/dconf.c" | sed -E 's/.*"([a-z_]+)".*/\1/' | sort -u >"$d/want"
+	[ -s "$d/want" ]
+	man_tags "$SRC/docs/cgrund.conf.5" SETTINGS | cut -f2 | sed -nE 's/^\.BI? +([a-z_]+) .*/\1/p' | sort -u >"$d/got"
+	compare "cgrund.conf(5) SETTINGS" "$d/want" "$d/got" || fail=1
+	sed -nE 's/^#([a-z_]+) = .*/\1/p' "$SRC/conf/cgrund.conf" | sort -u >"$d/got"
+	compare "conf/cgrund.conf" "$d/want" "$d/got" || fail=1
+	[ "$fail" -eq 0 ]
+}
