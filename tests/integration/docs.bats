@@ -90,8 +90,8 @@ compare()
 	missing=$(comm -23 "$want" "$got")
 	extra=$(comm -13 "$want" "$got")
 	if [ -n "$missing$extra" ]; then
-		[ -z "$missing" ] || echo "$what: missing (in the code, not in the docs): $(echo $missing)" >&2
-		[ -z "$extra" ] || echo "$what: not in the code: $(echo $extra)" >&2
+		[ -z "$missing" ] || echo "$what: missing (in the code, not in the docs): $(tr '\n' ' ' <<<"$missing")" >&2
+		[ -z "$extra" ] || echo "$what: not in the code: $(tr '\n' ' ' <<<"$extra")" >&2
 		return 1
 	fi
 }
@@ -236,12 +236,12 @@ setup()
 	# Every heading is a verb with options (or the global ones) ...
 	while IFS= read -r verb; do
 		[ "$verb" = global ] && continue
-		[ -n "$(table_of "$verb" L | grep -vx help)" ] || { echo "cgrun(1): subsection '$verb' is no verb with options" >&2; fail=1; }
+		table_of "$verb" L | grep -qvx help || { echo "cgrun(1): subsection '$verb' is no verb with options" >&2; fail=1; }
 	done <"$d/headings"
 	# ... and every verb with options beyond --help has one, with them all.
 	for verb in $(awk '{ print $1 ($2 == "import" ? "_import" : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u); do
 		verb=${verb/_/ }
-		[ -n "$(table_of "$verb" L | grep -vx help)" ] || continue
+		table_of "$verb" L | grep -qvx help || continue
 		for k in L S; do
 			table_of "$verb" "$k" | grep -vx help >"$d/want" || true
 			if [ "$k" = L ]; then
