@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "client.h"
 #include "container.h"
 #include "foreground.h"
@@ -27,12 +28,6 @@ static void no_forward(void *ctx, int sig)
 	(void)sig;
 }
 
-static int fail(const cg_err_t *err)
-{
-	die_msg("%s", err->msg);
-	return err->exit_code ? err->exit_code : EXIT_CGRUN;
-}
-
 static int run_loop(int master, bool stdin_attached, int done_fd)
 {
 	cg_err_t err = { 0 };
@@ -41,7 +36,7 @@ static int run_loop(int master, bool stdin_attached, int done_fd)
 	struct cg_pty pty = { .master = -1 };
 
 	if (sigfd < 0)
-		return fail(&err);
+		return cli_fail(&err);
 	if (master >= 0) {
 		cg_pty_adopt(&pty, master, STDIN_FILENO);
 		if (stdin_attached && isatty(STDIN_FILENO))
@@ -85,14 +80,14 @@ static int exec_local(const char *key, char **argv, bool tty, bool stdin_attache
 		memset(&ws, 0, sizeof(ws));
 	if (cg_container_resolve(key, id, &err) < 0 || cg_container_load(id, &c, &spec, &json, &err) < 0) {
 		json_object_put(json);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (c.state != CG_STATE_RUNNING || !cg_proc_same(c.pid, c.pid_start) ||
 	    (c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0)) < 0) {
 		cg_error(&err, ESRCH, "container '%s' is not running", key);
-		ret = fail(&err);
+		ret = cli_fail(&err);
 	} else if (cg_container_exec(&c, argv, tty, tty ? &ws : NULL, stdio, &proc, &err) < 0) {
-		ret = fail(&err);
+		ret = cli_fail(&err);
 	} else {
 		run_loop(proc.pty_master, stdin_attached, proc.pidfd);
 		while (waitpid(proc.pid, &status, 0) < 0 && errno == EINTR)
@@ -127,14 +122,14 @@ static int exec_daemon(const char *key, char **argv, bool tty, bool stdin_attach
 	fd = client_connect(&err);
 	if (fd < 0) {
 		json_object_put(req);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (client_send(fd, req, fds, tty ? 0 : 3, &err) < 0 || client_recv(fd, &rep, &master, &err) < 0)
-		return fail(&err);
+		return cli_fail(&err);
 	json_object_put(rep);
 	run_loop(master, stdin_attached, fd);
 	if (client_recv(fd, &rep, NULL, &err) < 0)
-		return fail(&err);
+		return cli_fail(&err);
 	code = json_object_object_get_ex(rep, "exit_code", &v) ? json_object_get_int(v) : 125;
 	json_object_put(rep);
 	return code;
@@ -156,9 +151,18 @@ int cmd_exec(int argc, char **argv)
 		case 'i': interactive = true; break;
 		case 't': tty = true; break;
 		case 'h':
-			puts("Usage: cgrun exec [-i] [-t] NAME|ID COMMAND [ARG...]\n\n"
+			puts("Usage: cgrun exec [-i] [-t] NAME|ID COMMAND [ARG...]\n"
+			     "\n"
 			     "Run a command in a running container: its namespaces, cgroups, user and\n"
-			     "capabilities. -i keeps stdin attached, -t allocates a terminal.");
+			     "capabilities. Through cgrund when it runs, else in-process (root only).\n"
+			     "\n"
+			     "  -i, --interactive  keep stdin attached\n"
+			     "  -t, --tty          allocate a pseudo-terminal\n"
+			     "      --help         show this help\n"
+			     "\n"
+			     "Exit status: the command's; 128+N if it was killed by signal N; 125 if\n"
+			     "cgrun itself failed (e.g. the container is not running); 126 if the\n"
+			     "command cannot be executed; 127 if it is not found.");
 			return 0;
 		default: return usage_error("exec", c, argv[optind - 1]);
 		}

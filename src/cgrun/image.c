@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "record.h"
 #include "image.h"
 
@@ -23,7 +24,10 @@ static void image_usage(FILE *f)
 	      "--busybox builds a minimal image from the host's static busybox\n"
 	      "       (Debian's busybox-static; --from names another binary).\n"
 	      "--replace replaces an image of that name in one step (refused while a\n"
-	      "       container uses it); without it, an existing name is an error.\n", f);
+	      "       container uses it); without it, an existing name is an error.\n"
+	      "--help shows this help.\n"
+	      "\n"
+	      "Exit status: 0; 125 on failure.\n", f);
 }
 
 static int image_import(int argc, char **argv)
@@ -118,6 +122,10 @@ static int image_rm(int argc, char **argv)
 {
 	int ret = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		image_usage(stdout);
+		return 0;
+	}
 	if (argc < 2) {
 		die_msg("usage: cgrun image rm NAME...");
 		return EXIT_CGRUN;

@@ -2,36 +2,13 @@
  * `cgrun --cpu-quota=2000 ubuntu /bin/bash` works as written. */
 #include "config.h"
 
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "util.h"
-
-void die_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cgrun: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int usage_error(const char *verb, int opt, const char *arg)
-{
-	const char *help = verb ? verb : "";
-
-	if (opt == ':')
-		die_msg("option '%s' needs a value; see 'cgrun %s%s--help'", arg, help, verb ? " " : "");
-	else
-		die_msg("unknown option '%s'; see 'cgrun %s%s--help'", arg, help, verb ? " " : "");
-	return EXIT_CGRUN;
-}
 
 static void usage(FILE *f)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "client.h"
 #include "psformat.h"
 #include "record.h"
@@ -83,7 +84,10 @@ static void ps_usage(void)
 	     "                       '{{.ID}} {{.Names}} {{.Status}}' ('table ...' adds a\n"
 	     "                       header; \\t and \\n are a tab and a newline). Fields:\n"
 	     "                       .ID .Names .Image .Command .State .Status .CreatedAt\n"
-	     "                       .ExitCode .Pid");
+	     "                       .ExitCode .Pid\n"
+	     "      --help           show this help\n"
+	     "\n"
+	     "Exit status: 0; 125 on failure.");
 }
 
 int cmd_ps(int argc, char **argv)
@@ -162,7 +166,14 @@ int cmd_rm(int argc, char **argv)
 		switch (c) {
 		case 'f': force = true; break;
 		case 'h':
-			puts("Usage: cgrun rm [-f] NAME|ID...\n\nRemove containers that have exited; -f also kills running ones.");
+			puts("Usage: cgrun rm [-f] NAME|ID...\n"
+			     "\n"
+			     "Remove containers that have exited: their files, record and name.\n"
+			     "\n"
+			     "  -f, --force  also running ones (killed first; needs cgrund)\n"
+			     "      --help   show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be removed.");
 			return 0;
 		default: return usage_error("rm", c, argv[optind - 1]);
 		}

@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "cli-util.h"
 #include "limit-opts.h"
 #include "client.h"
 #include "foreground.h"
@@ -231,12 +232,6 @@ static int pick_manager(const char *asked, struct cg_manager **mgr, cg_err_t *er
 	return cg_manager_pick(k, l, mgr, err);
 }
 
-static int fail(const cg_err_t *err)
-{
-	die_msg("%s", err->msg);
-	return err->exit_code ? err->exit_code : EXIT_CGRUN;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct cg_spec spec;
@@ -325,7 +320,7 @@ int cmd_run(int argc, char **argv)
 		r = cg_error(&err, 0, "no image given; usage: cgrun [run] [OPTIONS] IMAGE [COMMAND [ARG...]]");
 	if (r < 0) {
 		cg_spec_free(&spec);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	spec.image = argv[optind];
 	spec.argv = optind + 1 < argc ? argv + optind + 1 : NULL;
@@ -333,7 +328,7 @@ int cmd_run(int argc, char **argv)
 		r = cg_error(&err, 0, "--restart needs -d: only cgrund can restart a container");
 	if (r < 0) {
 		cg_spec_free(&spec);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (client_daemon_up()) {
 		r = run_via_daemon(&spec, detach, &status, &err);
@@ -351,5 +346,5 @@ int cmd_run(int argc, char **argv)
 			r = cg_foreground_run(&spec, mgr, &status, &err);
 	}
 	cg_spec_free(&spec);
-	return r < 0 ? fail(&err) : status;
+	return r < 0 ? cli_fail(&err) : status;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "stats.h"
 #include "store.h"
 
@@ -195,10 +196,16 @@ int cmd_stats(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			puts("Usage: cgrun stats [--no-stream] [--format table|json] [NAME|ID...]\n\n"
+			puts("Usage: cgrun stats [--no-stream] [--format=table|json] [NAME|ID...]\n"
+			     "\n"
 			     "Show running containers' CPU, memory, pids and throttling, refreshed each\n"
 			     "second, from the files cgrund writes (" CGRUN_RUN_DIR "/containers/ID/stats).\n"
-			     "--no-stream prints once (after one second, to measure CPU use).");
+			     "\n"
+			     "      --no-stream      print once (after one second, to measure CPU use)\n"
+			     "      --format=FORMAT  table (the default) or json\n"
+			     "      --help           show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 on a bad option.");
 			return 0;
 		default:
 			return usage_error("stats", c, argv[optind - 1]);

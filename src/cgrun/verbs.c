@@ -14,6 +14,7 @@
 #include <sys/inotify.h>
 
 #include "cli.h"
+#include "cli-util.h"
 #include "limit-opts.h"
 #include "client.h"
 #include "parse.h"
@@ -22,12 +23,6 @@
 #include "inspect.h"
 #include "record.h"
 #include "spec.h"
-
-static int fail(const cg_err_t *err)
-{
-	die_msg("%s", err->msg);
-	return err->exit_code ? err->exit_code : EXIT_CGRUN;
-}
 
 static int need_daemon(const char *verb)
 {
@@ -62,7 +57,7 @@ static int simple(const char *cmd, int argc, char **argv, int first, struct json
 				json_object_object_add(req, k, json_object_get(val));
 		}
 		if (client_call(req, &rep, NULL, &err) < 0) {
-			fail(&err);
+			cli_fail(&err);
 			ret = EXIT_CGRUN;
 			continue;
 		}
@@ -95,12 +90,20 @@ int cmd_stop(int argc, char **argv)
 		case 't':
 			if (parse_int_range("-t", optarg, 0, 86400, &t, &err) < 0) {
 				json_object_put(extra);
-				return fail(&err);
+				return cli_fail(&err);
 			}
 			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
 			break;
 		case 'h':
-			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n\nSend SIGTERM, then SIGKILL after SECS (default: cgrund's stop_timeout, 10).");
+			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n"
+			     "\n"
+			     "Stop containers: SIGTERM, then SIGKILL after SECS. Needs cgrund.\n"
+			     "\n"
+			     "  -t, --time=SECS  seconds before SIGKILL, 0..86400 (default: cgrund's\n"
+			     "                   stop_timeout, 10)\n"
+			     "      --help       show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be stopped.");
 			json_object_put(extra);
 			return 0;
 		default:
@@ -133,7 +136,16 @@ int cmd_kill(int argc, char **argv)
 			json_object_object_add(extra, "signal", json_object_new_int(sig));
 			break;
 		case 'h':
-			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n\nSend a signal (default KILL) to the container's command.");
+			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n"
+			     "\n"
+			     "Send a signal to the containers' init, which forwards it to the command.\n"
+			     "Needs cgrund.\n"
+			     "\n"
+			     "  -s, --signal=SIGNAL  a name (TERM, SIGTERM, HUP...) or a number\n"
+			     "                       (default KILL)\n"
+			     "      --help           show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be signalled.");
 			json_object_put(extra);
 			return 0;
 		default:
@@ -157,19 +169,25 @@ static int no_options(const char *verb, const char *help, int argc, char **argv)
 
 int cmd_wait(int argc, char **argv)
 {
-	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\nWait for containers to exit; print their exit codes.",
+	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\n"
+			  "Wait for containers to exit; print their exit codes, one a line.\n"
+			  "Needs cgrund.\n\n"
+			  "Exit status: 0 (whatever the containers' codes); 125 if one could not\n"
+			  "be waited for.",
 			  argc, argv);
 }
 
 int cmd_pause(int argc, char **argv)
 {
-	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers.",
+	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers. Needs cgrund.\n\n"
+			  "Exit status: 0; 125 if a container could not be paused.",
 			  argc, argv);
 }
 
 int cmd_unpause(int argc, char **argv)
 {
-	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers.", argc, argv);
+	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers. Needs cgrund.\n\n"
+			  "Exit status: 0; 125 if a container could not be thawed.", argc, argv);
 }
 
 /* What cgrund's inspect answers, from the store: the same function makes both. */
@@ -196,9 +214,15 @@ int cmd_inspect(int argc, char **argv)
 	int ret = 0;
 	bool local;
 
-	if (argc < 2 || !strcmp(argv[1], "--help")) {
-		puts("Usage: cgrun inspect NAME|ID...\n\nShow containers as JSON: config, state, pid, cgroup paths, limits, exit code.");
-		return argc < 2 ? EXIT_CGRUN : 0;
+	if (argc >= 2 && !strcmp(argv[1], "--help")) {
+		puts("Usage: cgrun inspect NAME|ID...\n\n"
+		     "Show containers as JSON: config, state, pid, cgroup paths, limits, exit code.\n\n"
+		     "Exit status: 0; 125 if a container could not be shown.");
+		return 0;
+	}
+	if (argc < 2) {
+		die_msg("usage: cgrun inspect NAME|ID...");
+		return EXIT_CGRUN;
 	}
 	local = !client_daemon_up();
 	printf("[");
@@ -208,7 +232,7 @@ int cmd_inspect(int argc, char **argv)
 
 		if (local) {
 			if ((v = inspect_local(argv[i], &err)) == NULL) {
-				fail(&err);
+				cli_fail(&err);
 				ret = EXIT_CGRUN;
 				continue;
 			}
@@ -218,7 +242,7 @@ int cmd_inspect(int argc, char **argv)
 
 			json_object_object_add(req, "target", json_object_new_string(argv[i]));
 			if (client_call(req, &rep, NULL, &err) < 0) {
-				fail(&err);
+				cli_fail(&err);
 				ret = EXIT_CGRUN;
 				continue;
 			}
@@ -259,7 +283,14 @@ int cmd_logs(int argc, char **argv)
 		switch (c) {
 		case 'f': follow = true; break;
 		case 'h':
-			puts("Usage: cgrun logs [-f] NAME|ID\n\nPrint a detached container's output; -f follows it until the container exits.");
+			puts("Usage: cgrun logs [-f] NAME|ID\n"
+			     "\n"
+			     "Print a detached container's output (log_driver = file). Needs cgrund.\n"
+			     "\n"
+			     "  -f, --follow  go on printing until the container exits\n"
+			     "      --help    show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 on failure.");
 			return 0;
 		default: return usage_error("logs", c, argv[optind - 1]);
 		}
@@ -275,13 +306,13 @@ int cmd_logs(int argc, char **argv)
 	/* cgrund opens the log and hands us the fd: readers need no access
 	 * to the store, and cgrund copies nothing. */
 	if (client_call(req, &rep, &logfd, &err) < 0)
-		return fail(&err);
+		return cli_fail(&err);
 	bool running = json_object_object_get_ex(rep, "running", &v) && json_object_get_boolean(v);
 
 	json_object_put(rep);
 	if (logfd < 0) {
 		cg_error(&err, EPROTO, "cgrund sent no log");
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	copy_out(logfd);
 	if (follow && running) {
@@ -292,7 +323,7 @@ int cmd_logs(int argc, char **argv)
 		if (in < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0) {
 			close(logfd);
 			cg_error(&err, errno, "following the log");
-			return fail(&err);
+			return cli_fail(&err);
 		}
 		/* A parked "wait" tells us when the container ends. */
 		req = client_request("wait");
@@ -300,7 +331,7 @@ int cmd_logs(int argc, char **argv)
 		waitfd = client_connect(&err);
 		if (waitfd < 0 || client_send(waitfd, req, NULL, 0, &err) < 0) {
 			close(logfd);
-			return fail(&err);
+			return cli_fail(&err);
 		}
 		for (;;) {
 			struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = waitfd, .events = POLLIN } };
@@ -347,10 +378,11 @@ int cmd_update(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			fputs("Usage: cgrun update [OPTIONS] NAME|ID...\n\n"
-			      "Change the limits of running containers; the others stay as they are.\n\n"
-			      "Limits:\n", stdout);
+			      "Change the limits of running containers; the others stay. Needs cgrund.\n\n", stdout);
 			limit_opts_help(stdout);
-			puts("      --help               show this help");
+			puts("      --help               show this help\n"
+			     "\n"
+			     "Exit status: 0; 125 if a container could not be updated.");
 			cg_spec_free(&spec);
 			return 0;
 		default:
@@ -362,7 +394,7 @@ int cmd_update(int argc, char **argv)
 		r = cg_limit_parse_finish(&lp, &err);
 	if (r < 0) {
 		cg_spec_free(&spec);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	/* The limits travel in a spec object; the image is cgrund's to fill. */
 	spec.image = "-";

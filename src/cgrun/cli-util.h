@@ -1,0 +1,22 @@
+/* cli-util.h - what every cgrun verb shares: the exit code of cgrun's own
+ * failures and the one-line error messages. The verbs include this, never
+ * main.c's dispatcher. */
+#ifndef CGRUN_CLI_UTIL_H
+#define CGRUN_CLI_UTIL_H
+
+#include "util.h"
+
+/* Exit codes (docker's): 125 cgrun itself failed, 126 the command cannot
+ * be executed, 127 it was not found; otherwise the command's own status. */
+#define EXIT_CGRUN 125
+
+/* Print "cgrun: MSG" on one line. */
+void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For getopt errors: one line naming the option and where help is;
+ * returns EXIT_CGRUN. */
+int usage_error(const char *verb, int opt, const char *arg);
+/* Print err's message; returns the exit code it carries (126, 127 from
+ * the container's child), else EXIT_CGRUN. */
+int cli_fail(const cg_err_t *err);
+
+#endif
