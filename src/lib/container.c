@@ -45,7 +45,9 @@ enum cg_state cg_state_from_name(const char *s)
 
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
-	return xasprintf("%s:%s", init_layer, image_rootfs);
+	cleanup_free char *init = cg_overlay_escape(init_layer), *image = cg_overlay_escape(image_rootfs);
+
+	return xasprintf("%s:%s", init, image);
 }
 
 char *cg_containers_dir(void)

@@ -28,6 +28,19 @@ const char *const cg_readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+char *cg_overlay_escape(const char *path)
+{
+	char *out = xcalloc(2 * strlen(path) + 1, 1), *o = out;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == '\\' || *p == ':' || *p == ',')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
 		    const char *data, cg_err_t *err)
 {
@@ -261,6 +274,7 @@ static int mask_paths(const char *root, cg_err_t *err)
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL, *proc = NULL, *sys = NULL;
+	cleanup_free char *upper = cg_overlay_escape(r->upperdir), *work = cg_overlay_escape(r->workdir);
 	cleanup_close int rootfd = -1;
 
 	/* First: nothing we mount may propagate back to the host. */
@@ -269,7 +283,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	/* volatile: no syncs of the upper layer, above all none at unmount,
 	 * which otherwise costs a journal commit per container exit. Only for
 	 * layers that die with the container (--rm). */
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, r->upperdir, r->workdir,
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
 	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");

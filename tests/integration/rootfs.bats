@@ -65,6 +65,21 @@ load helpers
 	! grep -q keeper <<<"$output" || false
 }
 
+# overlayfs splits its options at ',' and lowerdir at ':': a store path
+# holding either must reach it escaped (\, and \:), a backslash too.
+@test "a store whose path holds ':', ',' and a backslash runs containers, kept and --rm" {
+	local store=$CGRUN_STORE_DIR/odd:dir,with\\back
+	mkdir "$store"
+	CGRUN_STORE_DIR=$store run -0 "$CGRUN" image import --busybox busybox
+	CGRUN_STORE_DIR=$store run -0 cg_run --rm busybox sh -c 'echo written >/w; cat /w'
+	[ "$output" = written ]
+	CGRUN_STORE_DIR=$store run -0 cg_run --name odd busybox sh -c 'echo kept >/k'
+	[ "$(cat "$store"/containers/*/upper/k)" = kept ]
+	CGRUN_STORE_DIR=$store run -0 "$CGRUN" rm odd
+	[ -z "$(ls -A "$store/containers")" ]
+	! grep -F "$store" /proc/self/mountinfo || false
+}
+
 @test "/sys is read-only" {
 	run cg_run --rm busybox sh -c '
 		grep " /sys " /proc/self/mountinfo

@@ -1,5 +1,5 @@
 /* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c) and
- * the error helpers (util.c). */
+ * their escaping (rootfs.c), and the error helpers (util.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 
 #include "container.h"
 #include "record.h"
+#include "rootfs.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -95,6 +96,32 @@ static void test_overlay_lowerdirs(void **state)
 	/* The init layer sits above the image: it comes first. */
 	s = cg_overlay_lowerdirs("/i", "/r");
 	assert_string_equal(s, "/i:/r");
+	free(s);
+	/* A store path may hold overlay's separators: ':' between lower
+	 * directories, ',' between options. Each is escaped with a backslash
+	 * (and a backslash itself), as overlayfs documents; the ':' between the
+	 * two layers is not. */
+	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a:b,c/images/x\\y/rootfs");
+	assert_string_equal(s, "/s/a\\:b\\,c/containers/abc/init:/s/a\\:b\\,c/images/x\\\\y/rootfs");
+	free(s);
+}
+
+static void test_overlay_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = cg_overlay_escape("/var/lib/cgrun/containers/abc/upper");
+	assert_string_equal(s, "/var/lib/cgrun/containers/abc/upper");
+	free(s);
+	s = cg_overlay_escape(":,\\");
+	assert_string_equal(s, "\\:\\,\\\\");
+	free(s);
+	s = cg_overlay_escape("/a::b,,c=d e");
+	assert_string_equal(s, "/a\\:\\:b\\,\\,c=d e");
+	free(s);
+	s = cg_overlay_escape("");
+	assert_string_equal(s, "");
 	free(s);
 }
 
@@ -261,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_exit_code_real_child),
 		cmocka_unit_test(test_exec_errno_code),
 		cmocka_unit_test(test_overlay_lowerdirs),
+		cmocka_unit_test(test_overlay_escape),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_error_wrap),
 		cmocka_unit_test(test_error_truncation),
