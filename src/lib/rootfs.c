@@ -18,15 +18,10 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-const char *const cg_masked_paths[] = {
-	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware", "/sys/devices/virtual/powercap", NULL,
-};
+#include "rootfs-paths.h"
 
-const char *const cg_readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
+const char *const cg_masked_paths[] = { CG_MASKED_PATHS, NULL };
+const char *const cg_readonly_paths[] = { CG_READONLY_PATHS, NULL };
 
 char *cg_overlay_escape(const char *path)
 {

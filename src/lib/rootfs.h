@@ -34,7 +34,8 @@ int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err);
  * (lowerdir's separator) and ',' (the options'). Pure; the caller frees. */
 char *cg_overlay_escape(const char *path);
 
-/* Paths docker masks (hidden) and makes read-only in /proc and /sys. */
+/* Paths docker masks (hidden) and makes read-only in /proc and /sys
+ * (rootfs-paths.h), NULL-terminated. */
 extern const char *const cg_masked_paths[];
 extern const char *const cg_readonly_paths[];
 

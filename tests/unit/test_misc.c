@@ -1,5 +1,6 @@
-/* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c) and
- * their escaping (rootfs.c), and the error helpers (util.c). */
+/* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c),
+ * their escaping and the masked paths (rootfs.c), and the error helpers
+ * (util.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -123,6 +124,43 @@ static void test_overlay_escape(void **state)
 	s = cg_overlay_escape("");
 	assert_string_equal(s, "");
 	free(s);
+}
+
+/* Is a the path b or one below it? */
+static bool path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+
+/* The masked and read-only lists (rootfs-paths.h; rootfs.bats checks each
+ * inside a container): absolute paths in /proc or /sys, no '..' nor
+ * trailing '/', and none within another, in either list: rootfs.c mounts
+ * each on its own and their order would then matter. */
+static void test_rootfs_paths(void **state)
+{
+	const char *const *lists[] = { cg_masked_paths, cg_readonly_paths };
+	const char *all[64];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		assert_non_null(lists[l][0]);
+		for (size_t i = 0; lists[l][i]; i++) {
+			const char *p = lists[l][i];
+
+			if ((strncmp(p, "/proc/", 6) && strncmp(p, "/sys/", 5)) || strstr(p, "/..") ||
+			    strstr(p, "//") || p[strlen(p) - 1] == '/')
+				fail_msg("%s: not a plain path in /proc or /sys", p);
+			assert_true(n < ARRAY_SIZE(all));
+			all[n++] = p;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (i != j && path_within(all[i], all[j]))
+				fail_msg("%s is within %s", all[i], all[j]);
 }
 
 static void test_error(void **state)
@@ -289,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_exec_errno_code),
 		cmocka_unit_test(test_overlay_lowerdirs),
 		cmocka_unit_test(test_overlay_escape),
+		cmocka_unit_test(test_rootfs_paths),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_error_wrap),
 		cmocka_unit_test(test_error_truncation),
