@@ -274,6 +274,11 @@ static void test_stat_start_time(void **state)
 	assert_int_equal(cg_parse_stat_start_time(stat), 987654);
 	assert_int_equal(cg_parse_stat_start_time("1 (init) S 0 1 1 0 -1 4194560 5 6 7 8 9 10 11 12 "
 						  "20 0 1 0 17 3000"), 17);
+	/* A zombie has ended, whatever its start time. */
+	assert_int_equal(cg_parse_stat_start_time("4242 (a b) c) Z 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+						  "20 0 1 0 987654 0 0 18446744073709551615"), 0);
+	assert_int_equal(cg_parse_stat_start_time("4242 (sh) X 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+						  "20 0 1 0 987654 0 0 18446744073709551615"), 0);
 	assert_int_equal(cg_parse_stat_start_time("garbage"), 0);
 	assert_int_equal(cg_parse_stat_start_time("1 (x) S 0 1"), 0);
 }
