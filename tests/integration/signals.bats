@@ -146,7 +146,7 @@ killed_run()
 			CPIDS+=("$pid")
 		done < <(find "$d/$ID" -name cgroup.procs -exec cat {} +)
 	done
-	CPIDS=($(printf '%s\n' "${CPIDS[@]}" | sort -u))
+	mapfile -t CPIDS < <(printf '%s\n' "${CPIDS[@]}" | sort -u)
 	echo "cgrun $KILLED, container pids: ${CPIDS[*]}"
 	# the init, the shell (exec'd into sleep 301) and sleep 300
 	[ "${#CPIDS[@]}" -eq 3 ] || return 1
