@@ -26,7 +26,9 @@
 
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 {
-	return xasprintf("%s:%s", init_layer, image_rootfs);
+	cleanup_free char *init = cg_overlay_escape(init_layer), *image = cg_overlay_escape(image_rootfs);
+
+	return xasprintf("%s:%s", init, image);
 }
 
 /* Is argv0 an executable inside the image (resolved within its root)? The

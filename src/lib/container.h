@@ -104,7 +104,8 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struc
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 
-/* Pure: the directory list "a:b" overlay takes as lowerdir. */
+/* Pure: the directory list "a:b" overlay takes as lowerdir, each path
+ * escaped (a store path may hold ':' or ','). */
 char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
 
 #endif

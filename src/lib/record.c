@@ -208,6 +208,12 @@ unsigned long long cg_parse_stat_start_time(const char *stat)
 	if (p == NULL)
 		return 0;
 	p++;
+	/* A zombie (Z, or X as it goes) has ended: it keeps its start time
+	 * only until its parent reaps it, and the parent of a killed cgrun's
+	 * container init is PID 1, which may take its time. Counted as
+	 * alive, it kept the garbage collector from collecting the container. */
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X'))
+		return 0;
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p + 1, ' ');
 		if (p == NULL)

@@ -39,11 +39,12 @@ char *cg_container_using_image(const char *name);
  * cgroups, and their files if they ran with --rm (kept ones are marked
  * exited). cgrund's containers are left to cgrund. */
 void cg_container_gc(void);
-/* Start time of a process in clock ticks since boot (0 if gone). */
+/* Start time of a process in clock ticks since boot (0 if gone, or a
+ * zombie). */
 unsigned long long cg_proc_start_time(pid_t pid);
-/* Pure: field 22 of a /proc/PID/stat text. */
+/* Pure: field 22 of a /proc/PID/stat text (0 for a zombie's). */
 unsigned long long cg_parse_stat_start_time(const char *stat);
-/* Is pid alive and the same process (start time) as recorded? */
+/* Is pid alive (not a zombie) and the same process (start time) as recorded? */
 bool cg_proc_same(pid_t pid, unsigned long long start);
 
 #endif

@@ -18,15 +18,23 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-const char *const cg_masked_paths[] = {
-	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware", "/sys/devices/virtual/powercap", NULL,
-};
+#include "rootfs-paths.h"
 
-const char *const cg_readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
+const char *const cg_masked_paths[] = { CG_MASKED_PATHS, NULL };
+const char *const cg_readonly_paths[] = { CG_READONLY_PATHS, NULL };
+
+char *cg_overlay_escape(const char *path)
+{
+	char *out = xcalloc(2 * strlen(path) + 1, 1), *o = out;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == '\\' || *p == ':' || *p == ',')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
 
 static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
 		    const char *data, cg_err_t *err)
@@ -261,6 +269,7 @@ static int mask_paths(const char *root, cg_err_t *err)
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL, *proc = NULL, *sys = NULL;
+	cleanup_free char *upper = cg_overlay_escape(r->upperdir), *work = cg_overlay_escape(r->workdir);
 	cleanup_close int rootfd = -1;
 
 	/* First: nothing we mount may propagate back to the host. */
@@ -269,7 +278,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	/* volatile: no syncs of the upper layer, above all none at unmount,
 	 * which otherwise costs a journal commit per container exit. Only for
 	 * layers that die with the container (--rm). */
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, r->upperdir, r->workdir,
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
 	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");

@@ -10,7 +10,7 @@
 #include "util.h"
 
 struct cg_rootfs {
-	const char *lowerdirs;     /* "init:image", top first */
+	const char *lowerdirs;     /* "init:image", top first, each escaped (cg_overlay_escape) */
 	const char *upperdir;
 	const char *workdir;
 	const char *target;        /* where the overlay is mounted (in our mount ns only) */
@@ -30,7 +30,12 @@ struct cg_rootfs {
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err);
 int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err);
 
-/* Paths docker masks (hidden) and makes read-only in /proc and /sys. */
+/* A path as overlayfs options take it: a backslash before every '\\', ':'
+ * (lowerdir's separator) and ',' (the options'). Pure; the caller frees. */
+char *cg_overlay_escape(const char *path);
+
+/* Paths docker masks (hidden) and makes read-only in /proc and /sys
+ * (rootfs-paths.h), NULL-terminated. */
 extern const char *const cg_masked_paths[];
 extern const char *const cg_readonly_paths[];
 

@@ -104,7 +104,7 @@ assert_all_sets()
 # command (a root command keeps NET_RAW anyway; a setuid-less program it
 # starts as another user would not lose it).
 @test "an ambient capability of cgrun's caller does not reach the command" {
-	command -v capsh >/dev/null || skip "capsh (libcap2-bin) is not installed"
+	need_tool capsh "Debian package libcap2-bin"
 	run -0 capsh --inh=cap_net_raw --addamb=cap_net_raw -- -c \
 		'grep ^CapAmb /proc/self/status; exec "$0" run --rm --cgroup-parent="$1" busybox grep ^CapAmb /proc/self/status' \
 		"$CGRUN" "$CGRUN_PARENT"

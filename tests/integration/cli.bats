@@ -106,3 +106,51 @@ load helpers
 	[ "$output" = out ]
 	[ "$stderr" = err ]
 }
+
+# helpers.bash gives each test file a run dir of its own (CGRUN_RUN_DIR):
+# a cgrund the host runs on the default socket must never serve the suite's
+# commands (they would run with its cgroup parent, store and clean-up, not
+# the file's). Shown with a fake cgrund on the default socket that counts
+# connections, in a mount namespace of our own (a tmpfs over the default
+# run dir there: nothing of the host's is touched, a real cgrund included).
+# The control: with CGRUN_RUN_DIR unset, cgrun does connect to it.
+@test "the suite's cgrun never reaches a cgrund on the default socket (its run dir is private)" {
+	local def=${CGRUN_DEFAULT_RUN_DIR:-/run/cgrun} log=$BATS_TEST_TMPDIR/connections
+	[ -n "${CGRUN_RUN_DIR:-}" ] && [ -d "$CGRUN_RUN_DIR" ]
+	[ "$CGRUN_RUN_DIR" != "$def" ]
+	: >"$log"
+	# shellcheck disable=SC2016
+	run -0 timeout 60 unshare --mount --propagation private bash -c '
+		def=$1 log=$2
+		if [ -d "$def" ]; then
+			mount -t tmpfs -o size=1m cgrun-fake "$def" || exit 1
+		else
+			mount -t tmpfs -o size=1m cgrun-fake "${def%/*}" && mkdir "$def" || exit 1
+		fi
+		python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + \"/cgrun.sock\")
+s.listen(16)
+open(sys.argv[2] + \".ready\", \"w\").close()
+while True:
+    c, _ = s.accept()
+    with open(sys.argv[2], \"a\") as f:
+        f.write(\"connection\n\")
+    c.close()
+" "$def" "$log" </dev/null 3>&- &
+		fake=$!
+		trap "kill $fake; wait $fake" EXIT
+		for _ in $(seq 100); do [ -e "$log.ready" ] && break; sleep 0.1; done
+		[ -e "$log.ready" ] || { echo "the fake cgrund did not start"; exit 1; }
+		env -u CGRUN_RUN_DIR "$CGRUN" ps >/dev/null 2>&1
+		echo "control: $(wc -l <"$log")"
+		"$CGRUN" ps -a >/dev/null || exit 1
+		"$CGRUN" run --cgroup-parent="$CGRUN_PARENT" --rm busybox true || exit 1
+		echo "suite: $(wc -l <"$log")"' _ "$def" "$log"
+	echo "$output"
+	# The fake was where cgrun looks by default (else set CGRUN_DEFAULT_RUN_DIR)...
+	[ "${lines[0]}" = "control: 1" ]
+	# ... and the suite's ps and run went nowhere near it.
+	[ "${lines[1]}" = "suite: 1" ]
+}

@@ -17,6 +17,20 @@ nap()
 	read -r -t "$1" -u "$_CG_NAP_FD" _ || :
 }
 
+# need_tool CMD WHERE: skip the test when the command CMD is missing (WHERE
+# says which package has it), unless CGRUN_TESTS_NO_SKIP=1: .ci/run sets
+# it, as CI installs every tool a test uses, so there a missing tool fails
+# the test instead of hiding what it checks.
+need_tool()
+{
+	command -v "$1" >/dev/null && return 0
+	if [ "${CGRUN_TESTS_NO_SKIP:-0}" = 1 ]; then
+		echo "$1 is missing ($2), and CGRUN_TESTS_NO_SKIP=1 makes that a failure" >&2
+		return 1
+	fi
+	skip "$1 is missing ($2)"
+}
+
 # cg_untrace: called first in every setup() and setup_file(). bats runs a
 # test with functrace (set -T) and a DEBUG trap that records a stack trace
 # before every simple command; that makes a loop of builtins about 40 times

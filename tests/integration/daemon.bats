@@ -447,7 +447,7 @@ stop_other()
 }
 
 @test "readiness: cgrund sends READY=1 and STATUS= to NOTIFY_SOCKET" {
-	command -v python3 >/dev/null || skip "python3 is not installed (needed to listen on a datagram socket)"
+	need_tool python3 "Debian package python3; it listens on a datagram socket"
 	other_dirs
 	sock=$BATS_TEST_TMPDIR/notify.sock
 	out=$BATS_TEST_TMPDIR/notify.out
@@ -487,7 +487,7 @@ EOF
 }
 
 @test "socket activation: the first cgrun ps starts cgrund on the socket systemd-socket-activate made" {
-	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed (Debian package systemd)"
+	need_tool systemd-socket-activate "Debian package systemd"
 	other_dirs
 	systemd-socket-activate -l "$OTHER_RUN/cgrun.sock" \
 		-E CGRUN_RUN_DIR="$OTHER_RUN" -E CGRUN_STORE_DIR="$OTHER_STORE" -E PATH \
@@ -585,7 +585,7 @@ ps_quick()
 }
 
 @test "garbage on the socket gets an error reply or a closed connection; cgrund keeps serving" {
-	command -v python3 >/dev/null || skip "python3 is not installed"
+	need_tool python3 "Debian package python3"
 	pid=$(dt_daemon_pid)
 	run_d --name dt-garbage busybox sleep 120
 	# Each request on a connection of its own, all from one python; one

@@ -10,9 +10,12 @@
 #
 # Every .bats file loads this file; it defines setup_file, setup, teardown
 # and teardown_file (calling cg_setup_file, cg_setup, cg_teardown and
-# cg_teardown_file). setup_file makes a private store and the busybox image;
-# teardown runs the leak check after every test and fails the test if
-# anything was left behind (then cleans it, so the next test starts clean).
+# cg_teardown_file). setup_file makes a private store (CGRUN_STORE_DIR), a
+# private run dir (CGRUN_RUN_DIR: no cgrund listens there, so the file's
+# cgrun never talks to one the host runs on the default socket) and the
+# busybox image; teardown runs the leak check after every test and fails
+# the test if anything was left behind (then cleans it, so the next test
+# starts clean).
 
 bats_require_minimum_version 1.5.0
 
@@ -174,6 +177,13 @@ cg_leaks()
 			n=$((n + 1))
 		done
 	fi
+	if [ -n "${CGRUN_RUN_DIR:-}" ]; then
+		for c in "$CGRUN_RUN_DIR"/containers/*; do
+			[ -e "$c" ] || continue
+			echo "leaked run dir entry: $c"
+			n=$((n + 1))
+		done
+	fi
 	if [ -f "$BATS_TEST_TMPDIR/.cg-pids" ]; then
 		while read -r pid start; do
 			read -r s 2>/dev/null <"/proc/$pid/stat" || continue
@@ -223,6 +233,7 @@ cg_clean_leaks()
 			sort -r | while read -r d; do umount -l "$d" 2>/dev/null; done
 		rm -rf "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/*
 	fi
+	[ -z "${CGRUN_RUN_DIR:-}" ] || rm -rf "$CGRUN_RUN_DIR"/containers/*
 }
 
 # ---------------------------------------------------------------------------
@@ -241,7 +252,8 @@ cg_setup_file()
 		return 1
 	}
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-bats.XXXXXX)
-	export CGRUN_STORE_DIR
+	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-bats-run.XXXXXX)
+	export CGRUN_STORE_DIR CGRUN_RUN_DIR
 	if [ -z "${CGRUN_PARENT:-}" ]; then
 		CGRUN_PARENT=cgrun-bats-${CGRUN_STORE_DIR##*.}
 		export CGRUN_PARENT
@@ -279,6 +291,7 @@ cg_teardown_file()
 		cg_clean_leaks
 		rm -rf "$CGRUN_STORE_DIR"
 	fi
+	[ -z "${CGRUN_RUN_DIR:-}" ] || rm -rf "$CGRUN_RUN_DIR"
 	for d in "${CG_PARENT_DIRS[@]}"; do
 		[ -d "$d" ] || continue
 		grep -qxF -- "$d" "$BATS_FILE_TMPDIR/.cg-preexisting" 2>/dev/null && continue

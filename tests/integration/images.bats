@@ -80,14 +80,14 @@ import_and_check()
 }
 
 @test "import from .tar.xz" {
-	command -v xz >/dev/null || skip "xz is not installed"
+	need_tool xz "Debian package xz-utils"
 	make_rootfs "$BATS_TEST_TMPDIR/dir" from-tar-xz
 	tar -C "$BATS_TEST_TMPDIR/dir" -cJf "$BATS_TEST_TMPDIR/root.tar.xz" .
 	import_and_check fromtarxz "$BATS_TEST_TMPDIR/root.tar.xz" from-tar-xz
 }
 
 @test "import from .tar.zst" {
-	command -v zstd >/dev/null || skip "zstd is not installed (apt-get install zstd)"
+	need_tool zstd "Debian package zstd"
 	make_rootfs "$BATS_TEST_TMPDIR/dir" from-tar-zst
 	tar -C "$BATS_TEST_TMPDIR/dir" --zstd -cf "$BATS_TEST_TMPDIR/root.tar.zst" .
 	import_and_check fromtarzst "$BATS_TEST_TMPDIR/root.tar.zst" from-tar-zst

@@ -65,6 +65,21 @@ load helpers
 	! grep -q keeper <<<"$output" || false
 }
 
+# overlayfs splits its options at ',' and lowerdir at ':': a store path
+# holding either must reach it escaped (\, and \:), a backslash too.
+@test "a store whose path holds ':', ',' and a backslash runs containers, kept and --rm" {
+	local store=$CGRUN_STORE_DIR/odd:dir,with\\back
+	mkdir "$store"
+	CGRUN_STORE_DIR=$store run -0 "$CGRUN" image import --busybox busybox
+	CGRUN_STORE_DIR=$store run -0 cg_run --rm busybox sh -c 'echo written >/w; cat /w'
+	[ "$output" = written ]
+	CGRUN_STORE_DIR=$store run -0 cg_run --name odd busybox sh -c 'echo kept >/k'
+	[ "$(cat "$store"/containers/*/upper/k)" = kept ]
+	CGRUN_STORE_DIR=$store run -0 "$CGRUN" rm odd
+	[ -z "$(ls -A "$store/containers")" ]
+	! grep -F "$store" /proc/self/mountinfo || false
+}
+
 @test "/sys is read-only" {
 	run cg_run --rm busybox sh -c '
 		grep " /sys " /proc/self/mountinfo
@@ -99,6 +114,105 @@ load helpers
 	[ "${lines[0]}" = "kcore=$want_kcore" ]
 	[ "${lines[1]}" = "sysrq=$want_sysrq" ]
 	[ "${lines[2]}" = procsys=ro ]
+}
+
+# The quoted paths of one list of src/lib/rootfs-paths.h, one a line: the
+# very list rootfs.c masks or makes read-only. (tests/vm/run takes the
+# header into the VM at the same place relative to the tests.)
+rootfs_paths()
+{
+	awk -v name="$1" '
+		$1 == "#define" && $2 == name { on = 1; next }
+		on {
+			more = /\\$/
+			while (match($0, /"[^"]*"/)) {
+				print substr($0, RSTART + 1, RLENGTH - 2)
+				$0 = substr($0, RSTART + RLENGTH)
+			}
+			if (!more) exit
+		}' "$BATS_TEST_DIRNAME/../../src/lib/rootfs-paths.h"
+}
+
+# Run in the container with the paths as arguments: a line for each,
+# "PATH dir ENTRIES", "PATH file MAJOR:MINOR BYTES" (of at most one read)
+# or "PATH absent"; then "--" and the container's mountinfo.
+# shellcheck disable=SC2016
+ROOTFS_PROBE='
+	for p in "$@"; do
+		if [ -d "$p" ]; then
+			echo "$p dir $(ls -A "$p" | wc -l)"
+		elif [ -e "$p" ]; then
+			echo "$p file $(stat -c %t:%T "$p") $(head -c 1 "$p" 2>/dev/null | wc -c)"
+		else
+			echo "$p absent"
+		fi
+	done
+	echo --
+	cat /proc/self/mountinfo'
+
+# What the probe ($output) said of PATH.
+probe_of()
+{
+	awk -v p="$1" '$1 == "--" { exit } $1 == p { $1 = ""; sub(/^ /, ""); print }' <<<"$output"
+}
+
+# "FSTYPE OPTIONS" of the topmost mount at PATH in the probe's mountinfo,
+# empty if none.
+mount_of()
+{
+	awk -v p="$1" '
+		on && $5 == p { for (i = 7; $i != "-"; i++) ; m = $(i + 1) " " $6 }
+		$1 == "--" { on = 1 }
+		END { print m }' <<<"$output"
+}
+
+@test "every path of rootfs-paths.h is masked or read-only inside the container, and none with --privileged" {
+	local -a masked ro
+	local p got m
+	mapfile -t masked < <(rootfs_paths CG_MASKED_PATHS)
+	mapfile -t ro < <(rootfs_paths CG_READONLY_PATHS)
+	echo "masked: ${masked[*]}"
+	echo "read-only: ${ro[*]}"
+	[ "${#masked[@]}" -gt 0 ]
+	[ "${#ro[@]}" -gt 0 ]
+	run -0 cg_run --rm busybox sh -c "$ROOTFS_PROBE" sh "${masked[@]}" "${ro[@]}"
+	echo "$output"
+	for p in "${masked[@]}"; do
+		got=$(probe_of "$p") m=$(mount_of "$p")
+		echo "masked $p: $got; mount: $m"
+		if [ -d "$p" ]; then
+			# an empty read-only tmpfs
+			[ "$got" = "dir 0" ]
+			[[ $m == "tmpfs ro,"* ]]
+		elif [ -e "$p" ]; then
+			# /dev/null (char 1:3) bound over it: nothing to read
+			[ "$got" = "file 1:3 0" ]
+			[ -n "$m" ]
+		else
+			# not on this kernel: nothing made there either
+			[ "$got" = absent ]
+			[ -z "$m" ]
+		fi
+	done
+	for p in "${ro[@]}"; do
+		got=$(probe_of "$p") m=$(mount_of "$p")
+		echo "read-only $p: $got; mount: $m"
+		if [ -e "$p" ]; then
+			[ "$got" != absent ]
+			[[ $m == "proc ro,"* ]]
+		else
+			[ "$got" = absent ]
+			[ -z "$m" ]
+		fi
+	done
+	# --privileged: the same paths as on the host, none a mount point.
+	run -0 cg_run --rm --privileged busybox sh -c "$ROOTFS_PROBE" sh "${masked[@]}" "${ro[@]}"
+	for p in "${masked[@]}" "${ro[@]}"; do
+		got=$(probe_of "$p") m=$(mount_of "$p")
+		echo "privileged $p: $got; mount: $m"
+		[ -z "$m" ]
+		if [ -e "$p" ]; then [ "$got" != absent ]; else [ "$got" = absent ]; fi
+	done
 }
 
 @test "/dev has the standard nodes and nothing of the host's" {

@@ -117,3 +117,106 @@ sync_dir()
 	grep -q "^/proc/1/status:SigIgn:.*0000000000000000$" <<<"$output"
 	grep -q "^/proc/1/status:SigCgt:.*0000000000000000$" <<<"$output"
 }
+
+# ---------------------------------------------------------------------------
+# A foreground cgrun killed outright (SIGKILL: no handler, no clean-up).
+# Its container dies with it (the init's PDEATHSIG, then the PID
+# namespace), and what is left (record, cgroups, run dir) is collected by
+# the next cgrun that looks: cg_container_gc, run by `ps` and by a
+# foreground `run` (record.c).
+
+# killed_run TAG NAME RUN-ARGS...: a foreground run of `sleep` and a
+# background `sleep` in its own shell, SIGKILLed once both run. Sets ID,
+# KILLED (cgrun's pid) and CPIDS (the container's pids, seen from here).
+killed_run()
+{
+	local tag=$1 name=$2 sync d pid
+	shift 2
+	sync=$(sync_dir)
+	start_container "$tag" --name "$name" -v "$sync:/sync" "$@" busybox \
+		sh -c 'sleep 300 & touch /sync/ready; exec sleep 301'
+	wait_ready "$sync/ready"
+	KILLED=$BG_PID
+	ID=$(cg_id_of "$name")
+	[ -n "$ID" ] || return 1
+	CPIDS=()
+	for d in "${CG_USED_DIRS[@]}"; do
+		while read -r pid; do
+			track_pid "$pid"
+			CPIDS+=("$pid")
+		done < <(find "$d/$ID" -name cgroup.procs -exec cat {} +)
+	done
+	mapfile -t CPIDS < <(printf '%s\n' "${CPIDS[@]}" | sort -u)
+	echo "cgrun $KILLED, container pids: ${CPIDS[*]}"
+	# the init, the shell (exec'd into sleep 301) and sleep 300
+	[ "${#CPIDS[@]}" -eq 3 ] || return 1
+	kill -KILL "$KILLED"
+	wait_bg "$KILLED" 10
+	[ "$BG_STATUS" -eq 137 ] || return 1
+}
+
+# Every pid of CPIDS is gone (or a zombie nobody reaped yet) within 10 s.
+container_gone()
+{
+	local pid end=$((SECONDS + 10)) st
+	for pid in "${CPIDS[@]}"; do
+		while st=$(pid_state "$pid"); [ -n "$st" ] && [ "$st" != Z ]; do
+			if [ "$SECONDS" -ge "$end" ]; then
+				echo "container process $pid ($st) outlived its cgrun" >&2
+				return 1
+			fi
+			nap "$CG_POLL"
+		done
+	done
+}
+
+# What cgrun left: its record naming it as owner, and the cgroups.
+left_by_killed()
+{
+	local d
+	jq -e --argjson pid "$KILLED" '.owner_pid == $pid and .state == "running"' \
+		"$CGRUN_STORE_DIR/containers/$ID/config.json"
+	for d in "${CG_USED_DIRS[@]}"; do
+		[ -d "$d/$ID" ] || { echo "no cgroup $d/$ID before the collection" >&2; return 1; }
+	done
+	[ -d "$CGRUN_RUN_DIR/containers/$ID" ]
+}
+
+# No cgroup or mount of the container is left (a kept one keeps its record
+# and run dir, with the exit status, until rm).
+collected()
+{
+	local d
+	for d in "${CG_PARENT_DIRS[@]}"; do
+		[ ! -e "$d/$ID" ] || { echo "cgroup $d/$ID left" >&2; return 1; }
+	done
+	! grep -F "$ID" /proc/self/mountinfo || return 1
+}
+
+@test "SIGKILL of a foreground cgrun kills its container (PDEATHSIG); the next 'cgrun ps' collects a --rm one" {
+	killed_run k1 gc-rm --rm
+	container_gone
+	left_by_killed
+	run -0 "$CGRUN" ps -a
+	echo "$output"
+	! grep -q "${ID:0:12}" <<<"$output" || false
+	collected
+	[ ! -e "$CGRUN_STORE_DIR/containers/$ID" ]
+	[ ! -L "$CGRUN_STORE_DIR/names/gc-rm" ]
+	[ ! -e "$CGRUN_RUN_DIR/containers/$ID" ]
+}
+
+@test "SIGKILL of a foreground cgrun: the next foreground 'cgrun run' collects a kept container, left as exited" {
+	killed_run k2 gc-kept
+	container_gone
+	left_by_killed
+	run -0 cg_run --rm busybox true
+	collected
+	# The init was SIGKILLed: it left no status, and 137 says so.
+	jq -e '.state == "exited" and .exit_code == 137' "$CGRUN_STORE_DIR/containers/$ID/config.json"
+	run -0 "$CGRUN" ps -a
+	echo "$output"
+	grep -E "^${ID:0:12} .* exited \(137\) .* gc-kept\$" <<<"$output"
+	run -0 "$CGRUN" rm gc-kept
+	[ ! -e "$CGRUN_STORE_DIR/containers/$ID" ]
+}

@@ -241,3 +241,67 @@ st_compare()
 	done
 	return "$bad"
 }
+
+# st_check_exposition < TEXT: the rules of Prometheus' text format (0.0.4)
+# that promtool and node_exporter's textfile collector enforce, checked
+# without them: every line a "# HELP NAME TEXT", "# TYPE NAME TYPE" or a
+# sample "NAME{LABEL="VALUE",...} NUMBER"; valid names, label values with
+# only \\, \" and \n escaped; each family's HELP and TYPE at most once and
+# before its samples, its samples in one block; no series twice; a final
+# newline. Prints each fault; fails if there is one.
+st_check_exposition()
+{
+	python3 -c '
+import re, sys
+text = sys.stdin.read()
+bad = []
+if not text.endswith("\n"):
+    bad.append("no newline at the end")
+name = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+label = r"([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\n]|\\[\\\"n])*)\""
+sample = re.compile(r"(%s)(?:\{(%s(?:,%s)*)?\})? (\S+)( -?[0-9]+)?" % (name, label, label))
+seen_help, seen_type, done, series = set(), set(), set(), set()
+current = None
+for n, line in enumerate(text.split("\n")[:-1], 1):
+    where = "line %d: %r" % (n, line)
+    m = re.fullmatch(r"# (HELP|TYPE) (%s) (.*)" % name, line)
+    if m:
+        kind, fam, rest = m.groups()
+        seen = seen_help if kind == "HELP" else seen_type
+        if fam in seen:
+            bad.append("%s: a second %s for %s" % (where, kind, fam))
+        if fam in done or fam == current:
+            bad.append("%s: %s after samples of %s" % (where, kind, fam))
+        if kind == "TYPE" and rest not in ("counter", "gauge", "histogram", "summary", "untyped"):
+            bad.append("%s: unknown type" % where)
+        seen.add(fam)
+        continue
+    if line.startswith("#"):
+        continue
+    m = sample.fullmatch(line)
+    if not m:
+        bad.append("%s: not a sample" % where)
+        continue
+    fam, labels, value = m.group(1), m.group(2) or "", m.group(7)
+    if fam != current:
+        if fam in done:
+            bad.append("%s: samples of %s are not in one block" % (where, fam))
+        if current is not None:
+            done.add(current)
+        current = fam
+    names = re.findall(label, labels)
+    if len({k for k, _ in names}) != len(names):
+        bad.append("%s: a label twice" % where)
+    key = (fam, tuple(sorted(names)))
+    if key in series:
+        bad.append("%s: the same series twice" % where)
+    series.add(key)
+    try:
+        float(value)
+    except ValueError:
+        bad.append("%s: %r is not a number" % (where, value))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+'
+}

@@ -1,5 +1,6 @@
-/* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c) and
- * the error helpers (util.c). */
+/* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c),
+ * their escaping and the masked paths (rootfs.c), and the error helpers
+ * (util.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include "container.h"
 #include "record.h"
+#include "rootfs.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -96,6 +98,69 @@ static void test_overlay_lowerdirs(void **state)
 	s = cg_overlay_lowerdirs("/i", "/r");
 	assert_string_equal(s, "/i:/r");
 	free(s);
+	/* A store path may hold overlay's separators: ':' between lower
+	 * directories, ',' between options. Each is escaped with a backslash
+	 * (and a backslash itself), as overlayfs documents; the ':' between the
+	 * two layers is not. */
+	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a:b,c/images/x\\y/rootfs");
+	assert_string_equal(s, "/s/a\\:b\\,c/containers/abc/init:/s/a\\:b\\,c/images/x\\\\y/rootfs");
+	free(s);
+}
+
+static void test_overlay_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = cg_overlay_escape("/var/lib/cgrun/containers/abc/upper");
+	assert_string_equal(s, "/var/lib/cgrun/containers/abc/upper");
+	free(s);
+	s = cg_overlay_escape(":,\\");
+	assert_string_equal(s, "\\:\\,\\\\");
+	free(s);
+	s = cg_overlay_escape("/a::b,,c=d e");
+	assert_string_equal(s, "/a\\:\\:b\\,\\,c=d e");
+	free(s);
+	s = cg_overlay_escape("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* Is a the path b or one below it? */
+static bool path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+
+/* The masked and read-only lists (rootfs-paths.h; rootfs.bats checks each
+ * inside a container): absolute paths in /proc or /sys, no '..' nor
+ * trailing '/', and none within another, in either list: rootfs.c mounts
+ * each on its own and their order would then matter. */
+static void test_rootfs_paths(void **state)
+{
+	const char *const *lists[] = { cg_masked_paths, cg_readonly_paths };
+	const char *all[64];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		assert_non_null(lists[l][0]);
+		for (size_t i = 0; lists[l][i]; i++) {
+			const char *p = lists[l][i];
+
+			if ((strncmp(p, "/proc/", 6) && strncmp(p, "/sys/", 5)) || strstr(p, "/..") ||
+			    strstr(p, "//") || p[strlen(p) - 1] == '/')
+				fail_msg("%s: not a plain path in /proc or /sys", p);
+			assert_true(n < ARRAY_SIZE(all));
+			all[n++] = p;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (i != j && path_within(all[i], all[j]))
+				fail_msg("%s is within %s", all[i], all[j]);
 }
 
 static void test_error(void **state)
@@ -209,6 +274,11 @@ static void test_stat_start_time(void **state)
 	assert_int_equal(cg_parse_stat_start_time(stat), 987654);
 	assert_int_equal(cg_parse_stat_start_time("1 (init) S 0 1 1 0 -1 4194560 5 6 7 8 9 10 11 12 "
 						  "20 0 1 0 17 3000"), 17);
+	/* A zombie has ended, whatever its start time. */
+	assert_int_equal(cg_parse_stat_start_time("4242 (a b) c) Z 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+						  "20 0 1 0 987654 0 0 18446744073709551615"), 0);
+	assert_int_equal(cg_parse_stat_start_time("4242 (sh) X 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+						  "20 0 1 0 987654 0 0 18446744073709551615"), 0);
 	assert_int_equal(cg_parse_stat_start_time("garbage"), 0);
 	assert_int_equal(cg_parse_stat_start_time("1 (x) S 0 1"), 0);
 }
@@ -261,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_exit_code_real_child),
 		cmocka_unit_test(test_exec_errno_code),
 		cmocka_unit_test(test_overlay_lowerdirs),
+		cmocka_unit_test(test_overlay_escape),
+		cmocka_unit_test(test_rootfs_paths),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_error_wrap),
 		cmocka_unit_test(test_error_truncation),

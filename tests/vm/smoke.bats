@@ -10,12 +10,14 @@ setup() {
 }
 
 setup_file() {
+	# A run dir of our own too: no cgrund the VM may run serves these tests.
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-vm-smoke.XXXXXX)
-	export CGRUN_STORE_DIR
+	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-vm-smoke-run.XXXXXX)
+	export CGRUN_STORE_DIR CGRUN_RUN_DIR
 }
 
 teardown_file() {
-	rm -rf "$CGRUN_STORE_DIR"
+	rm -rf "$CGRUN_STORE_DIR" "$CGRUN_RUN_DIR"
 }
 
 # "fstype mountpoint superoptions" of every cgroup mount.

@@ -10,15 +10,17 @@ setup() {
 }
 
 setup_file() {
+	# A run dir of our own too: no cgrund the VM may run serves these tests.
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-vm-systemd.XXXXXX)
-	export CGRUN_STORE_DIR
+	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-vm-systemd-run.XXXXXX)
+	export CGRUN_STORE_DIR CGRUN_RUN_DIR
 	"$CGRUN" image import --busybox busybox > /dev/null
 	SVC=$CGRUN_VM_SERVICE_CGROUP
 	export SVC
 }
 
 teardown_file() {
-	rm -rf "$CGRUN_STORE_DIR"
+	rm -rf "$CGRUN_STORE_DIR" "$CGRUN_RUN_DIR"
 }
 
 own_cgroup() {

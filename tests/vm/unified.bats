@@ -7,8 +7,10 @@
 
 setup() {
 	set +T
+	# A run dir of our own too: no cgrund the VM may run serves these tests.
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-vm-unified.XXXXXX)
-	export CGRUN_STORE_DIR
+	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-vm-unified-run.XXXXXX)
+	export CGRUN_STORE_DIR CGRUN_RUN_DIR
 	"$CGRUN" image import --busybox busybox > /dev/null
 	JOB=/sys/fs/cgroup/cgrun-vm-job
 	OTHER=
@@ -24,7 +26,7 @@ teardown() {
 	for d in "$JOB/cgrun" "$JOB/leaf" "$JOB"; do
 		[ -d "$d" ] && rmdir "$d"
 	done
-	rm -rf "$CGRUN_STORE_DIR"
+	rm -rf "$CGRUN_STORE_DIR" "$CGRUN_RUN_DIR"
 	[ ! -d "$JOB" ]
 }
 
