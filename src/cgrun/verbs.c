@@ -16,7 +16,9 @@
 #include "cli.h"
 #include "cli-util.h"
 #include "limit-opts.h"
+#include "backend.h"
 #include "client.h"
+#include "container-ops.h"
 #include "parse.h"
 #include "proto.h"
 #include "container.h"
@@ -24,52 +26,38 @@
 #include "record.h"
 #include "spec.h"
 
-static int need_daemon(const char *verb)
+/* One request per target, through cgrund when it answers, else done here
+ * (backend.h): prints each target on success, like docker, or for wait the
+ * exit code. */
+static int simple(const struct cg_request *tmpl, const struct cg_limits *limits, int argc,
+		  char **argv, int first)
 {
-	if (client_daemon_up())
-		return 0;
-	die_msg("'%s' needs cgrund, and it is not running: start it as root with '%s'", verb, client_start_hint());
-	return EXIT_CGRUN;
-}
-
-/* One request per target; prints each target on success, like docker. */
-static int simple(const char *cmd, int argc, char **argv, int first, struct json_object *extra,
-		  bool print_exit)
-{
+	bool daemon;
 	int ret = 0;
 
 	if (first >= argc) {
-		die_msg("'%s' needs at least one container name or id", cmd);
-		json_object_put(extra);
+		die_msg("'%s' needs at least one container name or id", cg_cmd_name(tmpl->cmd));
 		return EXIT_CGRUN;
 	}
-	if (need_daemon(cmd)) {
-		json_object_put(extra);
-		return EXIT_CGRUN;
-	}
+	daemon = client_daemon_up();
 	for (int i = first; i < argc; i++) {
-		struct json_object *req = client_request(cmd), *rep = NULL, *v;
+		struct cg_request req = *tmpl;
+		struct backend_reply rep = { .exit_code = -1 };
 		cg_err_t err = { 0 };
 
-		json_object_object_add(req, "target", json_object_new_string(argv[i]));
-		if (extra) {
-			json_object_object_foreach(extra, k, val)
-				json_object_object_add(req, k, json_object_get(val));
-		}
-		if (client_call(req, &rep, NULL, &err) < 0) {
+		req.target = argv[i];
+		if (backend_call(daemon, &req, limits, &rep, &err) < 0) {
 			cli_fail(&err);
 			ret = EXIT_CGRUN;
 			continue;
 		}
-		if (print_exit && json_object_object_get_ex(rep, "exit_code", &v)) {
-			printf("%d\n", json_object_get_int(v));
-			ret = json_object_get_int(v) == -1 ? EXIT_CGRUN : ret;
+		if (req.cmd == CG_CMD_WAIT) {
+			printf("%d\n", rep.exit_code);
+			ret = rep.exit_code == -1 ? EXIT_CGRUN : ret;
 		} else {
 			printf("%s\n", argv[i]);
 		}
-		json_object_put(rep);
 	}
-	json_object_put(extra);
 	return ret;
 }
 
@@ -78,7 +66,7 @@ int cmd_stop(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "time", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	struct json_object *extra = json_object_new_object();
+	struct cg_request req = { .cmd = CG_CMD_STOP, .timeout = -1 };
 	cg_err_t err = { 0 };
 	int64_t t;
 	int c;
@@ -88,30 +76,26 @@ int cmd_stop(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:t:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_int_range("-t", optarg, 0, 86400, &t, &err) < 0) {
-				json_object_put(extra);
+			if (parse_int_range("-t", optarg, 0, 86400, &t, &err) < 0)
 				return cli_fail(&err);
-			}
-			json_object_object_add(extra, "timeout", json_object_new_int((int)t));
+			req.timeout = (int)t;
 			break;
 		case 'h':
 			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n"
 			     "\n"
-			     "Stop containers: SIGTERM, then SIGKILL after SECS. Needs cgrund.\n"
+			     "Stop containers: SIGTERM, then SIGKILL after SECS.\n"
 			     "\n"
 			     "  -t, --time=SECS  seconds before SIGKILL, 0..86400 (default: cgrund's\n"
-			     "                   stop_timeout, 10)\n"
+			     "                   stop_timeout; 10 without cgrund)\n"
 			     "      --help       show this help\n"
 			     "\n"
 			     "Exit status: 0; 125 if a container could not be stopped.");
-			json_object_put(extra);
 			return 0;
 		default:
-			json_object_put(extra);
 			return usage_error("stop", c, argv[optind - 1]);
 		}
 	}
-	return simple("stop", argc, argv, optind, extra, false);
+	return simple(&req, NULL, argc, argv, optind);
 }
 
 int cmd_kill(int argc, char **argv)
@@ -119,7 +103,7 @@ int cmd_kill(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "signal", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	struct json_object *extra = json_object_new_object();
+	struct cg_request req = { .cmd = CG_CMD_KILL, .timeout = -1, .signal = SIGKILL };
 	int c, sig;
 
 	opterr = 0;
@@ -130,48 +114,43 @@ int cmd_kill(int argc, char **argv)
 			sig = cg_signal_parse(optarg);
 			if (sig <= 0) {
 				die_msg("unknown signal '%s': use a name such as TERM, KILL, HUP or a number", optarg);
-				json_object_put(extra);
 				return EXIT_CGRUN;
 			}
-			json_object_object_add(extra, "signal", json_object_new_int(sig));
+			req.signal = sig;
 			break;
 		case 'h':
 			puts("Usage: cgrun kill [-s SIGNAL] NAME|ID...\n"
 			     "\n"
 			     "Send a signal to the containers' init, which forwards it to the command.\n"
-			     "Needs cgrund.\n"
 			     "\n"
 			     "  -s, --signal=SIGNAL  a name (TERM, SIGTERM, HUP...) or a number\n"
 			     "                       (default KILL)\n"
 			     "      --help           show this help\n"
 			     "\n"
 			     "Exit status: 0; 125 if a container could not be signalled.");
-			json_object_put(extra);
 			return 0;
 		default:
-			json_object_put(extra);
 			return usage_error("kill", c, argv[optind - 1]);
 		}
 	}
-	if (!json_object_object_get_ex(extra, "signal", NULL))
-		json_object_object_add(extra, "signal", json_object_new_int(SIGKILL));
-	return simple("kill", argc, argv, optind, extra, false);
+	return simple(&req, NULL, argc, argv, optind);
 }
 
-static int no_options(const char *verb, const char *help, int argc, char **argv)
+static int no_options(enum cg_cmd cmd, const char *help, int argc, char **argv)
 {
+	struct cg_request req = { .cmd = cmd, .timeout = -1 };
+
 	if (argc >= 2 && !strcmp(argv[1], "--help")) {
 		printf("%s\n", help);
 		return 0;
 	}
-	return simple(verb, argc, argv, 1, NULL, !strcmp(verb, "wait"));
+	return simple(&req, NULL, argc, argv, 1);
 }
 
 int cmd_wait(int argc, char **argv)
 {
-	return no_options("wait", "Usage: cgrun wait NAME|ID...\n\n"
-			  "Wait for containers to exit; print their exit codes, one a line.\n"
-			  "Needs cgrund.\n\n"
+	return no_options(CG_CMD_WAIT, "Usage: cgrun wait NAME|ID...\n\n"
+			  "Wait for containers to exit; print their exit codes, one a line.\n\n"
 			  "Exit status: 0 (whatever the containers' codes); 125 if one could not\n"
 			  "be waited for.",
 			  argc, argv);
@@ -179,14 +158,14 @@ int cmd_wait(int argc, char **argv)
 
 int cmd_pause(int argc, char **argv)
 {
-	return no_options("pause", "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers. Needs cgrund.\n\n"
+	return no_options(CG_CMD_PAUSE, "Usage: cgrun pause NAME|ID...\n\nFreeze every process of the containers.\n\n"
 			  "Exit status: 0; 125 if a container could not be paused.",
 			  argc, argv);
 }
 
 int cmd_unpause(int argc, char **argv)
 {
-	return no_options("unpause", "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers. Needs cgrund.\n\n"
+	return no_options(CG_CMD_UNPAUSE, "Usage: cgrun unpause NAME|ID...\n\nThaw paused containers.\n\n"
 			  "Exit status: 0; 125 if a container could not be thawed.", argc, argv);
 }
 
@@ -272,8 +251,8 @@ int cmd_logs(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "follow", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	bool follow = false;
-	int c, logfd = -1, waitfd = -1;
+	bool follow = false, running;
+	int c, logfd = -1, endfd = -1;
 	struct json_object *req, *rep = NULL, *v;
 	cg_err_t err = { 0 };
 
@@ -285,7 +264,7 @@ int cmd_logs(int argc, char **argv)
 		case 'h':
 			puts("Usage: cgrun logs [-f] NAME|ID\n"
 			     "\n"
-			     "Print a detached container's output (log_driver = file). Needs cgrund.\n"
+			     "Print a detached container's output (log_driver = file).\n"
 			     "\n"
 			     "  -f, --follow  go on printing until the container exits\n"
 			     "      --help    show this help\n"
@@ -299,20 +278,34 @@ int cmd_logs(int argc, char **argv)
 		die_msg("usage: cgrun logs [-f] NAME|ID");
 		return EXIT_CGRUN;
 	}
-	if (need_daemon("logs"))
-		return EXIT_CGRUN;
-	req = client_request("logs");
-	json_object_object_add(req, "target", json_object_new_string(argv[optind]));
-	/* cgrund opens the log and hands us the fd: readers need no access
-	 * to the store, and cgrund copies nothing. */
-	if (client_call(req, &rep, &logfd, &err) < 0)
-		return cli_fail(&err);
-	bool running = json_object_object_get_ex(rep, "running", &v) && json_object_get_boolean(v);
-
-	json_object_put(rep);
-	if (logfd < 0) {
-		cg_error(&err, EPROTO, "cgrund sent no log");
-		return cli_fail(&err);
+	if (client_daemon_up()) {
+		req = client_request("logs");
+		json_object_object_add(req, "target", json_object_new_string(argv[optind]));
+		/* cgrund opens the log and hands us the fd: readers need no access
+		 * to the store, and cgrund copies nothing. */
+		if (client_call(req, &rep, &logfd, &err) < 0)
+			return cli_fail(&err);
+		running = json_object_object_get_ex(rep, "running", &v) && json_object_get_boolean(v);
+		json_object_put(rep);
+		if (logfd < 0) {
+			cg_error(&err, EPROTO, "cgrund sent no log");
+			return cli_fail(&err);
+		}
+		/* A parked "wait" tells us when the container ends. */
+		if (follow && running) {
+			req = client_request("wait");
+			json_object_object_add(req, "target", json_object_new_string(argv[optind]));
+			endfd = client_connect(&err);
+			if (endfd < 0 || client_send(endfd, req, NULL, 0, &err) < 0) {
+				close(logfd);
+				return cli_fail(&err);
+			}
+		}
+	} else {
+		/* The store's log and the init's pidfd. */
+		if (cg_local_open_log(argv[optind], &logfd, &endfd, &err) < 0)
+			return cli_fail(&err);
+		running = endfd >= 0;
 	}
 	copy_out(logfd);
 	if (follow && running) {
@@ -325,16 +318,8 @@ int cmd_logs(int argc, char **argv)
 			cg_error(&err, errno, "following the log");
 			return cli_fail(&err);
 		}
-		/* A parked "wait" tells us when the container ends. */
-		req = client_request("wait");
-		json_object_object_add(req, "target", json_object_new_string(argv[optind]));
-		waitfd = client_connect(&err);
-		if (waitfd < 0 || client_send(waitfd, req, NULL, 0, &err) < 0) {
-			close(logfd);
-			return cli_fail(&err);
-		}
 		for (;;) {
-			struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = waitfd, .events = POLLIN } };
+			struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = endfd, .events = POLLIN } };
 			char evbuf[4096];
 
 			if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -350,8 +335,9 @@ int cmd_logs(int argc, char **argv)
 				break;
 			}
 		}
-		close(waitfd);
 	}
+	if (endfd >= 0)
+		close(endfd);
 	close(logfd);
 	return 0;
 }
@@ -378,7 +364,7 @@ int cmd_update(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			fputs("Usage: cgrun update [OPTIONS] NAME|ID...\n\n"
-			      "Change the limits of running containers; the others stay. Needs cgrund.\n\n", stdout);
+			      "Change the limits of running containers; the others stay.\n\n", stdout);
 			limit_opts_help(stdout);
 			puts("      --help               show this help\n"
 			     "\n"
@@ -396,12 +382,9 @@ int cmd_update(int argc, char **argv)
 		cg_spec_free(&spec);
 		return cli_fail(&err);
 	}
-	/* The limits travel in a spec object; the image is cgrund's to fill. */
-	spec.image = "-";
-	struct json_object *extra = json_object_new_object();
+	struct cg_request req = { .cmd = CG_CMD_UPDATE, .timeout = -1 };
 
-	json_object_object_add(extra, "spec", cg_spec_to_json(&spec));
+	ret = simple(&req, &spec.limits, argc, argv, optind);
 	cg_spec_free(&spec);
-	ret = simple("update", argc, argv, optind, extra, false);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "container-ops.h"
 #include "inspect.h"
 #include "record.h"
 #include "spawn.h"
@@ -345,17 +346,16 @@ static void h_logs(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
-	cleanup_free char *path = NULL;
 	cleanup_close int fd = -1;
 	struct json_object *r;
 
 	if (t == NULL)
 		return;
-	path = xasprintf("%s/container.log", t->c.dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = cg_container_open_log(&t->c, &err);
 	if (fd < 0) {
-		cg_error(&err, 0, "container '%s' has no log file: it ran attached%s", req->target,
-			 strcmp(d->conf.log_driver, "journald") ? "" : ", or its output went to the journal (journalctl -t cgrun/NAME)");
+		if (!strcmp(d->conf.log_driver, "journald"))
+			cg_error(&err, 0, "container '%s' has no log file: it ran attached, or its output went to the journal (journalctl -t cgrun/NAME)",
+				 req->target);
 		reply_err(d, cl, &err);
 		return;
 	}
@@ -372,18 +372,10 @@ static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, b
 
 	if (t == NULL || refuse_starting(d, cl, t, req->target))
 		return;
-	if (t->c.state != (freeze ? CG_STATE_RUNNING : CG_STATE_PAUSED)) {
-		cg_error(&err, 0, "container '%s' is %s, not %s", req->target, cg_state_name(t->c.state),
-			 freeze ? "running" : "paused");
+	if (cg_container_pause(&t->c, freeze, &err) < 0) {
 		reply_err(d, cl, &err);
 		return;
 	}
-	if (cg_freeze(&t->c.cg, freeze, &err) < 0) {
-		reply_err(d, cl, &err);
-		return;
-	}
-	t->c.state = freeze ? CG_STATE_PAUSED : CG_STATE_RUNNING;
-	cg_container_save(&t->c, &err);
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 

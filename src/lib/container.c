@@ -196,7 +196,9 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		.oom_killed = c->oom_killed, .restarts = c->restarts, .created = c->created,
 		.started = c->started, .finished = c->finished, .pid = c->pid > 0 ? c->pid : 0,
 		.pid_start = c->pid_start, .by_cgrund = !strcmp(c->owner, "cgrund"),
-		.owner_pid = getpid(), .owner_start = cg_proc_start_time(getpid()),
+		/* Saved by another process (cgrun pause, update): the owner stays. */
+		.owner_pid = c->owner_pid > 0 ? c->owner_pid : getpid(),
+		.owner_start = c->owner_pid > 0 ? c->owner_start : cg_proc_start_time(getpid()),
 		.cgroup_mode = c->layout ? cg_mode_name(c->layout->mode) : NULL,
 		.cgroup_manager = c->mgr ? cg_manager_name(c->mgr) : NULL,
 	};
@@ -501,6 +503,11 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	c->pid = r.pid > 0 ? r.pid : -1;
 	c->pid_start = r.pid_start;
 	c->owner = r.by_cgrund ? "cgrund" : "cgrun";
+	/* A cgrund that re-adopts the container becomes its owner. */
+	if (!r.by_cgrund) {
+		c->owner_pid = r.owner_pid;
+		c->owner_start = r.owner_start;
+	}
 	/* Its own manager, whatever this process picks for new ones; records
 	 * older than the field name a scope only when systemd made one. */
 	enum cg_manager_kind kind = r.scope ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;

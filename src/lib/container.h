@@ -31,6 +31,8 @@ struct cg_container {
 	char **argv;                   /* the spec's or the image's default */
 	bool made_dir, made_name, made_cgroup;
 	const char *owner;             /* "cgrun" (in-process) or "cgrund" */
+	pid_t owner_pid;               /* the owner process as recorded; 0: this one */
+	unsigned long long owner_start;
 
 	enum cg_state state;
 	pid_t pid;                     /* the container's init */

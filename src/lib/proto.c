@@ -224,6 +224,39 @@ bad:
 	return -1;
 }
 
+struct json_object *cg_request_encode(const struct cg_request *req)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "v", json_object_new_int(CG_PROTO_VERSION));
+	json_object_object_add(o, "cmd", json_object_new_string(cg_cmd_name(req->cmd)));
+	if (req->target)
+		json_object_object_add(o, "target", json_object_new_string(req->target));
+	if (req->all)
+		json_object_object_add(o, "all", json_object_new_boolean(1));
+	if (req->follow)
+		json_object_object_add(o, "follow", json_object_new_boolean(1));
+	if (req->tty)
+		json_object_object_add(o, "tty", json_object_new_boolean(1));
+	if (req->interactive)
+		json_object_object_add(o, "interactive", json_object_new_boolean(1));
+	if (req->detach)
+		json_object_object_add(o, "detach", json_object_new_boolean(1));
+	if (req->cmd == CG_CMD_KILL)
+		json_object_object_add(o, "signal", json_object_new_int(req->signal));
+	if (req->timeout >= 0)
+		json_object_object_add(o, "timeout", json_object_new_int(req->timeout));
+	if (req->rows > 0 || req->cols > 0) {
+		json_object_object_add(o, "rows", json_object_new_int(req->rows));
+		json_object_object_add(o, "cols", json_object_new_int(req->cols));
+	}
+	if (req->spec)
+		json_object_object_add(o, "spec", json_object_get(req->spec));
+	if (req->argv)
+		json_object_object_add(o, "argv", json_object_get(req->argv));
+	return o;
+}
+
 struct json_object *cg_reply_ok(void)
 {
 	struct json_object *o = json_object_new_object();

@@ -56,6 +56,10 @@ struct cg_request {
  * errors, never crashes. */
 int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err_t *err);
 void cg_request_free(struct cg_request *req);
+/* The JSON of a request, as cg_proto_decode reads it back: the client
+ * builds the same struct cgrund decodes. spec and argv are shared (a
+ * reference taken), root is not used. */
+struct json_object *cg_request_encode(const struct cg_request *req);
 
 /* spec <-> JSON, used for run requests and container records. */
 struct json_object *cg_spec_to_json(const struct cg_spec *s);

@@ -162,6 +162,29 @@ kill9_daemon()
 	run -0 "$CGRUN" rm dt-term
 }
 
+@test "with cgrund stopped, the CLI reads the log of, pauses and stops its container itself; the next cgrund records the end" {
+	id=$(timeout 30 "$CGRUN" run -d --name dt-local busybox sh -c 'echo hi-local; trap "exit 5" TERM; while :; do sleep 0.1; done')
+	pid=$(dt_pid_of "$id")
+	start=$(dt_start_time "$pid")
+	dt_wait_until 10 grep -q hi-local "$CGRUN_STORE_DIR/containers/$id/container.log"
+	d=$(dt_daemon_pid)
+	kill -TERM "$d"
+	dt_wait_until 10 init_gone "$d" "$(dt_start_time "$d")"
+	wait "$d" 2>/dev/null || true
+	run -0 "$CGRUN" logs dt-local
+	[ "$output" = hi-local ]
+	run -0 "$CGRUN" pause dt-local
+	run -0 "$CGRUN" unpause dt-local
+	run -0 timeout 30 "$CGRUN" stop -t 10 dt-local
+	[ "$output" = dt-local ]
+	! dt_same_proc "$pid" "$start"
+	# The next cgrund re-adopts the record and finds how it ended.
+	dt_start_daemon
+	run -0 timeout 10 "$CGRUN" wait dt-local
+	[ "$output" = 5 ]
+	run -0 "$CGRUN" rm dt-local
+}
+
 @test "a restarted cgrund does not adopt a recycled pid: a record whose init is gone is collected" {
 	id=$(timeout 30 "$CGRUN" run -d --name dt-stale busybox sleep 1000)
 	pid=$(dt_pid_of "$id")

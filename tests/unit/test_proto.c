@@ -68,6 +68,51 @@ static void expect_bad(const char *json)
 	assert_true(err.msg[0] != '\0');
 }
 
+/* What the client encodes is what cgrund decodes, field for field. */
+static void test_request_encode(void **state)
+{
+	struct cg_request in = { .cmd = CG_CMD_KILL, .target = "web", .signal = 9, .timeout = -1 };
+	struct cg_request out;
+	cg_err_t err = { 0 };
+	struct json_object *o;
+	const char *text;
+
+	(void)state;
+	o = cg_request_encode(&in);
+	text = json_object_to_json_string(o);
+	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
+	assert_int_equal(out.cmd, CG_CMD_KILL);
+	assert_string_equal(out.target, "web");
+	assert_int_equal(out.signal, 9);
+	assert_int_equal(out.timeout, -1);
+	cg_request_free(&out);
+	json_object_put(o);
+
+	in = (struct cg_request){ .cmd = CG_CMD_STOP, .target = "db", .timeout = 0, .all = true };
+	o = cg_request_encode(&in);
+	text = json_object_to_json_string(o);
+	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
+	assert_int_equal(out.cmd, CG_CMD_STOP);
+	assert_int_equal(out.timeout, 0);
+	assert_true(out.all);
+	cg_request_free(&out);
+	json_object_put(o);
+
+	/* update carries its limits in a spec, as run does. */
+	struct json_object *spec = json_object_new_object();
+
+	json_object_object_add(spec, "image", json_object_new_string("-"));
+	in = (struct cg_request){ .cmd = CG_CMD_UPDATE, .target = "db", .timeout = -1, .spec = spec };
+	o = cg_request_encode(&in);
+	json_object_put(spec);
+	text = json_object_to_json_string(o);
+	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
+	assert_int_equal(out.cmd, CG_CMD_UPDATE);
+	assert_non_null(out.spec);
+	cg_request_free(&out);
+	json_object_put(o);
+}
+
 static void test_decode_rejects(void **state)
 {
 	(void)state;
@@ -215,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_request_encode),
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_spec_roundtrip),
 		cmocka_unit_test(test_dconf),
