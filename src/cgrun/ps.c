@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cli-util.h"
 #include "client.h"
+#include "proto.h"
 #include "psformat.h"
 #include "record.h"
 
@@ -39,35 +40,36 @@ static void print_header(const struct ps_opts *o)
 		puts(h);
 }
 
-static int ps_daemon(const struct ps_opts *o)
+/* cgrund's listing, decoded into what the local listing fills. */
+static int list_daemon(bool all, struct cg_container_info **out, size_t *n, cg_err_t *err)
 {
-	struct json_object *req = client_request("ps"), *rep = NULL, *arr;
-	cg_err_t err = { 0 };
+	struct cg_request req = { .cmd = CG_CMD_PS, .timeout = -1, .all = all };
+	struct json_object *rep = NULL, *arr;
+	struct cg_container_info *v = NULL;
+	size_t k = 0;
+	int ret = 0;
 
-	json_object_object_add(req, "all", json_object_new_boolean(o->all));
-	if (client_call(req, &rep, NULL, &err) < 0) {
-		die_msg("%s", err.msg);
-		return EXIT_CGRUN;
+	*out = NULL;
+	*n = 0;
+	if (client_call(cg_request_encode(&req), &rep, NULL, err) < 0)
+		return -1;
+	if (json_object_object_get_ex(rep, "containers", &arr) && json_object_is_type(arr, json_type_array)) {
+		size_t len = json_object_array_length(arr);
+
+		v = xcalloc(len ? len : 1, sizeof(*v));
+		for (; k < len; k++)
+			if (cg_container_info_from_json(json_object_array_get_idx(arr, k), &v[k], err) < 0) {
+				ret = -1;
+				break;
+			}
 	}
-	print_header(o);
-	if (json_object_object_get_ex(rep, "containers", &arr))
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			struct json_object *c = json_object_array_get_idx(arr, i), *f;
-			const char *k[5] = { "id", "image", "command", "state", "name" }, *val[5];
-
-			for (int j = 0; j < 5; j++)
-				val[j] = json_object_object_get_ex(c, k[j], &f) ? json_object_get_string(f) : NULL;
-			struct cg_ps_row r = {
-				.id = val[0] ? val[0] : "", .image = val[1], .command = val[2],
-				.state = cg_state_from_name(val[3]), .name = val[4],
-				.exit_code = json_object_object_get_ex(c, "exit_code", &f) ? json_object_get_int(f) : -1,
-				.pid = json_object_object_get_ex(c, "pid", &f) ? json_object_get_int(f) : 0,
-				.created = json_object_object_get_ex(c, "created", &f) ? json_object_get_int64(f) : 0,
-			};
-
-			print_row(o, &r);
-		}
 	json_object_put(rep);
+	if (ret < 0) {
+		cg_container_list_free(v, k);
+		return -1;
+	}
+	*out = v;
+	*n = k;
 	return 0;
 }
 
@@ -128,12 +130,12 @@ int cmd_ps(int argc, char **argv)
 		return EXIT_CGRUN;
 	}
 	if (client_daemon_up()) {
-		ret = ps_daemon(&o);
-		cg_ps_format_free(&o.fmt);
-		return ret;
+		ret = list_daemon(o.all, &v, &n, &err);
+	} else {
+		cg_container_gc();
+		ret = cg_container_list(&v, &n, &err);
 	}
-	cg_container_gc();
-	if (cg_container_list(&v, &n, &err) < 0) {
+	if (ret < 0) {
 		cg_ps_format_free(&o.fmt);
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;

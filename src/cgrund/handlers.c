@@ -182,17 +182,8 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 	for (size_t i = 0; i < n; i++) {
 		if (!req->all && !cg_state_up(v[i].state))
 			continue;
-		struct json_object *o = json_object_new_object();
+		struct json_object *o = cg_container_info_to_json(&v[i]);
 
-		json_object_object_add(o, "id", json_object_new_string(v[i].id));
-		if (v[i].name)
-			json_object_object_add(o, "name", json_object_new_string(v[i].name));
-		json_object_object_add(o, "image", json_object_new_string(v[i].image));
-		json_object_object_add(o, "command", json_object_new_string(v[i].command));
-		json_object_object_add(o, "state", json_object_new_string(cg_state_name(v[i].state)));
-		json_object_object_add(o, "exit_code", json_object_new_int(v[i].exit_code));
-		json_object_object_add(o, "created", json_object_new_int64(v[i].created));
-		json_object_object_add(o, "pid", json_object_new_int(v[i].pid));
 		json_object_array_add(arr, o);
 	}
 	cg_container_list_free(v, n);

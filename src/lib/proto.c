@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "limit-table.h"
+#include "record.h"
 
 static const char *const cmd_names[] = {
 	[CG_CMD_NONE] = "", [CG_CMD_RUN] = "run", [CG_CMD_PS] = "ps", [CG_CMD_INSPECT] = "inspect",
@@ -376,4 +377,47 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	if (json_object_object_get_ex(o, "limits", &lim))
 		return cg_limits_from_json(lim, &s->limits, err);
 	return cg_limits_validate(&s->limits, err);
+}
+
+struct json_object *cg_container_info_to_json(const struct cg_container_info *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	add_str(o, "name", c->name);
+	add_str(o, "image", c->image);
+	add_str(o, "command", c->command);
+	json_object_object_add(o, "state", json_object_new_string(cg_state_name(c->state)));
+	json_object_object_add(o, "exit_code", json_object_new_int(c->exit_code));
+	json_object_object_add(o, "created", json_object_new_int64(c->created));
+	json_object_object_add(o, "pid", json_object_new_int(c->pid));
+	return o;
+}
+
+int cg_container_info_from_json(struct json_object *o, struct cg_container_info *c, cg_err_t *err)
+{
+	const char *id = NULL, *name = NULL, *image = NULL, *command = NULL, *state = NULL;
+	int64_t exit_code = -1, created = 0, pid = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!json_object_is_type(o, json_type_object))
+		return cg_error(err, EBADMSG, "malformed reply: a listed container is not an object");
+	if (get_string(o, "id", &id, err) < 0 || get_string(o, "name", &name, err) < 0 ||
+	    get_string(o, "image", &image, err) < 0 || get_string(o, "command", &command, err) < 0 ||
+	    get_string(o, "state", &state, err) < 0 ||
+	    get_int(o, "exit_code", INT32_MIN, INT32_MAX, &exit_code, err) < 0 ||
+	    get_int(o, "created", INT64_MIN, INT64_MAX, &created, err) < 0 ||
+	    get_int(o, "pid", 0, INT32_MAX, &pid, err) < 0)
+		return -1;
+	if (id == NULL || strlen(id) != 64)
+		return cg_error(err, EBADMSG, "malformed reply: a listed container has no id");
+	memcpy(c->id, id, sizeof(c->id));
+	c->name = name ? xstrdup(name) : NULL;
+	c->image = xstrdup(image ? image : "");
+	c->command = xstrdup(command ? command : "");
+	c->state = cg_state_from_name(state);
+	c->exit_code = (int)exit_code;
+	c->created = created;
+	c->pid = (pid_t)pid;
+	return 0;
 }

@@ -65,6 +65,13 @@ struct json_object *cg_request_encode(const struct cg_request *req);
 struct json_object *cg_spec_to_json(const struct cg_spec *s);
 int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err);
 
+/* A listed container in ps's reply, and back: cgrund encodes what the CLI
+ * decodes into the struct its own listing fills, so ps prints the same
+ * both ways. from_json fills c with copies (cg_container_info_free). */
+struct cg_container_info;
+struct json_object *cg_container_info_to_json(const struct cg_container_info *c);
+int cg_container_info_from_json(struct json_object *o, struct cg_container_info *c, cg_err_t *err);
+
 /* Reply objects. */
 struct json_object *cg_reply_ok(void);
 struct json_object *cg_reply_error(const cg_err_t *err);

@@ -301,15 +301,20 @@ memory_limit_of()
 	run -125 "$CGRUN" inspect "$p"
 }
 
-@test "inspect shows the same through cgrund and from the store, running and exited" {
+@test "inspect and ps show the same through cgrund and from the store, running and exited" {
 	run_d --name dt-insp --memory=64m busybox sleep 60
+	mkdir -p "$BATS_TEST_TMPDIR/no-daemon"
 	for pass in running exited; do
-		run -0 "$CGRUN" inspect dt-insp
-		via_daemon=$output
-		# No cgrund answers on an empty run dir: the CLI reads the store itself.
-		mkdir -p "$BATS_TEST_TMPDIR/no-daemon"
-		run -0 env CGRUN_RUN_DIR="$BATS_TEST_TMPDIR/no-daemon" "$CGRUN" inspect dt-insp
-		[ "$output" = "$via_daemon" ]
+		for verb in "ps -a --no-trunc" "ps -a --format json" "inspect dt-insp"; do
+			# shellcheck disable=SC2086
+			run -0 "$CGRUN" $verb
+			via_daemon=$output
+			# No cgrund answers on an empty run dir: the CLI reads the store itself.
+			# shellcheck disable=SC2086
+			run -0 env CGRUN_RUN_DIR="$BATS_TEST_TMPDIR/no-daemon" "$CGRUN" $verb
+			[ "$output" = "$via_daemon" ]
+			[[ $output == *dt-insp* ]]
+		done
 		[[ $output == *"\"state\":\"$pass\""* ]]
 		[[ $output == *'"log_path"'* ]]
 		if [ "$pass" = running ]; then

@@ -12,6 +12,7 @@
 #include "dconf.h"
 #include "proto.h"
 #include "record.h"
+#include "record.h"
 #include "spec.h"
 
 static void test_frame(void **state)
@@ -110,6 +111,37 @@ static void test_request_encode(void **state)
 	assert_int_equal(out.cmd, CG_CMD_UPDATE);
 	assert_non_null(out.spec);
 	cg_request_free(&out);
+	json_object_put(o);
+}
+
+/* A listed container crosses the wire whole; a damaged one is refused. */
+static void test_container_info(void **state)
+{
+	struct cg_container_info in = {
+		.name = "web", .image = "busybox", .command = "sh -c true", .state = CG_STATE_OOM_KILLED,
+		.exit_code = 137, .pid = 42, .created = 1700000000,
+	}, out;
+	cg_err_t err = { 0 };
+	struct json_object *o;
+
+	(void)state;
+	memset(in.id, 'a', 64);
+	o = cg_container_info_to_json(&in);
+	assert_int_equal(cg_container_info_from_json(o, &out, &err), 0);
+	assert_string_equal(out.id, in.id);
+	assert_string_equal(out.name, "web");
+	assert_string_equal(out.image, "busybox");
+	assert_string_equal(out.command, "sh -c true");
+	assert_int_equal(out.state, CG_STATE_OOM_KILLED);
+	assert_int_equal(out.exit_code, 137);
+	assert_int_equal(out.pid, 42);
+	assert_int_equal(out.created, 1700000000);
+	cg_container_info_free(&out);
+	json_object_object_add(o, "pid", json_object_new_string("42"));
+	assert_int_equal(cg_container_info_from_json(o, &out, &err), -1);
+	json_object_object_del(o, "pid");
+	json_object_object_add(o, "id", json_object_new_string("short"));
+	assert_true(cg_container_info_from_json(o, &out, &err) < 0);
 	json_object_put(o);
 }
 
@@ -261,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_encode_roundtrip),
 		cmocka_unit_test(test_request_encode),
+		cmocka_unit_test(test_container_info),
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_spec_roundtrip),
 		cmocka_unit_test(test_dconf),
