@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 
+#include "cli-util.h"
 #include "client.h"
 #include "container-ops.h"
 #include "limit-table.h"
@@ -38,16 +39,16 @@ static int local_call(const struct cg_request *req, const struct cg_limits *limi
 {
 	switch (req->cmd) {
 	case CG_CMD_STOP:
-		return cg_local_stop(req->target, req->timeout >= 0 ? req->timeout : BACKEND_STOP_TIMEOUT, err);
+		return cg_local_stop(cli_ctx(), req->target, req->timeout >= 0 ? req->timeout : BACKEND_STOP_TIMEOUT, err);
 	case CG_CMD_KILL:
-		return cg_local_kill(req->target, req->signal, err);
+		return cg_local_kill(cli_ctx(), req->target, req->signal, err);
 	case CG_CMD_PAUSE:
 	case CG_CMD_UNPAUSE:
-		return cg_local_pause(req->target, req->cmd == CG_CMD_PAUSE, err);
+		return cg_local_pause(cli_ctx(), req->target, req->cmd == CG_CMD_PAUSE, err);
 	case CG_CMD_UPDATE:
-		return cg_local_update(req->target, limits, err);
+		return cg_local_update(cli_ctx(), req->target, limits, err);
 	case CG_CMD_WAIT:
-		return cg_local_wait(req->target, &rep->exit_code, err);
+		return cg_local_wait(cli_ctx(), req->target, &rep->exit_code, err);
 	default:
 		return cg_error(err, EOPNOTSUPP, "'%s' has no local back-end", cg_cmd_name(req->cmd));
 	}

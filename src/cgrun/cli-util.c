@@ -4,7 +4,12 @@
 #include "cli-util.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "ctx.h"
+#include "record.h"
 
 void die_msg(const char *fmt, ...)
 {
@@ -32,4 +37,34 @@ int cli_fail(const cg_err_t *err)
 {
 	die_msg("%s", err->msg);
 	return err->exit_code ? err->exit_code : EXIT_CGRUN;
+}
+
+static void warn_line(void *data, int level, const char *msg)
+{
+	(void)data;
+	(void)level;
+	fprintf(stderr, "cgrun: warning: %s\n", msg);
+}
+
+static const char *absolute_env(const char *name, const char *dflt)
+{
+	const char *e = getenv(name);
+
+	return e && e[0] == '/' ? e : dflt;
+}
+
+struct cg_ctx *cli_ctx(void)
+{
+	static struct cg_ctx ctx;
+	static bool made;
+
+	if (!made) {
+		cg_ctx_init(&ctx);
+		ctx.store_dir = absolute_env("CGRUN_STORE_DIR", ctx.store_dir);
+		ctx.run_dir = absolute_env("CGRUN_RUN_DIR", ctx.run_dir);
+		ctx.log = warn_line;
+		ctx.image_user = cg_container_using_image;
+		made = true;
+	}
+	return &ctx;
 }

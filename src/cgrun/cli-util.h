@@ -19,4 +19,11 @@ int usage_error(const char *verb, int opt, const char *arg);
  * the container's child), else EXIT_CGRUN. */
 int cli_fail(const cg_err_t *err);
 
+/* This cgrun's library context, made on first use: the store and run
+ * directories (CGRUN_STORE_DIR, CGRUN_RUN_DIR when absolute, else the
+ * built-in ones), the library's warnings as "cgrun: warning: ..." lines,
+ * images in use as the store's records say. The cgroup manager is set by
+ * the verbs that make containers. */
+struct cg_ctx *cli_ctx(void);
+
 #endif

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include "client.h"
+
+#include "cli-util.h"
+#include "ctx.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -27,7 +30,7 @@ int client_connect(cg_err_t *err)
 		kept_fd = -1;
 		return fd;
 	}
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/cgrun.sock", cg_run_dir()) >= (int)sizeof(sa.sun_path))
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/cgrun.sock", cli_ctx()->run_dir) >= (int)sizeof(sa.sun_path))
 		return cg_error(err, ENAMETOOLONG, "socket path");
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "ctx.h"
 #include "client.h"
 #include "container.h"
 #include "foreground.h"
@@ -78,7 +79,8 @@ static int exec_local(const char *key, char **argv, bool tty, bool stdin_attache
 
 	if (tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
 		memset(&ws, 0, sizeof(ws));
-	if (cg_container_resolve(key, id, &err) < 0 || cg_container_load(id, &c, &spec, &json, &err) < 0) {
+	if (cg_container_resolve(cli_ctx(), key, id, &err) < 0 ||
+	    cg_container_load(cli_ctx(), id, &c, &spec, &json, &err) < 0) {
 		json_object_put(json);
 		return cli_fail(&err);
 	}

@@ -61,9 +61,9 @@ static int image_import(int argc, char **argv)
 		return EXIT_CGRUN;
 	}
 	if (busybox)
-		r = cg_image_import_busybox(argv[optind], from, replace, &err);
+		r = cg_image_import_busybox(cli_ctx(), argv[optind], from, replace, &err);
 	else
-		r = cg_image_import(argv[optind], argv[optind + 1], replace, &err);
+		r = cg_image_import(cli_ctx(), argv[optind], argv[optind + 1], replace, &err);
 	if (r < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;
@@ -99,7 +99,7 @@ static int image_ls(int argc, char **argv)
 		die_msg("'cgrun image ls' takes no arguments");
 		return EXIT_CGRUN;
 	}
-	if (cg_image_list(&v, &n, &err) < 0) {
+	if (cg_image_list(cli_ctx(), &v, &n, &err) < 0) {
 		die_msg("%s", err.msg);
 		return EXIT_CGRUN;
 	}
@@ -132,16 +132,9 @@ static int image_rm(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		cg_err_t err = { 0 };
-		char *user = cg_container_using_image(argv[i]);
 
-		if (user) {
-			die_msg("image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
-				argv[i], user, user);
-			free(user);
-			ret = EXIT_CGRUN;
-			continue;
-		}
-		if (cg_image_remove(argv[i], &err) < 0) {
+		/* Refused while a container uses it (cli_ctx's image_user). */
+		if (cg_image_remove(cli_ctx(), argv[i], &err) < 0) {
 			die_msg("%s", err.msg);
 			ret = EXIT_CGRUN;
 			continue;

@@ -132,8 +132,8 @@ int cmd_ps(int argc, char **argv)
 	if (client_daemon_up()) {
 		ret = list_daemon(o.all, &v, &n, &err);
 	} else {
-		cg_container_gc();
-		ret = cg_container_list(&v, &n, &err);
+		cg_container_gc(cli_ctx());
+		ret = cg_container_list(cli_ctx(), &v, &n, &err);
 	}
 	if (ret < 0) {
 		cg_ps_format_free(&o.fmt);
@@ -202,7 +202,7 @@ int cmd_rm(int argc, char **argv)
 			json_object_put(rep);
 			continue;
 		}
-		if (cg_container_remove(argv[i], &err) < 0) {
+		if (cg_container_remove(cli_ctx(), argv[i], &err) < 0) {
 			die_msg("%s", err.msg);
 			ret = EXIT_CGRUN;
 		} else {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "ctx.h"
 #include "cli.h"
 #include "cli-util.h"
 #include "limit-opts.h"
@@ -227,9 +228,23 @@ static int pick_manager(const char *asked, struct cg_manager **mgr, cg_err_t *er
 
 	if (name && name[0] && cg_manager_parse(name, &k, err) < 0)
 		return cg_error_wrap(err, "%s", asked ? "--cgroup-manager" : "CGRUN_CGROUP_MANAGER");
-	if ((l = cg_layout_shared(err)) == NULL)
+	if ((l = cg_ctx_layout(cli_ctx(), err)) == NULL)
 		return -1;
 	return cg_manager_pick(k, l, mgr, err);
+}
+
+/* -e KEY=VALUE, or -e KEY: KEY's value here (left out when unset, as docker). */
+static int add_env(struct cg_spec *s, const char *kv, cg_err_t *err)
+{
+	if (kv[0] == '\0' || kv[0] == '=')
+		return cg_error(err, 0, "invalid environment variable '%s': expected KEY=VALUE or KEY", kv);
+	if (strchr(kv, '=') == NULL) {
+		const char *v = getenv(kv);
+		cleanup_free char *e = v ? xasprintf("%s=%s", kv, v) : NULL;
+
+		return e ? cg_spec_add_env(s, e, err) : 0;
+	}
+	return cg_spec_add_env(s, kv, err);
 }
 
 int cmd_run(int argc, char **argv)
@@ -258,7 +273,7 @@ int cmd_run(int argc, char **argv)
 			spec.hostname = optarg;
 			break;
 		case 'e':
-			r = cg_spec_add_env(&spec, optarg, &err);
+			r = add_env(&spec, optarg, &err);
 			break;
 		case 'w':
 			spec.workdir = optarg;
@@ -339,11 +354,11 @@ int cmd_run(int argc, char **argv)
 		r = cg_error(&err, 0, "cgrund is not running and only root can run containers without it: start it as root with '%s'",
 			     client_start_hint());
 	} else {
-		struct cg_manager *mgr = NULL;
+		struct cg_ctx *ctx = cli_ctx();
 
-		r = pick_manager(spec.cgroup_manager, &mgr, &err);
+		r = pick_manager(spec.cgroup_manager, &ctx->mgr, &err);
 		if (r == 0)
-			r = cg_foreground_run(&spec, mgr, &status, &err);
+			r = cg_foreground_run(ctx, &spec, &status, &err);
 	}
 	cg_spec_free(&spec);
 	return r < 0 ? cli_fail(&err) : status;

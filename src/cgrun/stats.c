@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "ctx.h"
 #include "stats.h"
 #include "store.h"
 
@@ -64,7 +65,7 @@ static bool wanted(const struct row *r, char **names, int n)
 
 static size_t collect(struct row **out, char **names, int n)
 {
-	cleanup_free char *dir = xasprintf("%s/containers", cg_run_dir());
+	cleanup_free char *dir = xasprintf("%s/containers", cli_ctx()->run_dir);
 	cleanup_closedir DIR *d = opendir(dir);
 	struct dirent *de;
 	struct row *v = NULL;

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "ctx.h"
 #include "limit-opts.h"
 #include "backend.h"
 #include "client.h"
@@ -178,9 +179,9 @@ static struct json_object *inspect_local(const char *key, cg_err_t *err)
 	void *json = NULL;
 	char id[65];
 
-	if (cg_container_resolve(key, id, err) < 0)
+	if (cg_container_resolve(cli_ctx(), key, id, err) < 0)
 		return NULL;
-	if (cg_container_load(id, &c, &spec, &json, err) == 0)
+	if (cg_container_load(cli_ctx(), id, &c, &spec, &json, err) == 0)
 		o = cg_container_inspect(&c, err);
 	cg_container_free(&c);
 	cg_spec_free(&spec);
@@ -303,7 +304,7 @@ int cmd_logs(int argc, char **argv)
 		}
 	} else {
 		/* The store's log and the init's pidfd. */
-		if (cg_local_open_log(argv[optind], &logfd, &endfd, &err) < 0)
+		if (cg_local_open_log(cli_ctx(), argv[optind], &logfd, &endfd, &err) < 0)
 			return cli_fail(&err);
 		running = endfd >= 0;
 	}

@@ -101,7 +101,9 @@ struct daemon {
 	gid_t group;
 	bool have_group;
 	struct cg_dconf conf;
-	struct cg_manager *mgr;       /* new containers' cgroup manager */
+	struct cg_ctx ctx;            /* the library's: store, run dir, layout, new
+				       * containers' cgroup manager (ctx.mgr), log */
+	bool stats_naive;             /* CGRUN_STATS_NAIVE=1: the bench's baseline */
 	struct cg_manager *sd;        /* the systemd one where systemd runs, else NULL */
 	struct src bus;               /* SRC_BUS: the systemd manager's connection */
 	int bus_fd;                   /* as registered in epoll, or -1 */

@@ -174,7 +174,7 @@ static void h_ps(struct daemon *d, struct conn *cl, struct cg_request *req)
 	cg_err_t err = { 0 };
 	struct json_object *r, *arr = json_object_new_array();
 
-	if (cg_container_list(&v, &n, &err) < 0) {
+	if (cg_container_list(&d->ctx, &v, &n, &err) < 0) {
 		json_object_put(arr);
 		reply_err(d, cl, &err);
 		return;
@@ -284,7 +284,7 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 	if (t == NULL) {
 		/* Not ours: a container the CLI ran in-process and kept. */
 		memset(&err, 0, sizeof(err));
-		if (cg_container_remove(req->target, &err) < 0)
+		if (cg_container_remove(&d->ctx, req->target, &err) < 0)
 			reply_err(d, cl, &err);
 		else
 			srv_reply(d, cl, cg_reply_ok(), -1);

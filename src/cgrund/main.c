@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "cgroup-mode.h"
+#include "record.h"
 #include "sdbus.h"
 #include "spawn.h"
 #include "store.h"
@@ -56,9 +57,9 @@ static int add_src(struct daemon *d, int fd, struct src *s, uint32_t events)
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static int socket_path(char *buf, size_t n)
+static int socket_path(const struct daemon *d, char *buf, size_t n)
 {
-	return snprintf(buf, n, "%s/cgrun.sock", cg_run_dir()) >= (int)n ? -1 : 0;
+	return snprintf(buf, n, "%s/cgrun.sock", d->ctx.run_dir) >= (int)n ? -1 : 0;
 }
 
 /* Our own socket, unless systemd handed us one (cgrund.socket). */
@@ -74,9 +75,9 @@ static int open_socket(struct daemon *d, cg_err_t *err)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		return fd;
 	}
-	if (socket_path(sa.sun_path, sizeof(sa.sun_path)) < 0)
-		return cg_error(err, ENAMETOOLONG, "socket path under %s", cg_run_dir());
-	if (mkdir_p(cg_run_dir(), 0755, err) < 0)
+	if (socket_path(d, sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return cg_error(err, ENAMETOOLONG, "socket path under %s", d->ctx.run_dir);
+	if (mkdir_p(d->ctx.run_dir, 0755, err) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -136,13 +137,13 @@ static void move_to_leaf(void)
 
 /* Each container holds a dozen cgroup fds open for stats: lift the soft
  * limit to the hard one (the containers get the original back). */
-static void raise_nofile(void)
+static void raise_nofile(struct daemon *d)
 {
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
-	cg_spawn_set_nofile(rl.rlim_cur);
+	d->ctx.nofile = rl.rlim_cur;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		log_msg(4, "raising the open files limit: %s", strerror(errno));
@@ -322,18 +323,18 @@ static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
 	const struct cg_layout *l;
 
 	if (cg_manager_parse(d->conf.cgroup_manager, &k, err) < 0 ||
-	    (l = cg_layout_shared(err)) == NULL)
+	    (l = cg_ctx_layout(&d->ctx, err)) == NULL)
 		return -1;
-	if (cg_manager_pick(k, l, &d->mgr, err) < 0)
+	if (cg_manager_pick(k, l, &d->ctx.mgr, err) < 0)
 		return cg_error_wrap(err, "cgroup_manager = %s in %s", d->conf.cgroup_manager, config);
 	if (d->conf.cgroup_parent[0] &&
-	    cg_manager_check_parent(d->mgr, d->conf.cgroup_parent, err) < 0)
+	    cg_manager_check_parent(d->ctx.mgr, d->conf.cgroup_parent, err) < 0)
 		return cg_error_wrap(err, "cgroup_parent in %s", config);
-	if (cg_manager_bus(d->mgr, err) == NULL && err->code) {
+	if (cg_manager_bus(d->ctx.mgr, err) == NULL && err->code) {
 		/* systemd: reach it now, not at the first container. */
 		return cg_error_wrap(err, "the systemd cgroup manager");
 	}
-	cg_manager_set_async(d->mgr, true);
+	cg_manager_set_async(d->ctx.mgr, true);
 	/* Containers whose records name the systemd manager (made before a
 	 * change of cgroup_manager) are served by its connection too, in the
 	 * loop. */
@@ -343,10 +344,10 @@ static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
 	else
 		d->sd = NULL;
 	memset(err, 0, sizeof(*err));
-	if (cg_manager_bus_if_open(d->mgr) == NULL)
+	if (cg_manager_bus_if_open(d->ctx.mgr) == NULL)
 		move_to_leaf();
-	log_msg(6, "cgroup manager: %s (containers in %s)", cg_manager_name(d->mgr),
-		d->conf.cgroup_parent[0] ? d->conf.cgroup_parent : cg_manager_default_parent(d->mgr));
+	log_msg(6, "cgroup manager: %s (containers in %s)", cg_manager_name(d->ctx.mgr),
+		d->conf.cgroup_parent[0] ? d->conf.cgroup_parent : cg_manager_default_parent(d->ctx.mgr));
 	return 0;
 }
 
@@ -365,6 +366,32 @@ static void usage(FILE *f)
 	      "See cgrund(8) and cgrund.conf(5).\n", f);
 }
 
+static void log_line(void *data, int level, const char *msg)
+{
+	(void)data;
+	log_msg(level, "%s", msg);
+}
+
+static const char *absolute_env(const char *name, const char *dflt)
+{
+	const char *e = getenv(name);
+
+	return e && e[0] == '/' ? e : dflt;
+}
+
+/* The library's context: the store and run dirs (CGRUN_STORE_DIR,
+ * CGRUN_RUN_DIR when absolute, as cgrun takes them), its messages in our
+ * log; the manager and the open-files limit come once known. */
+static void make_ctx(struct daemon *d)
+{
+	cg_ctx_init(&d->ctx);
+	d->ctx.store_dir = absolute_env("CGRUN_STORE_DIR", d->ctx.store_dir);
+	d->ctx.run_dir = absolute_env("CGRUN_RUN_DIR", d->ctx.run_dir);
+	d->ctx.log = log_line;
+	d->ctx.image_user = cg_container_using_image;
+	d->stats_naive = getenv("CGRUN_STATS_NAIVE") && !strcmp(getenv("CGRUN_STATS_NAIVE"), "1");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -380,6 +407,7 @@ int main(int argc, char **argv)
 	int c;
 
 	cg_exchfile_init(&d.promfile);
+	make_ctx(&d);
 	cg_proc_title_init(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:", opts, NULL)) != -1) {
@@ -415,7 +443,7 @@ int main(int argc, char **argv)
 		}
 		memset(&err, 0, sizeof(err));
 	}
-	raise_nofile();
+	raise_nofile(&d);
 	if (pick_manager(&d, config, &err) < 0) {
 		log_msg(3, "%s", err.msg);
 		sd_notifyf(0, "STATUS=failed: %s", err.msg);
@@ -430,7 +458,7 @@ int main(int argc, char **argv)
 	bus_sync(&d);
 	sd_notify(0, "READY=1");
 	status_line(&d);
-	log_msg(6, "cgrund %s ready on %s/cgrun.sock", PACKAGE_VERSION, cg_run_dir());
+	log_msg(6, "cgrund %s ready on %s/cgrun.sock", PACKAGE_VERSION, d.ctx.run_dir);
 	while (!d.quit) {
 		struct epoll_event ev[64];
 		int n = epoll_wait(d.epfd, ev, 64, -1);

@@ -18,7 +18,7 @@ void stats_start(struct daemon *d, struct ctr *t)
 {
 	if (t->stats_open)
 		return;
-	cg_stats_open(&t->stats, &t->c.cg);
+	cg_stats_open(&t->stats, &t->c.cg, d->stats_naive);
 	flush_join(d, t);
 	oomwatch_start(d, t);
 	cg_exchfile_init(&t->statsfile);
@@ -140,9 +140,9 @@ void stats_tick(struct daemon *d)
 	if (d->prom == NULL)
 		return;
 	if (d->rundir_fd < 0)
-		d->rundir_fd = open(cg_run_dir(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+		d->rundir_fd = open(d->ctx.run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->rundir_fd < 0)
-		log_msg(4, "metrics.prom: open %s: %s", cg_run_dir(), strerror(errno));
+		log_msg(4, "metrics.prom: open %s: %s", d->ctx.run_dir, strerror(errno));
 	cg_exchfile_keep_lease(&d->promfile, keep);
 	if (d->rundir_fd >= 0 && cg_exchfile_write(&d->promfile, d->rundir_fd, "metrics.prom", d->prom, len, 0644, &err) < 0)
 		log_msg(4, "metrics.prom: %s", err.msg);

@@ -548,9 +548,9 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 	t->json = json_object_get(req->root);
 	if (t->spec.cgroup_parent == NULL && d->conf.cgroup_parent[0])
 		t->spec.cgroup_parent = d->conf.cgroup_parent;
-	if (t->spec.cgroup_manager && strcmp(t->spec.cgroup_manager, cg_manager_name(d->mgr)) != 0) {
+	if (t->spec.cgroup_manager && strcmp(t->spec.cgroup_manager, cg_manager_name(d->ctx.mgr)) != 0) {
 		cg_error(err, 0, "cgrund makes its containers' cgroups with the %s cgroup manager (cgroup_manager in cgrund.conf), not %s; drop --cgroup-manager",
-			 cg_manager_name(d->mgr), t->spec.cgroup_manager);
+			 cg_manager_name(d->ctx.mgr), t->spec.cgroup_manager);
 		goto fail;
 	}
 	if (t->spec.restart && cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, err) < 0)
@@ -563,7 +563,7 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 		cg_error(err, EINVAL, "an attached run needs the client's stdin, stdout and stderr");
 		goto fail;
 	}
-	if (cg_container_create(&t->c, &t->spec, "cgrund", d->mgr, err) < 0)
+	if (cg_container_create(&d->ctx, &t->c, &t->spec, "cgrund", err) < 0)
 		goto fail;
 	t->attached = !detach;
 	if (detach) {
@@ -617,8 +617,8 @@ void sup_readopt(struct daemon *d)
 
 	/* Directories of removed containers a dying cgrund had not finished
 	 * deleting. */
-	cg_container_trash_gc();
-	if (cg_container_list(&v, &n, &err) < 0) {
+	cg_container_trash_gc(&d->ctx);
+	if (cg_container_list(&d->ctx, &v, &n, &err) < 0) {
 		log_msg(3, "listing containers: %s", err.msg);
 		return;
 	}
@@ -627,7 +627,7 @@ void sup_readopt(struct daemon *d)
 			continue;
 		struct ctr *t = ctr_new(d);
 
-		if (cg_container_load(v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
+		if (cg_container_load(&d->ctx, v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
 			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
 			ctr_free(d, t);
 			continue;

@@ -298,16 +298,3 @@ int cg_layout_detect(struct cg_layout *l, cg_err_t *err)
 	}
 	return 0;
 }
-
-const struct cg_layout *cg_layout_shared(cg_err_t *err)
-{
-	static struct cg_layout layout;
-	static bool detected;
-
-	if (!detected) {
-		if (cg_layout_detect(&layout, err) < 0)
-			return NULL;
-		detected = true;
-	}
-	return &layout;
-}

@@ -64,12 +64,6 @@ void cg_layout_parse_controllers(struct cg_layout *l, const char *controllers);
 
 /* Reads /proc/self/mountinfo, /proc/self/cgroup and cgroup.controllers. */
 int cg_layout_detect(struct cg_layout *l, cg_err_t *err);
-/* This process's layout, detected on first use and kept: a cg_layout is
- * about 100 KiB (paths of PATH_MAX), too much to hold per container in
- * cgrund, and the host's mounts and our own cgroup do not change under a
- * running process (cgrund moves itself into its leaf before the first
- * use). NULL with err set if detection fails; it is tried again then. */
-const struct cg_layout *cg_layout_shared(cg_err_t *err);
 
 /* True when the controller is managed through cgroup2 on this host. */
 bool cg_layout_ctrl_unified(const struct cg_layout *l, enum cg_ctrl c);

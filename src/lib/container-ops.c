@@ -29,15 +29,15 @@ struct loaded {
 	void *json;
 };
 
-static int load(const char *key, struct loaded *l, cg_err_t *err)
+static int load(struct cg_ctx *ctx, const char *key, struct loaded *l, cg_err_t *err)
 {
 	char id[65];
 
 	memset(l, 0, sizeof(*l));
 	l->c.pidfd = l->c.pty_master = -1;
-	if (cg_container_resolve(key, id, err) < 0)
+	if (cg_container_resolve(ctx, key, id, err) < 0)
 		return -1;
-	return cg_container_load(id, &l->c, &l->spec, &l->json, err);
+	return cg_container_load(ctx, id, &l->c, &l->spec, &l->json, err);
 }
 
 static void unload(struct loaded *l)
@@ -81,14 +81,14 @@ static int gone_within(int pidfd, int ms)
 /* The init is gone: give its foreground cgrun the time to record the end.
  * A cgrund's container waits for the next cgrund (which re-adopts it and
  * records how it ended); one whose owner is gone is collected here. */
-static void settle(const char *id)
+static void settle(struct cg_ctx *ctx, const char *id)
 {
 	struct cg_record r;
 	cg_err_t ignore = { 0 };
 	int fd;
 
 	cg_record_init(&r);
-	if (cg_record_read(id, &r, &ignore) < 0 || cg_state_ended(r.state) || r.by_cgrund) {
+	if (cg_record_read(ctx, id, &r, &ignore) < 0 || cg_state_ended(r.state) || r.by_cgrund) {
 		cg_record_free(&r);
 		return;
 	}
@@ -98,7 +98,7 @@ static void settle(const char *id)
 	if (fd >= 0)
 		close(fd);
 	cg_record_free(&r);
-	cg_container_gc();
+	cg_container_gc(ctx);
 }
 
 int cg_container_pause(struct cg_container *c, bool freeze, cg_err_t *err)
@@ -114,13 +114,13 @@ int cg_container_pause(struct cg_container *c, bool freeze, cg_err_t *err)
 	return cg_container_save(c, err);
 }
 
-int cg_local_stop(const char *key, int timeout, cg_err_t *err)
+int cg_local_stop(struct cg_ctx *ctx, const char *key, int timeout, cg_err_t *err)
 {
 	struct loaded l;
 	cg_err_t ignore = { 0 };
 	int ret = 0;
 
-	if (load(key, &l, err) < 0) {
+	if (load(ctx, key, &l, err) < 0) {
 		unload(&l);
 		return -1;
 	}
@@ -136,18 +136,18 @@ int cg_local_stop(const char *key, int timeout, cg_err_t *err)
 				ret = cg_error(err, ETIMEDOUT, "container %.12s survived SIGKILL", l.c.id);
 		}
 		if (ret == 0)
-			settle(l.c.id);
+			settle(ctx, l.c.id);
 	}
 	unload(&l);
 	return ret;
 }
 
-int cg_local_kill(const char *key, int sig, cg_err_t *err)
+int cg_local_kill(struct cg_ctx *ctx, const char *key, int sig, cg_err_t *err)
 {
 	struct loaded l;
 	int ret;
 
-	if (load(key, &l, err) < 0) {
+	if (load(ctx, key, &l, err) < 0) {
 		unload(&l);
 		return -1;
 	}
@@ -159,12 +159,12 @@ int cg_local_kill(const char *key, int sig, cg_err_t *err)
 	return ret;
 }
 
-int cg_local_pause(const char *key, bool freeze, cg_err_t *err)
+int cg_local_pause(struct cg_ctx *ctx, const char *key, bool freeze, cg_err_t *err)
 {
 	struct loaded l;
 	int ret;
 
-	if (load(key, &l, err) < 0) {
+	if (load(ctx, key, &l, err) < 0) {
 		unload(&l);
 		return -1;
 	}
@@ -176,13 +176,13 @@ int cg_local_pause(const char *key, bool freeze, cg_err_t *err)
 	return ret;
 }
 
-int cg_local_update(const char *key, const struct cg_limits *upd, cg_err_t *err)
+int cg_local_update(struct cg_ctx *ctx, const char *key, const struct cg_limits *upd, cg_err_t *err)
 {
 	struct loaded l;
 	struct cg_limits merged;
 	int ret;
 
-	if (load(key, &l, err) < 0) {
+	if (load(ctx, key, &l, err) < 0) {
 		unload(&l);
 		return -1;
 	}
@@ -209,12 +209,12 @@ int cg_container_open_log(const struct cg_container *c, cg_err_t *err)
 	return fd;
 }
 
-int cg_local_open_log(const char *key, int *logfd, int *endfd, cg_err_t *err)
+int cg_local_open_log(struct cg_ctx *ctx, const char *key, int *logfd, int *endfd, cg_err_t *err)
 {
 	struct loaded l;
 
 	*logfd = *endfd = -1;
-	if (load(key, &l, err) < 0 || (*logfd = cg_container_open_log(&l.c, err)) < 0) {
+	if (load(ctx, key, &l, err) < 0 || (*logfd = cg_container_open_log(&l.c, err)) < 0) {
 		unload(&l);
 		return -1;
 	}
@@ -224,23 +224,23 @@ int cg_local_open_log(const char *key, int *logfd, int *endfd, cg_err_t *err)
 	return 0;
 }
 
-int cg_local_wait(const char *key, int *exit_code, cg_err_t *err)
+int cg_local_wait(struct cg_ctx *ctx, const char *key, int *exit_code, cg_err_t *err)
 {
 	struct loaded l;
 	char id[65];
 
-	if (load(key, &l, err) < 0) {
+	if (load(ctx, key, &l, err) < 0) {
 		unload(&l);
 		return -1;
 	}
 	memcpy(id, l.c.id, sizeof(id));
 	if (open_init(&l.c) >= 0) {
 		gone_within(l.c.pidfd, -1);
-		settle(id);
+		settle(ctx, id);
 	}
 	unload(&l);
 	/* How it ended, as recorded by whoever saw it end. */
-	if (load(id, &l, err) < 0) {
+	if (load(ctx, id, &l, err) < 0) {
 		unload(&l);
 		return cg_error(err, 0, "container %.12s has ended and was removed (--rm) with its exit status", id);
 	}

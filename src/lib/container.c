@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "proto.h"
@@ -102,7 +103,7 @@ static int validate(struct cg_container *c, cg_err_t *err)
 	}
 	if (cg_limits_validate(&s->limits, err) < 0)
 		return -1;
-	if (cg_image_lookup(s->image, &c->image, err) < 0)
+	if (cg_image_lookup(c->ctx, s->image, &c->image, err) < 0)
 		return -1;
 	c->argv = s->argv && s->argv[0] ? s->argv : c->image.cmd;
 	if (c->argv == NULL || c->argv[0] == NULL)
@@ -112,14 +113,14 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		err->exit_code = 127;
 		return -1;
 	}
-	if ((c->layout = cg_layout_shared(err)) == NULL)
+	if ((c->layout = cg_ctx_layout(c->ctx, err)) == NULL)
 		return -1;
 	return cg_check_limits(c->mgr, c->layout, s->cgroup_parent, &s->limits, err);
 }
 
 static int reserve_name(struct cg_container *c, cg_err_t *err)
 {
-	cleanup_free char *nd = cg_names_dir();
+	cleanup_free char *nd = cg_names_dir(c->ctx);
 	cleanup_free char *link = NULL;
 
 	if (c->spec->name == NULL)
@@ -170,8 +171,8 @@ static int write_init_layer(struct cg_container *c, cg_err_t *err)
 
 static int make_dirs(struct cg_container *c, cg_err_t *err)
 {
-	cleanup_free char *cd = cg_containers_dir();
-	cleanup_free char *rd = cg_run_containers_dir();
+	cleanup_free char *cd = cg_containers_dir(c->ctx);
+	cleanup_free char *rd = cg_run_containers_dir(c->ctx);
 
 	if (mkdir_p(cd, 0700, err) < 0 || mkdir_p(rd, 0755, err) < 0)
 		return -1;
@@ -219,13 +220,14 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 	return cg_record_write(c->dir, &r, err);
 }
 
-int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
-			struct cg_manager *mgr, cg_err_t *err)
+int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_spec *spec,
+			const char *owner, cg_err_t *err)
 {
 	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
 	c->spec = spec;
 	c->owner = owner;
-	c->mgr = mgr;
+	c->mgr = ctx->mgr;
 	c->spawning.pid = -1;
 	c->pid = -1;
 	c->pidfd = -1;
@@ -234,7 +236,7 @@ int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char
 	c->created = (int64_t)time(NULL);
 	c->cg.unified_fd = -1;
 	if (spec->cgroup_parent == NULL)
-		spec->cgroup_parent = (char *)cg_manager_default_parent(mgr);
+		spec->cgroup_parent = (char *)cg_manager_default_parent(c->mgr);
 	if (validate(c, err) < 0)
 		goto fail;
 	if (cg_new_id(c->id) < 0) {
@@ -287,7 +289,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
-		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] },
+		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
 	};
 	return cg_spawn_begin(&a, &c->spawning, err);
 }
@@ -313,7 +315,7 @@ int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
 	c->exit_code = -1;
 	c->oom_killed = false;
 	if (cg_container_save(c, &e) < 0)
-		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	return 0;
 }
 
@@ -385,20 +387,20 @@ void cg_container_destroy(struct cg_container *c, bool keep)
 	cg_err_t e = { 0 };
 
 	if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
-		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	c->made_cgroup = false;
 	if (keep) {
 		if (c->made_dir && cg_container_save(c, &e) < 0)
-			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 		return;
 	}
 	if (c->made_dir && rm_rf(c->dir, &e) < 0)
-		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	c->made_dir = false;
 	if (c->rundir)
 		rm_rf(c->rundir, &e);
 	if (c->made_name) {
-		cleanup_free char *nd = cg_names_dir();
+		cleanup_free char *nd = cg_names_dir(c->ctx);
 		cleanup_free char *link = xasprintf("%s/%s", nd, c->spec->name);
 
 		unlink(link);
@@ -413,7 +415,7 @@ char *cg_container_destroy_later(struct cg_container *c)
 	char *trash = NULL;
 
 	if (c->made_dir) {
-		cleanup_free char *cd = cg_containers_dir();
+		cleanup_free char *cd = cg_containers_dir(c->ctx);
 
 		trash = xasprintf("%s/" TRASH_PREFIX "%s", cd, c->id);
 		if (rename(c->dir, trash) == 0) {
@@ -429,9 +431,9 @@ char *cg_container_destroy_later(struct cg_container *c)
 	return trash;
 }
 
-void cg_container_trash_gc(void)
+void cg_container_trash_gc(const struct cg_ctx *ctx)
 {
-	cleanup_free char *cd = cg_containers_dir();
+	cleanup_free char *cd = cg_containers_dir(ctx);
 	cleanup_closedir DIR *d = opendir(cd);
 	struct dirent *de;
 
@@ -444,7 +446,7 @@ void cg_container_trash_gc(void)
 		cg_err_t e = { 0 };
 
 		if (rm_rf(p, &e) < 0)
-			fprintf(stderr, "cgrund: warning: %s\n", e.msg);
+			cg_log(ctx, LOG_WARNING, "%s", e.msg);
 	}
 }
 
@@ -463,22 +465,23 @@ void cg_container_free(struct cg_container *c)
 	c->pidfd = c->pty_master = -1;
 }
 
-int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *spec, void **json,
-		      cg_err_t *err)
+int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c, struct cg_spec *spec,
+		      void **json, cg_err_t *err)
 {
-	cleanup_free char *cd = cg_containers_dir();
-	cleanup_free char *rd = cg_run_containers_dir();
+	cleanup_free char *cd = cg_containers_dir(ctx);
+	cleanup_free char *rd = cg_run_containers_dir(ctx);
 	struct cg_record r;
 
 	memset(c, 0, sizeof(*c));
 	cg_spec_init(spec);
+	c->ctx = ctx;
 	c->pid = -1;
 	c->pidfd = c->pty_master = -1;
 	c->cg.unified_fd = -1;
 	c->spawning.pid = -1;
 	c->owner = "cgrun";
 	*json = NULL;
-	if (cg_record_read(id, &r, err) < 0) {
+	if (cg_record_read(ctx, id, &r, err) < 0) {
 		cg_record_free(&r);
 		return -1;
 	}
@@ -518,12 +521,12 @@ int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *sp
 	free(r.cgroups);
 	if (r.cgroup_manager && cg_manager_parse(r.cgroup_manager, &kind, err) < 0)
 		return cg_error_wrap(err, "container record %.12s", id);
-	if (cg_image_lookup(spec->image, &c->image, err) < 0) {
+	if (cg_image_lookup(ctx, spec->image, &c->image, err) < 0) {
 		/* The image may be gone; the record is still usable for rm. */
 		memset(&c->image, 0, sizeof(c->image));
 	}
 	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
-	if ((c->layout = cg_layout_shared(err)) == NULL)
+	if ((c->layout = cg_ctx_layout(ctx, err)) == NULL)
 		return -1;
 	/* A scope made by the cgrund before the managers: in machine.slice
 	 * whatever its record's cgroup_parent, the container in its leaf
@@ -576,6 +579,7 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struc
 		.user = c->spec->user, .workdir = c->spec->workdir, .caps = &caps, .tty = tty,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
+		.nofile = c->ctx->nofile,
 	};
 	return cg_exec(&a, c->pidfd, out, err);
 }

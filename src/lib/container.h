@@ -12,6 +12,7 @@
 
 #include "cgroup.h"
 #include "cgroup-mode.h"
+#include "ctx.h"
 #include "image.h"
 #include "record-codec.h"
 #include "spawn.h"
@@ -19,6 +20,7 @@
 #include "util.h"
 
 struct cg_container {
+	struct cg_ctx *ctx;            /* where it lives, who makes its cgroups */
 	char id[65];
 	char hostname[65];
 	struct cg_spec *spec;          /* owned by the caller */
@@ -54,10 +56,10 @@ struct cg_start {
 };
 
 /* Validate spec, then make the name, the scratch layer and the cgroups
- * (mgr: the cgroup manager picked for new containers). spec's
- * cgroup_parent defaults to mgr's. On failure nothing is left. */
-int cg_container_create(struct cg_container *c, struct cg_spec *spec, const char *owner,
-			struct cg_manager *mgr, cg_err_t *err);
+ * (with ctx->mgr, the cgroup manager of new containers). spec's
+ * cgroup_parent defaults to that manager's. On failure nothing is left. */
+int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_spec *spec,
+			const char *owner, cg_err_t *err);
 /* Spawn the container (again, for a restart) and wait until its command
  * has been exec'd. */
 int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err);
@@ -89,13 +91,13 @@ void cg_container_destroy(struct cg_container *c, bool keep);
  * layers took about a millisecond here). NULL: nothing is left to remove. */
 char *cg_container_destroy_later(struct cg_container *c);
 /* Remove what a cgrund that died left in containers/.rm-* (cgrund only). */
-void cg_container_trash_gc(void);
+void cg_container_trash_gc(const struct cg_ctx *ctx);
 /* Write the record (<dir>/config.json) atomically. */
 int cg_container_save(struct cg_container *c, cg_err_t *err);
 /* Rebuild from a record, for re-adoption or removal. spec is filled and
  * must outlive c; the record's JSON is kept in *json (json_object_put it). */
-int cg_container_load(const char *id, struct cg_container *c, struct cg_spec *spec,
-		      void **json, cg_err_t *err);
+int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c,
+		      struct cg_spec *spec, void **json, cg_err_t *err);
 void cg_container_free(struct cg_container *c);
 
 struct cg_proc;

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <syslog.h>
 
 #include "container.h"
 #include "pty.h"
@@ -132,7 +133,7 @@ static void forward_to_container(void *ctx, int sig)
 	cg_container_kill(c, sig, &ignore);
 }
 
-int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status, cg_err_t *err)
+int cg_foreground_run(struct cg_ctx *ctx, struct cg_spec *spec, int *status, cg_err_t *err)
 {
 	struct cg_container c;
 	struct cg_pty pty = { .master = -1 };
@@ -141,7 +142,7 @@ int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status,
 	sigset_t oldmask;
 	int wstatus = 0;
 
-	cg_container_gc();
+	cg_container_gc(ctx);
 	/* docker needs -it for a shell; with a terminal on both ends we assume it. */
 	auto_interactive = !spec->tty && !spec->interactive && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	tty = spec->tty || auto_interactive;
@@ -152,7 +153,7 @@ int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status,
 	sigfd = cg_block_forwarded_signals(&oldmask, err);
 	if (sigfd < 0)
 		return -1;
-	if (cg_container_create(&c, spec, "cgrun", mgr, err) < 0) {
+	if (cg_container_create(ctx, &c, spec, "cgrun", err) < 0) {
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		return -1;
 	}
@@ -173,7 +174,7 @@ int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status,
 
 		cg_pty_adopt(&pty, c.pty_master, STDIN_FILENO);
 		if (stdin_attached && isatty(STDIN_FILENO) && cg_pty_raw(&pty, STDIN_FILENO, &e) < 0)
-			fprintf(stderr, "cgrun: warning: %s\n", e.msg);
+			cg_log(ctx, LOG_WARNING, "%s", e.msg);
 	}
 	struct cg_io_loop loop = {
 		.sigfd = sigfd, .pty_master = c.pty_master, .stdin_to_pty = tty && stdin_attached,

@@ -10,8 +10,8 @@
  * status (128+N for signal N), or -1 with err (err->exit_code 125/126/127).
  * Every cgroup, mount and scratch directory is gone afterwards (with --rm;
  * without it the container's writable layer and record are kept). */
-struct cg_manager;
-int cg_foreground_run(struct cg_spec *spec, struct cg_manager *mgr, int *status, cg_err_t *err);
+struct cg_ctx;
+int cg_foreground_run(struct cg_ctx *ctx, struct cg_spec *spec, int *status, cg_err_t *err);
 
 /* The terminal/signal loop shared with cgrun's client side of cgrund:
  * waits until pidfd is readable (or, with pid < 0, until `done` is

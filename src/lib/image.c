@@ -18,14 +18,13 @@
 #include <time.h>
 
 #include "parse.h"
-#include "record.h"
-#include "store.h"
+#include "ctx.h"
 
 extern char **environ;
 
-static char *images_dir(void)
+static char *images_dir(const struct cg_ctx *ctx)
 {
-	return xasprintf("%s/images", cg_store_dir());
+	return xasprintf("%s/images", ctx->store_dir);
 }
 
 void cg_image_free(struct cg_image *img)
@@ -73,9 +72,9 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 	return 0;
 }
 
-int cg_image_lookup(const char *name, struct cg_image *img, cg_err_t *err)
+int cg_image_lookup(const struct cg_ctx *ctx, const char *name, struct cg_image *img, cg_err_t *err)
 {
-	cleanup_free char *dir = images_dir();
+	cleanup_free char *dir = images_dir(ctx);
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
@@ -117,9 +116,10 @@ static int write_meta(const char *dir, const char *name, const char *source, con
 
 /* Make <images>/.tmp-<name>-<pid>/rootfs; fails if the image exists,
  * unless it is to be replaced. */
-static int begin_import(const char *name, bool replace, char **tmp, char **final, cg_err_t *err)
+static int begin_import(const struct cg_ctx *ctx, const char *name, bool replace, char **tmp, char **final,
+			cg_err_t *err)
 {
-	cleanup_free char *dir = images_dir();
+	cleanup_free char *dir = images_dir(ctx);
 	cleanup_free char *rootfs = NULL;
 
 	if (!valid_image_name(name))
@@ -145,7 +145,7 @@ static int begin_import(const char *name, bool replace, char **tmp, char **final
 	return 0;
 }
 
-static int finish_import(const char *name, bool replace, const char *tmp, const char *final,
+static int finish_import(const struct cg_ctx *ctx, const char *name, bool replace, const char *tmp, const char *final,
 			 const char *source, const char *const *cmd, cg_err_t *err)
 {
 	if (write_meta(tmp, name, source, cmd, err) < 0)
@@ -153,7 +153,7 @@ static int finish_import(const char *name, bool replace, const char *tmp, const 
 	if (replace) {
 		/* Checked last, just before the swap (an import can take long):
 		 * an overlay must never see its lower layer change under it. */
-		cleanup_free char *user = cg_container_using_image(name);
+		cleanup_free char *user = ctx->image_user ? ctx->image_user(ctx, name) : NULL;
 
 		if (user)
 			return cg_error(err, 0, "image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
@@ -197,7 +197,7 @@ static void default_cmd(const char *rootfs, const char **cmd)
 	cmd[1] = NULL;
 }
 
-int cg_image_import(const char *name, const char *source, bool replace, cg_err_t *err)
+int cg_image_import(const struct cg_ctx *ctx, const char *name, const char *source, bool replace, cg_err_t *err)
 {
 	cleanup_free char *tmp = NULL, *final = NULL, *rootfs = NULL, *abs = NULL;
 	const char *cmd[2];
@@ -211,7 +211,7 @@ int cg_image_import(const char *name, const char *source, bool replace, cg_err_t
 	abs = realpath(source, NULL);
 	if (abs == NULL)
 		return cg_error(err, errno, "image source %s", source);
-	if (begin_import(name, replace, &tmp, &final, err) < 0)
+	if (begin_import(ctx, name, replace, &tmp, &final, err) < 0)
 		return -1;
 	rootfs = xasprintf("%s/rootfs", tmp);
 	if (S_ISDIR(st.st_mode)) {
@@ -230,7 +230,7 @@ int cg_image_import(const char *name, const char *source, bool replace, cg_err_t
 		return cg_error_wrap(err, "importing %s", source);
 	}
 	default_cmd(rootfs, cmd);
-	if (finish_import(name, replace, tmp, final, abs, cmd, err) < 0) {
+	if (finish_import(ctx, name, replace, tmp, final, abs, cmd, err) < 0) {
 		rm_rf(tmp, NULL);
 		return -1;
 	}
@@ -295,7 +295,7 @@ static int busybox_links(const char *busybox, const char *rootfs, cg_err_t *err)
 	return 0;
 }
 
-int cg_image_import_busybox(const char *name, const char *busybox, bool replace, cg_err_t *err)
+int cg_image_import_busybox(const struct cg_ctx *ctx, const char *name, const char *busybox, bool replace, cg_err_t *err)
 {
 	static const char *const dirs[] = { "bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "dev", "proc",
 					    "sys", "root", "home", "var", "var/log", "run", "mnt" };
@@ -305,7 +305,7 @@ int cg_image_import_busybox(const char *name, const char *busybox, bool replace,
 
 	if (!path_exists(busybox))
 		return cg_error(err, 0, "%s not found: install it with 'apt-get install busybox-static'", busybox);
-	if (begin_import(name, replace, &tmp, &final, err) < 0)
+	if (begin_import(ctx, name, replace, &tmp, &final, err) < 0)
 		return -1;
 	rootfs = xasprintf("%s/rootfs", tmp);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs) && r == 0; i++) {
@@ -345,7 +345,7 @@ int cg_image_import_busybox(const char *name, const char *busybox, bool replace,
 	if (r == 0) {
 		cleanup_free char *src = xasprintf("busybox-static %s", busybox);
 
-		r = finish_import(name, replace, tmp, final, src, cmd, err);
+		r = finish_import(ctx, name, replace, tmp, final, src, cmd, err);
 	}
 	if (r < 0) {
 		rm_rf(tmp, NULL);
@@ -368,9 +368,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct cg_image *)a)->name, ((const struct cg_image *)b)->name);
 }
 
-int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
+int cg_image_list(const struct cg_ctx *ctx, struct cg_image **out, size_t *n, cg_err_t *err)
 {
-	cleanup_free char *dir = images_dir();
+	cleanup_free char *dir = images_dir(ctx);
 	cleanup_closedir DIR *d = opendir(dir);
 	struct dirent *de;
 	struct cg_image *v = NULL;
@@ -384,7 +384,7 @@ int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
 		struct cg_image img;
 		cg_err_t ignore = { 0 };
 
-		if (de->d_name[0] == '.' || cg_image_lookup(de->d_name, &img, &ignore) < 0)
+		if (de->d_name[0] == '.' || cg_image_lookup(ctx, de->d_name, &img, &ignore) < 0)
 			continue;
 		du_total = 0;
 		nftw(img.rootfs, du_add, 32, FTW_PHYS | FTW_MOUNT);
@@ -401,14 +401,20 @@ int cg_image_list(struct cg_image **out, size_t *n, cg_err_t *err)
 	return 0;
 }
 
-int cg_image_remove(const char *name, cg_err_t *err)
+int cg_image_remove(const struct cg_ctx *ctx, const char *name, cg_err_t *err)
 {
 	struct cg_image img;
-	cleanup_free char *dir = images_dir();
+	cleanup_free char *dir = images_dir(ctx);
 	cleanup_free char *trash = NULL;
+	cleanup_free char *user = NULL;
 
-	if (cg_image_lookup(name, &img, err) < 0)
+	if (cg_image_lookup(ctx, name, &img, err) < 0)
 		return -1;
+	if (ctx->image_user && (user = ctx->image_user(ctx, name)) != NULL) {
+		cg_image_free(&img);
+		return cg_error(err, 0, "image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
+				name, user, user);
+	}
 	/* Rename first: the image vanishes at once, then the tree goes. */
 	trash = xasprintf("%s/.rm-%s-%d", dir, name, (int)getpid());
 	if (rename(img.dir, trash) < 0) {

@@ -13,7 +13,7 @@ struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t 
 	struct json_object *o, *paths;
 
 	cg_record_init(&r);
-	if (cg_record_read(c->id, &r, err) < 0) {
+	if (cg_record_read(c->ctx, c->id, &r, err) < 0) {
 		cg_record_free(&r);
 		return NULL;
 	}

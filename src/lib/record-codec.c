@@ -208,9 +208,9 @@ int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *er
 	return 0;
 }
 
-int cg_record_read(const char *id, struct cg_record *r, cg_err_t *err)
+int cg_record_read(const struct cg_ctx *ctx, const char *id, struct cg_record *r, cg_err_t *err)
 {
-	cleanup_free char *dir = cg_containers_dir();
+	cleanup_free char *dir = cg_containers_dir(ctx);
 	cleanup_free char *path = xasprintf("%s/%s/config.json", dir, id);
 	cleanup_free char *text = NULL;
 	struct json_object *o;

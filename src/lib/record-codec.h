@@ -68,8 +68,9 @@ struct json_object *cg_record_to_json(const struct cg_record *r);
  * r even on failure): a damaged record is refused with err, a missing field
  * takes its default. */
 int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err);
-/* Read containers/<id>/config.json in the store. */
-int cg_record_read(const char *id, struct cg_record *r, cg_err_t *err);
+/* Read containers/<id>/config.json in ctx's store. */
+struct cg_ctx;
+int cg_record_read(const struct cg_ctx *ctx, const char *id, struct cg_record *r, cg_err_t *err);
 /* Write <dir>/config.json atomically. */
 int cg_record_write(const char *dir, const struct cg_record *r, cg_err_t *err);
 

@@ -26,14 +26,14 @@ void cg_container_list_free(struct cg_container_info *v, size_t n)
 	free(v);
 }
 
-static int load_info(const char *id, struct cg_container_info *c)
+static int load_info(const struct cg_ctx *ctx, const char *id, struct cg_container_info *c)
 {
 	struct cg_record r;
 	cg_err_t ignore = { 0 };
 
 	memset(c, 0, sizeof(*c));
 	cg_record_init(&r);
-	if (cg_record_read(id, &r, &ignore) < 0) {
+	if (cg_record_read(ctx, id, &r, &ignore) < 0) {
 		cg_record_free(&r);
 		return -1;
 	}
@@ -65,9 +65,9 @@ static int by_created(const void *a, const void *b)
 	return x->created < y->created ? 1 : x->created > y->created ? -1 : strcmp(x->id, y->id);
 }
 
-int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err)
+int cg_container_list(const struct cg_ctx *ctx, struct cg_container_info **out, size_t *n, cg_err_t *err)
 {
-	cleanup_free char *dir = cg_containers_dir();
+	cleanup_free char *dir = cg_containers_dir(ctx);
 	cleanup_closedir DIR *d = opendir(dir);
 	struct dirent *de;
 	struct cg_container_info *v = NULL;
@@ -80,7 +80,7 @@ int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err)
 	while ((de = readdir(d)) != NULL) {
 		struct cg_container_info c;
 
-		if (de->d_name[0] == '.' || load_info(de->d_name, &c) < 0)
+		if (de->d_name[0] == '.' || load_info(ctx, de->d_name, &c) < 0)
 			continue;
 		v = realloc(v, (cnt + 1) * sizeof(*v));
 		if (v == NULL)
@@ -114,13 +114,13 @@ int cg_match_container(const char *key, const char *const *ids, const char *cons
 	return found;
 }
 
-int cg_container_resolve(const char *key, char id[65], cg_err_t *err)
+int cg_container_resolve(const struct cg_ctx *ctx, const char *key, char id[65], cg_err_t *err)
 {
 	struct cg_container_info *v;
 	size_t n;
 	int m;
 
-	if (cg_container_list(&v, &n, err) < 0)
+	if (cg_container_list(ctx, &v, &n, err) < 0)
 		return -1;
 	const char **ids = xcalloc(n, sizeof(char *)), **names = xcalloc(n, sizeof(char *));
 
@@ -141,7 +141,7 @@ int cg_container_resolve(const char *key, char id[65], cg_err_t *err)
 	return 0;
 }
 
-int cg_container_remove(const char *key, cg_err_t *err)
+int cg_container_remove(struct cg_ctx *ctx, const char *key, cg_err_t *err)
 {
 	struct cg_container c;
 	struct cg_spec spec;
@@ -149,9 +149,9 @@ int cg_container_remove(const char *key, cg_err_t *err)
 	void *json = NULL;
 	int ret = 0;
 
-	if (cg_container_resolve(key, id, err) < 0)
+	if (cg_container_resolve(ctx, key, id, err) < 0)
 		return -1;
-	if (cg_container_load(id, &c, &spec, &json, err) < 0) {
+	if (cg_container_load(ctx, id, &c, &spec, &json, err) < 0) {
 		json_object_put(json);
 		return -1;
 	}
@@ -167,14 +167,14 @@ int cg_container_remove(const char *key, cg_err_t *err)
 	return ret;
 }
 
-char *cg_container_using_image(const char *name)
+char *cg_container_using_image(const struct cg_ctx *ctx, const char *name)
 {
 	struct cg_container_info *v;
 	size_t n;
 	char *found = NULL;
 	cg_err_t ignore = { 0 };
 
-	if (cg_container_list(&v, &n, &ignore) < 0)
+	if (cg_container_list(ctx, &v, &n, &ignore) < 0)
 		return NULL;
 	for (size_t i = 0; i < n && !found; i++)
 		if (!strcmp(v[i].image, name))
@@ -224,9 +224,9 @@ unsigned long long cg_parse_stat_start_time(const char *stat)
 	return v;
 }
 
-void cg_container_gc(void)
+void cg_container_gc(struct cg_ctx *ctx)
 {
-	cleanup_free char *dir = cg_containers_dir();
+	cleanup_free char *dir = cg_containers_dir(ctx);
 	cleanup_closedir DIR *d = opendir(dir);
 	struct dirent *de;
 
@@ -239,7 +239,7 @@ void cg_container_gc(void)
 		if (strlen(de->d_name) != 64)
 			continue;
 		cg_record_init(&r);
-		if (cg_record_read(de->d_name, &r, &ignore) < 0) {
+		if (cg_record_read(ctx, de->d_name, &r, &ignore) < 0) {
 			cg_record_free(&r);
 			continue;
 		}
@@ -255,7 +255,7 @@ void cg_container_gc(void)
 		struct cg_spec spec;
 		void *json = NULL;
 
-		if (cg_container_load(de->d_name, &c, &spec, &json, &ignore) == 0) {
+		if (cg_container_load(ctx, de->d_name, &c, &spec, &json, &ignore) == 0) {
 			cg_container_exited(&c, -1);
 			c.made_cgroup = c.made_cgroup && cg_destroy(&c.cg, &ignore) < 0;
 			if (!c.made_cgroup)

@@ -23,22 +23,24 @@ struct cg_container_info {
 	long long created, started, finished;
 };
 
-int cg_container_list(struct cg_container_info **out, size_t *n, cg_err_t *err);
+struct cg_ctx;
+
+int cg_container_list(const struct cg_ctx *ctx, struct cg_container_info **out, size_t *n, cg_err_t *err);
 void cg_container_info_free(struct cg_container_info *c);
 void cg_container_list_free(struct cg_container_info *v, size_t n);
 /* Resolve a name or a unique id prefix to a full id. */
-int cg_container_resolve(const char *key, char id[65], cg_err_t *err);
+int cg_container_resolve(const struct cg_ctx *ctx, const char *key, char id[65], cg_err_t *err);
 /* Pure: pick from ids/names the entry `key` names (exact name first, then
  * a unique id prefix); returns its index, -1 none, -2 ambiguous. */
 int cg_match_container(const char *key, const char *const *ids, const char *const *names, size_t n);
 /* Remove a container that is not running, by name or unique id prefix. */
-int cg_container_remove(const char *key, cg_err_t *err);
+int cg_container_remove(struct cg_ctx *ctx, const char *key, cg_err_t *err);
 /* Name (or id) of a container record that uses image `name`, or NULL. */
-char *cg_container_using_image(const char *name);
+char *cg_container_using_image(const struct cg_ctx *ctx, const char *name);
 /* Clean up after in-process containers whose cgrun was killed: their
  * cgroups, and their files if they ran with --rm (kept ones are marked
  * exited). cgrund's containers are left to cgrund. */
-void cg_container_gc(void);
+void cg_container_gc(struct cg_ctx *ctx);
 /* Start time of a process in clock ticks since boot (0 if gone, or a
  * zombie). */
 unsigned long long cg_proc_start_time(pid_t pid);

@@ -340,13 +340,6 @@ static int switch_user(const struct cg_spawn_args *a, const struct cmd_plan *p, 
 	return 0;
 }
 
-static unsigned long container_nofile;
-
-void cg_spawn_set_nofile(unsigned long soft)
-{
-	container_nofile = soft;
-}
-
 /* The command's side of the (v)fork: system calls only, up to its exec
  * (struct cmd_plan says why). */
 static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a, const struct cmd_plan *p,
@@ -356,11 +349,11 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	sigset_t none;
 
 	sigemptyset(&none);
-	if (container_nofile) {
+	if (a->nofile) {
 		struct rlimit rl;
 
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-			rl.rlim_cur = container_nofile < rl.rlim_max ? container_nofile : rl.rlim_max;
+			rl.rlim_cur = a->nofile < rl.rlim_max ? a->nofile : rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}

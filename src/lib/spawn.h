@@ -26,6 +26,8 @@ struct cg_spawn_args {
 	struct winsize winsize;    /* its size (rows 0: leave the default) */
 	int exit_fd;               /* the init writes the command's status here */
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
+	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
+				    * (cgrund raises its own, not its containers') */
 };
 
 struct cg_proc {
@@ -56,9 +58,6 @@ void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err);
  * the process is the caller's child. a->cg, caps, user, env, tty, stdio
  * as for cg_spawn; a->rootfs is unused. */
 int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err);
-
-/* The open-files soft limit containers start with (cgrund raises its own). */
-void cg_spawn_set_nofile(unsigned long soft);
 
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);

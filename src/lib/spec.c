@@ -32,17 +32,9 @@ int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err)
 	const char *eq = strchr(kv, '=');
 	char *entry;
 
-	if (kv[0] == '\0' || eq == kv)
-		return cg_error(err, 0, "invalid environment variable '%s': expected KEY=VALUE or KEY", kv);
-	if (eq == NULL) {
-		const char *v = getenv(kv);
-
-		if (v == NULL)
-			return 0;
-		entry = xasprintf("%s=%s", kv, v);
-	} else {
-		entry = xstrdup(kv);
-	}
+	if (kv[0] == '\0' || eq == kv || eq == NULL)
+		return cg_error(err, 0, "invalid environment variable '%s': expected KEY=VALUE", kv);
+	entry = xstrdup(kv);
 	s->env = realloc(s->env, (s->nenv + 2) * sizeof(char *));
 	if (s->env == NULL)
 		abort();

@@ -36,7 +36,8 @@ struct cg_spec {
 
 void cg_spec_init(struct cg_spec *s);
 void cg_spec_free(struct cg_spec *s);
-/* Add "KEY=VALUE", or "KEY" taken from the caller's environment (skipped if unset). */
+/* Add "KEY=VALUE" (the CLI turns -e KEY into KEY=VALUE from its own
+ * environment first). */
 int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err);
 int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err);
 

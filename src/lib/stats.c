@@ -47,12 +47,10 @@ static int ctrl_index(const char *name)
 	return -1;
 }
 
-void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg)
+void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg, bool naive)
 {
-	const char *naive = getenv("CGRUN_STATS_NAIVE");
-
 	s->v2 = cg->unified_has_ctrls;
-	s->naive = naive && !strcmp(naive, "1");
+	s->naive = naive;
 	s->reads = 0;
 	s->oom_due = 0;
 	s->oom_watched = false;

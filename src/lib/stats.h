@@ -57,11 +57,11 @@ struct cg_stats_due {
 
 #define CG_STATS_LIMIT_EVERY 30
 
-/* Open the files once; missing ones stay -1 (their keys read 0). With
- * CGRUN_STATS_NAIVE=1 in the environment the files are instead opened and
- * closed on every read: the baseline tests/bench/daemon-scale measures
- * kept-open fds against. */
-void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg);
+/* Open the files once; missing ones stay -1 (their keys read 0). naive:
+ * the files are instead opened and closed on every read, the baseline
+ * tests/bench/daemon-scale measures kept-open fds against (cgrund takes it
+ * from CGRUN_STATS_NAIVE=1). */
+void cg_stats_open(struct cg_stats_src *s, const struct cg_cgroup *cg, bool naive);
 void cg_stats_close(struct cg_stats_src *s);
 /* pread the files (the limit files only when due) and fill st. */
 void cg_stats_read(struct cg_stats_src *s, struct cg_stats *st);

@@ -3,25 +3,13 @@
 
 #include "store.h"
 
+#include "ctx.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
 
 #include "util.h"
-
-const char *cg_store_dir(void)
-{
-	const char *e = getenv("CGRUN_STORE_DIR");
-
-	return e && e[0] == '/' ? e : CGRUN_STORE_DIR;
-}
-
-const char *cg_run_dir(void)
-{
-	const char *e = getenv("CGRUN_RUN_DIR");
-
-	return e && e[0] == '/' ? e : CGRUN_RUN_DIR;
-}
 
 int cg_new_id(char buf[65])
 {
@@ -40,17 +28,17 @@ int cg_new_id(char buf[65])
 	return 0;
 }
 
-char *cg_containers_dir(void)
+char *cg_containers_dir(const struct cg_ctx *ctx)
 {
-	return xasprintf("%s/containers", cg_store_dir());
+	return xasprintf("%s/containers", ctx->store_dir);
 }
 
-char *cg_names_dir(void)
+char *cg_names_dir(const struct cg_ctx *ctx)
 {
-	return xasprintf("%s/names", cg_store_dir());
+	return xasprintf("%s/names", ctx->store_dir);
 }
 
-char *cg_run_containers_dir(void)
+char *cg_run_containers_dir(const struct cg_ctx *ctx)
 {
-	return xasprintf("%s/containers", cg_run_dir());
+	return xasprintf("%s/containers", ctx->run_dir);
 }

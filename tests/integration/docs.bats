@@ -375,3 +375,21 @@ stop_sleeper()
 	compare "conf/cgrund.conf" "$d/want" "$d/got" || fail=1
 	[ "$fail" -eq 0 ]
 }
+
+# ---------------------------------------------------------------------------
+# The layers: the library (src/lib) takes everything from its struct cg_ctx.
+
+@test "the library reads no environment, prints nothing and includes nothing of the CLI or cgrund" {
+	local bad
+	# getenv, and output to stdout or stderr, anywhere in src/lib.
+	bad=$(grep -nE '\bgetenv\(|\b(fprintf|vfprintf|fputs|fputc)\((stderr|stdout)|(^|[^sn])printf\(|\bputs\(|\bperror\(' \
+		"$SRC"/src/lib/*.c || true)
+	[ -z "$bad" ] || { echo "$bad" >&2; false; }
+	# No upward include: a library file never includes a CLI or cgrund header.
+	bad=$(grep -nE '#include "(cli|cli-util|client|backend|limit-opts|cgrund)\.h"' "$SRC"/src/lib/*.[ch] || true)
+	[ -z "$bad" ] || { echo "$bad" >&2; false; }
+	# And the verbs never include cgrund's, nor cgrund the CLI's.
+	bad=$(grep -nE '#include "cgrund\.h"' "$SRC"/src/cgrun/*.[ch] || true)
+	bad+=$(grep -nE '#include "(cli|cli-util|client|backend|limit-opts)\.h"' "$SRC"/src/cgrund/*.[ch] || true)
+	[ -z "$bad" ] || { echo "$bad" >&2; false; }
+}

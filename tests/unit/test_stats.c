@@ -239,7 +239,7 @@ static void test_limit_cache(void **state)
 	memset(&cg, 0, sizeof(cg));
 	cg.unified_has_ctrls = true;
 	cg.unified_path = dir;
-	cg_stats_open(&src, &cg);
+	cg_stats_open(&src, &cg, false);
 	cg_stats_read(&src, &st);
 	assert_int_equal(st.cpu_quota_usec, 2000);
 	assert_int_equal(st.pids_max, 50);
@@ -330,7 +330,7 @@ static void test_idle_skips(void **state)
 	memset(&cg, 0, sizeof(cg));
 	cg.unified_has_ctrls = true;
 	cg.unified_path = dir;
-	cg_stats_open(&src, &cg);
+	cg_stats_open(&src, &cg, false);
 	cg_stats_read(&src, &st);
 	assert_int_equal(st.pids_current, 2);
 	assert_int_equal(st.memory_peak, 8192);
@@ -386,7 +386,7 @@ static void test_v1_kept_files(void **state)
 	put_file(dir, "pids.max", "max\n");
 	memset(&cg, 0, sizeof(cg));
 	cg.path[CG_CPU] = cg.path[CG_CPUACCT] = cg.path[CG_MEMORY] = cg.path[CG_PIDS] = dir;
-	cg_stats_open(&src, &cg);
+	cg_stats_open(&src, &cg, false);
 	/* Not watched: the OOM counter is read every time. */
 	cg_stats_read(&src, &st);
 	assert_int_equal(st.cpu_nr_periods, 3);
@@ -452,7 +452,7 @@ static void test_hybrid_reads(void **state)
 	memset(&cg, 0, sizeof(cg));
 	cg.path[CG_CPU] = cg.path[CG_CPUACCT] = cg.path[CG_MEMORY] = cg.path[CG_PIDS] = dir;
 	cg.unified_path = udir;
-	cg_stats_open(&src, &cg);
+	cg_stats_open(&src, &cg, false);
 	cg_stats_read(&src, &st);
 	assert_int_equal(st.cpu_usage_usec, 7000);
 	assert_int_equal(st.cpu_user_usec, 4000);

@@ -1,0 +1,51 @@
+/* ctx.c - the context of library calls (see ctx.h). */
+#include "config.h"
+
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cg_ctx_init(struct cg_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->store_dir = CGRUN_STORE_DIR;
+	ctx->run_dir = CGRUN_RUN_DIR;
+}
+
+const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err)
+{
+	struct cg_layout *l;
+
+	if (ctx->layout)
+		return ctx->layout;
+	l = xcalloc(1, sizeof(*l));
+	if (cg_layout_detect(l, err) < 0) {
+		free(l);
+		return NULL;
+	}
+	ctx->layout = ctx->layout_own = l;
+	return l;
+}
+
+void cg_ctx_free(struct cg_ctx *ctx)
+{
+	free(ctx->layout_own);
+	ctx->layout_own = NULL;
+	ctx->layout = NULL;
+}
+
+void cg_log(const struct cg_ctx *ctx, int level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (ctx == NULL || ctx->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log(ctx->log_data, level, msg);
+}

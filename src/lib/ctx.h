@@ -1,0 +1,51 @@
+/* ctx.h - what every library call works within: where images, records and
+ * runtime state live, how the host's cgroups are laid out, which cgroup
+ * manager makes new containers' cgroups, where messages for a human go, and
+ * the settings containers inherit. The program (cgrun, cgrund) makes one
+ * from its options, environment and configuration and passes it down: the
+ * library reads no environment, prints nothing and keeps no settings of its
+ * own. */
+#ifndef CGRUN_CTX_H
+#define CGRUN_CTX_H
+
+#include <stdbool.h>
+
+#include "cgroup-mode.h"
+#include "util.h"
+
+struct cg_manager;
+
+/* level: syslog's (LOG_WARNING, ...); msg: one line without newline. */
+typedef void cg_log_fn(void *data, int level, const char *msg);
+
+struct cg_ctx {
+	const char *store_dir;          /* images, containers/<id>, names/ */
+	const char *run_dir;            /* containers/<id> exit files, socket, stats */
+	const struct cg_layout *layout; /* the host's cgroups (cg_ctx_detect) */
+	struct cg_manager *mgr;         /* the manager of new containers' cgroups */
+	cg_log_fn *log;                 /* NULL: messages are dropped */
+	void *log_data;
+	unsigned long nofile;           /* containers' RLIMIT_NOFILE soft limit; 0: ours */
+	/* Who uses an image (a container's name or id, malloc'd), or NULL:
+	 * asked by image rm and import --replace just before they act. The
+	 * program sets cg_container_using_image; NULL: no image is in use. */
+	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
+	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
+};
+
+/* The built-in store and run directories (configure's --with-store-dir,
+ * --with-run-dir), nothing detected yet. */
+void cg_ctx_init(struct cg_ctx *ctx);
+/* The host's cgroup layout: ctx->layout, else detected on first use and
+ * kept in ctx (a cg_layout is about 100 KiB of paths, too much to hold per
+ * container; the host's mounts and our own cgroup do not change under a
+ * running process, and cgrund moves itself into its leaf before the first
+ * use). NULL with err if detection fails; it is tried again then. */
+const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err);
+/* Free what the library keeps in ctx. */
+void cg_ctx_free(struct cg_ctx *ctx);
+/* A message for a human, through ctx's log function. */
+void cg_log(const struct cg_ctx *ctx, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
