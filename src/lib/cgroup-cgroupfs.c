@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgroup-manager.h"
+#include "limit-table.h"
 #include "parse.h"
 
 #include <errno.h>

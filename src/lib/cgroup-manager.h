@@ -11,6 +11,7 @@ struct cg_manager_ops {
 	const char *name;
 	const char *default_parent;
 	bool child_joins;   /* the init joins its cgroups itself (cg_join_self) */
+	bool uses_bus;      /* works over systemd's bus (cg_manager_bus) */
 	int (*check_parent)(const char *parent, cg_err_t *err);
 	int (*check_limits)(const struct cg_layout *l, const char *parent, const struct cg_limits *lim,
 			    cg_err_t *err);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cgroup-systemd.h"
+#include "limit-table.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -429,6 +430,7 @@ const struct cg_manager_ops cg_systemd_ops = {
 	.name = "systemd",
 	.default_parent = CG_DEFAULT_SLICE,
 	.child_joins = false,
+	.uses_bus = true,
 	.check_parent = sd_check_parent,
 	.check_limits = sd_check_limits,
 	.create = sd_create,

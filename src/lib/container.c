@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "container.h"
+#include "limit-table.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +18,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "proto.h"
-#include "record.h"
+#include "proc.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "store.h"

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cgroup-limits.h"
+#include "cgroup-mode.h"
 #include "util.h"
 
 struct json_object;
@@ -66,6 +67,24 @@ int cg_limit_parse_finish(struct cg_limit_parser *p, cg_err_t *err);
 
 /* A stored value against its row's range (wire, config.json, validation). */
 int cg_limit_check(const struct cg_limit_def *d, int64_t v, cg_err_t *err);
+
+/* Cross-checks (swap >= memory, swap needs memory, ...). */
+int cg_limits_validate(const struct cg_limits *l, cg_err_t *err);
+
+struct cg_write {
+	enum cg_ctrl ctrl;
+	const char *file;
+	char value[64];
+};
+
+#define CG_MAX_WRITES 16
+
+/* Translate limits into file writes, in the order they must be made.
+ * `unified` selects the cgroup2 files. Returns the number of writes. */
+int cg_limits_translate(const struct cg_limits *l, bool unified,
+			struct cg_write *out, size_t max, cg_err_t *err);
+/* Bit per enum cg_ctrl that these limits write to. */
+unsigned cg_limits_ctrls(const struct cg_limits *l);
 
 /* The limits as a JSON object of the set ones, and back (range-checked,
  * then cg_limits_validate). */

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "limit-table.h"
-#include "record.h"
+#include "container-info.h"
+#include "state.h"
 
 static const char *const cmd_names[] = {
 	[CG_CMD_NONE] = "", [CG_CMD_RUN] = "run", [CG_CMD_PS] = "ps", [CG_CMD_INSPECT] = "inspect",

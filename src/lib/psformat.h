@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "record-codec.h"
+#include "state.h"
 #include "util.h"
 
 struct cg_ps_row {

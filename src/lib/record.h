@@ -8,25 +8,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "container-info.h"
+#include "proc.h"
 #include "record-codec.h"
 #include "util.h"
 
-struct cg_container_info {
-	char id[65];
-	char *name;
-	char *image;
-	char *command;
-	enum cg_state state;
-	bool by_cgrund;       /* owner: cgrund, else a foreground cgrun */
-	int exit_code;
-	pid_t pid;
-	long long created, started, finished;
-};
 
 struct cg_ctx;
 
 int cg_container_list(const struct cg_ctx *ctx, struct cg_container_info **out, size_t *n, cg_err_t *err);
-void cg_container_info_free(struct cg_container_info *c);
 void cg_container_list_free(struct cg_container_info *v, size_t n);
 /* Resolve a name or a unique id prefix to a full id. */
 int cg_container_resolve(const struct cg_ctx *ctx, const char *key, char id[65], cg_err_t *err);
@@ -41,12 +31,5 @@ char *cg_container_using_image(const struct cg_ctx *ctx, const char *name);
  * cgroups, and their files if they ran with --rm (kept ones are marked
  * exited). cgrund's containers are left to cgrund. */
 void cg_container_gc(struct cg_ctx *ctx);
-/* Start time of a process in clock ticks since boot (0 if gone, or a
- * zombie). */
-unsigned long long cg_proc_start_time(pid_t pid);
-/* Pure: field 22 of a /proc/PID/stat text (0 for a zombie's). */
-unsigned long long cg_parse_stat_start_time(const char *stat);
-/* Is pid alive (not a zombie) and the same process (start time) as recorded? */
-bool cg_proc_same(pid_t pid, unsigned long long start);
 
 #endif

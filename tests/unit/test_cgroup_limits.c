@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cgroup-limits.h"
+#include "limit-table.h"
 
 #define MB (1024LL * 1024)
 
