@@ -224,13 +224,10 @@ static int pick_manager(const char *asked, struct cg_manager **mgr, cg_err_t *er
 {
 	const char *name = asked ? asked : getenv("CGRUN_CGROUP_MANAGER");
 	enum cg_manager_kind k = CG_MANAGER_AUTO;
-	const struct cg_layout *l;
 
 	if (name && name[0] && cg_manager_parse(name, &k, err) < 0)
 		return cg_error_wrap(err, "%s", asked ? "--cgroup-manager" : "CGRUN_CGROUP_MANAGER");
-	if ((l = cg_ctx_layout(cli_ctx(), err)) == NULL)
-		return -1;
-	return cg_manager_pick(k, l, mgr, err);
+	return cg_manager_pick(cli_ctx(), k, mgr, err);
 }
 
 /* -e KEY=VALUE, or -e KEY: KEY's value here (left out when unset, as docker). */

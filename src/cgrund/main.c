@@ -325,7 +325,7 @@ static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
 	if (cg_manager_parse(d->conf.cgroup_manager, &k, err) < 0 ||
 	    (l = cg_ctx_layout(&d->ctx, err)) == NULL)
 		return -1;
-	if (cg_manager_pick(k, l, &d->ctx.mgr, err) < 0)
+	if (cg_manager_pick(&d->ctx, k, &d->ctx.mgr, err) < 0)
 		return cg_error_wrap(err, "cgroup_manager = %s in %s", d->conf.cgroup_manager, config);
 	if (d->conf.cgroup_parent[0] &&
 	    cg_manager_check_parent(d->ctx.mgr, d->conf.cgroup_parent, err) < 0)
@@ -339,7 +339,7 @@ static int pick_manager(struct daemon *d, const char *config, cg_err_t *err)
 	 * change of cgroup_manager) are served by its connection too, in the
 	 * loop. */
 	memset(err, 0, sizeof(*err));
-	if (cg_manager_pick(CG_MANAGER_SYSTEMD, l, &d->sd, err) == 0)
+	if (cg_manager_pick(&d->ctx, CG_MANAGER_SYSTEMD, &d->sd, err) == 0)
 		cg_manager_set_async(d->sd, true);
 	else
 		d->sd = NULL;

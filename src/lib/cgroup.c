@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cgroup-manager.h"
+#include "ctx.h"
 #include "limit-table.h"
 
 #include <errno.h>
@@ -43,22 +44,31 @@ bool cg_systemd_booted(void)
 	return lstat("/run/systemd/system/", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static struct cg_manager managers[] = {
-	[CG_MANAGER_CGROUPFS] = { .ops = &cg_cgroupfs_ops },
-	[CG_MANAGER_SYSTEMD] = { .ops = &cg_systemd_ops },
+static const struct cg_manager_ops *const manager_ops[] = {
+	[CG_MANAGER_CGROUPFS] = &cg_cgroupfs_ops,
+	[CG_MANAGER_SYSTEMD] = &cg_systemd_ops,
 };
 
-int cg_manager_pick(enum cg_manager_kind k, const struct cg_layout *l, struct cg_manager **out,
-		    cg_err_t *err)
+int cg_manager_pick(struct cg_ctx *ctx, enum cg_manager_kind k, struct cg_manager **out, cg_err_t *err)
 {
-	bool booted = cg_systemd_booted();
+	const struct cg_layout *l = cg_ctx_layout(ctx, err);
+	bool booted;
 
+	if (l == NULL)
+		return -1;
+	booted = cg_systemd_booted();
 	if (k == CG_MANAGER_AUTO)
 		k = cg_manager_auto(booted, l->mode);
 	if (k == CG_MANAGER_SYSTEMD && (!booted || !l->unified.present))
 		return cg_error(err, 0, "the systemd cgroup manager needs systemd as PID 1 and a cgroup2 hierarchy (this is a %s host%s); use --cgroup-manager=cgroupfs",
 				cg_mode_name(l->mode), booted ? "" : " without systemd");
-	*out = &managers[k];
+	/* One of each kind per context: a manager holds its bus connection
+	 * and its operations under way. */
+	if (ctx->managers[k] == NULL) {
+		ctx->managers[k] = xcalloc(1, sizeof(struct cg_manager));
+		ctx->managers[k]->ops = manager_ops[k];
+	}
+	*out = ctx->managers[k];
 	return 0;
 }
 

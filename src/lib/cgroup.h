@@ -42,10 +42,11 @@ int cg_manager_parse(const char *s, enum cg_manager_kind *k, cg_err_t *err);
 enum cg_manager_kind cg_manager_auto(bool systemd_booted, enum cg_mode mode);
 /* Whether systemd is PID 1 (sd_booted(3)'s test). */
 bool cg_systemd_booted(void);
-/* This process's manager of that kind (auto resolved for the host's
- * layout); the systemd one fails where systemd does not run. */
-int cg_manager_pick(enum cg_manager_kind k, const struct cg_layout *l, struct cg_manager **out,
-		    cg_err_t *err);
+/* ctx's manager of that kind (auto resolved for the host's layout, which
+ * is detected into ctx if it is not yet); the systemd one fails where
+ * systemd does not run. */
+struct cg_ctx;
+int cg_manager_pick(struct cg_ctx *ctx, enum cg_manager_kind k, struct cg_manager **out, cg_err_t *err);
 const char *cg_manager_name(const struct cg_manager *m);
 /* The parent a container gets when none is asked for: "cgrun" below our
  * own cgroup, or machine.slice. */

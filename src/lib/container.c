@@ -533,7 +533,7 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 	 * "container". Kept re-adoptable across the upgrade. */
 	if (old_scope)
 		spec->cgroup_parent = (char *)CG_DEFAULT_SLICE;
-	if (cg_manager_pick(kind, c->layout, &c->mgr, err) < 0)
+	if (cg_manager_pick(ctx, kind, &c->mgr, err) < 0)
 		return cg_error_wrap(err, "container %.12s", id);
 	if (c->state == CG_STATE_RUNNING || c->state == CG_STATE_PAUSED || c->state == CG_STATE_CREATED) {
 		if (cg_open(&c->cg, c->mgr, c->layout, spec->cgroup_parent, id, unit, err) < 0)

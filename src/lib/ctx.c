@@ -3,6 +3,8 @@
 
 #include "ctx.h"
 
+#include "cgroup.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,11 @@ const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err)
 
 void cg_ctx_free(struct cg_ctx *ctx)
 {
+	for (size_t i = 0; i < ARRAY_SIZE(ctx->managers); i++)
+		if (ctx->managers[i] && cg_manager_bus_if_open(ctx->managers[i]) == NULL) {
+			free(ctx->managers[i]);
+			ctx->managers[i] = NULL;
+		}
 	free(ctx->layout_own);
 	ctx->layout_own = NULL;
 	ctx->layout = NULL;

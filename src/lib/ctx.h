@@ -31,6 +31,7 @@ struct cg_ctx {
 	 * program sets cg_container_using_image; NULL: no image is in use. */
 	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
 	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
+	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
 };
 
 /* The built-in store and run directories (configure's --with-store-dir,
@@ -42,7 +43,8 @@ void cg_ctx_init(struct cg_ctx *ctx);
  * running process, and cgrund moves itself into its leaf before the first
  * use). NULL with err if detection fails; it is tried again then. */
 const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err);
-/* Free what the library keeps in ctx. */
+/* Free what the library keeps in ctx (a manager with an open bus to
+ * systemd is kept: its connection goes with the process). */
 void cg_ctx_free(struct cg_ctx *ctx);
 /* A message for a human, through ctx's log function. */
 void cg_log(const struct cg_ctx *ctx, int level, const char *fmt, ...)
