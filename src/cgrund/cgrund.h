@@ -131,9 +131,6 @@ struct daemon {
 	bool quit;
 };
 
-int64_t now_ms(void);
-void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* supervise.c */
 /* Create and start a container: 0 when it runs, 1 when systemd is making
  * its scope (reply_started answers cl then), -1 with err. */
@@ -193,8 +190,11 @@ void flush_join(struct daemon *d, struct ctr *t);
 void flush_leave(struct daemon *d, struct ctr *t);
 void flush_all(struct daemon *d);
 
-/* main.c: the systemd manager's connection in the loop (after each use). */
+/* bus.c: the systemd manager's connection in the loop. bus_sync after
+ * everything that may have used it; bus_dispatch when it is readable and
+ * on every tick (jobs systemd never finishes fail at their deadline). */
 void bus_sync(struct daemon *d);
+void bus_dispatch(struct daemon *d);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

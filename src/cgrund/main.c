@@ -3,13 +3,13 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -20,34 +20,12 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
 
 #include "cgroup-mode.h"
-#include "sdbus.h"
 #include "spawn.h"
 #include "store.h"
 
 #define TICK_MS 100
-
-int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* stderr lines with <N> prefixes: journald turns them into priorities. */
-void log_msg(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "<%d>", prio);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int add_src(struct daemon *d, int fd, struct src *s, uint32_t events)
 {
@@ -202,53 +180,6 @@ static int setup(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
-/* The systemd manager's connection is closing (broken, say): out of the
- * epoll set while its fd is still open, so that a later fd of the same
- * number (a client's) is never taken for it. */
-static void bus_closing(void *ud, int fd)
-{
-	struct daemon *d = ud;
-
-	if (fd >= 0 && fd == d->bus_fd) {
-		epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
-		d->bus_fd = -1;
-	}
-}
-
-/* The systemd manager's connection: watched for what sd-bus wants
- * (reading, or writing while its queue is full), registered when it is
- * (re)opened, and dispatched when sd-bus has work queued already (a
- * timeout of 0). Called after everything that may use it. It serves every
- * container in a systemd scope, whatever manager new ones get. */
-void bus_sync(struct daemon *d)
-{
-	struct cg_sdbus *b = d->sd ? cg_manager_bus_if_open(d->sd) : NULL;
-	int fd;
-	uint32_t ev;
-
-	if (b == NULL)
-		return;
-	cg_sdbus_on_close(b, bus_closing, d);
-	for (int i = 0; i < 8 && cg_sdbus_timeout_ms(b) == 0; i++)
-		cg_sdbus_dispatch(b);
-	fd = cg_sdbus_fd(b);
-	ev = cg_sdbus_events(b) | EPOLLIN;
-	if (fd < 0)
-		return;
-	if (fd != d->bus_fd) {
-		/* bus_closing took the old one out before it was closed. */
-		if (add_src(d, fd, &d->bus, ev) == 0) {
-			d->bus_fd = fd;
-			d->bus_events = ev;
-		}
-	} else if (ev != d->bus_events) {
-		struct epoll_event e = { .events = ev, .data.ptr = &d->bus };
-
-		if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &e) == 0)
-			d->bus_events = ev;
-	}
-}
-
 static void on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
@@ -271,8 +202,7 @@ static void on_tick(struct daemon *d)
 	}
 	sup_on_tick(d);
 	/* Jobs systemd never finishes fail at their deadline. */
-	if (d->sd && cg_manager_bus_if_open(d->sd))
-		cg_sdbus_dispatch(cg_manager_bus_if_open(d->sd));
+	bus_dispatch(d);
 	srv_check_deadlines(d);
 	srv_resume_listen(d);
 	/* Keep the schedule, not the tick's own (late) time: the files are
@@ -452,7 +382,7 @@ int main(int argc, char **argv)
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
 			case SRC_LEASE: leases_drain(&d); break;
-			case SRC_BUS: cg_sdbus_dispatch(cg_manager_bus_if_open(d.sd)); break;
+			case SRC_BUS: bus_dispatch(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			}
 			/* A closed connection or removed container may be pointed at
