@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/inotify.h>
 #include <sys/types.h>
 
 #include "container.h"
@@ -114,6 +115,9 @@ struct daemon {
 	int64_t last_watchdog;
 	int last_status;
 	bool listen_paused;
+	int sock_wd;                  /* inotify watch on the socket file we bound, or -1 */
+	dev_t sock_dev;               /* that file, as bound */
+	ino_t sock_ino;
 	int64_t next_stats;
 	int rundir_fd;                /* the run directory (O_PATH), for metrics.prom; -1 */
 	struct cg_exchfile promfile;  /* <run>/metrics.prom, rewritten in place (exchfile.h) */
@@ -129,6 +133,7 @@ struct daemon {
 	bool reap;                    /* some container is dead: free it after the batch */
 	bool status_dirty;            /* containers started or stopped: recount for STATUS= */
 	bool quit;
+	bool failed;                  /* the loop cannot go on: exit non-zero (cgrund(8)) */
 };
 
 /* supervise.c */
@@ -138,7 +143,9 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 /* A container still starting is removed: its init is killed. */
 void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
 void sup_readopt(struct daemon *d);
-void sup_on_inotify(struct daemon *d);
+/* One event of the inotify fd: a container's cgroup.events or
+ * memory.events changed (or the queue overflowed: every one is checked). */
+void sup_on_inotify_event(struct daemon *d, const struct inotify_event *ev);
 void sup_on_pidfd(struct daemon *d, struct ctr *t);
 void sup_on_sigchld(struct daemon *d);
 void sup_on_tick(struct daemon *d);
@@ -152,6 +159,12 @@ void sup_reap_removed(struct daemon *d);
 void sup_cancel_restart(struct daemon *d, struct ctr *t);
 
 /* server.c */
+/* The listening socket: systemd's (cgrund.socket) or one bound at
+ * <run>/cgrun.sock, whose file is then watched (d->sock_wd). */
+int srv_listen(struct daemon *d, cg_err_t *err);
+/* The socket file's watch fired: if the file is no longer the one bound
+ * (removed, replaced), no client can reach us: the loop fails. */
+void srv_check_socket(struct daemon *d);
 void srv_accept(struct daemon *d);
 void srv_on_conn(struct daemon *d, struct conn *cl, uint32_t events);
 void srv_reply(struct daemon *d, struct conn *cl, struct json_object *reply, int fd);

@@ -15,10 +15,8 @@
 #include <sys/resource.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
-#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 
 #include "cgroup-mode.h"
@@ -26,63 +24,14 @@
 #include "store.h"
 
 #define TICK_MS 100
+/* Exit status after a failure of the loop (cgrund(8), EXIT STATUS). */
+#define EXIT_LOOP_FAILED 3
 
 static int add_src(struct daemon *d, int fd, struct src *s, uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.ptr = s };
 
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-static int socket_path(char *buf, size_t n)
-{
-	return snprintf(buf, n, "%s/cgrun.sock", cg_run_dir()) >= (int)n ? -1 : 0;
-}
-
-/* Our own socket, unless systemd handed us one (cgrund.socket). */
-static int open_socket(struct daemon *d, cg_err_t *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int n = sd_listen_fds(1), fd;
-
-	if (n > 1)
-		return cg_error(err, 0, "systemd passed %d sockets; cgrund.socket should pass one", n);
-	if (n == 1) {
-		fd = SD_LISTEN_FDS_START;
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		return fd;
-	}
-	if (socket_path(sa.sun_path, sizeof(sa.sun_path)) < 0)
-		return cg_error(err, ENAMETOOLONG, "socket path under %s", cg_run_dir());
-	if (mkdir_p(cg_run_dir(), 0755, err) < 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return cg_error(err, errno, "socket");
-	/* A socket file that answers belongs to a live cgrund: do not steal it. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(fd);
-		return cg_error(err, EADDRINUSE, "another cgrund is running on %s", sa.sun_path);
-	}
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return cg_error(err, errno, "socket");
-	unlink(sa.sun_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return cg_error(err, e, "bind %s", sa.sun_path);
-	}
-	if (chmod(sa.sun_path, 0660) < 0 ||
-	    (d->have_group && chown(sa.sun_path, 0, d->group) < 0) || listen(fd, 128) < 0) {
-		int e = errno;
-
-		close(fd);
-		return cg_error(err, e, "setting up %s", sa.sun_path);
-	}
-	return fd;
 }
 
 /* Under systemd with Delegate=yes on cgroup v2, a cgroup with processes
@@ -164,8 +113,7 @@ static int setup(struct daemon *d, cg_err_t *err)
 		return cg_error(err, errno, "creating event sources");
 	if (timerfd_settime(d->timer_fd, 0, &its, NULL) < 0)
 		return cg_error(err, errno, "timerfd_settime");
-	d->listen_fd = open_socket(d, err);
-	if (d->listen_fd < 0)
+	if (srv_listen(d, err) < 0)
 		return -1;
 	d->sig.kind = SRC_SIGNAL;
 	d->listen.kind = SRC_LISTEN;
@@ -189,6 +137,27 @@ static void on_signal(struct daemon *d)
 			sup_on_sigchld(d);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			d->quit = true;
+	}
+}
+
+static void on_inotify(struct daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			bool sock = ev->wd >= 0 && ev->wd == d->sock_wd;
+
+			/* Lost events (overflow) may have been the socket's too. */
+			if (sock || (ev->mask & IN_Q_OVERFLOW))
+				srv_check_socket(d);
+			if (!sock)
+				sup_on_inotify_event(d, ev);
+			p += sizeof(*ev) + ev->len;
+		}
 	}
 }
 
@@ -369,6 +338,7 @@ int main(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			log_msg(2, "epoll_wait: %s", strerror(errno));
+			d.failed = true;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -377,7 +347,7 @@ int main(int argc, char **argv)
 			switch (s->kind) {
 			case SRC_SIGNAL: on_signal(&d); break;
 			case SRC_LISTEN: srv_accept(&d); break;
-			case SRC_INOTIFY: sup_on_inotify(&d); break;
+			case SRC_INOTIFY: on_inotify(&d); break;
 			case SRC_TIMER: on_tick(&d); break;
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
@@ -399,6 +369,13 @@ int main(int argc, char **argv)
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	sd_notify(0, "STOPPING=1");
+	if (d.failed) {
+		/* Non-zero, so that systemd's Restart=on-failure starts a new
+		 * cgrund, which re-adopts the containers. */
+		sd_notify(0, "STATUS=failed: the event loop could not go on (see the log)");
+		log_msg(3, "cgrund exiting after a failure of its loop; %s", "containers keep running");
+		return EXIT_LOOP_FAILED;
+	}
 	log_msg(6, "cgrund stopping; %s", "containers keep running");
 	return 0;
 }

@@ -344,32 +344,23 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	notify_waiters(d, t);
 }
 
-void sup_on_inotify(struct daemon *d)
+void sup_on_inotify_event(struct daemon *d, const struct inotify_event *ev)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
+	/* The queue overflowed (events lost, memory.events can be busy): look
+	 * at every running container. */
+	bool all = ev->mask & IN_Q_OVERFLOW;
 
-	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			/* The queue overflowed (events lost, memory.events can be
-			 * busy): look at every running container. */
-			bool all = ev->mask & IN_Q_OVERFLOW;
+	if (all)
+		log_msg(4, "inotify queue overflowed: checking every container");
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		bool running = t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
 
-			if (all)
-				log_msg(4, "inotify queue overflowed: checking every container");
-			for (struct ctr *t = d->ctrs; t; t = t->next) {
-				bool running = t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
-
-				if (t->dead || (all && !running))
-					continue;
-				if (all || (t->oom_wd >= 0 && t->oom_wd == ev->wd))
-					oomwatch_fired(t);
-				if ((all || (t->wd >= 0 && t->wd == ev->wd)) && !cgroup_populated(t))
-					sup_finish(d, t);
-			}
-			p += sizeof(*ev) + ev->len;
-		}
+		if (t->dead || (all && !running))
+			continue;
+		if (all || (t->oom_wd >= 0 && t->oom_wd == ev->wd))
+			oomwatch_fired(t);
+		if ((all || (t->wd >= 0 && t->wd == ev->wd)) && !cgroup_populated(t))
+			sup_finish(d, t);
 	}
 }
 
