@@ -10,6 +10,7 @@
 #include "container.h"
 #include "dconf.h"
 #include "exchfile.h"
+#include "intmap.h"
 #include "proto.h"
 #include "spec.h"
 #include "stats.h"
@@ -67,7 +68,8 @@ struct ctr {
 	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
 	size_t prom_labels_len;
 	bool dead;                    /* removed: freed after this epoll batch */
-	struct ctr *next;
+	struct ctr *dead_next;        /* on d->dead meanwhile */
+	struct ctr *next, *prev;      /* d->ctrs */
 };
 
 struct conn {
@@ -83,6 +85,7 @@ struct conn {
 	int nfds;
 	int64_t deadline;             /* a request must arrive whole by then */
 	bool parked;                  /* waiting for a container */
+	struct ctr *parked_on;        /* that container (a waiter of its), or NULL */
 	bool closing;                 /* close once out is flushed */
 	bool dead;                    /* closed: freed after this epoll batch */
 	struct conn *next;
@@ -108,6 +111,12 @@ struct daemon {
 	int bus_fd;                   /* as registered in epoll, or -1 */
 	uint32_t bus_events;
 	struct ctr *ctrs;
+	struct ctr *dead;             /* removed, to be freed after the batch */
+	/* What the loop looks up per event, so that no start, exit or
+	 * removal walks every container: */
+	struct intmap by_pid;         /* our children's init pids (SIGCHLD) */
+	struct intmap by_wd;          /* inotify watches: cgroup.events, memory.events */
+	int nrunning;                 /* running or paused, for STATUS= */
 	struct conn *conns;
 	int nconns;
 	struct execp *execs;

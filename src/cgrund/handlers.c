@@ -29,6 +29,7 @@ static struct waiter *park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
 	w->next = t->waiters;
 	t->waiters = w;
 	cl->parked = true;
+	cl->parked_on = t;
 	return w;
 }
 
@@ -41,6 +42,7 @@ static struct waiter *unpark(struct ctr *t, enum cg_cmd cmd, bool starting)
 		if (w->cmd == cmd && w->starting == starting) {
 			*wp = w->next;
 			w->conn->parked = false;
+			w->conn->parked_on = NULL;
 			return w;
 		}
 	}
@@ -74,6 +76,7 @@ void notify_waiters(struct daemon *d, struct ctr *t)
 		struct waiter *w = t->waiters;
 
 		t->waiters = w->next;
+		w->conn->parked_on = NULL;
 		/* A start's answer is reply_started's. */
 		if (w->starting) {
 			w->conn->parked = false;

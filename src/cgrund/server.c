@@ -147,9 +147,9 @@ void srv_close(struct daemon *d, struct conn *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	close_fds(cl);
-	/* Parked in a container's waiters: unhook. */
-	for (struct ctr *t = d->ctrs; t; t = t->next)
-		for (struct waiter **wp = &t->waiters; *wp;) {
+	/* Parked in a container's waiters: unhook (from that one only). */
+	if (cl->parked_on)
+		for (struct waiter **wp = &cl->parked_on->waiters; *wp;) {
 			if ((*wp)->conn == cl) {
 				struct waiter *w = *wp;
 
@@ -159,6 +159,7 @@ void srv_close(struct daemon *d, struct conn *cl)
 				wp = &(*wp)->next;
 			}
 		}
+	cl->parked_on = NULL;
 	for (struct execp *e = d->execs; e; e = e->next)
 		if (e->conn == cl)
 			e->conn = NULL;
