@@ -499,8 +499,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	init_loop(cmd, efd, ofd);
 }
 
-/* CLONE_FILES: see struct fd_slots. */
-static pid_t do_clone(struct cg_cgroup *cg, int *pidfd, bool *into_cgroup)
+/* CLONE_FILES: see struct fd_slots. cgroup_fd: the cgroup2 directory to
+ * clone into, or -1. */
+static pid_t do_clone(int cgroup_fd, int *pidfd, bool *into_cgroup)
 {
 	struct clone_args ca = {
 		.flags = NS_FLAGS | CLONE_FILES | CLONE_PIDFD,
@@ -510,9 +511,9 @@ static pid_t do_clone(struct cg_cgroup *cg, int *pidfd, bool *into_cgroup)
 	pid_t pid;
 
 	*into_cgroup = false;
-	if (cg && cg->unified_fd >= 0) {
+	if (cgroup_fd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cg->unified_fd;
+		ca.cgroup = (uint64_t)cgroup_fd;
 	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid >= 0) {
@@ -760,7 +761,8 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 		return cg_error(err, e, "moving the container's fds to low slots");
 	}
 	note_ignored_signals();
-	pid = do_clone(a->cg, &pidfd, &into);
+	/* Our cgroup fd may sit in a slot the child's fds took for now. */
+	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, &pidfd, &into);
 	if (pid == 0)
 		spawned_main(&ca, into, csock, m.bound, sv[0]);
 	if (pid > 0) {
