@@ -16,7 +16,7 @@
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS, SRC_EXEC };
 
 struct src {
 	enum src_kind kind;
@@ -91,10 +91,17 @@ struct conn {
 	struct conn *next;
 };
 
-/* A process started by `cgrun exec`: its client waits for its status. */
+/* A process started by `cgrun exec` (execs.c): its client waits for it
+ * to start, then for its status. */
 struct execp {
-	pid_t pid;
-	struct conn *conn;
+	struct src src;               /* SRC_EXEC: x.sock while starting */
+	struct cg_execing x;
+	pid_t pid;                    /* the command, once known, else -1 */
+	struct conn *conn;            /* NULL once its client has gone */
+	bool starting;                /* not exec'd yet */
+	bool exited;                  /* reaped while starting: status below */
+	int status;
+	bool dead;                    /* done: freed after this epoll batch */
 	struct execp *next;
 };
 
@@ -120,6 +127,7 @@ struct daemon {
 	struct conn *conns;
 	int nconns;
 	struct execp *execs;
+	bool execs_dead;              /* some exec is done: free it after the batch */
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
 	int last_status;
@@ -217,6 +225,16 @@ void flush_all(struct daemon *d);
  * on every tick (jobs systemd never finishes fail at their deadline). */
 void bus_sync(struct daemon *d);
 void bus_dispatch(struct daemon *d);
+
+/* execs.c */
+/* Start argv in t for cl (parked until it ends): 0, or -1 with err. */
+int execs_start(struct daemon *d, struct conn *cl, struct ctr *t, char **argv, bool tty,
+		const struct winsize *ws, cg_err_t *err);
+void execs_on_sock(struct daemon *d, struct execp *e);
+/* p was reaped with status: true if it was an exec'd command. */
+bool execs_reaped(struct daemon *d, pid_t p, int status);
+void execs_conn_closed(struct daemon *d, struct conn *cl);
+void execs_reap(struct daemon *d);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 			case SRC_LEASE: leases_drain(&d); break;
 			case SRC_BUS: bus_dispatch(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
+			case SRC_EXEC: execs_on_sock(&d, container_of(s, struct execp, src)); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
@@ -360,6 +361,7 @@ int main(int argc, char **argv)
 		bus_sync(&d);
 		srv_reap_closed(&d);
 		sup_reap_removed(&d);
+		execs_reap(&d);
 		status_line(&d);
 	}
 	/* Containers keep running (KillMode=process): they are re-adopted by

@@ -160,9 +160,7 @@ void srv_close(struct daemon *d, struct conn *cl)
 			}
 		}
 	cl->parked_on = NULL;
-	for (struct execp *e = d->execs; e; e = e->next)
-		if (e->conn == cl)
-			e->conn = NULL;
+	execs_conn_closed(d, cl);
 	d->nconns--;
 }
 

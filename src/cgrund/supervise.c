@@ -424,24 +424,8 @@ void sup_on_sigchld(struct daemon *d)
 
 		if (p <= 0)
 			break;
-		for (struct execp **ep = &d->execs; *ep;) {
-			struct execp *e = *ep;
-
-			if (e->pid != p) {
-				ep = &e->next;
-				continue;
-			}
-			*ep = e->next;
-			if (e->conn && !e->conn->dead) {
-				struct json_object *r = cg_reply_ok();
-
-				json_object_object_add(r, "exit_code", json_object_new_int(cg_exit_code(st)));
-				e->conn->parked = false;
-				e->conn->closing = true;
-				srv_reply(d, e->conn, r, -1);
-			}
-			free(e);
-		}
+		if (execs_reaped(d, p, st))
+			continue;
 		struct ctr *t = intmap_get(&d->by_pid, p);
 
 		if (t && t->child && t->c.pid == p) {

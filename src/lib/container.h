@@ -111,6 +111,10 @@ struct cg_proc;
  * env); the process is the caller's child (see cg_exec). */
 int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
 		      const int stdio[3], struct cg_proc *out, cg_err_t *err);
+/* The same in steps (cg_exec_begin, then cg_exec_step on x until it
+ * returns 0 or -1): for an event loop, which goes on meanwhile. */
+int cg_container_exec_begin(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+			    const int stdio[3], struct cg_execing *x, cg_err_t *err);
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 

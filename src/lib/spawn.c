@@ -559,13 +559,14 @@ static void kill_and_reap_spawning(const struct cg_spawning *s)
 
 /* Read the child's messages until EOF (the command exec'd): 'P' with the
  * terminal's master, 'C' with an exec'd pid, or an error: -1 with the
- * child's message, -2 when it said nothing. */
-static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_err_t *err)
+ * child's message, -2 when it said nothing. Non-blocking (nowait): 1 when
+ * no more is there yet (call again once sock is readable; *pty_master and
+ * *cpid keep what came so far, so set them to -1 before the first call). */
+static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pid_t *cpid, cg_err_t *err)
 {
 	char buf[sizeof(err->msg) + 8];
 	ssize_t n;
 
-	*pty_master = -1;
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
@@ -573,9 +574,11 @@ static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_er
 				     .msg_controllen = sizeof(cbuf) };
 		struct cmsghdr *cm;
 
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nowait ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && nowait && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
 		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
 		if (n == 1 && buf[0] == 'P' && cm && cm->cmsg_type == SCM_RIGHTS && *pty_master < 0) {
 			memcpy(pty_master, CMSG_DATA(cm), sizeof(int));
@@ -603,6 +606,12 @@ static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_er
 		close(*pty_master);
 	*pty_master = -1;
 	return r;
+}
+
+static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_err_t *err)
+{
+	*pty_master = -1;
+	return receive_messages(sock, tty, false, pty_master, cpid, err);
 }
 
 /* The init's copy of our fd table. cgrund keeps a dozen fds open per
@@ -872,38 +881,71 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 	_exit(0);
 }
 
-int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err)
+int cg_exec_begin(const struct cg_spawn_args *a, int init_pidfd, struct cg_execing *x, cg_err_t *err)
 {
-	int sv[2], status;
-	pid_t mid, cmd = -1;
+	int sv[2];
 
+	x->mid = x->cmd = -1;
+	x->sock = x->pty_master = -1;
+	x->tty = a->tty;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
 	note_ignored_signals();
-	mid = fork();
-	if (mid < 0) {
+	x->mid = fork();
+	if (x->mid < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return cg_error(err, errno, "fork");
 	}
-	if (mid == 0) {
+	if (x->mid == 0) {
 		close(sv[0]);
 		exec_middle(a, init_pidfd, sv[1]);
 	}
 	close(sv[1]);
-	int r = receive_start(sv[0], a->tty, &out->pty_master, &cmd, err);
+	x->sock = sv[0];
+	return 0;
+}
 
-	close(sv[0]);
-	while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+static int exec_finish(struct cg_execing *x, bool nowait, struct cg_proc *out, cg_err_t *err)
+{
+	int status, r = receive_messages(x->sock, x->tty, nowait, &x->pty_master, &x->cmd, err);
+
+	if (r == 1)
+		return 1;
+	close(x->sock);
+	x->sock = -1;
+	/* EOF or a failure: the middle process has sent all it will and is
+	 * gone or going. An event loop reaps it with its waitpid(-1) if it is
+	 * not a zombie yet: no blocking wait there, which could also meet a
+	 * reused pid if that waitpid took it first. */
+	while (waitpid(x->mid, &status, nowait ? WNOHANG : 0) < 0 && errno == EINTR)
 		;
+	x->mid = -1;
+	if (r == 0 && x->cmd <= 0)
+		r = cg_error(err, EPROTO, "exec: no process started");
 	if (r < 0) {
-		if (cmd > 0)
-			kill_and_reap(cmd, &status);
+		if (x->cmd > 0)
+			kill_and_reap(x->cmd, &status);
+		x->cmd = -1;
 		return -1;
 	}
-	if (cmd <= 0)
-		return cg_error(err, EPROTO, "exec: no process started");
-	out->pid = cmd;
-	out->pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
+	out->pid = x->cmd;
+	out->pty_master = x->pty_master;
+	out->pidfd = (int)syscall(SYS_pidfd_open, x->cmd, 0);
+	x->pty_master = -1;
 	return 0;
+}
+
+int cg_exec_step(struct cg_execing *x, struct cg_proc *out, cg_err_t *err)
+{
+	return exec_finish(x, true, out, err);
+}
+
+int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err)
+{
+	struct cg_execing x;
+
+	if (cg_exec_begin(a, init_pidfd, &x, err) < 0)
+		return -1;
+	return exec_finish(&x, false, out, err);
 }
