@@ -4,17 +4,19 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/inotify.h>
 #include <sys/types.h>
 
 #include "container.h"
 #include "dconf.h"
 #include "exchfile.h"
+#include "intmap.h"
 #include "proto.h"
 #include "spec.h"
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS, SRC_EXEC };
 
 struct src {
 	enum src_kind kind;
@@ -66,7 +68,8 @@ struct ctr {
 	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
 	size_t prom_labels_len;
 	bool dead;                    /* removed: freed after this epoll batch */
-	struct ctr *next;
+	struct ctr *dead_next;        /* on d->dead meanwhile */
+	struct ctr *next, *prev;      /* d->ctrs */
 };
 
 struct conn {
@@ -82,15 +85,23 @@ struct conn {
 	int nfds;
 	int64_t deadline;             /* a request must arrive whole by then */
 	bool parked;                  /* waiting for a container */
+	struct ctr *parked_on;        /* that container (a waiter of its), or NULL */
 	bool closing;                 /* close once out is flushed */
 	bool dead;                    /* closed: freed after this epoll batch */
 	struct conn *next;
 };
 
-/* A process started by `cgrun exec`: its client waits for its status. */
+/* A process started by `cgrun exec` (execs.c): its client waits for it
+ * to start, then for its status. */
 struct execp {
-	pid_t pid;
-	struct conn *conn;
+	struct src src;               /* SRC_EXEC: x.sock while starting */
+	struct cg_execing x;
+	pid_t pid;                    /* the command, once known, else -1 */
+	struct conn *conn;            /* NULL once its client has gone */
+	bool starting;                /* not exec'd yet */
+	bool exited;                  /* reaped while starting: status below */
+	int status;
+	bool dead;                    /* done: freed after this epoll batch */
 	struct execp *next;
 };
 
@@ -109,13 +120,23 @@ struct daemon {
 	int bus_fd;                   /* as registered in epoll, or -1 */
 	uint32_t bus_events;
 	struct ctr *ctrs;
+	struct ctr *dead;             /* removed, to be freed after the batch */
+	/* What the loop looks up per event, so that no start, exit or
+	 * removal walks every container: */
+	struct intmap by_pid;         /* our children's init pids (SIGCHLD) */
+	struct intmap by_wd;          /* inotify watches: cgroup.events, memory.events */
+	int nrunning;                 /* running or paused, for STATUS= */
 	struct conn *conns;
 	int nconns;
 	struct execp *execs;
+	bool execs_dead;              /* some exec is done: free it after the batch */
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
 	int last_status;
 	bool listen_paused;
+	int sock_wd;                  /* inotify watch on the socket file we bound, or -1 */
+	dev_t sock_dev;               /* that file, as bound */
+	ino_t sock_ino;
 	int64_t next_stats;
 	int rundir_fd;                /* the run directory (O_PATH), for metrics.prom; -1 */
 	struct cg_exchfile promfile;  /* <run>/metrics.prom, rewritten in place (exchfile.h) */
@@ -131,10 +152,8 @@ struct daemon {
 	bool reap;                    /* some container is dead: free it after the batch */
 	bool status_dirty;            /* containers started or stopped: recount for STATUS= */
 	bool quit;
+	bool failed;                  /* the loop cannot go on: exit non-zero (cgrund(8)) */
 };
-
-int64_t now_ms(void);
-void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* supervise.c */
 /* Create and start a container: 0 when it runs, 1 when systemd is making
@@ -143,7 +162,9 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 /* A container still starting is removed: its init is killed. */
 void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
 void sup_readopt(struct daemon *d);
-void sup_on_inotify(struct daemon *d);
+/* One event of the inotify fd: a container's cgroup.events or
+ * memory.events changed (or the queue overflowed: every one is checked). */
+void sup_on_inotify_event(struct daemon *d, const struct inotify_event *ev);
 void sup_on_pidfd(struct daemon *d, struct ctr *t);
 void sup_on_sigchld(struct daemon *d);
 void sup_on_tick(struct daemon *d);
@@ -157,6 +178,12 @@ void sup_reap_removed(struct daemon *d);
 void sup_cancel_restart(struct daemon *d, struct ctr *t);
 
 /* server.c */
+/* The listening socket: systemd's (cgrund.socket) or one bound at
+ * <run>/cgrun.sock, whose file is then watched (d->sock_wd). */
+int srv_listen(struct daemon *d, cg_err_t *err);
+/* The socket file's watch fired: if the file is no longer the one bound
+ * (removed, replaced), no client can reach us: the loop fails. */
+void srv_check_socket(struct daemon *d);
 void srv_accept(struct daemon *d);
 void srv_on_conn(struct daemon *d, struct conn *cl, uint32_t events);
 void srv_reply(struct daemon *d, struct conn *cl, struct json_object *reply, int fd);
@@ -195,8 +222,21 @@ void flush_join(struct daemon *d, struct ctr *t);
 void flush_leave(struct daemon *d, struct ctr *t);
 void flush_all(struct daemon *d);
 
-/* main.c: the systemd manager's connection in the loop (after each use). */
+/* bus.c: the systemd manager's connection in the loop. bus_sync after
+ * everything that may have used it; bus_dispatch when it is readable and
+ * on every tick (jobs systemd never finishes fail at their deadline). */
 void bus_sync(struct daemon *d);
+void bus_dispatch(struct daemon *d);
+
+/* execs.c */
+/* Start argv in t for cl (parked until it ends): 0, or -1 with err. */
+int execs_start(struct daemon *d, struct conn *cl, struct ctr *t, char **argv, bool tty,
+		const struct winsize *ws, cg_err_t *err);
+void execs_on_sock(struct daemon *d, struct execp *e);
+/* p was reaped with status: true if it was an exec'd command. */
+bool execs_reaped(struct daemon *d, pid_t p, int status);
+void execs_conn_closed(struct daemon *d, struct conn *cl);
+void execs_reap(struct daemon *d);
 
 /* handlers.c */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);

@@ -1,15 +1,18 @@
-/* handlers.c - one function per request. Each replies (or parks the
- * client until its container ends) and never blocks the loop. */
+/* handlers.c - one function per request. Each replies, or parks the
+ * client until its container ends, its exec'd command has started (execs.c)
+ * or systemd has answered. One wait is left in the loop: a start (run, a
+ * restart) waits until the container's command has exec'd
+ * (cg_spawn_finish), with the cgroupfs manager and after systemd's job. */
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "container-ops.h"
 #include "inspect.h"
@@ -30,6 +33,7 @@ static struct waiter *park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
 	w->next = t->waiters;
 	t->waiters = w;
 	cl->parked = true;
+	cl->parked_on = t;
 	return w;
 }
 
@@ -42,6 +46,7 @@ static struct waiter *unpark(struct ctr *t, enum cg_cmd cmd, bool starting)
 		if (w->cmd == cmd && w->starting == starting) {
 			*wp = w->next;
 			w->conn->parked = false;
+			w->conn->parked_on = NULL;
 			return w;
 		}
 	}
@@ -75,6 +80,7 @@ void notify_waiters(struct daemon *d, struct ctr *t)
 		struct waiter *w = t->waiters;
 
 		t->waiters = w->next;
+		w->conn->parked_on = NULL;
 		/* A start's answer is reply_started's. */
 		if (w->starting) {
 			w->conn->parked = false;
@@ -449,7 +455,6 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
-	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
 	size_t n;
 	char **argv;
 
@@ -472,26 +477,10 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 		argv[i] = (char *)json_object_get_string(json_object_array_get_idx(req->argv, i));
 	struct winsize ws = { .ws_row = (unsigned short)req->rows, .ws_col = (unsigned short)req->cols };
 
-	if (cg_container_exec(&t->c, argv, req->tty, &ws, cl->nfds == 3 ? cl->fds : NULL, &proc, &err) < 0) {
-		free(argv);
+	/* The answer comes from execs.c, once the command has exec'd. */
+	if (execs_start(d, cl, t, argv, req->tty, &ws, &err) < 0)
 		reply_err(d, cl, &err);
-		return;
-	}
 	free(argv);
-	if (proc.pidfd >= 0)
-		close(proc.pidfd);
-	struct execp *e = xcalloc(1, sizeof(*e));
-	struct json_object *r = cg_reply_ok();
-
-	e->pid = proc.pid;
-	e->conn = cl;
-	e->next = d->execs;
-	d->execs = e;
-	json_object_object_add(r, "started", json_object_new_boolean(1));
-	srv_reply(d, cl, r, proc.pty_master);
-	if (proc.pty_master >= 0)
-		close(proc.pty_master);
-	cl->parked = true;
 }
 
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)

@@ -3,109 +3,36 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
-#include <sys/un.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
 
 #include "cgroup-mode.h"
 #include "record.h"
-#include "sdbus.h"
 #include "spawn.h"
 #include "store.h"
 
 #define TICK_MS 100
-
-int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* stderr lines with <N> prefixes: journald turns them into priorities. */
-void log_msg(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "<%d>", prio);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+/* Exit status after a failure of the loop (cgrund(8), EXIT STATUS). */
+#define EXIT_LOOP_FAILED 3
 
 static int add_src(struct daemon *d, int fd, struct src *s, uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.ptr = s };
 
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-static int socket_path(const struct daemon *d, char *buf, size_t n)
-{
-	return snprintf(buf, n, "%s/cgrun.sock", d->ctx.run_dir) >= (int)n ? -1 : 0;
-}
-
-/* Our own socket, unless systemd handed us one (cgrund.socket). */
-static int open_socket(struct daemon *d, cg_err_t *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int n = sd_listen_fds(1), fd;
-
-	if (n > 1)
-		return cg_error(err, 0, "systemd passed %d sockets; cgrund.socket should pass one", n);
-	if (n == 1) {
-		fd = SD_LISTEN_FDS_START;
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		return fd;
-	}
-	if (socket_path(d, sa.sun_path, sizeof(sa.sun_path)) < 0)
-		return cg_error(err, ENAMETOOLONG, "socket path under %s", d->ctx.run_dir);
-	if (mkdir_p(d->ctx.run_dir, 0755, err) < 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return cg_error(err, errno, "socket");
-	/* A socket file that answers belongs to a live cgrund: do not steal it. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(fd);
-		return cg_error(err, EADDRINUSE, "another cgrund is running on %s", sa.sun_path);
-	}
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return cg_error(err, errno, "socket");
-	unlink(sa.sun_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return cg_error(err, e, "bind %s", sa.sun_path);
-	}
-	if (chmod(sa.sun_path, 0660) < 0 ||
-	    (d->have_group && chown(sa.sun_path, 0, d->group) < 0) || listen(fd, 128) < 0) {
-		int e = errno;
-
-		close(fd);
-		return cg_error(err, e, "setting up %s", sa.sun_path);
-	}
-	return fd;
 }
 
 /* Under systemd with Delegate=yes on cgroup v2, a cgroup with processes
@@ -187,8 +114,7 @@ static int setup(struct daemon *d, cg_err_t *err)
 		return cg_error(err, errno, "creating event sources");
 	if (timerfd_settime(d->timer_fd, 0, &its, NULL) < 0)
 		return cg_error(err, errno, "timerfd_settime");
-	d->listen_fd = open_socket(d, err);
-	if (d->listen_fd < 0)
+	if (srv_listen(d, err) < 0)
 		return -1;
 	d->sig.kind = SRC_SIGNAL;
 	d->listen.kind = SRC_LISTEN;
@@ -203,53 +129,6 @@ static int setup(struct daemon *d, cg_err_t *err)
 	return 0;
 }
 
-/* The systemd manager's connection is closing (broken, say): out of the
- * epoll set while its fd is still open, so that a later fd of the same
- * number (a client's) is never taken for it. */
-static void bus_closing(void *ud, int fd)
-{
-	struct daemon *d = ud;
-
-	if (fd >= 0 && fd == d->bus_fd) {
-		epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
-		d->bus_fd = -1;
-	}
-}
-
-/* The systemd manager's connection: watched for what sd-bus wants
- * (reading, or writing while its queue is full), registered when it is
- * (re)opened, and dispatched when sd-bus has work queued already (a
- * timeout of 0). Called after everything that may use it. It serves every
- * container in a systemd scope, whatever manager new ones get. */
-void bus_sync(struct daemon *d)
-{
-	struct cg_sdbus *b = d->sd ? cg_manager_bus_if_open(d->sd) : NULL;
-	int fd;
-	uint32_t ev;
-
-	if (b == NULL)
-		return;
-	cg_sdbus_on_close(b, bus_closing, d);
-	for (int i = 0; i < 8 && cg_sdbus_timeout_ms(b) == 0; i++)
-		cg_sdbus_dispatch(b);
-	fd = cg_sdbus_fd(b);
-	ev = cg_sdbus_events(b) | EPOLLIN;
-	if (fd < 0)
-		return;
-	if (fd != d->bus_fd) {
-		/* bus_closing took the old one out before it was closed. */
-		if (add_src(d, fd, &d->bus, ev) == 0) {
-			d->bus_fd = fd;
-			d->bus_events = ev;
-		}
-	} else if (ev != d->bus_events) {
-		struct epoll_event e = { .events = ev, .data.ptr = &d->bus };
-
-		if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &e) == 0)
-			d->bus_events = ev;
-	}
-}
-
 static void on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
@@ -259,6 +138,27 @@ static void on_signal(struct daemon *d)
 			sup_on_sigchld(d);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			d->quit = true;
+	}
+}
+
+static void on_inotify(struct daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			bool sock = ev->wd >= 0 && ev->wd == d->sock_wd;
+
+			/* Lost events (overflow) may have been the socket's too. */
+			if (sock || (ev->mask & IN_Q_OVERFLOW))
+				srv_check_socket(d);
+			if (!sock)
+				sup_on_inotify_event(d, ev);
+			p += sizeof(*ev) + ev->len;
+		}
 	}
 }
 
@@ -272,8 +172,7 @@ static void on_tick(struct daemon *d)
 	}
 	sup_on_tick(d);
 	/* Jobs systemd never finishes fail at their deadline. */
-	if (d->sd && cg_manager_bus_if_open(d->sd))
-		cg_sdbus_dispatch(cg_manager_bus_if_open(d->sd));
+	bus_dispatch(d);
 	srv_check_deadlines(d);
 	srv_resume_listen(d);
 	/* Keep the schedule, not the tick's own (late) time: the files are
@@ -295,15 +194,13 @@ static void on_tick(struct daemon *d)
 
 static void status_line(struct daemon *d)
 {
-	int n = 0;
+	/* Counted where containers start and end (supervise.c): no walk over
+	 * every container after a start or an exit. */
+	int n = d->nrunning;
 
-	/* Set where containers start and end (supervise.c): no walk after
-	 * every epoll batch otherwise. */
 	if (!d->status_dirty)
 		return;
 	d->status_dirty = false;
-	for (struct ctr *t = d->ctrs; t; t = t->next)
-		n += t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
 	if (n == d->last_status)
 		return;
 	d->last_status = n;
@@ -467,6 +364,7 @@ int main(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			log_msg(2, "epoll_wait: %s", strerror(errno));
+			d.failed = true;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -475,13 +373,14 @@ int main(int argc, char **argv)
 			switch (s->kind) {
 			case SRC_SIGNAL: on_signal(&d); break;
 			case SRC_LISTEN: srv_accept(&d); break;
-			case SRC_INOTIFY: sup_on_inotify(&d); break;
+			case SRC_INOTIFY: on_inotify(&d); break;
 			case SRC_TIMER: on_tick(&d); break;
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
 			case SRC_LEASE: leases_drain(&d); break;
-			case SRC_BUS: cg_sdbus_dispatch(cg_manager_bus_if_open(d.sd)); break;
+			case SRC_BUS: bus_dispatch(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
+			case SRC_EXEC: execs_on_sock(&d, container_of(s, struct execp, src)); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
@@ -490,6 +389,7 @@ int main(int argc, char **argv)
 		bus_sync(&d);
 		srv_reap_closed(&d);
 		sup_reap_removed(&d);
+		execs_reap(&d);
 		status_line(&d);
 	}
 	/* Containers keep running (KillMode=process): they are re-adopted by
@@ -497,6 +397,13 @@ int main(int argc, char **argv)
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	sd_notify(0, "STOPPING=1");
+	if (d.failed) {
+		/* Non-zero, so that systemd's Restart=on-failure starts a new
+		 * cgrund, which re-adopts the containers. */
+		sd_notify(0, "STATUS=failed: the event loop could not go on (see the log)");
+		log_msg(3, "cgrund exiting after a failure of its loop; %s", "containers keep running");
+		return EXIT_LOOP_FAILED;
+	}
 	log_msg(6, "cgrund stopping; %s", "containers keep running");
 	return 0;
 }

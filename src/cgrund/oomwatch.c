@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -26,8 +27,10 @@ void oomwatch_start(struct daemon *d, struct ctr *t)
 		return;
 	if (t->c.cg.unified_has_ctrls) {
 		events = cg_oom_events_path(&t->c.cg);
-		if (events && (t->oom_wd = inotify_add_watch(d->inotify_fd, events, IN_MODIFY)) >= 0)
+		if (events && (t->oom_wd = inotify_add_watch(d->inotify_fd, events, IN_MODIFY)) >= 0) {
+			intmap_put(&d->by_wd, t->oom_wd, t);
 			t->stats.oom_watched = true;
+		}
 		else
 			log_msg(4, "container %.12s: no OOM watch on %s: %s", t->c.id, events ? events : "memory.events",
 				strerror(errno));
@@ -52,8 +55,10 @@ void oomwatch_start(struct daemon *d, struct ctr *t)
 
 void oomwatch_stop(struct daemon *d, struct ctr *t)
 {
-	if (t->oom_wd >= 0)
+	if (t->oom_wd >= 0) {
+		intmap_del(&d->by_wd, t->oom_wd, t);
 		inotify_rm_watch(d->inotify_fd, t->oom_wd);
+	}
 	t->oom_wd = -1;
 	/* Closing the only fd of the eventfd also takes it out of epoll. */
 	if (t->oom_efd >= 0)

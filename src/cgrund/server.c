@@ -1,18 +1,127 @@
-/* server.c - cgrund's socket: accept, check who is calling, read frames
- * (with the client's fds), write replies without ever blocking the loop. */
+/* server.c - cgrund's socket: listen (and watch the socket file), accept,
+ * check who is calling, read frames (with the client's fds), write replies
+ * without ever blocking the loop. */
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <systemd/sd-daemon.h>
+
+#include "store.h"
 
 #define MAX_CONNS 1024
 #define REQUEST_DEADLINE_MS 5000
+
+static int socket_path(const struct daemon *d, char *buf, size_t n)
+{
+	return snprintf(buf, n, "%s/cgrun.sock", d->ctx.run_dir) >= (int)n ? -1 : 0;
+}
+
+/* Our own socket, unless systemd handed us one (cgrund.socket). */
+static int open_socket(struct daemon *d, bool *activated, cg_err_t *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int n = sd_listen_fds(1), fd;
+
+	if (n > 1)
+		return cg_error(err, 0, "systemd passed %d sockets; cgrund.socket should pass one", n);
+	*activated = n == 1;
+	if (n == 1) {
+		fd = SD_LISTEN_FDS_START;
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		return fd;
+	}
+	if (socket_path(d, sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return cg_error(err, ENAMETOOLONG, "socket path under %s", d->ctx.run_dir);
+	if (mkdir_p(d->ctx.run_dir, 0755, err) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cg_error(err, errno, "socket");
+	/* A socket file that answers belongs to a live cgrund: do not steal it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		return cg_error(err, EADDRINUSE, "another cgrund is running on %s", sa.sun_path);
+	}
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cg_error(err, errno, "socket");
+	unlink(sa.sun_path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return cg_error(err, e, "bind %s", sa.sun_path);
+	}
+	if (chmod(sa.sun_path, 0660) < 0 ||
+	    (d->have_group && chown(sa.sun_path, 0, d->group) < 0) || listen(fd, 128) < 0) {
+		int e = errno;
+
+		close(fd);
+		return cg_error(err, e, "setting up %s", sa.sun_path);
+	}
+	return fd;
+}
+
+/* Our own socket file as bound, watched: when it is removed (say with the
+ * run directory) or replaced, the socket is still open but no client can
+ * reach it, and only a new cgrund (systemd's Restart=on-failure) makes a
+ * new one. A chmod or chown fires the watch too: same file, nothing to do. */
+static int watch_socket(struct daemon *d, cg_err_t *err)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+
+	if (socket_path(d, path, sizeof(path)) < 0)
+		return cg_error(err, ENAMETOOLONG, "socket path under %s", d->ctx.run_dir);
+	if (stat(path, &st) < 0)
+		return cg_error(err, errno, "stat %s", path);
+	d->sock_dev = st.st_dev;
+	d->sock_ino = st.st_ino;
+	d->sock_wd = inotify_add_watch(d->inotify_fd, path, IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+	if (d->sock_wd < 0)
+		return cg_error(err, errno, "inotify on %s", path);
+	return 0;
+}
+
+int srv_listen(struct daemon *d, cg_err_t *err)
+{
+	bool activated = false;
+
+	d->sock_wd = -1;
+	d->listen_fd = open_socket(d, &activated, err);
+	if (d->listen_fd < 0)
+		return -1;
+	if (activated)
+		return 0;  /* systemd's socket: its file is systemd's business */
+	return watch_socket(d, err);
+}
+
+void srv_check_socket(struct daemon *d)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+
+	if (d->sock_wd < 0 || socket_path(d, path, sizeof(path)) < 0)
+		return;
+	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == d->sock_dev && st.st_ino == d->sock_ino)
+		return;
+	log_msg(2, "the socket %s was removed or replaced: no client can reach this cgrund any more; exiting with a failure (a restart makes a new one)",
+		path);
+	d->failed = true;
+	d->quit = true;
+}
 
 static void set_events(struct daemon *d, struct conn *cl, uint32_t events)
 {
@@ -38,9 +147,9 @@ void srv_close(struct daemon *d, struct conn *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	close_fds(cl);
-	/* Parked in a container's waiters: unhook. */
-	for (struct ctr *t = d->ctrs; t; t = t->next)
-		for (struct waiter **wp = &t->waiters; *wp;) {
+	/* Parked in a container's waiters: unhook (from that one only). */
+	if (cl->parked_on)
+		for (struct waiter **wp = &cl->parked_on->waiters; *wp;) {
 			if ((*wp)->conn == cl) {
 				struct waiter *w = *wp;
 
@@ -50,9 +159,8 @@ void srv_close(struct daemon *d, struct conn *cl)
 				wp = &(*wp)->next;
 			}
 		}
-	for (struct execp *e = d->execs; e; e = e->next)
-		if (e->conn == cl)
-			e->conn = NULL;
+	cl->parked_on = NULL;
+	execs_conn_closed(d, cl);
 	d->nconns--;
 }
 

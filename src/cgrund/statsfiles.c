@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,8 @@ static void ctr_free(struct daemon *d, struct ctr *t)
 {
 	/* systemd's answers for it, still to come, go nowhere. */
 	cg_forget(&t->c.cg, t);
+	intmap_del(&d->by_pid, t->c.pid, t);
+	intmap_del(&d->by_wd, t->wd, t);
 	if (t->updating)
 		free(t->update.cpuset_cpus);
 	stats_stop(d, t);
@@ -38,32 +41,48 @@ static void ctr_free(struct daemon *d, struct ctr *t)
 		struct waiter *w = t->waiters;
 
 		t->waiters = w->next;
+		w->conn->parked_on = NULL;
 		free(w);
 	}
 	free(t);
 }
 
+static void ctr_link(struct daemon *d, struct ctr *t)
+{
+	t->prev = NULL;
+	t->next = d->ctrs;
+	if (d->ctrs)
+		d->ctrs->prev = t;
+	d->ctrs = t;
+}
+
+/* The removed containers of this batch, from their own list: no walk
+ * over every container after each removal. */
 void sup_reap_removed(struct daemon *d)
 {
-	if (!d->reap)
-		return;  /* after every epoll batch: no walk when nothing was removed */
 	d->reap = false;
-	for (struct ctr **pp = &d->ctrs; *pp;) {
-		struct ctr *t = *pp;
+	while (d->dead) {
+		struct ctr *t = d->dead;
 
-		if (!t->dead) {
-			pp = &t->next;
-			continue;
-		}
-		*pp = t->next;
+		d->dead = t->dead_next;
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			d->ctrs = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
 		ctr_free(d, t);
 	}
 }
 
 void sup_remove_ctr(struct daemon *d, struct ctr *t)
 {
+	if (t->dead)
+		return;
 	d->reap = true;
 	t->dead = true;
+	t->dead_next = d->dead;
+	d->dead = t;
 }
 
 struct ctr *sup_find(struct daemon *d, const char *key, cg_err_t *err)
@@ -107,6 +126,7 @@ int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err)
 		t->wd = inotify_add_watch(d->inotify_fd, events, IN_MODIFY);
 		if (t->wd < 0)
 			return cg_error(err, errno, "inotify on %s", events);
+		intmap_put(&d->by_wd, t->wd, t);
 		return 0;
 	}
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->src };
@@ -119,8 +139,10 @@ int sup_watch(struct daemon *d, struct ctr *t, cg_err_t *err)
 
 static void unwatch(struct daemon *d, struct ctr *t)
 {
-	if (t->wd >= 0)
+	if (t->wd >= 0) {
+		intmap_del(&d->by_wd, t->wd, t);
 		inotify_rm_watch(d->inotify_fd, t->wd);
+	}
 	t->wd = -1;
 	if (t->c.pidfd >= 0 && !t->c.cg.unified_path)
 		epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->c.pidfd, NULL);
@@ -205,6 +227,9 @@ static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
 	t->reaped = false;
 	if (t->c.cg.unified_path == NULL && sup_watch(d, t, err) < 0)
 		return -1;
+	/* Its SIGCHLD finds it here. */
+	intmap_put(&d->by_pid, t->c.pid, t);
+	d->nrunning++;
 	/* Its stats files are opened by the next refresh (stats_tick): not
 	 * here, where cgrund would take the CPU the container's start needs
 	 * (1 to 2 ms a run here), and not at all for one that is gone before
@@ -298,6 +323,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	unwatch(d, t);
 	stats_stop(d, t);
 	d->status_dirty = true;
+	d->nrunning--;
 	if (t->child && !t->reaped) {
 		int st;
 
@@ -306,6 +332,8 @@ void sup_finish(struct daemon *d, struct ctr *t)
 			t->wstatus = st;
 		}
 	}
+	if (t->reaped)
+		intmap_del(&d->by_pid, t->c.pid, t);
 	cg_container_exited(&t->c, t->child && t->reaped ? t->wstatus : -1);
 	t->kill_at = 0;
 	log_msg(6, "container %.12s exited with status %d%s", t->c.id, t->c.exit_code,
@@ -343,32 +371,33 @@ void sup_finish(struct daemon *d, struct ctr *t)
 	notify_waiters(d, t);
 }
 
-void sup_on_inotify(struct daemon *d)
+void sup_on_inotify_event(struct daemon *d, const struct inotify_event *ev)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
+	/* The queue overflowed (events lost, memory.events can be busy): look
+	 * at every running container. */
+	bool all = ev->mask & IN_Q_OVERFLOW;
 
-	while ((n = read(d->inotify_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			/* The queue overflowed (events lost, memory.events can be
-			 * busy): look at every running container. */
-			bool all = ev->mask & IN_Q_OVERFLOW;
+	if (!all) {
+		struct ctr *t = intmap_get(&d->by_wd, ev->wd);
 
-			if (all)
-				log_msg(4, "inotify queue overflowed: checking every container");
-			for (struct ctr *t = d->ctrs; t; t = t->next) {
-				bool running = t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
+		if (t == NULL || t->dead)
+			return;
+		if (t->oom_wd >= 0 && t->oom_wd == ev->wd)
+			oomwatch_fired(t);
+		if (t->wd >= 0 && t->wd == ev->wd && !cgroup_populated(t))
+			sup_finish(d, t);
+		return;
+	}
+	log_msg(4, "inotify queue overflowed: checking every container");
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		bool running = t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
 
-				if (t->dead || (all && !running))
-					continue;
-				if (all || (t->oom_wd >= 0 && t->oom_wd == ev->wd))
-					oomwatch_fired(t);
-				if ((all || (t->wd >= 0 && t->wd == ev->wd)) && !cgroup_populated(t))
-					sup_finish(d, t);
-			}
-			p += sizeof(*ev) + ev->len;
-		}
+		if (t->dead || (all && !running))
+			continue;
+		if (all || (t->oom_wd >= 0 && t->oom_wd == ev->wd))
+			oomwatch_fired(t);
+		if ((all || (t->wd >= 0 && t->wd == ev->wd)) && !cgroup_populated(t))
+			sup_finish(d, t);
 	}
 }
 
@@ -395,33 +424,19 @@ void sup_on_sigchld(struct daemon *d)
 
 		if (p <= 0)
 			break;
-		for (struct execp **ep = &d->execs; *ep;) {
-			struct execp *e = *ep;
+		if (execs_reaped(d, p, st))
+			continue;
+		struct ctr *t = intmap_get(&d->by_pid, p);
 
-			if (e->pid != p) {
-				ep = &e->next;
-				continue;
-			}
-			*ep = e->next;
-			if (e->conn && !e->conn->dead) {
-				struct json_object *r = cg_reply_ok();
-
-				json_object_object_add(r, "exit_code", json_object_new_int(cg_exit_code(st)));
-				e->conn->parked = false;
-				e->conn->closing = true;
-				srv_reply(d, e->conn, r, -1);
-			}
-			free(e);
+		if (t && t->child && t->c.pid == p) {
+			intmap_del(&d->by_pid, p, t);
+			t->reaped = true;
+			t->wstatus = st;
+			/* No cgroup.events edge may follow if the cgroup was
+			 * already empty when the watch began. */
+			if (!cgroup_populated(t))
+				sup_finish(d, t);
 		}
-		for (struct ctr *t = d->ctrs; t; t = t->next)
-			if (t->child && t->c.pid == p) {
-				t->reaped = true;
-				t->wstatus = st;
-				/* No cgroup.events edge may follow if the cgroup was
-				 * already empty when the watch began. */
-				if (!cgroup_populated(t))
-					sup_finish(d, t);
-			}
 	}
 }
 
@@ -582,8 +597,7 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 	}
 	if (r < 0)
 		goto fail_created;
-	t->next = d->ctrs;
-	d->ctrs = t;
+	ctr_link(d, t);
 	*out = t;
 	if (r == 0)
 		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
@@ -634,8 +648,7 @@ void sup_readopt(struct daemon *d)
 		}
 		if (t->spec.restart)
 			cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, &err);
-		t->next = d->ctrs;
-		d->ctrs = t;
+		ctr_link(d, t);
 		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED) {
 			/* Kept after exit: listed, nothing to watch. One whose
 			 * start a dying cgrund cut short ("created") still has its
@@ -658,6 +671,8 @@ void sup_readopt(struct daemon *d)
 			memset(&err, 0, sizeof(err));
 			continue;
 		}
+		/* Counted as running until sup_finish says otherwise. */
+		d->nrunning++;
 		/* The same process, not a recycled pid: its start time matches. */
 		if (cg_proc_same(t->c.pid, t->c.pid_start))
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);

@@ -565,21 +565,44 @@ int cg_container_renew_cgroup(struct cg_container *c, cg_err_t *err)
 	return 0;
 }
 
-int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
-		      const int stdio[3], struct cg_proc *out, cg_err_t *err)
+/* What an exec of argv in c runs with (caps points to the caller's copy). */
+static int exec_args(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+		     const int stdio[3], struct cg_caps *caps, struct cg_spawn_args *a, cg_err_t *err)
 {
-	struct cg_caps caps = c->spec->caps;
-
 	if (c->pidfd < 0)
 		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
+	*caps = c->spec->caps;
 	if (c->spec->privileged)
-		cg_caps_all(&caps);
-	struct cg_spawn_args a = {
+		cg_caps_all(caps);
+	*a = (struct cg_spawn_args){
 		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
-		.user = c->spec->user, .workdir = c->spec->workdir, .caps = &caps, .tty = tty,
+		.user = c->spec->user, .workdir = c->spec->workdir, .caps = caps, .tty = tty,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
 		.nofile = c->ctx->nofile,
 	};
+	return 0;
+}
+
+int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+		      const int stdio[3], struct cg_proc *out, cg_err_t *err)
+{
+	struct cg_caps caps;
+	struct cg_spawn_args a;
+
+	if (exec_args(c, argv, tty, ws, stdio, &caps, &a, err) < 0)
+		return -1;
 	return cg_exec(&a, c->pidfd, out, err);
+}
+
+int cg_container_exec_begin(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+			    const int stdio[3], struct cg_execing *x, cg_err_t *err)
+{
+	struct cg_caps caps;
+	struct cg_spawn_args a;
+
+	/* Copied into the child by its fork: needed no longer than this call. */
+	if (exec_args(c, argv, tty, ws, stdio, &caps, &a, err) < 0)
+		return -1;
+	return cg_exec_begin(&a, c->pidfd, x, err);
 }

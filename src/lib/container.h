@@ -25,7 +25,7 @@ struct cg_container {
 	char hostname[65];
 	struct cg_spec *spec;          /* owned by the caller */
 	struct cg_image image;
-	const struct cg_layout *layout; /* cg_layout_shared() */
+	const struct cg_layout *layout; /* its ctx's */
 	struct cg_manager *mgr;        /* who makes its cgroups (its record says) */
 	struct cg_cgroup cg;
 	char *dir;                     /* <store>/containers/<id>: layers, record */
@@ -105,6 +105,10 @@ struct cg_proc;
  * env); the process is the caller's child (see cg_exec). */
 int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
 		      const int stdio[3], struct cg_proc *out, cg_err_t *err);
+/* The same in steps (cg_exec_begin, then cg_exec_step on x until it
+ * returns 0 or -1): for an event loop, which goes on meanwhile. */
+int cg_container_exec_begin(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
+			    const int stdio[3], struct cg_execing *x, cg_err_t *err);
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 

@@ -59,6 +59,22 @@ void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err);
  * as for cg_spawn; a->rootfs is unused. */
 int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, cg_err_t *err);
 
+/* The same in steps, for an event loop (cgrund): begin forks and returns
+ * at once; step reads what the child sent, without blocking: 1 while the
+ * command has not exec'd yet (call again when sock is readable), 0 once it
+ * has (out filled in), -1 with err if it failed (whatever was started is
+ * killed and reaped). cmd is the command's pid as soon as it is known (a
+ * waitpid(-1) of the caller may reap it before step returns 0). */
+struct cg_execing {
+	pid_t mid;                 /* the middle process (joins, then clones) */
+	pid_t cmd;                 /* the command, once known, else -1 */
+	int sock;                  /* to poll for reading; -1 once done */
+	int pty_master;
+	bool tty;
+};
+int cg_exec_begin(const struct cg_spawn_args *a, int init_pidfd, struct cg_execing *x, cg_err_t *err);
+int cg_exec_step(struct cg_execing *x, struct cg_proc *out, cg_err_t *err);
+
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
 /* Pure: 127 for "not found" errors, 126 for the rest. */

@@ -134,6 +134,61 @@ proc_in_cgroup()
 	run -0 "$CGRUN" rm -f "$ID"
 }
 
+# Freeze (1) or thaw (0) a container's cgroup behind cgrund's back: the v1
+# freezer where there is one, else cgroup.freeze (v2).
+freeze_behind()
+{
+	local fz u
+	if fz=$(dt_cgdir freezer "$1") && [ -e "$fz/freezer.state" ]; then
+		[ "$2" = 1 ] && echo FROZEN >"$fz/freezer.state" || echo THAWED >"$fz/freezer.state"
+	else
+		u=$(dt_cgdir unified "$1") && echo "$2" >"$u/cgroup.freeze"
+	fi
+}
+
+# Processes in a container's freezer (or unified) cgroup.
+procs_in()
+{
+	local dir
+	dir=$(dt_cgdir freezer "$1") || dir=$(dt_cgdir unified "$1") || return 1
+	wc -l <"$dir/cgroup.procs"
+}
+
+procs_ge()
+{
+	[ "$(procs_in "$1")" -ge "$2" ]
+}
+
+# The exec's middle process joins the container's cgroups before its
+# command runs: in a frozen cgroup it stops there, and the start stalls
+# until the thaw. cgrund must go on serving others meanwhile.
+@test "an exec whose start stalls (its container frozen behind cgrund's back) holds up no other client: ps answers meanwhile; the exec goes on after the thaw" {
+	local ep rc t0 ms out=$BATS_TEST_TMPDIR/exec.out
+	run_d busybox sleep 1000
+	freeze_behind "$ID" 1
+	"$CGRUN" exec "$ID" sh -c 'echo started; exit 7' </dev/null >"$out" 2>&1 &
+	ep=$!
+	dt_track "$ep"
+	# The init, sleep, and now the exec's middle process, frozen.
+	dt_wait_until 10 procs_ge "$ID" 3
+	t0=$EPOCHREALTIME
+	run -0 timeout 10 "$CGRUN" ps
+	ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
+	[[ $output == *"${ID:0:12}"* ]]
+	# The issue asks for 50 ms; the margin is for a loaded machine or a
+	# TCG VM (cgrund that waits in the exec answers only after the thaw).
+	[ "$ms" -lt 2000 ]
+	# The exec is still waiting: its command has not run.
+	kill -0 "$ep"
+	[ ! -s "$out" ]
+	freeze_behind "$ID" 0
+	rc=0
+	wait "$ep" || rc=$?
+	[ "$rc" -eq 7 ]
+	[ "$(cat "$out")" = started ]
+	run -0 timeout 20 "$CGRUN" rm -f "$ID"
+}
+
 @test "stop sends SIGTERM, then SIGKILL after -t" {
 	# This one shrugs off SIGTERM.
 	run_d busybox sh -c 'trap "echo got-term" TERM; echo ready; while :; do sleep 0.1; done'

@@ -220,3 +220,62 @@ kill9_daemon()
 	[ ! -d "$(dt_cgdir pids "$id")" ]
 	[ ! -e "$CGRUN_STORE_DIR/containers/$id" ]
 }
+
+# TERM our cgrund (by pid) and wait until it is gone.
+term_daemon()
+{
+	local pid start
+	pid=$(dt_daemon_pid)
+	start=$(dt_start_time "$pid")
+	[ -n "$start" ]
+	kill -TERM "$pid"
+	dt_wait_until 10 init_gone "$pid" "$start"
+}
+
+# Start a cgrund as a child of this shell (so that `wait` gives its exit
+# status), recorded like every other; its pid in $child.
+start_child_daemon()
+{
+	dt_detached "$CGRUND" --config "$DT_CONF" </dev/null >>"$DT_LOG" 2>&1 &
+	child=$!
+	dt_record_pid "$child"
+	echo "$child" >"$DT_DIR/cgrund.pid"
+	dt_wait_until 10 dt_answers
+}
+
+# The loop fails for real when the socket file cgrund bound is removed
+# (as a cleaned run directory would): it still listens, but no client can
+# reach it, and only a new cgrund makes a new socket. So it must exit with
+# a failure, for systemd's Restart=on-failure to start that new one.
+@test "exit status: 0 after SIGTERM, 3 when its loop fails (its socket file removed); the containers keep running and the next cgrund re-adopts them" {
+	local id pid start child rc
+	id=$(timeout 30 "$CGRUN" run -d --name dt-loop busybox sleep 1000)
+	pid=$(dt_pid_of "$id")
+	start=$(dt_start_time "$pid")
+	term_daemon
+
+	start_child_daemon
+	dt_state_is "$id" running
+	kill -TERM "$child"
+	rc=0
+	wait "$child" || rc=$?
+	[ "$rc" -eq 0 ]
+
+	start_child_daemon
+	rm "$CGRUN_RUN_DIR/cgrun.sock"
+	dt_wait_until 10 init_gone "$child" "$(tail -n 1 "$DT_DIR/pids" | cut -d' ' -f2)"
+	rc=0
+	wait "$child" || rc=$?
+	[ "$rc" -eq 3 ]
+	grep -q "cgrun.sock was removed or replaced" "$DT_LOG"
+	grep -q "exiting after a failure of its loop" "$DT_LOG"
+	! dt_answers
+
+	# The container outlived it; the next cgrund takes it back.
+	dt_same_proc "$pid" "$start"
+	dt_start_daemon
+	run -0 "$CGRUN" ps
+	[[ $output == *dt-loop* ]]
+	run -0 "$CGRUN" rm -f dt-loop
+	dt_wait_until 5 init_gone "$pid" "$start"
+}

@@ -278,6 +278,18 @@ mount_of()
 	[ "$(awk '/^l[-rwx]/ && $9 == 3 { print $10 }' <<<"$output")" = "" ]
 }
 
+# The spawn puts the fds the init needs in the lowest slots from 3 on for
+# a moment (spawn.c, struct fd_slots): a cgrun whose own fds above 2 are
+# closed (bats keeps some open; a shell does not) has its cgroup and other
+# fds there, which must still work.
+@test "a run from a process with no fds above 2 open starts, with only 0, 1 and 2 in the command" {
+	run -0 bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+		exec timeout -k 5 "$1" "$2" run --rm --cgroup-parent="$3" busybox sh -c "ls /proc/\$\$/fd; :"' \
+		_ "$CG_TIMEOUT" "$CGRUN" "$CGRUN_PARENT"
+	echo "$output"
+	[ "${lines[*]}" = "0 1 2" ]
+}
+
 @test "mknod of a block device works but opening it fails (nodev)" {
 	local dev
 	# a block device that exists on the host
