@@ -209,14 +209,14 @@ static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 	srv_reply(d, cl, r, -1);
 }
 
-/* stop, kill, pause... of a container systemd is still making a scope for. */
+/* stop, kill, pause... of a container whose command does not run yet. */
 static bool refuse_starting(struct daemon *d, struct conn *cl, struct ctr *t, const char *key)
 {
 	cg_err_t err = { 0 };
 
 	if (!cg_container_starting(&t->c))
 		return false;
-	cg_error(&err, EAGAIN, "container '%s' is still starting (systemd is making its scope); try again in a moment", key);
+	cg_error(&err, EAGAIN, "container '%s' is still starting; try again in a moment", key);
 	reply_err(d, cl, &err);
 	return true;
 }

@@ -213,21 +213,71 @@ static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
 	return 0;
 }
 
-/* Let the waiting init go on: 0 once its command runs. */
+/* Let the waiting init go on. Its command runs once the sync socket says
+ * so (sup_on_spawn): the loop does not wait for it, whatever the init
+ * does meanwhile (its mounts, a frozen cgroup). 1: under way; -1 with
+ * err: nothing left running. */
 static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
 {
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->spawn_src };
+
 	if (watch_before_go(d, t, err) < 0) {
 		cg_container_start_abort(&t->c, err);
 		return -1;
 	}
-	if (cg_container_start_finish(&t->c, err) < 0) {
+	if (cg_container_start_go(&t->c, err) < 0) {
 		unwatch(d, t);
 		return -1;
 	}
-	return started(d, t, err);
+	t->spawn_src.kind = SRC_SPAWN;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, t->c.spawning.sock, &ev) < 0) {
+		cg_error(err, errno, "watching the start of %.12s", t->c.id);
+		cg_container_start_abort(&t->c, NULL);
+		unwatch(d, t);
+		return -1;
+	}
+	return 1;
 }
 
 static void start_failed(struct daemon *d, struct ctr *t, const cg_err_t *err);
+
+/* News on t's sync socket: its command runs now, or its start failed. */
+void sup_on_spawn(struct daemon *d, struct ctr *t)
+{
+	cg_err_t err = { 0 };
+	int r;
+
+	if (t->dead || !cg_container_starting(&t->c))
+		return;
+	r = cg_container_start_poll(&t->c, false, &err);
+	if (r == 1)
+		return;
+	/* The socket is closed by now: gone from the epoll set with it. */
+	if (r < 0) {
+		unwatch(d, t);
+		start_failed(d, t, &err);
+		return;
+	}
+	if (started(d, t, &err) < 0) {
+		/* Nothing would learn of its end (legacy host, no pidfd watch):
+		 * it goes, and its init's exit (SIGCHLD) collects it. */
+		log_msg(3, "container %.12s: %s", t->c.id, err.msg);
+		cg_container_kill(&t->c, SIGKILL, &(cg_err_t){ 0 });
+		t->stopping = true;
+		reply_started(d, t, &err);
+		return;
+	}
+	if (t->c.restarts)
+		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+	else
+		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
+	reply_started(d, t, NULL);
+	/* A command that ended at once may have emptied its cgroup before it
+	 * counted as running (sup_finish ignores a container still starting):
+	 * no cgroup.events edge comes after that. */
+	if (!t->dead && !cgroup_populated(t))
+		sup_finish(d, t);
+}
 
 /* systemd has made the scope around the waiting init (or failed to). */
 static void on_attached(void *ud, const cg_err_t *aerr)
@@ -242,19 +292,13 @@ static void on_attached(void *ud, const cg_err_t *aerr)
 		start_failed(d, t, &err);
 		return;
 	}
-	if (go(d, t, &err) < 0) {
+	if (go(d, t, &err) < 0)
 		start_failed(d, t, &err);
-		return;
-	}
-	if (t->c.restarts)
-		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
-	else
-		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
-	reply_started(d, t, NULL);
 }
 
-/* Spawn t: 0 when it runs, 1 when systemd is making its scope first
- * (on_attached goes on from there), -1 with err (nothing left running). */
+/* Spawn t: 1 while it starts (sup_on_spawn goes on from there, after
+ * on_attached when systemd makes its scope first), -1 with err (nothing
+ * left running). */
 static int start_ctr(struct daemon *d, struct ctr *t, const struct cg_start *st, cg_err_t *err)
 {
 	int r;
@@ -466,7 +510,8 @@ void sup_abort_start(struct daemon *d, struct ctr *t, const char *why)
 		return;
 	cg_forget(&t->c.cg, t);
 	cg_container_start_abort(&t->c, NULL);
-	cg_error(&err, ECANCELED, "container %.12s: %s while systemd was making its scope", t->c.id, why);
+	unwatch(d, t);
+	cg_error(&err, ECANCELED, "container %.12s: %s while it was starting", t->c.id, why);
 	reply_started(d, t, &err);
 }
 
@@ -480,8 +525,6 @@ static void restart_now(struct daemon *d, struct ctr *t)
 	r = cg_container_renew_cgroup(&t->c, &err);
 	if (r == 0)
 		r = start_detached(d, t, &err);
-	if (r == 0)
-		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
 	if (r >= 0)
 		return;
 	start_failed(d, t, &err);
@@ -585,8 +628,6 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 	t->next = d->ctrs;
 	d->ctrs = t;
 	*out = t;
-	if (r == 0)
-		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
 	return r;
 fail_created:
 	if (t->c.pid > 0) {

@@ -297,13 +297,19 @@ void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
 	cg_spawn_abort(&c->spawning, err);
 }
 
-int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
+int cg_container_start_go(struct cg_container *c, cg_err_t *err)
+{
+	return cg_spawn_go(&c->spawning, err);
+}
+
+int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err)
 {
 	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
 	cg_err_t e = { 0 };
+	int r = cg_spawn_collect(&c->spawning, wait, &proc, err);
 
-	if (cg_spawn_finish(&c->spawning, &proc, err) < 0)
-		return -1;
+	if (r != 0)
+		return r;
 	c->pid = proc.pid;
 	c->pidfd = proc.pidfd;
 	c->pty_master = proc.pty_master;
@@ -315,6 +321,13 @@ int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
 	if (cg_container_save(c, &e) < 0)
 		fprintf(stderr, "cgrun: warning: %s\n", e.msg);
 	return 0;
+}
+
+int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
+{
+	if (cg_container_start_go(c, err) < 0)
+		return -1;
+	return cg_container_start_poll(c, true, err);
 }
 
 int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err)

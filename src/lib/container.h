@@ -72,6 +72,12 @@ static inline bool cg_container_starting(const struct cg_container *c)
 	return c->spawning.pid > 0;
 }
 int cg_container_start_finish(struct cg_container *c, cg_err_t *err);
+/* start_finish in two steps for an event loop: go lets the init go on;
+ * poll (each time c->spawning.sock is readable, without wait) returns 1
+ * until the command has been exec'd, then 0 (running, recorded) or -1
+ * (gone, as after a failed start_finish). See cg_spawn_collect. */
+int cg_container_start_go(struct cg_container *c, cg_err_t *err);
+int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err);
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err);
 /* Before a restart: a container in a systemd scope gets a new one (the
  * old one went, or is going, with its last process), named after

@@ -557,13 +557,14 @@ static void kill_and_reap_spawning(const struct cg_spawning *s)
 
 /* Read the child's messages until EOF (the command exec'd): 'P' with the
  * terminal's master, 'C' with an exec'd pid, or an error: -1 with the
- * child's message, -2 when it said nothing. */
-static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_err_t *err)
+ * child's message, -2 when it said nothing. With nonblock, 1 when nothing
+ * more is there yet (the master received so far stays in *pty_master,
+ * which the caller sets to -1 before the first call). */
+static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, bool nonblock, cg_err_t *err)
 {
 	char buf[sizeof(err->msg) + 8];
 	ssize_t n;
 
-	*pty_master = -1;
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
@@ -571,9 +572,11 @@ static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_er
 				     .msg_controllen = sizeof(cbuf) };
 		struct cmsghdr *cm;
 
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && nonblock && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
 		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
 		if (n == 1 && buf[0] == 'P' && cm && cm->cmsg_type == SCM_RIGHTS && *pty_master < 0) {
 			memcpy(pty_master, CMSG_DATA(cm), sizeof(int));
@@ -610,7 +613,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	pid_t pid;
 
 	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	s->pidfd = s->sock = s->pty_master = -1;
 	s->tty = a->tty;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
@@ -636,10 +639,22 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	return 0;
 }
 
+/* Forget the start: its fds closed, nothing running. */
+static void spawning_clear(struct cg_spawning *s)
+{
+	if (s->sock >= 0)
+		close(s->sock);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->pty_master >= 0)
+		close(s->pty_master);
+	s->pid = -1;
+	s->pidfd = s->sock = s->pty_master = -1;
+}
+
 void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 {
 	cg_err_t child_err = { 0 };
-	int pm = -1;
 
 	if (s->pid <= 0)
 		return;
@@ -647,43 +662,51 @@ void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 		syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
 	else
 		kill(s->pid, SIGKILL);
-	/* It may have failed first: its own message says more than ours. */
-	if (receive_start(s->sock, false, &pm, NULL, &child_err) == -1 && err)
+	/* It may have failed first: its own message says more than ours.
+	 * SIGKILL ends it wherever it waits (a cgroup v2 freezer too), so
+	 * the EOF comes at once. */
+	if (receive_start(s->sock, false, &s->pty_master, NULL, false, &child_err) == -1 && err)
 		*err = child_err;
-	if (pm >= 0)
-		close(pm);
 	kill_and_reap_spawning(s);
-	close(s->sock);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	spawning_clear(s);
 }
 
-int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
+int cg_spawn_go(struct cg_spawning *s, cg_err_t *err)
 {
 	/* A child that already failed has closed its end: its message is
-	 * still queued for receive_start below. */
+	 * still queued for receive_start. */
 	if (send(s->sock, "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
 		cg_error(err, errno, "starting the container");
 		cg_spawn_abort(s, NULL);
 		return -1;
 	}
-	if (receive_start(s->sock, s->tty, &out->pty_master, NULL, err) < 0) {
-		close(s->sock);
+	return 0;
+}
+
+int cg_spawn_collect(struct cg_spawning *s, bool wait, struct cg_proc *out, cg_err_t *err)
+{
+	int r = receive_start(s->sock, s->tty, &s->pty_master, NULL, !wait, err);
+
+	if (r == 1)
+		return 1;
+	if (r < 0) {
 		kill_and_reap_spawning(s);
-		if (s->pidfd >= 0)
-			close(s->pidfd);
-		s->pid = -1;
-		s->pidfd = s->sock = -1;
+		spawning_clear(s);
 		return -1;
 	}
-	close(s->sock);
 	out->pid = s->pid;
 	out->pidfd = s->pidfd;
-	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	out->pty_master = s->pty_master;
+	s->pidfd = s->pty_master = -1;
+	spawning_clear(s);
 	return 0;
+}
+
+int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
+{
+	if (cg_spawn_go(s, err) < 0)
+		return -1;
+	return cg_spawn_collect(s, true, out, err);
 }
 
 /* exec: the intermediate child joins the container's cgroups and
@@ -742,7 +765,8 @@ int cg_exec(const struct cg_spawn_args *a, int init_pidfd, struct cg_proc *out, 
 		exec_middle(a, init_pidfd, sv[1]);
 	}
 	close(sv[1]);
-	int r = receive_start(sv[0], a->tty, &out->pty_master, &cmd, err);
+	out->pty_master = -1;
+	int r = receive_start(sv[0], a->tty, &out->pty_master, &cmd, false, err);
 
 	close(sv[0]);
 	while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
