@@ -648,17 +648,26 @@ void sup_remove_trash(const char *trash)
 		log_msg(4, "removing %s: %s", trash, err.msg);
 }
 
+/* Caught half-way by the death of the cgrund that made it: a container
+ * whose start never answered its client ("created": the record says
+ * "running" before the answer goes), or one with --rm that had ended. */
+static bool half_way(const struct ctr *t)
+{
+	return t->c.state == CG_STATE_CREATED || (cg_state_ended(t->c.state) && t->c.spec->remove);
+}
+
 /* After a restart of cgrund: take back every container it was running. */
 void sup_readopt(struct daemon *d)
 {
 	struct cg_container_info *v;
 	size_t n;
 	cg_err_t err = { 0 };
-	int adopted = 0, finished = 0;
+	int adopted = 0, finished = 0, removed = 0;
 
-	/* Directories of removed containers a dying cgrund had not finished
-	 * deleting. */
-	cg_container_trash_gc();
+	/* What a dying cgrund left without a record: directories of removed
+	 * containers it had not finished deleting, or of containers it had
+	 * not finished creating, names and run directories. */
+	cg_container_orphans_gc();
 	if (cg_container_list(&v, &n, &err) < 0) {
 		log_msg(3, "listing containers: %s", err.msg);
 		return;
@@ -671,6 +680,21 @@ void sup_readopt(struct daemon *d)
 		if (cg_container_load(v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
 			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
 			ctr_free(d, t);
+			memset(&err, 0, sizeof(err));
+			continue;
+		}
+		if (half_way(t)) {
+			/* Nobody was told it exists: all of it goes, whatever runs
+			 * in its cgroups first (a waiting init, or its command). */
+			log_msg(5, "container %.12s was %s when cgrund stopped: removed", t->c.id,
+				cg_state_name(t->c.state));
+			if (!t->c.made_cgroup &&
+			    cg_open(&t->c.cg, t->c.mgr, t->c.layout, t->spec.cgroup_parent, t->c.id, NULL, &err) == 0)
+				t->c.made_cgroup = true;
+			memset(&err, 0, sizeof(err));
+			cg_container_destroy(&t->c, false);
+			ctr_free(d, t);
+			removed++;
 			continue;
 		}
 		if (t->spec.restart)
@@ -678,12 +702,10 @@ void sup_readopt(struct daemon *d)
 		t->next = d->ctrs;
 		d->ctrs = t;
 		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED) {
-			/* Kept after exit: listed, nothing to watch. One whose
-			 * start a dying cgrund cut short ("created") still has its
-			 * cgroups and maybe a waiting init; one that was waiting to
-			 * be restarted still has its cgroups (cgroupfs keeps them
-			 * for the restart): they go (restart policies resume on a
-			 * start). */
+			/* Kept after exit: listed, nothing to watch. One that was
+			 * waiting to be restarted still has its cgroups (cgroupfs
+			 * keeps them for the restart): they go (restart policies
+			 * resume on a start). */
 			struct cg_cgroup cg;
 
 			if (t->c.made_cgroup) {
@@ -713,6 +735,6 @@ void sup_readopt(struct daemon *d)
 		finished++;
 	}
 	cg_container_list_free(v, n);
-	log_msg(6, "re-adopted %d running container%s, collected %d that ended meanwhile",
-		adopted, adopted == 1 ? "" : "s", finished);
+	log_msg(6, "re-adopted %d running container%s, collected %d that ended meanwhile, removed %d caught half-way",
+		adopted, adopted == 1 ? "" : "s", finished, removed);
 }

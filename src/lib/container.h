@@ -94,8 +94,14 @@ void cg_container_destroy(struct cg_container *c, bool keep);
  * caller to remove after answering (on ext4 the unlinks of a container's
  * layers took about a millisecond here). NULL: nothing is left to remove. */
 char *cg_container_destroy_later(struct cg_container *c);
-/* Remove what a cgrund that died left in containers/.rm-* (cgrund only). */
-void cg_container_trash_gc(void);
+/* Remove what a process killed half-way through making or removing a
+ * container left without a record (cgrund, as it starts): containers/.rm-*,
+ * a container directory with no config.json, a name whose container has
+ * no record, a run directory whose container has none. Making and
+ * removing keep to an order (the record first in, last out) under which
+ * these can only be leftovers; a concurrent in-process create may lose
+ * its directory in the moment before its record is written, and fail. */
+void cg_container_orphans_gc(void);
 /* Write the record (<dir>/config.json) atomically. */
 int cg_container_save(struct cg_container *c, cg_err_t *err);
 /* Rebuild from a record, for re-adoption or removal. spec is filled and
