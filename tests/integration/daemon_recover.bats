@@ -125,3 +125,94 @@ start_clients()
 		dt_leaks
 	done
 }
+
+# fi_check_and_clear: after a restart, every container is running and
+# usable (exec answers; stop or rm -f makes it go) or, kept without --rm
+# after it ended (a stop that was under way), exited with its cgroups gone
+# and removable; no other state. Then nothing is left (dt_leaks).
+fi_check_and_clear()
+{
+	local c id state rm_flag
+	for c in "$CGRUN_STORE_DIR"/containers/*; do
+		[ -d "$c" ] || continue
+		id=${c##*/}
+		state=$(dt_state "$id")
+		rm_flag=false
+		! grep -q '"rm": *true' "$c/config.json" || rm_flag=true
+		echo "  ${id:0:12} $state (--rm: $rm_flag)"
+		case $state in
+		running)
+			run -0 timeout 20 "$CGRUN" exec "$id" true
+			if [ $((RANDOM % 2)) = 0 ]; then
+				run -0 timeout 20 "$CGRUN" stop -t 1 "$id"
+				[ ! -e "$c" ] || run -0 timeout 20 "$CGRUN" rm "$id"
+			else
+				run -0 timeout 20 "$CGRUN" rm -f "$id"
+			fi
+			;;
+		exited | oom-killed)
+			[ "$rm_flag" != true ] || { echo "an ended --rm container was kept" >&2; return 1; }
+			[ ! -d "$(dt_cgdir pids "$id")" ] || { echo "an ended container kept its cgroups" >&2; return 1; }
+			run -0 timeout 20 "$CGRUN" rm "$id"
+			;;
+		*)
+			echo "container ${id:0:12} was left $state" >&2
+			return 1
+			;;
+		esac
+		[ ! -e "$c" ] || { echo "container ${id:0:12} is still there after it was removed" >&2; return 1; }
+	done
+	dt_leaks
+}
+
+# A background client, tracked (its pid in CLIENTS).
+fi_client()
+{
+	"$CGRUN" "$@" </dev/null >/dev/null 2>&1 &
+	CLIENTS+=("$!")
+	dt_track "$!"
+}
+
+@test "fault injection: cgrund killed at random points of concurrent starts, stops and removals; after each restart every container runs and is usable, or is gone" {
+	local seed=${CGRUN_FAULT_SEED:-$(( $(date +%s) % 32768 ))}
+	local rounds=${CGRUN_FAULT_ROUNDS:-8} round i delay op
+	local -a old
+	echo "# fault injection: seed $seed (CGRUN_FAULT_SEED=$seed to repeat it), $rounds rounds" >&3
+	echo "seed $seed"
+	RANDOM=$seed
+	for round in $(seq "$rounds"); do
+		# Containers already running when the faults begin: some to be
+		# stopped, some removed, some left alone.
+		old=()
+		for i in 1 2 3; do
+			if [ $((RANDOM % 2)) = 0 ]; then
+				old+=("$(timeout 30 "$CGRUN" run -d --rm busybox sleep 1000)")
+			else
+				old+=("$(timeout 30 "$CGRUN" run -d busybox sleep 1000)")
+			fi
+		done
+		CLIENTS=()
+		for i in 1 2 3 4 5; do
+			case $((RANDOM % 3)) in
+			0) fi_client run -d --rm busybox sleep 1000 ;;
+			1) fi_client run -d busybox sleep 1000 ;;
+			2) fi_client run --rm busybox sleep 1000 ;;
+			esac
+		done
+		for id in "${old[@]}"; do
+			op=$((RANDOM % 3))
+			case $op in
+			0) fi_client stop -t 0 "$id" ;;
+			1) fi_client rm -f "$id" ;;
+			2) ;;
+			esac
+		done
+		delay=$((RANDOM % 300))
+		echo "round $round: kill -9 after ${delay} ms"
+		nap_ms "$delay"
+		kill9_daemon
+		dt_start_daemon
+		reap_clients 5
+		fi_check_and_clear
+	done
+}
