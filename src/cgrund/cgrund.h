@@ -144,6 +144,12 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
 /* Its start's sync socket is readable (SRC_SPAWN). */
 void sup_on_spawn(struct daemon *d, struct ctr *t);
+/* Requests of the handlers, for a running (or paused) container: stop
+ * (SIGTERM, SIGKILL after timeout seconds, no restart); a user's signal
+ * (TERM and KILL count as a stop); rm -f (SIGKILL, removed once ended). */
+void sup_request_stop(struct daemon *d, struct ctr *t, int timeout);
+int sup_request_kill(struct daemon *d, struct ctr *t, int sig, cg_err_t *err);
+void sup_request_remove(struct daemon *d, struct ctr *t);
 void sup_readopt(struct daemon *d);
 void sup_on_inotify(struct daemon *d);
 void sup_on_pidfd(struct daemon *d, struct ctr *t);

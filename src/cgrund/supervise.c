@@ -1,5 +1,39 @@
 /* supervise.c - cgrund's containers: start, watch, exit, restart, re-adopt.
  *
+ * The state machine. Every change of a container's state is made here;
+ * handlers.c only asks for one (sup_run, sup_request_stop/_kill/_remove,
+ * sup_abort_start, sup_cancel_restart). The state is the record's
+ * (c.state, saved in config.json); the flags of struct ctr say what is
+ * under way.
+ *
+ *   created ──start──▶ running ⇄ paused        (pause/unpause)
+ *      │                 │
+ *      │ (start failed,  │ stop/kill/rm -f: stopping (kill_at: SIGKILL
+ *      │  rm -f while    │   when time is up; remove_when_done for rm -f)
+ *      │  starting)      ▼
+ *      │        exited / oom-killed ──restart policy──▶ (restart_at) start
+ *      ▼                 │
+ *   removed ◀────────────┘ (--rm, rm, rm -f)
+ *
+ * created: the record, name, layers and cgroups exist; the init is cloned
+ *   and, once told "go", sets up and execs the command. The loop never
+ *   waits for that: the sync socket is an epoll source (sup_on_spawn), and
+ *   the start's client is answered from there (reply_started).
+ * running: recorded (pid, start time) before its client is answered, so a
+ *   record that still says "created" is a start nobody was told about.
+ * exited: the cgroup is empty (cgroup.events, or the init's pidfd on a v1
+ *   host); sup_finish records the status, then restarts, keeps (cgroups
+ *   gone, record and layers kept) or removes it.
+ * removed: cgroups, name and run directory go first, the directory (and
+ *   record) last, so that nothing is ever left without a record.
+ *
+ * Re-adoption (sup_readopt, when cgrund starts): running or paused with
+ * the recorded init alive (same start time): watched again; its init gone:
+ * finished as above; created, or ended with --rm (caught half-way by a
+ * cgrund that died): removed, with whatever runs in its cgroups; exited:
+ * kept, its cgroups gone. What has no record (cg_container_orphans_gc)
+ * goes first.
+ *
  * The end of a container is learned from its cgroup.events ("populated 0")
  * through inotify on the unified hierarchy: the container's own cgroup on
  * a v2 host, its tracking cgroup on a hybrid one. Only a legacy (v1-only)
@@ -467,6 +501,47 @@ void sup_on_sigchld(struct daemon *d)
 					sup_finish(d, t);
 			}
 	}
+}
+
+void sup_request_stop(struct daemon *d, struct ctr *t, int timeout)
+{
+	cg_err_t ignore = { 0 };
+
+	t->stopping = true;
+	t->restart_at = 0;
+	if (t->c.state == CG_STATE_PAUSED)
+		cg_freeze(&t->c.cg, false, &ignore);
+	/* SIGTERM to the init, which forwards it; SIGKILL when time is up
+	 * (sup_on_tick). */
+	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &ignore) < 0) {
+		cg_container_kill(&t->c, SIGKILL, &ignore);
+	} else {
+		t->kill_at = now_ms() + (int64_t)timeout * 1000;
+		d->timers = true;
+	}
+}
+
+int sup_request_kill(struct daemon *d, struct ctr *t, int sig, cg_err_t *err)
+{
+	(void)d;
+	if (cg_container_kill(&t->c, sig, err) < 0)
+		return -1;
+	/* As with docker, a user's TERM or KILL is a stop: no restart. */
+	if (sig == SIGTERM || sig == SIGKILL)
+		t->stopping = true;
+	return 0;
+}
+
+void sup_request_remove(struct daemon *d, struct ctr *t)
+{
+	cg_err_t ignore = { 0 };
+
+	(void)d;
+	t->stopping = true;
+	t->remove_when_done = true;
+	if (t->c.state == CG_STATE_PAUSED)
+		cg_freeze(&t->c.cg, false, &ignore);
+	cg_container_kill(&t->c, SIGKILL, &ignore);
 }
 
 /* A stop or rm while a restart is pending: the container stays down, and
