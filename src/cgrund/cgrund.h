@@ -16,7 +16,8 @@
 #include "stats.h"
 
 /* What an epoll event points at. */
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS, SRC_EXEC };
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS,
+		SRC_EXEC, SRC_SPAWN };
 
 struct src {
 	enum src_kind kind;
@@ -44,6 +45,7 @@ struct ctr {
 	struct cg_spec spec;
 	void *json;                   /* the request or record the spec points into */
 	int wd;                       /* inotify watch on cgroup.events, or -1 */
+	struct src spawn_src;         /* SRC_SPAWN: its start's sync socket (sup_on_spawn) */
 	struct src oom_src;           /* SRC_OOM: the v1 OOM eventfd (oomwatch.c) */
 	int oom_efd;                  /* v1: that eventfd, or -1 */
 	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
@@ -156,11 +158,19 @@ struct daemon {
 };
 
 /* supervise.c */
-/* Create and start a container: 0 when it runs, 1 when systemd is making
- * its scope (reply_started answers cl then), -1 with err. */
+/* Create and start a container: 1 while it starts (reply_started answers
+ * cl once its command runs or its start failed), -1 with err. */
 int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ctr **out, cg_err_t *err);
 /* A container still starting is removed: its init is killed. */
 void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
+/* Its start's sync socket is readable (SRC_SPAWN). */
+void sup_on_spawn(struct daemon *d, struct ctr *t);
+/* Requests of the handlers, for a running (or paused) container: stop
+ * (SIGTERM, SIGKILL after timeout seconds, no restart); a user's signal
+ * (TERM and KILL count as a stop); rm -f (SIGKILL, removed once ended). */
+void sup_request_stop(struct daemon *d, struct ctr *t, int timeout);
+int sup_request_kill(struct daemon *d, struct ctr *t, int sig, cg_err_t *err);
+void sup_request_remove(struct daemon *d, struct ctr *t);
 void sup_readopt(struct daemon *d);
 /* One event of the inotify fd: a container's cgroup.events or
  * memory.events changed (or the queue overflowed: every one is checked). */

@@ -215,21 +215,20 @@ static void h_inspect(struct daemon *d, struct conn *cl, struct cg_request *req)
 	srv_reply(d, cl, r, -1);
 }
 
-/* stop, kill, pause... of a container systemd is still making a scope for. */
+/* stop, kill, pause... of a container whose command does not run yet. */
 static bool refuse_starting(struct daemon *d, struct conn *cl, struct ctr *t, const char *key)
 {
 	cg_err_t err = { 0 };
 
 	if (!cg_container_starting(&t->c))
 		return false;
-	cg_error(&err, EAGAIN, "container '%s' is still starting (systemd is making its scope); try again in a moment", key);
+	cg_error(&err, EAGAIN, "container '%s' is still starting; try again in a moment", key);
 	reply_err(d, cl, &err);
 	return true;
 }
 
 static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
-	cg_err_t err = { 0 };
 	struct ctr *t = target(d, cl, req);
 
 	if (t == NULL || refuse_starting(d, cl, t, req->target))
@@ -239,19 +238,7 @@ static void h_stop(struct daemon *d, struct conn *cl, struct cg_request *req)
 		srv_reply(d, cl, exit_reply(t), -1);
 		return;
 	}
-	int timeout = req->timeout >= 0 ? req->timeout : d->conf.stop_timeout;
-
-	t->stopping = true;
-	t->restart_at = 0;
-	if (t->c.state == CG_STATE_PAUSED)
-		cg_freeze(&t->c.cg, false, &err);
-	/* SIGTERM to the init, which forwards it; SIGKILL when time is up. */
-	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &err) < 0) {
-		cg_container_kill(&t->c, SIGKILL, &err);
-	} else {
-		t->kill_at = now_ms() + (int64_t)timeout * 1000;
-		d->timers = true;
-	}
+	sup_request_stop(d, t, req->timeout >= 0 ? req->timeout : d->conf.stop_timeout);
 	park(cl, t, CG_CMD_STOP);
 }
 
@@ -272,13 +259,10 @@ static void h_kill(struct daemon *d, struct conn *cl, struct cg_request *req)
 		reply_err(d, cl, &err);
 		return;
 	}
-	if (cg_container_kill(&t->c, req->signal, &err) < 0) {
+	if (sup_request_kill(d, t, req->signal, &err) < 0) {
 		reply_err(d, cl, &err);
 		return;
 	}
-	/* As with docker, a user's TERM or KILL is a stop: no restart. */
-	if (req->signal == SIGTERM || req->signal == SIGKILL)
-		t->stopping = true;
 	srv_reply(d, cl, cg_reply_ok(), -1);
 }
 
@@ -305,11 +289,7 @@ static void h_rm(struct daemon *d, struct conn *cl, struct cg_request *req)
 			reply_err(d, cl, &err);
 			return;
 		}
-		t->stopping = true;
-		t->remove_when_done = true;
-		if (t->c.state == CG_STATE_PAUSED)
-			cg_freeze(&t->c.cg, false, &err);
-		cg_container_kill(&t->c, SIGKILL, &err);
+		sup_request_remove(d, t);
 		park(cl, t, CG_CMD_RM);
 		return;
 	}

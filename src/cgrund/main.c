@@ -377,6 +377,7 @@ int main(int argc, char **argv)
 			case SRC_TIMER: on_tick(&d); break;
 			case SRC_PIDFD: sup_on_pidfd(&d, (struct ctr *)s); break;
 			case SRC_OOM: oomwatch_fired(container_of(s, struct ctr, oom_src)); break;
+			case SRC_SPAWN: sup_on_spawn(&d, container_of(s, struct ctr, spawn_src)); break;
 			case SRC_LEASE: leases_drain(&d); break;
 			case SRC_BUS: bus_dispatch(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;

@@ -1,5 +1,39 @@
 /* supervise.c - cgrund's containers: start, watch, exit, restart, re-adopt.
  *
+ * The state machine. Every change of a container's state is made here;
+ * handlers.c only asks for one (sup_run, sup_request_stop/_kill/_remove,
+ * sup_abort_start, sup_cancel_restart). The state is the record's
+ * (c.state, saved in config.json); the flags of struct ctr say what is
+ * under way.
+ *
+ *   created ──start──▶ running ⇄ paused        (pause/unpause)
+ *      │                 │
+ *      │ (start failed,  │ stop/kill/rm -f: stopping (kill_at: SIGKILL
+ *      │  rm -f while    │   when time is up; remove_when_done for rm -f)
+ *      │  starting)      ▼
+ *      │        exited / oom-killed ──restart policy──▶ (restart_at) start
+ *      ▼                 │
+ *   removed ◀────────────┘ (--rm, rm, rm -f)
+ *
+ * created: the record, name, layers and cgroups exist; the init is cloned
+ *   and, once told "go", sets up and execs the command. The loop never
+ *   waits for that: the sync socket is an epoll source (sup_on_spawn), and
+ *   the start's client is answered from there (reply_started).
+ * running: recorded (pid, start time) before its client is answered, so a
+ *   record that still says "created" is a start nobody was told about.
+ * exited: the cgroup is empty (cgroup.events, or the init's pidfd on a v1
+ *   host); sup_finish records the status, then restarts, keeps (cgroups
+ *   gone, record and layers kept) or removes it.
+ * removed: cgroups, name and run directory go first, the directory (and
+ *   record) last, so that nothing is ever left without a record.
+ *
+ * Re-adoption (sup_readopt, when cgrund starts): running or paused with
+ * the recorded init alive (same start time): watched again; its init gone:
+ * finished as above; created, or ended with --rm (caught half-way by a
+ * cgrund that died): removed, with whatever runs in its cgroups; exited:
+ * kept, its cgroups gone. What has no record (cg_container_orphans_gc)
+ * goes first.
+ *
  * The end of a container is learned from its cgroup.events ("populated 0")
  * through inotify on the unified hierarchy: the container's own cgroup on
  * a v2 host, its tracking cgroup on a hybrid one. Only a legacy (v1-only)
@@ -238,21 +272,71 @@ static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
 	return 0;
 }
 
-/* Let the waiting init go on: 0 once its command runs. */
+/* Let the waiting init go on. Its command runs once the sync socket says
+ * so (sup_on_spawn): the loop does not wait for it, whatever the init
+ * does meanwhile (its mounts, a frozen cgroup). 1: under way; -1 with
+ * err: nothing left running. */
 static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
 {
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->spawn_src };
+
 	if (watch_before_go(d, t, err) < 0) {
 		cg_container_start_abort(&t->c, err);
 		return -1;
 	}
-	if (cg_container_start_finish(&t->c, err) < 0) {
+	if (cg_container_start_go(&t->c, err) < 0) {
 		unwatch(d, t);
 		return -1;
 	}
-	return started(d, t, err);
+	t->spawn_src.kind = SRC_SPAWN;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, t->c.spawning.sock, &ev) < 0) {
+		cg_error(err, errno, "watching the start of %.12s", t->c.id);
+		cg_container_start_abort(&t->c, NULL);
+		unwatch(d, t);
+		return -1;
+	}
+	return 1;
 }
 
 static void start_failed(struct daemon *d, struct ctr *t, const cg_err_t *err);
+
+/* News on t's sync socket: its command runs now, or its start failed. */
+void sup_on_spawn(struct daemon *d, struct ctr *t)
+{
+	cg_err_t err = { 0 };
+	int r;
+
+	if (t->dead || !cg_container_starting(&t->c))
+		return;
+	r = cg_container_start_poll(&t->c, false, &err);
+	if (r == 1)
+		return;
+	/* The socket is closed by now: gone from the epoll set with it. */
+	if (r < 0) {
+		unwatch(d, t);
+		start_failed(d, t, &err);
+		return;
+	}
+	if (started(d, t, &err) < 0) {
+		/* Nothing would learn of its end (legacy host, no pidfd watch):
+		 * it goes, and its init's exit (SIGCHLD) collects it. */
+		log_msg(3, "container %.12s: %s", t->c.id, err.msg);
+		cg_container_kill(&t->c, SIGKILL, &(cg_err_t){ 0 });
+		t->stopping = true;
+		reply_started(d, t, &err);
+		return;
+	}
+	if (t->c.restarts)
+		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
+	else
+		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
+	reply_started(d, t, NULL);
+	/* A command that ended at once may have emptied its cgroup before it
+	 * counted as running (sup_finish ignores a container still starting):
+	 * no cgroup.events edge comes after that. */
+	if (!t->dead && !cgroup_populated(t))
+		sup_finish(d, t);
+}
 
 /* systemd has made the scope around the waiting init (or failed to). */
 static void on_attached(void *ud, const cg_err_t *aerr)
@@ -267,19 +351,13 @@ static void on_attached(void *ud, const cg_err_t *aerr)
 		start_failed(d, t, &err);
 		return;
 	}
-	if (go(d, t, &err) < 0) {
+	if (go(d, t, &err) < 0)
 		start_failed(d, t, &err);
-		return;
-	}
-	if (t->c.restarts)
-		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
-	else
-		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
-	reply_started(d, t, NULL);
 }
 
-/* Spawn t: 0 when it runs, 1 when systemd is making its scope first
- * (on_attached goes on from there), -1 with err (nothing left running). */
+/* Spawn t: 1 while it starts (sup_on_spawn goes on from there, after
+ * on_attached when systemd makes its scope first), -1 with err (nothing
+ * left running). */
 static int start_ctr(struct daemon *d, struct ctr *t, const struct cg_start *st, cg_err_t *err)
 {
 	int r;
@@ -440,6 +518,47 @@ void sup_on_sigchld(struct daemon *d)
 	}
 }
 
+void sup_request_stop(struct daemon *d, struct ctr *t, int timeout)
+{
+	cg_err_t ignore = { 0 };
+
+	t->stopping = true;
+	t->restart_at = 0;
+	if (t->c.state == CG_STATE_PAUSED)
+		cg_freeze(&t->c.cg, false, &ignore);
+	/* SIGTERM to the init, which forwards it; SIGKILL when time is up
+	 * (sup_on_tick). */
+	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &ignore) < 0) {
+		cg_container_kill(&t->c, SIGKILL, &ignore);
+	} else {
+		t->kill_at = now_ms() + (int64_t)timeout * 1000;
+		d->timers = true;
+	}
+}
+
+int sup_request_kill(struct daemon *d, struct ctr *t, int sig, cg_err_t *err)
+{
+	(void)d;
+	if (cg_container_kill(&t->c, sig, err) < 0)
+		return -1;
+	/* As with docker, a user's TERM or KILL is a stop: no restart. */
+	if (sig == SIGTERM || sig == SIGKILL)
+		t->stopping = true;
+	return 0;
+}
+
+void sup_request_remove(struct daemon *d, struct ctr *t)
+{
+	cg_err_t ignore = { 0 };
+
+	(void)d;
+	t->stopping = true;
+	t->remove_when_done = true;
+	if (t->c.state == CG_STATE_PAUSED)
+		cg_freeze(&t->c.cg, false, &ignore);
+	cg_container_kill(&t->c, SIGKILL, &ignore);
+}
+
 /* A stop or rm while a restart is pending: the container stays down, and
  * its cgroup (kept for the restart) goes. */
 void sup_cancel_restart(struct daemon *d, struct ctr *t)
@@ -481,7 +600,8 @@ void sup_abort_start(struct daemon *d, struct ctr *t, const char *why)
 		return;
 	cg_forget(&t->c.cg, t);
 	cg_container_start_abort(&t->c, NULL);
-	cg_error(&err, ECANCELED, "container %.12s: %s while systemd was making its scope", t->c.id, why);
+	unwatch(d, t);
+	cg_error(&err, ECANCELED, "container %.12s: %s while it was starting", t->c.id, why);
 	reply_started(d, t, &err);
 }
 
@@ -495,8 +615,6 @@ static void restart_now(struct daemon *d, struct ctr *t)
 	r = cg_container_renew_cgroup(&t->c, &err);
 	if (r == 0)
 		r = start_detached(d, t, &err);
-	if (r == 0)
-		log_msg(6, "container %.12s restarted (%d)", t->c.id, t->c.restarts);
 	if (r >= 0)
 		return;
 	start_failed(d, t, &err);
@@ -599,8 +717,6 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 		goto fail_created;
 	ctr_link(d, t);
 	*out = t;
-	if (r == 0)
-		log_msg(6, "container %.12s started (%s)", t->c.id, t->spec.image);
 	return r;
 fail_created:
 	if (t->c.pid > 0) {
@@ -621,17 +737,26 @@ void sup_remove_trash(const char *trash)
 		log_msg(4, "removing %s: %s", trash, err.msg);
 }
 
+/* Caught half-way by the death of the cgrund that made it: a container
+ * whose start never answered its client ("created": the record says
+ * "running" before the answer goes), or one with --rm that had ended. */
+static bool half_way(const struct ctr *t)
+{
+	return t->c.state == CG_STATE_CREATED || (cg_state_ended(t->c.state) && t->c.spec->remove);
+}
+
 /* After a restart of cgrund: take back every container it was running. */
 void sup_readopt(struct daemon *d)
 {
 	struct cg_container_info *v;
 	size_t n;
 	cg_err_t err = { 0 };
-	int adopted = 0, finished = 0;
+	int adopted = 0, finished = 0, removed = 0;
 
-	/* Directories of removed containers a dying cgrund had not finished
-	 * deleting. */
-	cg_container_trash_gc(&d->ctx);
+	/* What a dying cgrund left without a record: directories of removed
+	 * containers it had not finished deleting, or of containers it had
+	 * not finished creating, names and run directories. */
+	cg_container_orphans_gc(&d->ctx);
 	if (cg_container_list(&d->ctx, &v, &n, &err) < 0) {
 		log_msg(3, "listing containers: %s", err.msg);
 		return;
@@ -644,18 +769,31 @@ void sup_readopt(struct daemon *d)
 		if (cg_container_load(&d->ctx, v[i].id, &t->c, &t->spec, &t->json, &err) < 0) {
 			log_msg(3, "re-adopting %.12s: %s", v[i].id, err.msg);
 			ctr_free(d, t);
+			memset(&err, 0, sizeof(err));
+			continue;
+		}
+		if (half_way(t)) {
+			/* Nobody was told it exists: all of it goes, whatever runs
+			 * in its cgroups first (a waiting init, or its command). */
+			log_msg(5, "container %.12s was %s when cgrund stopped: removed", t->c.id,
+				cg_state_name(t->c.state));
+			if (!t->c.made_cgroup &&
+			    cg_open(&t->c.cg, t->c.mgr, t->c.layout, t->spec.cgroup_parent, t->c.id, NULL, &err) == 0)
+				t->c.made_cgroup = true;
+			memset(&err, 0, sizeof(err));
+			cg_container_destroy(&t->c, false);
+			ctr_free(d, t);
+			removed++;
 			continue;
 		}
 		if (t->spec.restart)
 			cg_restart_parse(t->spec.restart, &t->restart, &t->restart_max, &err);
 		ctr_link(d, t);
 		if (t->c.state != CG_STATE_RUNNING && t->c.state != CG_STATE_PAUSED) {
-			/* Kept after exit: listed, nothing to watch. One whose
-			 * start a dying cgrund cut short ("created") still has its
-			 * cgroups and maybe a waiting init; one that was waiting to
-			 * be restarted still has its cgroups (cgroupfs keeps them
-			 * for the restart): they go (restart policies resume on a
-			 * start). */
+			/* Kept after exit: listed, nothing to watch. One that was
+			 * waiting to be restarted still has its cgroups (cgroupfs
+			 * keeps them for the restart): they go (restart policies
+			 * resume on a start). */
 			struct cg_cgroup cg;
 
 			if (t->c.made_cgroup) {
@@ -687,6 +825,6 @@ void sup_readopt(struct daemon *d)
 		finished++;
 	}
 	cg_container_list_free(v, n);
-	log_msg(6, "re-adopted %d running container%s, collected %d that ended meanwhile",
-		adopted, adopted == 1 ? "" : "s", finished);
+	log_msg(6, "re-adopted %d running container%s, collected %d that ended meanwhile, removed %d caught half-way",
+		adopted, adopted == 1 ? "" : "s", finished, removed);
 }

@@ -246,7 +246,10 @@ int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_sp
 	snprintf(c->hostname, sizeof(c->hostname), "%s", spec->hostname ? spec->hostname : c->id);
 	if (!spec->hostname)
 		c->hostname[12] = '\0';
-	if (reserve_name(c, err) < 0 || make_dirs(c, err) < 0 || cg_container_save(c, err) < 0)
+	/* The order keeps what a process killed at any point leaves findable
+	 * (cg_container_orphans_gc): the record before the name and the
+	 * cgroups, so neither is ever without a record. */
+	if (make_dirs(c, err) < 0 || cg_container_save(c, err) < 0 || reserve_name(c, err) < 0)
 		goto fail;
 	if (cg_create(&c->cg, c->mgr, c->layout, spec->cgroup_parent, c->id, c->restarts, &spec->limits, err) < 0)
 		goto fail;
@@ -299,13 +302,19 @@ void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
 	cg_spawn_abort(&c->spawning, err);
 }
 
-int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
+int cg_container_start_go(struct cg_container *c, cg_err_t *err)
+{
+	return cg_spawn_go(&c->spawning, err);
+}
+
+int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err)
 {
 	struct cg_proc proc = { .pid = -1, .pidfd = -1, .pty_master = -1 };
 	cg_err_t e = { 0 };
+	int r = cg_spawn_collect(&c->spawning, wait, &proc, err);
 
-	if (cg_spawn_finish(&c->spawning, &proc, err) < 0)
-		return -1;
+	if (r != 0)
+		return r;
 	c->pid = proc.pid;
 	c->pidfd = proc.pidfd;
 	c->pty_master = proc.pty_master;
@@ -317,6 +326,13 @@ int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
 	if (cg_container_save(c, &e) < 0)
 		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	return 0;
+}
+
+int cg_container_start_finish(struct cg_container *c, cg_err_t *err)
+{
+	if (cg_container_start_go(c, err) < 0)
+		return -1;
+	return cg_container_start_poll(c, true, err);
 }
 
 int cg_container_start(struct cg_container *c, const struct cg_start *s, cg_err_t *err)
@@ -382,23 +398,18 @@ int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err)
 	return cg_error(err, ESRCH, "container %.12s is not running", c->id);
 }
 
-void cg_container_destroy(struct cg_container *c, bool keep)
+/* The undo of everything but the container's directory: the cgroups
+ * (with whatever still runs in them), the name, the run directory. Done
+ * before the directory goes: the record is the last thing to go, so what
+ * a killed process leaves is always found from a record or as an orphan
+ * (cg_container_orphans_gc). */
+static void destroy_outside_dir(struct cg_container *c)
 {
 	cg_err_t e = { 0 };
 
 	if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
 		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	c->made_cgroup = false;
-	if (keep) {
-		if (c->made_dir && cg_container_save(c, &e) < 0)
-			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
-		return;
-	}
-	if (c->made_dir && rm_rf(c->dir, &e) < 0)
-		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
-	c->made_dir = false;
-	if (c->rundir)
-		rm_rf(c->rundir, &e);
 	if (c->made_name) {
 		cleanup_free char *nd = cg_names_dir(c->ctx);
 		cleanup_free char *link = xasprintf("%s/%s", nd, c->spec->name);
@@ -406,6 +417,26 @@ void cg_container_destroy(struct cg_container *c, bool keep)
 		unlink(link);
 	}
 	c->made_name = false;
+	if (c->rundir)
+		rm_rf(c->rundir, &e);
+}
+
+void cg_container_destroy(struct cg_container *c, bool keep)
+{
+	cg_err_t e = { 0 };
+
+	if (keep) {
+		if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
+			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
+		c->made_cgroup = false;
+		if (c->made_dir && cg_container_save(c, &e) < 0)
+			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
+		return;
+	}
+	destroy_outside_dir(c);
+	if (c->made_dir && rm_rf(c->dir, &e) < 0)
+		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
+	c->made_dir = false;
 }
 
 #define TRASH_PREFIX ".rm-"
@@ -413,40 +444,98 @@ void cg_container_destroy(struct cg_container *c, bool keep)
 char *cg_container_destroy_later(struct cg_container *c)
 {
 	char *trash = NULL;
+	cg_err_t e = { 0 };
 
-	if (c->made_dir) {
-		cleanup_free char *cd = cg_containers_dir(c->ctx);
+	destroy_outside_dir(c);
+	if (!c->made_dir)
+		return NULL;
+	cleanup_free char *cd = cg_containers_dir(c->ctx);
 
-		trash = xasprintf("%s/" TRASH_PREFIX "%s", cd, c->id);
-		if (rename(c->dir, trash) == 0) {
-			c->made_dir = false;
-		} else {
-			free(trash);
-			trash = NULL;
-		}
+	trash = xasprintf("%s/" TRASH_PREFIX "%s", cd, c->id);
+	if (rename(c->dir, trash) < 0) {
+		free(trash);
+		trash = NULL;
+		if (rm_rf(c->dir, &e) < 0)
+			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	}
-	/* The cgroups, the run directory, the name, and the directory itself
-	 * if it could not be moved. */
-	cg_container_destroy(c, false);
+	c->made_dir = false;
 	return trash;
 }
 
-void cg_container_trash_gc(const struct cg_ctx *ctx)
+static bool is_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == 64 && s[n] == '\0';
+}
+
+static bool has_record(const char *containers_dir, const char *id)
+{
+	cleanup_free char *p = xasprintf("%s/%s/config.json", containers_dir, id);
+	struct stat st;
+
+	return is_id(id) && lstat(p, &st) == 0;
+}
+
+static void remove_warn(const struct cg_ctx *ctx, const char *path)
+{
+	cg_err_t e = { 0 };
+
+	if (rm_rf(path, &e) < 0)
+		cg_log(ctx, LOG_WARNING, "%s", e.msg);
+}
+
+void cg_container_orphans_gc(const struct cg_ctx *ctx)
 {
 	cleanup_free char *cd = cg_containers_dir(ctx);
-	cleanup_closedir DIR *d = opendir(cd);
+	cleanup_free char *nd = cg_names_dir(ctx);
+	cleanup_free char *rd = cg_run_containers_dir(ctx);
+	DIR *d;
 	struct dirent *de;
 
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, TRASH_PREFIX, strlen(TRASH_PREFIX)) != 0)
-			continue;
-		cleanup_free char *p = xasprintf("%s/%s", cd, de->d_name);
-		cg_err_t e = { 0 };
+	/* Directories of removed containers, and of containers whose record
+	 * was never written (killed while creating it). */
+	if ((d = opendir(cd)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			bool trash = !strncmp(de->d_name, TRASH_PREFIX, strlen(TRASH_PREFIX));
 
-		if (rm_rf(p, &e) < 0)
-			cg_log(ctx, LOG_WARNING, "%s", e.msg);
+			if (!trash && (!is_id(de->d_name) || has_record(cd, de->d_name)))
+				continue;
+			cleanup_free char *p = xasprintf("%s/%s", cd, de->d_name);
+
+			remove_warn(ctx, p);
+		}
+		closedir(d);
+	}
+	/* Names whose container has no record (killed while removing it). */
+	if ((d = opendir(nd)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			cleanup_free char *p = xasprintf("%s/%s", nd, de->d_name);
+			char target[80];
+			ssize_t n;
+
+			if (de->d_name[0] == '.')
+				continue;
+			n = readlink(p, target, sizeof(target) - 1);
+			if (n >= 0)
+				target[n] = '\0';
+			if (n >= 0 && has_record(cd, target))
+				continue;
+			if (unlink(p) < 0 && errno != ENOENT)
+				cg_log(ctx, LOG_WARNING, "unlink %s: %s", p, strerror(errno));
+		}
+		closedir(d);
+	}
+	/* Run directories (exit status, stats) of containers without a record. */
+	if ((d = opendir(rd)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (!is_id(de->d_name) || has_record(cd, de->d_name))
+				continue;
+			cleanup_free char *p = xasprintf("%s/%s", rd, de->d_name);
+
+			remove_warn(ctx, p);
+		}
+		closedir(d);
 	}
 }
 

@@ -74,6 +74,12 @@ static inline bool cg_container_starting(const struct cg_container *c)
 	return c->spawning.pid > 0;
 }
 int cg_container_start_finish(struct cg_container *c, cg_err_t *err);
+/* start_finish in two steps for an event loop: go lets the init go on;
+ * poll (each time c->spawning.sock is readable, without wait) returns 1
+ * until the command has been exec'd, then 0 (running, recorded) or -1
+ * (gone, as after a failed start_finish). See cg_spawn_collect. */
+int cg_container_start_go(struct cg_container *c, cg_err_t *err);
+int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err);
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err);
 /* Before a restart: a container in a systemd scope gets a new one (the
  * old one went, or is going, with its last process), named after
@@ -90,8 +96,14 @@ void cg_container_destroy(struct cg_container *c, bool keep);
  * caller to remove after answering (on ext4 the unlinks of a container's
  * layers took about a millisecond here). NULL: nothing is left to remove. */
 char *cg_container_destroy_later(struct cg_container *c);
-/* Remove what a cgrund that died left in containers/.rm-* (cgrund only). */
-void cg_container_trash_gc(const struct cg_ctx *ctx);
+/* Remove what a process killed half-way through making or removing a
+ * container left without a record (cgrund, as it starts): containers/.rm-*,
+ * a container directory with no config.json, a name whose container has
+ * no record, a run directory whose container has none. Making and
+ * removing keep to an order (the record first in, last out) under which
+ * these can only be leftovers; a concurrent in-process create may lose
+ * its directory in the moment before its record is written, and fail. */
+void cg_container_orphans_gc(const struct cg_ctx *ctx);
 /* Write the record (<dir>/config.json) atomically. */
 int cg_container_save(struct cg_container *c, cg_err_t *err);
 /* Rebuild from a record, for re-adoption or removal. spec is filled and

@@ -601,12 +601,6 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 	return r;
 }
 
-static int receive_start(int sock, bool tty, int *pty_master, pid_t *cpid, cg_err_t *err)
-{
-	*pty_master = -1;
-	return receive_messages(sock, tty, false, pty_master, cpid, err);
-}
-
 /* The init's copy of our fd table. cgrund keeps a dozen fds open per
  * container it runs (stats and cgroup files): a plain clone copied every
  * one of them into the init (a reference taken on each), the init's vfork
@@ -725,7 +719,7 @@ static void __attribute__((noreturn)) spawned_main(const struct cg_spawn_args *a
 }
 
 /* Until the child has its own table (its 'U'), or has failed (its message
- * stays queued for receive_start), or is gone. */
+ * stays queued for receive_messages), or is gone. */
 static void wait_unshared(int sock, int pidfd)
 {
 	struct pollfd p[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
@@ -750,7 +744,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd };
 
 	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	s->pidfd = s->sock = s->pty_master = -1;
 	s->tty = a->tty;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
@@ -787,10 +781,22 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	return 0;
 }
 
+/* Forget the start: its fds closed, nothing running. */
+static void spawning_clear(struct cg_spawning *s)
+{
+	if (s->sock >= 0)
+		close(s->sock);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->pty_master >= 0)
+		close(s->pty_master);
+	s->pid = -1;
+	s->pidfd = s->sock = s->pty_master = -1;
+}
+
 void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 {
 	cg_err_t child_err = { 0 };
-	int pm = -1;
 
 	if (s->pid <= 0)
 		return;
@@ -798,43 +804,51 @@ void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err)
 		syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
 	else
 		kill(s->pid, SIGKILL);
-	/* It may have failed first: its own message says more than ours. */
-	if (receive_start(s->sock, false, &pm, NULL, &child_err) == -1 && err)
+	/* It may have failed first: its own message says more than ours.
+	 * SIGKILL ends it wherever it waits (a cgroup v2 freezer too), so
+	 * the EOF comes at once. */
+	if (receive_messages(s->sock, false, false, &s->pty_master, NULL, &child_err) == -1 && err)
 		*err = child_err;
-	if (pm >= 0)
-		close(pm);
 	kill_and_reap_spawning(s);
-	close(s->sock);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	spawning_clear(s);
 }
 
-int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
+int cg_spawn_go(struct cg_spawning *s, cg_err_t *err)
 {
 	/* A child that already failed has closed its end: its message is
-	 * still queued for receive_start below. */
+	 * still queued for receive_messages. */
 	if (send(s->sock, "g", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET) {
 		cg_error(err, errno, "starting the container");
 		cg_spawn_abort(s, NULL);
 		return -1;
 	}
-	if (receive_start(s->sock, s->tty, &out->pty_master, NULL, err) < 0) {
-		close(s->sock);
+	return 0;
+}
+
+int cg_spawn_collect(struct cg_spawning *s, bool wait, struct cg_proc *out, cg_err_t *err)
+{
+	int r = receive_messages(s->sock, s->tty, !wait, &s->pty_master, NULL, err);
+
+	if (r == 1)
+		return 1;
+	if (r < 0) {
 		kill_and_reap_spawning(s);
-		if (s->pidfd >= 0)
-			close(s->pidfd);
-		s->pid = -1;
-		s->pidfd = s->sock = -1;
+		spawning_clear(s);
 		return -1;
 	}
-	close(s->sock);
 	out->pid = s->pid;
 	out->pidfd = s->pidfd;
-	s->pid = -1;
-	s->pidfd = s->sock = -1;
+	out->pty_master = s->pty_master;
+	s->pidfd = s->pty_master = -1;
+	spawning_clear(s);
 	return 0;
+}
+
+int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err)
+{
+	if (cg_spawn_go(s, err) < 0)
+		return -1;
+	return cg_spawn_collect(s, true, out, err);
 }
 
 /* exec: the intermediate child joins the container's cgroups and

@@ -43,15 +43,25 @@ struct cg_proc {
  * and returns once the command has been exec'd (on failure the container
  * is gone, killed and reaped, and err->exit_code says 125, 126 or 127).
  * abort kills and reaps it instead; err gets its own message if it sent
- * one. */
+ * one.
+ *
+ * finish is go then collect: an event loop sends go, watches sock for
+ * input (EPOLLIN) and calls collect without waiting each time it is
+ * readable, so an init that takes its time before its command runs (a
+ * slow mount, a frozen cgroup) delays nothing else. collect returns 1
+ * while the command has not been exec'd yet (only without wait), then 0
+ * with out filled, or -1 (the container gone, as after finish). */
 struct cg_spawning {
 	pid_t pid;
 	int pidfd;
-	int sock;
+	int sock;                  /* the sync socket: readable when there is news */
+	int pty_master;            /* with tty: the master, once the init sent it */
 	bool tty;
 };
 int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err);
 int cg_spawn_finish(struct cg_spawning *s, struct cg_proc *out, cg_err_t *err);
+int cg_spawn_go(struct cg_spawning *s, cg_err_t *err);
+int cg_spawn_collect(struct cg_spawning *s, bool wait, struct cg_proc *out, cg_err_t *err);
 void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err);
 
 /* Start argv in a running container (joins its cgroups and namespaces);

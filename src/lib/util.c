@@ -214,10 +214,18 @@ int read_fd(int fd, char **out, size_t max, const char *what, cg_err_t *err)
 
 int read_file_at(int dirfd, const char *path, char **out, size_t max, cg_err_t *err)
 {
-	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put where a file should be (a damaged store, an
+	 * image's metadata) must not hold up the caller, cgrund's whole loop
+	 * in its case, until someone writes to it; it is refused below. */
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
 
 	if (fd < 0)
 		return cg_error(err, errno, "open %s", path);
+	if (fstat(fd, &st) < 0)
+		return cg_error(err, errno, "stat %s", path);
+	if (!S_ISREG(st.st_mode))
+		return cg_error(err, 0, "%s is not a regular file", path);
 	return read_fd(fd, out, max, path, err);
 }
 

@@ -66,7 +66,8 @@ int write_file_atomic(const char *path, const char *buf, mode_t mode, cg_err_t *
  * are rewritten every second for every container). */
 int write_file_atomic_at(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
 			 cg_err_t *err);
-/* Read a whole (small) file; *out is NUL-terminated and owned by the caller. */
+/* Read a whole (small) regular file; *out is NUL-terminated and owned by
+ * the caller. Anything else (a FIFO, a device) is refused, never waited on. */
 int read_file(const char *path, char **out, size_t max, cg_err_t *err);
 int read_fd(int fd, char **out, size_t max, const char *what, cg_err_t *err);
 int read_file_at(int dirfd, const char *path, char **out, size_t max, cg_err_t *err);

@@ -202,23 +202,24 @@ kill9_daemon()
 	run -0 "$CGRUN" rm dt-stale
 }
 
-@test "a container whose record never said running (cgrund died half-way through its start) is killed with rm -f, not left behind" {
+@test "a container whose record never said running (cgrund died half-way through its start) is removed by the next cgrund, its processes killed" {
 	local id pid start f
 	id=$(timeout 30 "$CGRUN" run -d --name dt-half busybox sleep 1000)
 	pid=$(dt_pid_of "$id")
 	start=$(dt_start_time "$pid")
 	kill9_daemon
 	# As if cgrund had been killed after the init started but before it
-	# recorded the container as running.
+	# recorded the container as running (so before its client was told).
 	f=$CGRUN_STORE_DIR/containers/$id/config.json
 	sed -i 's/"state":"running"/"state":"created"/; s/"state": "running"/"state": "created"/' "$f"
 	dt_state_is "$id" created
 	dt_start_daemon
-	run -0 "$CGRUN" rm -f dt-half
-	# Its processes are gone with the record and the cgroups.
+	# Its processes are gone with the record, the name and the cgroups.
 	dt_wait_until 5 init_gone "$pid" "$start"
 	[ ! -d "$(dt_cgdir pids "$id")" ]
 	[ ! -e "$CGRUN_STORE_DIR/containers/$id" ]
+	[ ! -L "$CGRUN_STORE_DIR/names/dt-half" ]
+	run -125 "$CGRUN" rm -f dt-half
 }
 
 # TERM our cgrund (by pid) and wait until it is gone.
