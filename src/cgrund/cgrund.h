@@ -108,6 +108,10 @@ struct execp {
 };
 
 struct daemon {
+	/* What the server calls upward, set by main.c: the server is the
+	 * transport and knows neither handlers.c nor execs.c. */
+	void (*on_request)(struct daemon *d, struct conn *cl, struct cg_request *req);
+	void (*on_conn_closed)(struct daemon *d, struct conn *cl);
 	int epfd;
 	struct src sig, listen, inotify, timer;
 	int sigfd, listen_fd, inotify_fd, timer_fd;
@@ -248,11 +252,24 @@ bool execs_reaped(struct daemon *d, pid_t p, int status);
 void execs_conn_closed(struct daemon *d, struct conn *cl);
 void execs_reap(struct daemon *d);
 
-/* handlers.c */
+/* handlers.c: a request -> the library and supervise.c -> a reply, or the
+ * client parked (main.c makes it the server's on_request). */
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req);
+
+/* waiters.c */
+void reply_err(struct daemon *d, struct conn *cl, cg_err_t *err);
+/* Park cl on t until cmd is answered; unpark takes t's first match off. */
+struct waiter *park(struct conn *cl, struct ctr *t, enum cg_cmd cmd);
+struct waiter *unpark(struct ctr *t, enum cg_cmd cmd, bool starting);
+/* {"ok":true,"id","exit_code","state"} of t. */
+struct json_object *exit_reply(const struct ctr *t);
+/* A run's answer: the id (and a terminal's master); attached, the client
+ * stays parked until the container ends. */
+void answer_run(struct daemon *d, struct conn *cl, struct ctr *t, bool detach);
 /* The start is over (err NULL: the container runs): answer the clients
  * parked by its run request. */
 void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err);
+/* t has ended: answer every client parked on it. */
 void notify_waiters(struct daemon *d, struct ctr *t);
 
 #endif

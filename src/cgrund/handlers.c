@@ -19,40 +19,6 @@
 #include "record.h"
 #include "spawn.h"
 
-static void reply_err(struct daemon *d, struct conn *cl, cg_err_t *err)
-{
-	srv_reply(d, cl, cg_reply_error(err), -1);
-}
-
-static struct waiter *park(struct conn *cl, struct ctr *t, enum cg_cmd cmd)
-{
-	struct waiter *w = xcalloc(1, sizeof(*w));
-
-	w->conn = cl;
-	w->cmd = cmd;
-	w->next = t->waiters;
-	t->waiters = w;
-	cl->parked = true;
-	cl->parked_on = t;
-	return w;
-}
-
-/* Take t's first waiter that matches, off its list. */
-static struct waiter *unpark(struct ctr *t, enum cg_cmd cmd, bool starting)
-{
-	for (struct waiter **wp = &t->waiters; *wp; wp = &(*wp)->next) {
-		struct waiter *w = *wp;
-
-		if (w->cmd == cmd && w->starting == starting) {
-			*wp = w->next;
-			w->conn->parked = false;
-			w->conn->parked_on = NULL;
-			return w;
-		}
-	}
-	return NULL;
-}
-
 /* The container a request names, or NULL after replying why not. */
 static struct ctr *target(struct daemon *d, struct conn *cl, const struct cg_request *req)
 {
@@ -64,92 +30,9 @@ static struct ctr *target(struct daemon *d, struct conn *cl, const struct cg_req
 	return t;
 }
 
-static struct json_object *exit_reply(const struct ctr *t)
-{
-	struct json_object *r = cg_reply_ok();
-
-	json_object_object_add(r, "id", json_object_new_string(t->c.id));
-	json_object_object_add(r, "exit_code", json_object_new_int(t->c.exit_code));
-	json_object_object_add(r, "state", json_object_new_string(cg_state_name(t->c.state)));
-	return r;
-}
-
-void notify_waiters(struct daemon *d, struct ctr *t)
-{
-	while (t->waiters) {
-		struct waiter *w = t->waiters;
-
-		t->waiters = w->next;
-		w->conn->parked_on = NULL;
-		/* A start's answer is reply_started's. */
-		if (w->starting) {
-			w->conn->parked = false;
-			srv_close(d, w->conn);
-			free(w);
-			continue;
-		}
-		/* An update systemd had not answered yet: not an "ok". */
-		if (w->cmd == CG_CMD_UPDATE) {
-			cg_err_t err = { 0 };
-
-			cg_error(&err, ECANCELED, "container %.12s ended before its update was done", t->c.id);
-			w->conn->parked = false;
-			w->conn->closing = true;
-			reply_err(d, w->conn, &err);
-			free(w);
-			continue;
-		}
-		w->conn->parked = false;
-		w->conn->closing = true;
-		srv_reply(d, w->conn, exit_reply(t), -1);
-		free(w);
-	}
-}
-
 static bool running(const struct ctr *t)
 {
 	return t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED;
-}
-
-/* The answer to a run: the id (and a terminal's master), then, attached,
- * the client stays parked until the container ends. */
-static void answer_run(struct daemon *d, struct conn *cl, struct ctr *t, bool detach)
-{
-	struct json_object *r = cg_reply_ok();
-
-	json_object_object_add(r, "id", json_object_new_string(t->c.id));
-	json_object_object_add(r, "started", json_object_new_boolean(1));
-	srv_reply(d, cl, r, t->c.pty_master);
-	if (t->c.pty_master >= 0) {
-		close(t->c.pty_master);  /* the client has it now */
-		t->c.pty_master = -1;
-	}
-	if (!detach)
-		park(cl, t, CG_CMD_RUN);
-}
-
-void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err)
-{
-	struct waiter *w = unpark(t, CG_CMD_RUN, true);
-
-	if (w == NULL) {
-		/* The client hung up meanwhile. An attached run has nobody to
-		 * attach to: it ends, and its terminal's master goes. */
-		if (err == NULL && t->attached) {
-			cg_err_t ignore = { 0 };
-
-			cg_container_kill(&t->c, SIGKILL, &ignore);
-			if (t->c.pty_master >= 0)
-				close(t->c.pty_master);
-			t->c.pty_master = -1;
-		}
-		return;
-	}
-	if (err)
-		reply_err(d, w->conn, (cg_err_t *)err);
-	else
-		answer_run(d, w->conn, t, w->detach);
-	free(w);
 }
 
 static void h_run(struct daemon *d, struct conn *cl, struct cg_request *req)

@@ -298,7 +298,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
-	struct daemon d = { .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1,
+	struct daemon d = { .on_request = handle_request, .on_conn_closed = execs_conn_closed,
+			    .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1,
 			    .lease_fd = -1, .break_time_fd = -1, .bus_fd = -1, .bus.kind = SRC_BUS };
 	cg_err_t err = { 0 };
 	int c;

@@ -160,7 +160,8 @@ void srv_close(struct daemon *d, struct conn *cl)
 			}
 		}
 	cl->parked_on = NULL;
-	execs_conn_closed(d, cl);
+	if (d->on_conn_closed)
+		d->on_conn_closed(d, cl);
 	d->nconns--;
 }
 
@@ -432,7 +433,7 @@ static void on_readable(struct daemon *d, struct conn *cl)
 			memmove(cl->in, cl->in + total, cl->in_len - total);
 			cl->in_len -= total;
 			cl->deadline = now_ms() + REQUEST_DEADLINE_MS;
-			handle_request(d, cl, &req);
+			d->on_request(d, cl, &req);
 			cg_request_free(&req);
 			close_fds(cl);
 			if (cl->dead || cl->parked || cl->closing)
