@@ -62,13 +62,9 @@ struct ctr {
 	enum cg_restart restart;
 	int restart_max;
 	struct waiter *waiters;
-	struct cg_stats_src stats;    /* cgroup files kept open while it runs */
-	bool stats_open;
-	int rundir_fd;                /* its run directory, for the stats file; -1 */
-	struct cg_exchfile statsfile; /* <rundir>/stats, rewritten in place (exchfile.h) */
-	struct flushdir *flush;       /* its cgroup2 parent directory (rstatflush.c), or NULL */
-	char prom_labels[400];        /* {id="…",name="…"} for metrics.prom */
-	size_t prom_labels_len;
+	struct ctr_stats *st;         /* its stats while it runs (ctr-stats.h, the stats
+				       * files' own: statsfiles, leases, oomwatch,
+				       * rstatflush), else NULL */
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *dead_next;        /* on d->dead meanwhile */
 	struct ctr *next, *prev;      /* d->ctrs */
@@ -216,6 +212,8 @@ void stats_tick(struct daemon *d);
 void stats_shutdown(struct daemon *d);
 void stats_start(struct daemon *d, struct ctr *t);
 void stats_stop(struct daemon *d, struct ctr *t);
+/* t's limits changed (update): its stats read the limit files again. */
+void stats_limits_changed(struct ctr *t);
 
 /* leases.c */
 int leases_init(struct daemon *d, cg_err_t *err);

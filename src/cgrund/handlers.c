@@ -245,8 +245,7 @@ static void updated(struct daemon *d, struct ctr *t, struct conn *cl, const cg_e
 	cg_err_t err = { 0 };
 
 	/* Some limits may have been written before a failure. */
-	if (t->stats_open)
-		cg_stats_limits_changed(&t->stats);
+	stats_limits_changed(t);
 	if (uerr) {
 		free(t->update.cpuset_cpus);
 		if (cl)
@@ -300,8 +299,7 @@ static void h_update(struct daemon *d, struct conn *cl, struct cg_request *req)
 	r = cg_update(&t->c.cg, &t->spec.limits, &upd.limits, &t->update, on_updated, t, &err);
 	cg_spec_free(&upd);
 	if (r < 0) {
-		if (t->stats_open)
-			cg_stats_limits_changed(&t->stats);
+		stats_limits_changed(t);
 		reply_err(d, cl, &err);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "ctr-stats.h"
 #include "log.h"
 
 #include <errno.h>
@@ -52,7 +53,7 @@ static void release(struct cg_exchfile *f, const char *what, bool all)
 void leases_note(struct daemon *d, struct ctr *t)
 {
 	for (int i = 0; i < 2; i++) {
-		int fd = t->statsfile.fd[i];
+		int fd = t->st->file.fd[i];
 
 		if (fd < 0)
 			continue;
@@ -91,13 +92,13 @@ static void release_fd(struct daemon *d, int fd, bool all)
 	 * every file (cgrun stats) breaks N leases a refresh, and a walk for
 	 * each made that O(N^2). */
 	if (!all && fd >= 0 && (size_t)fd < d->lease_owner_len && d->lease_owner[fd] &&
-	    cg_exchfile_has_fd(&d->lease_owner[fd]->statsfile, fd)) {
-		release(&d->lease_owner[fd]->statsfile, d->lease_owner[fd]->c.id, false);
+	    cg_exchfile_has_fd(&d->lease_owner[fd]->st->file, fd)) {
+		release(&d->lease_owner[fd]->st->file, d->lease_owner[fd]->c.id, false);
 		return;
 	}
 	for (struct ctr *t = d->ctrs; t; t = t->next)
-		if (t->stats_open && (all || cg_exchfile_has_fd(&t->statsfile, fd))) {
-			release(&t->statsfile, t->c.id, all);
+		if (t->st && (all || cg_exchfile_has_fd(&t->st->file, fd))) {
+			release(&t->st->file, t->c.id, all);
 			if (!all)
 				return;
 		}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "ctr-stats.h"
 #include "log.h"
 
 #include <errno.h>
@@ -22,14 +23,14 @@ void oomwatch_start(struct daemon *d, struct ctr *t)
 	cleanup_free char *events = NULL;
 	cg_err_t err = { 0 };
 
-	t->stats.oom_watched = false;
+	t->st->src.oom_watched = false;
 	if (t->c.cg.path[CG_MEMORY] == NULL)
 		return;
 	if (t->c.cg.unified_has_ctrls) {
 		events = cg_oom_events_path(&t->c.cg);
 		if (events && (t->oom_wd = inotify_add_watch(d->inotify_fd, events, IN_MODIFY)) >= 0) {
 			intmap_put(&d->by_wd, t->oom_wd, t);
-			t->stats.oom_watched = true;
+			t->st->src.oom_watched = true;
 		}
 		else
 			log_msg(4, "container %.12s: no OOM watch on %s: %s", t->c.id, events ? events : "memory.events",
@@ -50,7 +51,7 @@ void oomwatch_start(struct daemon *d, struct ctr *t)
 		t->oom_efd = -1;
 		return;
 	}
-	t->stats.oom_watched = true;
+	t->st->src.oom_watched = true;
 }
 
 void oomwatch_stop(struct daemon *d, struct ctr *t)
@@ -64,7 +65,7 @@ void oomwatch_stop(struct daemon *d, struct ctr *t)
 	if (t->oom_efd >= 0)
 		close(t->oom_efd);
 	t->oom_efd = -1;
-	t->stats.oom_watched = false;
+	t->st->src.oom_watched = false;
 }
 
 void oomwatch_fired(struct ctr *t)
@@ -74,6 +75,6 @@ void oomwatch_fired(struct ctr *t)
 	/* v1's eventfd counts signals: drain it (non-blocking). */
 	if (t->oom_efd >= 0 && read(t->oom_efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_msg(4, "container %.12s: reading its OOM eventfd: %s", t->c.id, strerror(errno));
-	if (!t->dead)
-		cg_stats_oom_event(&t->stats);
+	if (!t->dead && t->st)
+		cg_stats_oom_event(&t->st->src);
 }

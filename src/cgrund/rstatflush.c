@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "ctr-stats.h"
 #include "log.h"
 
 #include <errno.h>
@@ -26,10 +27,10 @@ void flush_join(struct daemon *d, struct ctr *t)
 	cleanup_free char *dir = NULL;
 	struct flushdir *f;
 
-	t->flush = NULL;
+	t->st->flush = NULL;
 	/* The naive baseline of tests/bench/daemon-scale reads each file on
 	 * its own. */
-	if (t->stats.naive || (dir = cg_stats_flush_dir(t->c.cg.unified_path)) == NULL)
+	if (t->st->src.naive || (dir = cg_stats_flush_dir(t->c.cg.unified_path)) == NULL)
 		return;
 	for (f = d->flushdirs; f; f = f->next)
 		if (!strcmp(f->dir, dir))
@@ -48,14 +49,14 @@ void flush_join(struct daemon *d, struct ctr *t)
 		d->flushdirs = f;
 	}
 	f->users++;
-	t->flush = f;
+	t->st->flush = f;
 }
 
 void flush_leave(struct daemon *d, struct ctr *t)
 {
-	struct flushdir *f = t->flush, **pp;
+	struct flushdir *f = t->st->flush, **pp;
 
-	t->flush = NULL;
+	t->st->flush = NULL;
 	if (f == NULL || --f->users > 0)
 		return;
 	for (pp = &d->flushdirs; *pp && *pp != f; pp = &(*pp)->next)

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "ctr-stats.h"
 #include "log.h"
 
 #include <errno.h>
@@ -17,35 +18,42 @@
 
 void stats_start(struct daemon *d, struct ctr *t)
 {
-	if (t->stats_open)
+	if (t->st != NULL)
 		return;
-	cg_stats_open(&t->stats, &t->c.cg, d->stats_naive);
+	t->st = xcalloc(1, sizeof(*t->st));
+	t->st->rundir_fd = -1;
+	cg_stats_open(&t->st->src, &t->c.cg, d->stats_naive);
 	flush_join(d, t);
 	oomwatch_start(d, t);
-	cg_exchfile_init(&t->statsfile);
+	cg_exchfile_init(&t->st->file);
 	/* Read by content (its timestamp line), so a refresh may skip the
 	 * mtime (exchfile.h, mapped writes). */
-	cg_exchfile_map_writes(&t->statsfile);
-	t->prom_labels_len = cg_stats_prom_labels(t->c.id, t->spec.name, t->prom_labels, sizeof(t->prom_labels));
-	t->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (t->rundir_fd < 0)
+	cg_exchfile_map_writes(&t->st->file);
+	t->st->prom_labels_len = cg_stats_prom_labels(t->c.id, t->spec.name, t->st->prom_labels, sizeof(t->st->prom_labels));
+	t->st->rundir_fd = open(t->c.rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->st->rundir_fd < 0)
 		log_msg(4, "stats of %.12s: open %s: %s", t->c.id, t->c.rundir, strerror(errno));
-	t->stats_open = true;
 }
 
 void stats_stop(struct daemon *d, struct ctr *t)
 {
-	if (!t->stats_open)
+	if (t->st == NULL)
 		return;
 	leases_forget(d, t);
 	oomwatch_stop(d, t);
 	flush_leave(d, t);
-	cg_stats_close(&t->stats);
-	cg_exchfile_close(&t->statsfile, t->rundir_fd, "stats");
-	if (t->rundir_fd >= 0)
-		close(t->rundir_fd);
-	t->rundir_fd = -1;
-	t->stats_open = false;
+	cg_stats_close(&t->st->src);
+	cg_exchfile_close(&t->st->file, t->st->rundir_fd, "stats");
+	if (t->st->rundir_fd >= 0)
+		close(t->st->rundir_fd);
+	free(t->st);
+	t->st = NULL;
+}
+
+void stats_limits_changed(struct ctr *t)
+{
+	if (t->st)
+		cg_stats_limits_changed(&t->st->src);
 }
 
 /* Room for n more bytes and a '\0' after len. */
@@ -79,10 +87,10 @@ void stats_tick(struct daemon *d)
 	/* A container's files are opened by the first refresh after its
 	 * start (or its re-adoption), and closed when it ends. */
 	for (struct ctr *t = d->ctrs; t; t = t->next) {
-		if (!t->stats_open && !t->dead &&
+		if (!(t->st != NULL) && !t->dead &&
 		    (t->c.state == CG_STATE_RUNNING || t->c.state == CG_STATE_PAUSED))
 			stats_start(d, t);
-		n += t->stats_open && !t->dead;
+		n += t->st != NULL && !t->dead;
 	}
 	v = xcalloc(n, sizeof(*v));
 	/* Every lease a reader asked for is given back before any write. */
@@ -94,10 +102,10 @@ void stats_tick(struct daemon *d)
 		char text[1024];
 		size_t tl;
 
-		if (t->dead || !t->stats_open)
+		if (t->dead || t->st == NULL)
 			continue;
 		v[i] = t;
-		cg_stats_read(&t->stats, &st);
+		cg_stats_read(&t->st->src, &st);
 		tl = cg_stats_format(&st, text, sizeof(text));
 		if (tl && t->spec.name) {
 			size_t nl = strlen(t->spec.name);
@@ -110,12 +118,12 @@ void stats_tick(struct daemon *d)
 				text[tl] = '\0';
 			}
 		}
-		cg_exchfile_keep_lease(&t->statsfile, keep);
-		if (tl && t->rundir_fd >= 0) {
+		cg_exchfile_keep_lease(&t->st->file, keep);
+		if (tl && t->st->rundir_fd >= 0) {
 			/* The naive way (CGRUN_STATS_NAIVE=1, for tests/bench/daemon-scale):
 			 * a new inode each tick, renamed over the old one. */
-			if ((t->stats.naive ? write_file_atomic_at(t->rundir_fd, "stats", text, tl, 0644, &err)
-					    : cg_exchfile_write(&t->statsfile, t->rundir_fd, "stats", text, tl, 0644, &err)) < 0) {
+			if ((t->st->src.naive ? write_file_atomic_at(t->st->rundir_fd, "stats", text, tl, 0644, &err)
+					    : cg_exchfile_write(&t->st->file, t->st->rundir_fd, "stats", text, tl, 0644, &err)) < 0) {
 				log_msg(4, "stats of %.12s: %s", t->c.id, err.msg);
 				memset(&err, 0, sizeof(err));
 			}
@@ -131,10 +139,10 @@ void stats_tick(struct daemon *d)
 
 		append(&d->prom, &len, &d->prom_cap, line, w);
 		for (size_t k = 0; k < i; k++) {
-			size_t room = sizeof(v[k]->prom_labels) + 128;
+			size_t room = sizeof(v[k]->st->prom_labels) + 128;
 
 			reserve(&d->prom, len, &d->prom_cap, room);
-			len += cg_stats_prom_sample(m, &v[k]->stats.last, v[k]->prom_labels, v[k]->prom_labels_len,
+			len += cg_stats_prom_sample(m, &v[k]->st->src.last, v[k]->st->prom_labels, v[k]->st->prom_labels_len,
 						    d->prom + len, room);
 		}
 	}

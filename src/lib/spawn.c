@@ -492,12 +492,12 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	init_loop(cmd, efd, ofd);
 }
 
-/* CLONE_FILES: see struct fd_slots. cgroup_fd: the cgroup2 directory to
- * clone into, or -1. */
-static pid_t do_clone(int cgroup_fd, int *pidfd, bool *into_cgroup)
+/* share: CLONE_FILES, see struct fd_slots. cgroup_fd: the cgroup2
+ * directory to clone into, or -1. */
+static pid_t do_clone(int cgroup_fd, bool share, int *pidfd, bool *into_cgroup)
 {
 	struct clone_args ca = {
-		.flags = NS_FLAGS | CLONE_FILES | CLONE_PIDFD,
+		.flags = NS_FLAGS | (share ? CLONE_FILES : 0) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -522,7 +522,7 @@ static pid_t do_clone(int cgroup_fd, int *pidfd, bool *into_cgroup)
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
 	*pidfd = -1;
-	return (pid_t)syscall(SYS_clone, NS_FLAGS | CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	return (pid_t)syscall(SYS_clone, NS_FLAGS | (share ? CLONE_FILES : 0) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static void kill_and_reap(pid_t pid, int *status)
@@ -702,20 +702,68 @@ static int slots_move(struct fd_slots *m, int *const fds[], size_t n)
 	return 0;
 }
 
-/* Child: a table of its own, of the slots below bound only. */
-static void __attribute__((noreturn)) spawned_main(const struct cg_spawn_args *a, bool into, int sock,
-						   int bound, int parent_sock)
+/* Child: a table of its own, of the slots below bound only. Shared (bound
+ * given): the parent put our fds there and waits for our 'U'. Not shared
+ * (bound -1, a copy of the parent's whole table): we move them there
+ * ourselves, in our copy, and close the rest. */
+static void __attribute__((noreturn)) spawned_main(const struct cg_spawn_args *a, bool into, int *sock,
+						   int bound, int parent_sock, int *const fds[], size_t nfds)
 {
 	cg_err_t err = { 0 };
 
+	if (bound < 0) {
+		struct fd_slots m;
+
+		if (parent_sock >= 0)
+			close(parent_sock);
+		parent_sock = -1;
+		if (slots_move(&m, fds, nfds) < 0)
+			child_fail(*sock, MSG_SETUP, 125, (cg_error(&err, errno, "moving fds"), &err));
+		if (close_range((unsigned)m.bound, ~0U, 0) < 0)
+			child_fail(*sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+		container_main(a, into, *sock);
+	}
 	if (close_range((unsigned)bound, ~0U, CLOSE_RANGE_UNSHARE) < 0)
-		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+		child_fail(*sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
 	/* Below 3 only if our parent's stdio was closed: not ours to keep. */
 	if (parent_sock < 3)
 		close(parent_sock);
-	if (send(sock, "U", 1, MSG_NOSIGNAL) != 1)
+	if (send(*sock, "U", 1, MSG_NOSIGNAL) != 1)
 		_exit(125);
-	container_main(a, into, sock);
+	container_main(a, into, *sock);
+}
+
+/* Is the cgroup2 cgroup the init is cloned into frozen (itself or, which
+ * the kernel folds in, an ancestor)? A child cloned into it never runs a
+ * single instruction until it is thawed, so it must not share our fd
+ * table: we would wait for its 'U' with our own fds out of their slots. */
+static bool target_frozen(const struct cg_cgroup *cg)
+{
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	if (cg == NULL || cg->unified_fd < 0)
+		return false;
+	fd = openat(cg->unified_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return cg_events_frozen(buf);
+}
+
+bool cg_events_frozen(const char *events)
+{
+	const char *p = strstr(events, "frozen ");
+
+	/* The key at the start of a line, not inside another. */
+	while (p && p != events && p[-1] != '\n')
+		p = strstr(p + 1, "frozen ");
+	return p && p[7] == '1';
 }
 
 /* Until the child has its own table (its 'U'), or has failed (its message
@@ -749,7 +797,13 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
 	csock = sv[1];
-	if (slots_move(&m, fds, ARRAY_SIZE(fds)) < 0) {
+	/* Shared unless the child would be born frozen (target_frozen): then
+	 * it copies our whole table, the old way, and we wait for nothing. */
+	bool share = !target_frozen(a->cg);
+
+	m.bound = 3;
+	m.filled = 0;
+	if (share && slots_move(&m, fds, ARRAY_SIZE(fds)) < 0) {
 		int e = errno;
 
 		close(sv[0]);
@@ -758,15 +812,15 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	}
 	note_ignored_signals();
 	/* Our cgroup fd may sit in a slot the child's fds took for now. */
-	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, &pidfd, &into);
+	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, &pidfd, &into);
 	if (pid == 0)
-		spawned_main(&ca, into, csock, m.bound, sv[0]);
-	if (pid > 0) {
-		if (pidfd < 0)
-			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		spawned_main(&ca, into, &csock, share ? m.bound : -1, sv[0], fds, ARRAY_SIZE(fds));
+	if (pid > 0 && pidfd < 0)
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pid > 0 && share)
 		wait_unshared(slot_source(&m, sv[0]), pidfd);
-	}
-	slots_restore(&m);
+	if (share)
+		slots_restore(&m);
 	if (pid < 0) {
 		int e = errno;
 

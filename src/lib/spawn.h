@@ -85,6 +85,8 @@ struct cg_execing {
 int cg_exec_begin(const struct cg_spawn_args *a, int init_pidfd, struct cg_execing *x, cg_err_t *err);
 int cg_exec_step(struct cg_execing *x, struct cg_proc *out, cg_err_t *err);
 
+/* Pure: whether a cgroup.events text says the cgroup is frozen. */
+bool cg_events_frozen(const char *events);
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
 /* Pure: 127 for "not found" errors, 126 for the rest. */

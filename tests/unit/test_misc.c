@@ -324,6 +324,18 @@ static void test_file_writers(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A frozen cgroup.events, parsed by key at the start of a line. */
+static void test_events_frozen(void **state)
+{
+	(void)state;
+	assert_true(cg_events_frozen("populated 0\nfrozen 1\n"));
+	assert_false(cg_events_frozen("populated 1\nfrozen 0\n"));
+	assert_true(cg_events_frozen("frozen 1\npopulated 0\n"));
+	assert_false(cg_events_frozen("populated 0\n"));
+	assert_false(cg_events_frozen("unfrozen 1\nfrozen 0\n"));
+	assert_false(cg_events_frozen(""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_error_truncation),
 		cmocka_unit_test(test_stat_start_time),
 		cmocka_unit_test(test_file_writers),
+		cmocka_unit_test(test_events_frozen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
