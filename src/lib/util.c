@@ -220,6 +220,11 @@ int read_file_at(int dirfd, const char *path, char **out, size_t max, cg_err_t *
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
+	/* But O_NONBLOCK also turns a write lease held on a regular file (a
+	 * stats file cgrund is about to rewrite, exchfile.h) into EWOULDBLOCK
+	 * instead of the short wait the lease promises its readers: wait then. */
+	if (fd < 0 && (errno == EWOULDBLOCK || errno == EAGAIN))
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return cg_error(err, errno, "open %s", path);
 	if (fstat(fd, &st) < 0)
