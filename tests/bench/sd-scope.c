@@ -1,7 +1,7 @@
 /* tests/bench/sd-scope.c - the floor of a transient scope: the least a
  * fresh client process pays systemd for putting a child in a scope.
  *
- * Usage: sd-scope [--no-scope] [--times] [--slice=SLICE] CMD [ARG...]
+ * Usage: sd-scope [--no-scope] [--bare] [--times] [--slice=SLICE] CMD [ARG...]
  *
  * Forks a child that waits on a pipe; asks systemd, in one
  * StartTransientUnit over its private socket, for a scope
@@ -14,6 +14,9 @@
  * the plain one does not. The empty scope is left to systemd to collect,
  * as cgrun leaves it.
  *
+ * --bare asks for a scope with PIDs= alone (systemd's defaults: no
+ * delegation, system.slice), to tell systemd's cost for any scope from
+ * what cgrun's properties add to it.
  * --no-scope does the same fork, pipe, exec and wait with no libsystemd
  * and no scope: the difference of the two is what the scope costs.
  * --times prints to stderr, in ms since main(), when libsystemd was
@@ -117,7 +120,7 @@ static int on_reply(sd_bus_message *m, void *ud, sd_bus_error *ret)
 }
 
 /* The child is stopped on the pipe until the scope holds it. */
-static void make_scope(pid_t child, const char *slice)
+static void make_scope(pid_t child, const char *slice, bool bare)
 {
 	sd_bus *bus = NULL;
 	sd_bus_message *m = NULL;
@@ -161,7 +164,10 @@ static void make_scope(pid_t child, const char *slice)
 		 (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
 	r = sd.sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 					      "org.freedesktop.systemd1.Manager", "StartTransientUnit");
-	if (r >= 0)
+	if (r >= 0 && bare)
+		r = sd.sd_bus_message_append(m, "ssa(sv)a(sa(sv))", unit, "fail", 1,
+					     "PIDs", "au", 1, (uint32_t)child, 0);
+	else if (r >= 0)
 		r = sd.sd_bus_message_append(m, "ssa(sv)a(sa(sv))", unit, "fail", 5,
 					     "Description", "s", "cgrun bench: scope floor",
 					     "Slice", "s", slice,
@@ -195,12 +201,13 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-scope", no_argument, NULL, 'n' },
+		{ "bare", no_argument, NULL, 'b' },
 		{ "times", no_argument, NULL, 't' },
 		{ "slice", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *slice = "machine.slice";
-	bool scope = true;
+	bool scope = true, bare = false;
 	int c, p[2], status;
 	pid_t child;
 
@@ -208,15 +215,16 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': scope = false; break;
+		case 'b': bare = true; break;
 		case 't': times = true; break;
 		case 's': slice = optarg; break;
 		default:
-			fprintf(stderr, "usage: sd-scope [--no-scope] [--times] [--slice=SLICE] CMD [ARG...]\n");
+			fprintf(stderr, "usage: sd-scope [--no-scope] [--bare] [--times] [--slice=SLICE] CMD [ARG...]\n");
 			return 125;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: sd-scope [--no-scope] [--times] [--slice=SLICE] CMD [ARG...]\n");
+		fprintf(stderr, "usage: sd-scope [--no-scope] [--bare] [--times] [--slice=SLICE] CMD [ARG...]\n");
 		return 125;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -235,7 +243,7 @@ int main(int argc, char **argv)
 	}
 	close(p[0]);
 	if (scope)
-		make_scope(child, slice);
+		make_scope(child, slice, bare);
 	if (write(p[1], "", 1) != 1)
 		fail("releasing the child", errno);
 	close(p[1]);
