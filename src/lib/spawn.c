@@ -5,7 +5,7 @@
  *   C joins every v1 cgroup itself (cg_join_self says why), first thing
  *     (with the systemd manager C joins nothing: P has systemd make the
  *     scope around C, and sends "go" once it has)
- *   C hostname, loopback, the rootfs mounts (cg_rootfs_prepare: while
+ *   C a session keyring of its own, hostname, loopback, the rootfs mounts (cg_rootfs_prepare: while
  *     systemd works, with its manager)
  *   C waits for "go", then unshare(NEWCGROUP): only now, so the
  *     namespace's root is the container's own cgroup and not ours
@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "keyring.h"
 #include "passwd.h"
 
 extern char **environ;
@@ -414,6 +415,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
+	/* The init's and so the command's: nothing of our session's keys. */
+	if (cg_keyring_fresh(&err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
 	if (loopback_up(&err) < 0)
@@ -872,6 +876,11 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		struct cmd_plan plan;
+
+		/* Not the caller's session keyring either: a new one (the init's
+		 * is anonymous, there is no name to join it by). */
+		if (cg_keyring_fresh(&err) < 0)
+			child_fail(sock, MSG_SETUP, 125, &err);
 
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
