@@ -12,8 +12,9 @@
  *   C the cgroup view, pivot_root; X's workdir made, its user,
  *     environment and capabilities worked out (struct cmd_plan); vforks X
  *     and becomes init
- *   X switches user and capabilities, enters the workdir, execs: system
- *     calls only, as it runs in C's memory until the exec
+ *   X loads the seccomp filter (compiled by P), switches user and
+ *     capabilities, enters the workdir, execs: system calls only, as it
+ *     runs in C's memory until the exec
  * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
  * a message saying what failed. */
 #include "config.h"
@@ -375,6 +376,18 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+	/* The filter goes on as late as it can: every call after it must pass
+	 * it. Without no_new_privs the kernel lets only a process with
+	 * CAP_SYS_ADMIN install one, and the command may be a user without
+	 * capabilities once switch_user is done: so it goes on here, before
+	 * the switch, as runc and crun order it when no_new_privs is off (with
+	 * it on, they load it after, just before the exec). What runs after it
+	 * (prctl, setgroups, setres[ug]id, capset, chdir, execve, and sendto
+	 * for a failure) is in every profile's allow-list. In the command only:
+	 * the init forwards signals and reaps, unconfined, with no
+	 * capability but CAP_KILL. */
+	if (a->seccomp && cg_seccomp_load(a->seccomp, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	if (switch_user(a, p, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
 	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(p->u.home) < 0 && chdir("/") < 0))

@@ -37,7 +37,7 @@
 #endif
 #define X32_BIT 0x40000000L
 #define NR_BEYOND 1023L        /* above every table: no such system call */
-#define NR_CACHESTAT 451L      /* Linux 6.5, newer than libseccomp 2.5.4 */
+#define NR_MSEAL 462L          /* Linux 6.10, newer than the profile */
 #define I386_KEYCTL 288L
 #define X32_KEYCTL 250L
 
@@ -92,8 +92,8 @@ static long do_af_unix(void) { return socket(AF_UNIX, SOCK_STREAM, 0); }
 static long do_personality_weird(void) { return personality(ADDR_NO_RANDOMIZE); }
 static long do_personality_query(void) { return personality(0xffffffff); }
 static long do_beyond(void) { return syscall(NR_BEYOND); }
-/* An fd that is not open: unconfined on 6.5+, EBADF. */
-static long do_cachestat(void) { return syscall(NR_CACHESTAT, -1, NULL, NULL, 0); }
+/* A flag that does not exist: unconfined on 6.10+, EINVAL; nothing sealed. */
+static long do_mseal(void) { return syscall(NR_MSEAL, 0, 0, 1); }
 static long do_x32_keyctl(void) { return syscall(X32_BIT | X32_KEYCTL, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0); }
 static long do_x32_beyond(void) { return syscall(X32_BIT | NR_BEYOND); }
 
@@ -121,7 +121,7 @@ static const struct attempt {
 	{ "io_uring_setup", do_io_uring }, { "userfaultfd", do_userfaultfd }, { "clone3", do_clone3 },
 	{ "socket-alg", do_af_alg }, { "socket-vsock", do_af_vsock }, { "socket-unix", do_af_unix },
 	{ "personality-weird", do_personality_weird }, { "personality-query", do_personality_query },
-	{ "beyond", do_beyond }, { "cachestat", do_cachestat },
+	{ "beyond", do_beyond }, { "mseal", do_mseal },
 	{ "x32-keyctl", do_x32_keyctl }, { "x32-beyond", do_x32_beyond },
 	{ "i386-keyctl", do_i386_keyctl }, { "i386-beyond", do_i386_beyond },
 };
