@@ -39,38 +39,41 @@
 #define X32_COMPAT_FIRST 512U   /* x32's own numbers (512..547) for compat calls */
 #define STUB_MAX 16
 
-/* The highest number the profile names on arch; for x32 also the highest
- * below its compat block (*low). */
+struct nr_max {
+	int64_t all, low;   /* low: below x32's compat block */
+};
+
+static void note_nr(uint32_t arch, const char *name, struct nr_max *m)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	if (nr < 0)
+		return;  /* not on arch, or unknown to libseccomp */
+	if (nr > m->all)
+		m->all = nr;
+	if ((uint32_t)nr < (X32_BIT | X32_COMPAT_FIRST) && nr > m->low)
+		m->low = nr;
+}
+
+/* The highest number the profile names on arch (every list: a call it
+ * refuses by name is known to it too); for x32 also the highest below its
+ * compat block (*low). */
 static uint32_t profile_max(uint32_t arch, uint32_t *low)
 {
-	int64_t max = -1, lo = -1;
-	const char *const *lists[cg_sc_ngroups + 1];
-	size_t nl = 0;
+	struct nr_max m = { -1, -1 };
 
 	for (size_t i = 0; i < cg_sc_ngroups; i++)
-		lists[nl++] = cg_sc_groups[i].names;
-	lists[nl++] = cg_sc_never;
-	for (size_t i = 0; i < nl + cg_sc_nargrules + cg_sc_nenosys; i++) {
-		const char *one[2] = { NULL, NULL };
-		const char *const *names = i < nl ? lists[i] : one;
-
-		if (i >= nl)
-			one[0] = i - nl < cg_sc_nargrules ? cg_sc_argrules[i - nl].name :
-				 cg_sc_enosys_calls[i - nl - cg_sc_nargrules].name;
-		for (; *names; names++) {
-			int nr = seccomp_syscall_resolve_name_arch(arch, *names);
-
-			if (nr < 0)
-				continue;
-			if (nr > max)
-				max = nr;
-			if ((uint32_t)nr < (X32_BIT | X32_COMPAT_FIRST) && nr > lo)
-				lo = nr;
-		}
-	}
+		for (const char *const *n = cg_sc_groups[i].names; *n; n++)
+			note_nr(arch, *n, &m);
+	for (const char *const *n = cg_sc_never; *n; n++)
+		note_nr(arch, *n, &m);
+	for (size_t i = 0; i < cg_sc_nargrules; i++)
+		note_nr(arch, cg_sc_argrules[i].name, &m);
+	for (size_t i = 0; i < cg_sc_nenosys; i++)
+		note_nr(arch, cg_sc_enosys_calls[i].name, &m);
 	if (low)
-		*low = (uint32_t)lo;
-	return (uint32_t)max;
+		*low = (uint32_t)m.low;
+	return (uint32_t)m.all;
 }
 
 #define LD_NR (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
