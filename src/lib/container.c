@@ -285,16 +285,24 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &c->cg,
 		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
+	struct cg_seccomp sc = { 0 };
+
 	if (spec->privileged)
 		cg_caps_all(&caps);
+	else if (cg_seccomp_default(c->ctx->run_dir, caps.set, &sc, NULL, err) < 0)
+		return -1;
 	/* The child has its own copy of all this from the clone on. */
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
+		.seccomp = spec->privileged ? NULL : &sc,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
 	};
-	return cg_spawn_begin(&a, &c->spawning, err);
+	int r = cg_spawn_begin(&a, &c->spawning, err);
+
+	cg_seccomp_free(&sc);
+	return r;
 }
 
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
@@ -654,18 +662,25 @@ int cg_container_renew_cgroup(struct cg_container *c, cg_err_t *err)
 	return 0;
 }
 
-/* What an exec of argv in c runs with (caps points to the caller's copy). */
+/* What an exec of argv in c runs with (caps and sc are the caller's to
+ * keep until the fork, and to free then with cg_seccomp_free): the
+ * container's own capabilities and seccomp filter. */
 static int exec_args(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
-		     const int stdio[3], struct cg_caps *caps, struct cg_spawn_args *a, cg_err_t *err)
+		     const int stdio[3], struct cg_caps *caps, struct cg_seccomp *sc,
+		     struct cg_spawn_args *a, cg_err_t *err)
 {
+	*sc = (struct cg_seccomp){ 0 };
 	if (c->pidfd < 0)
 		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
 	*caps = c->spec->caps;
 	if (c->spec->privileged)
 		cg_caps_all(caps);
+	else if (cg_seccomp_default(c->ctx->run_dir, caps->set, sc, NULL, err) < 0)
+		return -1;
 	*a = (struct cg_spawn_args){
 		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
 		.user = c->spec->user, .workdir = c->spec->workdir, .caps = caps, .tty = tty,
+		.seccomp = c->spec->privileged ? NULL : sc,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
 		.nofile = c->ctx->nofile,
@@ -677,21 +692,29 @@ int cg_container_exec(struct cg_container *c, char **argv, bool tty, const struc
 		      const int stdio[3], struct cg_proc *out, cg_err_t *err)
 {
 	struct cg_caps caps;
+	struct cg_seccomp sc;
 	struct cg_spawn_args a;
+	int r;
 
-	if (exec_args(c, argv, tty, ws, stdio, &caps, &a, err) < 0)
+	if (exec_args(c, argv, tty, ws, stdio, &caps, &sc, &a, err) < 0)
 		return -1;
-	return cg_exec(&a, c->pidfd, out, err);
+	r = cg_exec(&a, c->pidfd, out, err);
+	cg_seccomp_free(&sc);
+	return r;
 }
 
 int cg_container_exec_begin(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
 			    const int stdio[3], struct cg_execing *x, cg_err_t *err)
 {
 	struct cg_caps caps;
+	struct cg_seccomp sc;
 	struct cg_spawn_args a;
+	int r;
 
 	/* Copied into the child by its fork: needed no longer than this call. */
-	if (exec_args(c, argv, tty, ws, stdio, &caps, &a, err) < 0)
+	if (exec_args(c, argv, tty, ws, stdio, &caps, &sc, &a, err) < 0)
 		return -1;
-	return cg_exec_begin(&a, c->pidfd, x, err);
+	r = cg_exec_begin(&a, c->pidfd, x, err);
+	cg_seccomp_free(&sc);
+	return r;
 }

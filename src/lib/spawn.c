@@ -5,15 +5,16 @@
  *   C joins every v1 cgroup itself (cg_join_self says why), first thing
  *     (with the systemd manager C joins nothing: P has systemd make the
  *     scope around C, and sends "go" once it has)
- *   C hostname, loopback, the rootfs mounts (cg_rootfs_prepare: while
+ *   C a session keyring of its own, hostname, loopback, the rootfs mounts (cg_rootfs_prepare: while
  *     systemd works, with its manager)
  *   C waits for "go", then unshare(NEWCGROUP): only now, so the
  *     namespace's root is the container's own cgroup and not ours
  *   C the cgroup view, pivot_root; X's workdir made, its user,
  *     environment and capabilities worked out (struct cmd_plan); vforks X
  *     and becomes init
- *   X switches user and capabilities, enters the workdir, execs: system
- *     calls only, as it runs in C's memory until the exec
+ *   X loads the seccomp filter (compiled by P), switches user and
+ *     capabilities, enters the workdir, execs: system calls only, as it
+ *     runs in C's memory until the exec
  * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
  * a message saying what failed. */
 #include "config.h"
@@ -39,6 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "keyring.h"
 #include "passwd.h"
 
 extern char **environ;
@@ -374,6 +376,18 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	/* Nothing of cgrun's survives exec: only 0, 1, 2 reach the command. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "close_range"), &err));
+	/* The filter goes on as late as it can: every call after it must pass
+	 * it. Without no_new_privs the kernel lets only a process with
+	 * CAP_SYS_ADMIN install one, and the command may be a user without
+	 * capabilities once switch_user is done: so it goes on here, before
+	 * the switch, as runc and crun order it when no_new_privs is off (with
+	 * it on, they load it after, just before the exec). What runs after it
+	 * (prctl, setgroups, setres[ug]id, capset, chdir, execve, and sendto
+	 * for a failure) is in every profile's allow-list. In the command only:
+	 * the init forwards signals and reaps, unconfined, with no
+	 * capability but CAP_KILL. */
+	if (a->seccomp && cg_seccomp_load(a->seccomp, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	if (switch_user(a, p, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
 	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(p->u.home) < 0 && chdir("/") < 0))
@@ -414,6 +428,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (setsid() < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setsid"), &err));
+	/* The init's and so the command's: nothing of our session's keys. */
+	if (cg_keyring_fresh(&err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
 	if (loopback_up(&err) < 0)
@@ -926,6 +943,11 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		struct cmd_plan plan;
+
+		/* Not the caller's session keyring either: a new one (the init's
+		 * is anonymous, there is no name to join it by). */
+		if (cg_keyring_fresh(&err) < 0)
+			child_fail(sock, MSG_SETUP, 125, &err);
 
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));

@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "util.h"
 
 struct cg_spawn_args {
@@ -21,6 +22,7 @@ struct cg_spawn_args {
 	const char *user;          /* USER[:GROUP] or NULL for root */
 	const char *workdir;       /* NULL: the user's home */
 	const struct cg_caps *caps;
+	const struct cg_seccomp *seccomp; /* the command's filter; NULL: unconfined */
 	int stdio[3];              /* the command's stdin, stdout, stderr (no tty) */
 	bool tty;                  /* a terminal, made in the container's devpts */
 	struct winsize winsize;    /* its size (rows 0: leave the default) */

@@ -1,0 +1,31 @@
+/* seccomp.h - the container's seccomp filter: the default profile
+ * (seccomp-profile.c) compiled with libseccomp for the container's
+ * bounding set, cached under the run directory, loaded with seccomp(2). */
+#ifndef CGRUN_SECCOMP_H
+#define CGRUN_SECCOMP_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct cg_seccomp {
+	struct sock_filter *insns;   /* malloc'd */
+	unsigned short len;
+};
+
+/* The default filter for a container whose bounding set is caps: read from
+ * RUN_DIR/seccomp/ when a run compiled it before for the same profile,
+ * caps, libseccomp and kernel, else compiled and written there (atomically).
+ * *cached says which (may be NULL). */
+int cg_seccomp_default(const char *run_dir, uint64_t caps, struct cg_seccomp *out, bool *cached,
+		       cg_err_t *err);
+/* Compiled, no cache. */
+int cg_seccomp_compile(uint64_t caps, struct cg_seccomp *out, cg_err_t *err);
+void cg_seccomp_free(struct cg_seccomp *f);
+/* Install f on the calling thread: system calls only (safe in a vfork
+ * child). Needs CAP_SYS_ADMIN or no_new_privs (spawn.c says where). */
+int cg_seccomp_load(const struct cg_seccomp *f, cg_err_t *err);
+
+#endif

@@ -1,0 +1,105 @@
+/* seccomp-cost.c - what the default seccomp filter costs a container's
+ * start: getting it uncached (compiled with libseccomp and written to the
+ * cache), getting it cached (read back), and installing it (seccomp(2), in
+ * a child). Built by `make check`; run as tests/bench/seccomp-cost [RUNS].
+ * Prints the median and minimum of each in microseconds. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "seccomp.h"
+#include "util.h"
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	printf("%-34s median %9.1f us  min %9.1f us  (%d runs)\n", what, v[n / 2], v[0], n);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 1 ? atoi(argv[1]) : 20;
+	char dir[] = "/tmp/cgrun-seccomp-cost.XXXXXX";
+	double *unc, *cac, *load;
+	struct cg_caps caps;
+	cg_err_t err = { 0 };
+
+	if (runs < 1 || mkdtemp(dir) == NULL) {
+		fprintf(stderr, "usage: seccomp-cost [RUNS]\n");
+		return 2;
+	}
+	unc = xcalloc((size_t)runs, sizeof(double));
+	cac = xcalloc((size_t)runs, sizeof(double));
+	load = xcalloc((size_t)runs, sizeof(double));
+	cg_caps_default(&caps);
+	for (int i = 0; i < runs; i++) {
+		struct cg_seccomp f;
+		bool cached;
+		cleanup_free char *cache = xasprintf("%s/seccomp", dir);
+		double t0 = now_us();
+
+		if (rm_rf(cache, &err) < 0 ||
+		    cg_seccomp_default(dir, caps.set, &f, &cached, &err) < 0 || cached) {
+			fprintf(stderr, "seccomp-cost: %s\n", err.msg[0] ? err.msg : "cached when it should not be");
+			return 1;
+		}
+		unc[i] = now_us() - t0;
+		cg_seccomp_free(&f);
+		t0 = now_us();
+		if (cg_seccomp_default(dir, caps.set, &f, &cached, &err) < 0 || !cached) {
+			fprintf(stderr, "seccomp-cost: %s\n", err.msg[0] ? err.msg : "not cached");
+			return 1;
+		}
+		cac[i] = now_us() - t0;
+		int pfd[2];
+		pid_t pid;
+
+		if (pipe(pfd) < 0 || (pid = fork()) < 0)
+			return 1;
+		if (pid == 0) {
+			double t = now_us(), d;
+
+			if (cg_seccomp_load(&f, &err) < 0)
+				_exit(1);
+			d = now_us() - t;
+			_exit(write(pfd[1], &d, sizeof(d)) == sizeof(d) ? 0 : 1);
+		}
+		close(pfd[1]);
+		if (read(pfd[0], &load[i], sizeof(double)) != sizeof(double)) {
+			fprintf(stderr, "seccomp-cost: loading the filter failed\n");
+			return 1;
+		}
+		close(pfd[0]);
+		waitpid(pid, NULL, 0);
+		if (i == 0)
+			printf("filter: %u instructions\n", f.len);
+		cg_seccomp_free(&f);
+	}
+	report("uncached (compile + write cache)", unc, runs);
+	report("cached (read cache)", cac, runs);
+	report("seccomp(2) install", load, runs);
+	rm_rf(dir, &err);
+	return 0;
+}

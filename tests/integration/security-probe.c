@@ -1,0 +1,198 @@
+/* security-probe.c - what a process in a container may do, tried as an
+ * attacker would. Built static by tests/integration/security.bats and run
+ * inside containers through a volume.
+ *
+ *   security-probe syscalls          one line per attempt: NAME RESULT, where
+ *                                    RESULT is "ok" or the errno's name (or
+ *                                    "crash" if the attempt killed its child)
+ *   security-probe session-key DESC CMD...
+ *                                    join a new session keyring, add a user
+ *                                    key DESC that only its possessors may
+ *                                    see, and exec CMD
+ *   security-probe find-key DESC     "found" if DESC is reachable through the
+ *                                    session keyring, else the errno's name
+ *
+ * Every attempt is harmless when it succeeds: it changes nothing outside
+ * its own (forked) process. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/io_uring.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef AF_ALG
+#define AF_ALG 38
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#define X32_BIT 0x40000000L
+#define NR_BEYOND 1023L        /* above every table: no such system call */
+#define NR_MSEAL 462L          /* Linux 6.10, newer than the profile */
+#define I386_KEYCTL 288L
+#define X32_KEYCTL 250L
+
+static const char *errname(int e)
+{
+	static char buf[32];
+
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOSYS: return "ENOSYS";
+	case EINVAL: return "EINVAL";
+	case EBADF: return "EBADF";
+	case EFAULT: return "EFAULT";
+	case EACCES: return "EACCES";
+	case ENOKEY: return "ENOKEY";
+	case ENODEV: return "ENODEV";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	}
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+static long do_keyctl(void) { return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0); }
+/* A key type that does not exist: unconfined, ENODEV; nothing is added. */
+static long do_add_key(void) { return syscall(SYS_add_key, "cgrun-probe-no-such-type", "d", "x", 1, KEY_SPEC_PROCESS_KEYRING); }
+static long do_request_key(void) { return syscall(SYS_request_key, "user", "cgrun-probe-none", NULL, 0); }
+static long do_unshare_user(void) { return unshare(CLONE_NEWUSER); }
+static long do_clone_newuser(void)
+{
+	long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+
+	if (r == 0)
+		_exit(0);
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return r;
+}
+static long do_io_uring(void)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	return syscall(SYS_io_uring_setup, 1, &p);
+}
+static long do_userfaultfd(void) { return syscall(SYS_userfaultfd, 1 /* UFFD_USER_MODE_ONLY */); }
+/* Too small a size: unconfined, EINVAL; nothing is cloned. */
+static long do_clone3(void) { return syscall(SYS_clone3, NULL, 0); }
+static long do_af_alg(void) { return socket(AF_ALG, SOCK_SEQPACKET, 0); }
+static long do_af_vsock(void) { return socket(AF_VSOCK, SOCK_STREAM, 0); }
+static long do_af_unix(void) { return socket(AF_UNIX, SOCK_STREAM, 0); }
+static long do_personality_weird(void) { return personality(ADDR_NO_RANDOMIZE); }
+static long do_personality_query(void) { return personality(0xffffffff); }
+static long do_beyond(void) { return syscall(NR_BEYOND); }
+/* A flag that does not exist: unconfined on 6.10+, EINVAL; nothing sealed. */
+static long do_mseal(void) { return syscall(NR_MSEAL, 0, 0, 1); }
+static long do_x32_keyctl(void) { return syscall(X32_BIT | X32_KEYCTL, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0); }
+static long do_x32_beyond(void) { return syscall(X32_BIT | NR_BEYOND); }
+
+/* The i386 entry from a 64-bit process: seccomp sees AUDIT_ARCH_I386. */
+static long int80(long nr, long a, long b, long c)
+{
+	long r = nr;
+
+	__asm__ volatile("int $0x80" : "+a"(r) : "b"(a), "c"(b), "d"(c) : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+static long do_i386_keyctl(void) { return int80(I386_KEYCTL, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0); }
+static long do_i386_beyond(void) { return int80(NR_BEYOND, 0, 0, 0); }
+
+static const struct attempt {
+	const char *name;
+	long (*fn)(void);
+} attempts[] = {
+	{ "keyctl", do_keyctl }, { "add_key", do_add_key }, { "request_key", do_request_key },
+	{ "unshare-user", do_unshare_user }, { "clone-newuser", do_clone_newuser },
+	{ "io_uring_setup", do_io_uring }, { "userfaultfd", do_userfaultfd }, { "clone3", do_clone3 },
+	{ "socket-alg", do_af_alg }, { "socket-vsock", do_af_vsock }, { "socket-unix", do_af_unix },
+	{ "personality-weird", do_personality_weird }, { "personality-query", do_personality_query },
+	{ "beyond", do_beyond }, { "mseal", do_mseal },
+	{ "x32-keyctl", do_x32_keyctl }, { "x32-beyond", do_x32_beyond },
+	{ "i386-keyctl", do_i386_keyctl }, { "i386-beyond", do_i386_beyond },
+};
+
+/* Each attempt in a child of its own: one that succeeds changes nothing
+ * the next one sees, one that crashes (no i386 entry) is reported. */
+static void attempt(const struct attempt *t)
+{
+	int pfd[2], status;
+	char res[32] = "";
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0 || (pid = fork()) < 0) {
+		perror("probe");
+		exit(2);
+	}
+	if (pid == 0) {
+		long r = t->fn();
+		const char *s = r < 0 ? errname(errno) : "ok";
+
+		if (write(pfd[1], s, strlen(s)) < 0)
+			_exit(3);
+		_exit(0);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], res, sizeof(res) - 1);
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	printf("%s %s\n", t->name, n > 0 ? res : "crash");
+}
+
+static void seccomp_mode(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Seccomp:", 8))
+			printf("seccomp %d\n", atoi(line + 8));
+	if (f)
+		fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
+		seccomp_mode();
+		for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
+			attempt(&attempts[i]);
+		return 0;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "session-key")) {
+		long key;
+
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 ||
+		    (key = syscall(SYS_add_key, "user", argv[2], "x", 1, KEY_SPEC_SESSION_KEYRING)) < 0 ||
+		    syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f000000 /* possessor: all */) < 0) {
+			perror("session key");
+			return 2;
+		}
+		execvp(argv[3], argv + 3);
+		perror(argv[3]);
+		return 127;
+	}
+	if (argc == 3 && !strcmp(argv[1], "find-key")) {
+		long r = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", argv[2], 0);
+
+		puts(r >= 0 ? "found" : errname(errno));
+		return 0;
+	}
+	fprintf(stderr, "usage: security-probe syscalls | session-key DESC CMD... | find-key DESC\n");
+	return 2;
+}
