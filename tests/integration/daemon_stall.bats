@@ -6,9 +6,12 @@
 
 load daemon_helpers
 
-# Each `cgrun ps` through cgrund must answer within PS_MS (the issue's
-# figure); one that exceeds PS_SLACK_MS at all is a stall, not noise on a
-# shared 2-core machine. Exact figures are printed on failure.
+# While a start stalls, each `cgrun ps` through cgrund must answer with a
+# median within PS_MS (the issue's figure) on the host; in a test VM under
+# TCG, where running cgrun alone takes about that long, within PS_MS of the
+# median of the same ps measured first with nothing stalled (ps_baseline).
+# One that exceeds PS_SLACK_MS at all is a stall, not noise on a shared
+# 2-core machine. Exact figures are printed on failure.
 PS_MS=50
 PS_SLACK_MS=1000
 PS_TRIES=5
@@ -42,9 +45,10 @@ now_ms()
 	echo $((t / 1000000))
 }
 
-# ps_is_quick: PS_TRIES clients run `cgrun ps -a` through cgrund one after
-# the other; each answers within PS_SLACK_MS and the median within PS_MS.
-ps_is_quick()
+# ps_times: PS_TRIES clients run `cgrun ps -a` through cgrund one after
+# the other; prints their median in ms. Fails if one fails, times out or
+# exceeds PS_SLACK_MS.
+ps_times()
 {
 	local i t0 t1 ms
 	local -a all=()
@@ -60,8 +64,22 @@ ps_is_quick()
 	for ms in "${all[@]}"; do
 		[ "$ms" -lt "$PS_SLACK_MS" ] || { echo "a ps took ${ms} ms" >&2; return 1; }
 	done
-	ms=$(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((PS_TRIES + 1) / 2))p")
-	[ "$ms" -lt "$PS_MS" ] || { echo "median ps ${ms} ms, over ${PS_MS} ms" >&2; return 1; }
+	printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((PS_TRIES + 1) / 2))p"
+}
+
+# ps_baseline: the median of ps with nothing stalled, in PS_BASE_MS.
+ps_baseline()
+{
+	PS_BASE_MS=$(ps_times) || return 1
+}
+
+# ps_is_quick: the median of ps within the bound (see PS_MS).
+ps_is_quick()
+{
+	local ms bound=$PS_MS
+	ms=$(ps_times) || return 1
+	[ -z "${CGRUN_VM_MODE:-}" ] || bound=$((PS_BASE_MS + PS_MS))
+	[ "$ms" -lt "$bound" ] || { echo "median ps ${ms} ms, over ${bound} ms" >&2; return 1; }
 }
 
 # The parent's cgroup2 directory (the tracking cgroups on a hybrid host).
@@ -71,24 +89,48 @@ parent2()
 	echo "$CG2_PARENT"
 }
 
-# cgroup v2's freezer on our own parent (below it only this file's
-# containers): a process cloned into a frozen cgroup stops before it runs
-# a single instruction, yet SIGKILL still ends it (unlike v1's freezer).
+# A freezer on our own parent (below it only this file's containers):
+# cgroup v2's where there is a cgroup2 hierarchy (a process cloned into a
+# frozen cgroup stops before it runs a single instruction, yet SIGKILL
+# still ends it), else v1's (the init stops once it joins its freezer
+# cgroup, after its start has begun; SIGKILL waits for a thaw there).
+freezer_kind()
+{
+	dt_detect
+	if [ -n "$CG2_PARENT" ]; then
+		echo v2
+	elif [ -n "${CG_V1_PARENT[freezer]:-}" ]; then
+		echo v1
+	fi
+}
+
 freeze_parent()
 {
 	local d
-	d=$(parent2)
+	dt_detect
 	# cgrund makes it with its first container; made here it is the same.
-	mkdir -p "$d"
-	echo 1 >"$d/cgroup.freeze"
+	case $(freezer_kind) in
+	v2)
+		d=$CG2_PARENT
+		mkdir -p "$d"
+		echo 1 >"$d/cgroup.freeze"
+		;;
+	v1)
+		d=${CG_V1_PARENT[freezer]}
+		mkdir -p "$d"
+		echo FROZEN >"$d/freezer.state"
+		;;
+	esac
 }
 
 thaw_parent()
 {
 	local f
 	dt_detect
-	f=$CG2_PARENT/cgroup.freeze
-	[ ! -e "$f" ] || echo 0 >"$f"
+	f=${CG2_PARENT:+$CG2_PARENT/cgroup.freeze}
+	[ -z "$f" ] || [ ! -e "$f" ] || echo 0 >"$f"
+	f=${CG_V1_PARENT[freezer]:+${CG_V1_PARENT[freezer]}/freezer.state}
+	[ -z "$f" ] || [ ! -e "$f" ] || echo THAWED >"$f"
 }
 
 name_reserved()
@@ -102,8 +144,10 @@ pid_gone()
 }
 
 @test "a start whose container stalls before its command runs delays no other client, and rm -f cancels it" {
-	dt_detect
-	[ -n "$CG2_PARENT" ] || skip "no cgroup2 hierarchy for the v2 freezer"
+	local kind
+	kind=$(freezer_kind)
+	[ -n "$kind" ] || skip "no freezer, v1 or v2"
+	ps_baseline
 	ps_is_quick
 	freeze_parent
 	"$CGRUN" run -d --name dt-stall busybox sleep 1000 >"$BATS_TEST_TMPDIR/run.out" 2>&1 &
@@ -119,7 +163,17 @@ pid_gone()
 	# Still stalled, still listed as created.
 	! pid_gone "$client"
 	dt_state_is "$id" created
-	run -0 timeout 10 "$CGRUN" rm -f dt-stall
+	if [ "$kind" = v2 ]; then
+		run -0 timeout 10 "$CGRUN" rm -f dt-stall
+	else
+		# v1: the SIGKILL of rm -f takes effect once the freezer thaws.
+		timeout 20 "$CGRUN" rm -f dt-stall >"$BATS_TEST_TMPDIR/rm.out" 2>&1 &
+		local rm=$!
+		dt_track "$rm"
+		nap 0.5
+		thaw_parent
+		wait "$rm" || { cat "$BATS_TEST_TMPDIR/rm.out" >&2; false; }
+	fi
 	dt_wait_until 10 pid_gone "$client"
 	run -125 wait "$client"
 	cat "$BATS_TEST_TMPDIR/run.out"
@@ -134,6 +188,7 @@ pid_gone()
 	[ -f "$meta" ]
 	mv "$meta" "$BATS_TEST_TMPDIR/image.json"
 	mkfifo "$meta"
+	ps_baseline
 	"$CGRUN" run -d --name dt-fifo dt-fifo true >"$BATS_TEST_TMPDIR/run.out" 2>&1 &
 	local client=$!
 	dt_track "$client"
