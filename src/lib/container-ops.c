@@ -142,7 +142,17 @@ int cg_local_stop(struct cg_ctx *ctx, const char *key, int timeout, cg_err_t *er
 	return ret;
 }
 
-int cg_local_kill(struct cg_ctx *ctx, const char *key, int sig, cg_err_t *err)
+/* What kill, pause and update do to a running container. */
+struct op {
+	int sig;
+	bool freeze;
+	const struct cg_limits *upd;
+};
+
+typedef int op_fn(struct loaded *l, const struct op *op, cg_err_t *err);
+
+/* Load key's container and, if its init runs, do fn to it. */
+static int on_running(struct cg_ctx *ctx, const char *key, op_fn *fn, const struct op *op, cg_err_t *err)
 {
 	struct loaded l;
 	int ret;
@@ -154,47 +164,45 @@ int cg_local_kill(struct cg_ctx *ctx, const char *key, int sig, cg_err_t *err)
 	if (open_init(&l.c) < 0)
 		ret = cg_error(err, 0, "container '%s' is not running", key);
 	else
-		ret = cg_container_kill(&l.c, sig, err);
+		ret = fn(&l, op, err);
 	unload(&l);
-	return ret;
+	return ret < 0 ? -1 : 0;
+}
+
+static int do_kill(struct loaded *l, const struct op *op, cg_err_t *err)
+{
+	return cg_container_kill(&l->c, op->sig, err);
+}
+
+static int do_pause(struct loaded *l, const struct op *op, cg_err_t *err)
+{
+	return cg_container_pause(&l->c, op->freeze, err);
+}
+
+static int do_update(struct loaded *l, const struct op *op, cg_err_t *err)
+{
+	struct cg_limits merged;
+
+	if (cg_update(&l->c.cg, &l->spec.limits, op->upd, &merged, NULL, NULL, err) < 0)
+		return -1;
+	free(l->spec.limits.cpuset_cpus);
+	l->spec.limits = merged;
+	return cg_container_save(&l->c, err);
+}
+
+int cg_local_kill(struct cg_ctx *ctx, const char *key, int sig, cg_err_t *err)
+{
+	return on_running(ctx, key, do_kill, &(struct op){ .sig = sig }, err);
 }
 
 int cg_local_pause(struct cg_ctx *ctx, const char *key, bool freeze, cg_err_t *err)
 {
-	struct loaded l;
-	int ret;
-
-	if (load(ctx, key, &l, err) < 0) {
-		unload(&l);
-		return -1;
-	}
-	if (open_init(&l.c) < 0)
-		ret = cg_error(err, 0, "container '%s' is not running", key);
-	else
-		ret = cg_container_pause(&l.c, freeze, err);
-	unload(&l);
-	return ret;
+	return on_running(ctx, key, do_pause, &(struct op){ .freeze = freeze }, err);
 }
 
 int cg_local_update(struct cg_ctx *ctx, const char *key, const struct cg_limits *upd, cg_err_t *err)
 {
-	struct loaded l;
-	struct cg_limits merged;
-	int ret;
-
-	if (load(ctx, key, &l, err) < 0) {
-		unload(&l);
-		return -1;
-	}
-	if (open_init(&l.c) < 0) {
-		ret = cg_error(err, 0, "container '%s' is not running", key);
-	} else if ((ret = cg_update(&l.c.cg, &l.spec.limits, upd, &merged, NULL, NULL, err)) == 0) {
-		free(l.spec.limits.cpuset_cpus);
-		l.spec.limits = merged;
-		ret = cg_container_save(&l.c, err);
-	}
-	unload(&l);
-	return ret < 0 ? -1 : 0;
+	return on_running(ctx, key, do_update, &(struct op){ .upd = upd }, err);
 }
 
 int cg_container_open_log(const struct cg_container *c, cg_err_t *err)

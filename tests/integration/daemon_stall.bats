@@ -7,12 +7,16 @@
 load daemon_helpers
 
 # While a start stalls, each `cgrun ps` through cgrund must answer with a
-# median within PS_MS (the issue's figure) on the host; in a test VM under
-# TCG, where running cgrun alone takes about that long, within PS_MS of the
-# median of the same ps measured first with nothing stalled (ps_baseline).
-# One that exceeds PS_SLACK_MS at all is a stall, not noise on a shared
-# 2-core machine. Exact figures are printed on failure.
+# median within PS_MS (the issue's figure) on the host. In a test VM under
+# TCG, where running cgrun alone takes about that long and four VMs share
+# two cores (CI: medians of one ps over five tries moved between 47 and
+# 148 ms with nothing stalled), within PS_VM_MS of the median of the same
+# ps measured first with nothing stalled (ps_baseline): still far below
+# the stall, which lasts until the test ends it. One ps that exceeds
+# PS_SLACK_MS at all is a stall, not noise. Exact figures are printed on
+# failure.
 PS_MS=50
+PS_VM_MS=300
 PS_SLACK_MS=1000
 PS_TRIES=5
 
@@ -78,7 +82,7 @@ ps_is_quick()
 {
 	local ms bound=$PS_MS
 	ms=$(ps_times) || return 1
-	[ -z "${CGRUN_VM_MODE:-}" ] || bound=$((PS_BASE_MS + PS_MS))
+	[ -z "${CGRUN_VM_MODE:-}" ] || bound=$((PS_BASE_MS + PS_VM_MS))
 	[ "$ms" -lt "$bound" ] || { echo "median ps ${ms} ms, over ${bound} ms" >&2; return 1; }
 }
 
