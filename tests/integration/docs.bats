@@ -16,22 +16,9 @@ load helpers
 SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 : "${CGRUND:=$(command -v cgrund || true)}"
 
-setup_file()
-{
-	# A run dir of our own: no cgrund (a system one or another suite's)
-	# answers, so the in-process paths and "needs cgrund" are what run.
-	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-docs-run.XXXXXX)
-	export CGRUN_RUN_DIR
-	cg_setup_file
-}
-
-teardown_file()
-{
-	local ret=0
-	cg_teardown_file || ret=$?
-	rm -rf "$CGRUN_RUN_DIR"
-	return "$ret"
-}
+# helpers.bash's setup_file gives this file a run dir of its own: no cgrund
+# (a system one or another suite's) answers, so the in-process paths are
+# what run.
 
 # ---------------------------------------------------------------------------
 # What the code has.
