@@ -34,7 +34,7 @@ DT_GROUP=cgrun-dtest${DT_SUFFIX:+-$DT_SUFFIX}
 # it as cgrun does).
 
 # shellcheck source=tests/integration/common.bash
-source "${BATS_TEST_DIRNAME:-$(dirname "${BASH_SOURCE[0]}")}/common.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # Detect once per process, and again if a file changed DT_PARENT after
 # loading us (stats.bats does).

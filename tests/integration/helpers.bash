@@ -31,7 +31,7 @@ CG_TIMEOUT=${CG_TIMEOUT:-60}
 
 # cgroup layout detection: cg_detect, cg_host_dir, cg_inside_file.
 # shellcheck source=tests/integration/common.bash
-source "${BATS_TEST_DIRNAME:-$(dirname "${BASH_SOURCE[0]}")}/common.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # setup_file picks the parent (and exports it) when the user did not.
 if [ -n "${CGRUN_PARENT:-}" ]; then

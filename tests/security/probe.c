@@ -1,16 +1,16 @@
-/* security-probe.c - what a process in a container may do, tried as an
- * attacker would. Built static by tests/integration/security.bats and run
+/* probe.c - what a process in a container may do, tried as an
+ * attacker would. Built static by tests/security/security_helpers.bash and run
  * inside containers through a volume.
  *
- *   security-probe syscalls          one line per attempt: NAME RESULT, where
- *                                    RESULT is "ok" or the errno's name (or
- *                                    "crash" if the attempt killed its child)
- *   security-probe session-key DESC CMD...
- *                                    join a new session keyring, add a user
- *                                    key DESC that only its possessors may
- *                                    see, and exec CMD
- *   security-probe find-key DESC     "found" if DESC is reachable through the
- *                                    session keyring, else the errno's name
+ *   probe syscalls          one line per attempt: NAME RESULT, where
+ *                           RESULT is "ok" or the errno's name (or
+ *                           "crash" if the attempt killed its child)
+ *   probe session-key DESC CMD...
+ *                           join a new session keyring, add a user
+ *                           key DESC that only its possessors may
+ *                           see, and exec CMD
+ *   probe find-key DESC     "found" if DESC is reachable through the
+ *                           session keyring, else the errno's name
  *
  * Every attempt is harmless when it succeeds: it changes nothing outside
  * its own (forked) process. */
@@ -193,6 +193,6 @@ int main(int argc, char **argv)
 		puts(r >= 0 ? "found" : errname(errno));
 		return 0;
 	}
-	fprintf(stderr, "usage: security-probe syscalls | session-key DESC CMD... | find-key DESC\n");
+	fprintf(stderr, "usage: probe syscalls | session-key DESC CMD... | find-key DESC\n");
 	return 2;
 }
