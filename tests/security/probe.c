@@ -5,6 +5,11 @@
  *   probe syscalls          one line per attempt: NAME RESULT, where
  *                           RESULT is "ok" or the errno's name (or
  *                           "crash" if the attempt killed its child)
+ *   probe escapes           the same for the escapes that held before the
+ *                           filter: release_agent, /proc/sys, sysrq, kcore,
+ *                           mknod + open of a disk, mount, open_by_handle_at,
+ *                           bpf, perf_event_open, ptrace of PID 1, fd leaks,
+ *                           chroot escape
  *   probe session-key DESC CMD...
  *                           join a new session keyring, add a user
  *                           key DESC that only its possessors may
@@ -23,7 +28,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,6 +69,12 @@ static const char *errname(int e)
 	case ENODEV: return "ENODEV";
 	case EAFNOSUPPORT: return "EAFNOSUPPORT";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EROFS: return "EROFS";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case ENODATA: return "ENODATA";
+	case ENXIO: return "ENXIO";
+	case ESTALE: return "ESTALE";
 	}
 	snprintf(buf, sizeof(buf), "errno%d", e);
 	return buf;
@@ -154,6 +173,224 @@ static void attempt(const struct attempt *t)
 	printf("%s %s\n", t->name, n > 0 ? res : "crash");
 }
 
+/* ---- escapes: the classes that held before the seccomp filter (issue
+ * 16's "what holds" list), tried one by one. Each prints NAME RESULT as
+ * `syscalls` does; RESULT "ok" means the attempt got through. Harmless
+ * when it succeeds: nothing is written outside the probe's own /tmp
+ * files, a device node is only opened read-only, a mount is made in the
+ * probe's own directory and PID 1 is only seized (never stopped). */
+
+/* Writing a release_agent: every one under /sys/fs/cgroup (v1), else the
+ * file's absence says so. Opened for writing, nothing written. */
+static long do_release_agent(void)
+{
+	const char *base = "/sys/fs/cgroup";
+	DIR *d = opendir(base);
+	struct dirent *e;
+	char path[512];
+	int found = 0, fd;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/release_agent", base, e->d_name);
+		if (access(path, F_OK) < 0)
+			continue;
+		found = 1;
+		fd = open(path, O_WRONLY);
+		if (fd >= 0) {
+			close(fd);
+			closedir(d);
+			return 0;
+		}
+	}
+	closedir(d);
+	if (!found)
+		errno = ENOENT;
+	return -1;
+}
+static long open_wronly(const char *path)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+static long do_proc_sys(void) { return open_wronly("/proc/sys/kernel/core_pattern"); }
+static long do_sysrq(void) { return open_wronly("/proc/sysrq-trigger"); }
+/* A masked /proc/kcore reads as empty (/dev/null): "ok" only if it gave data. */
+static long do_kcore(void)
+{
+	char b[16];
+	int fd = open("/proc/kcore", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, b, sizeof(b));
+	close(fd);
+	if (n > 0)
+		return 0;
+	errno = n == 0 ? ENODATA : errno;
+	return -1;
+}
+/* mknod of the first SCSI disk and of a loop device, then a read-only open:
+ * the node may be made (CAP_MKNOD), never opened (nodev / device cgroup). */
+static long mknod_open(const char *name, dev_t dev)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/%s.%d", name, (int)getpid());
+	if (mknod(path, S_IFBLK | 0600, dev) < 0)
+		return -1;
+	fd = open(path, O_RDONLY);
+	int e = errno;
+	unlink(path);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	errno = e;
+	return -1;
+}
+static long do_mknod_sda(void) { return mknod_open("sda", makedev(8, 0)); }
+static long do_mknod_vda(void) { return mknod_open("vda", makedev(253, 0)); }
+static long do_mount_tmpfs(void)
+{
+	char dir[64];
+	long r;
+
+	snprintf(dir, sizeof(dir), "/tmp/mnt.%d", (int)getpid());
+	if (mkdir(dir, 0700) < 0)
+		return -1;
+	r = mount("none", dir, "tmpfs", 0, NULL);
+	int e = errno;
+	if (r == 0)
+		umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	errno = e;
+	return r;
+}
+static long do_open_by_handle_at(void)
+{
+	struct { struct file_handle h; unsigned char b[128]; } fh;
+
+	memset(&fh, 0, sizeof(fh));
+	fh.h.handle_bytes = 8;
+	fh.h.handle_type = 1;  /* FILEID_INO32_GEN */
+	return syscall(SYS_open_by_handle_at, AT_FDCWD, &fh.h, O_RDONLY);
+}
+static long do_bpf(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	long fd = syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+	if (fd >= 0)
+		close((int)fd);
+	return fd;
+}
+static long do_perf_event_open(void)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_SOFTWARE;
+	a.config = PERF_COUNT_SW_CPU_CLOCK;
+	a.exclude_kernel = 1;
+	long fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	if (fd >= 0)
+		close((int)fd);
+	return fd;
+}
+/* PTRACE_SEIZE, not ATTACH: it stops nothing, and the probe's exit
+ * detaches; an ATTACH's SIGSTOP would leave the init stopped. */
+static long do_ptrace_init(void)
+{
+	return ptrace(PTRACE_SEIZE, 1, NULL, NULL);
+}
+static long do_init_mem(void)
+{
+	int fd = open("/proc/1/mem", O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+/* Any descriptor beyond stdio that the probe was started with (runc's
+ * CVE-2024-21626 leaked a host directory): "ok" means one leaked in.
+ * Counted by main before the probe opens anything of its own. */
+static int fds_at_start = -1;
+
+static int count_extra_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
+			n++;
+	closedir(d);
+	return n;
+}
+static long do_fd_leak(void)
+{
+	if (fds_at_start > 0)
+		return 0;
+	errno = fds_at_start < 0 ? ENOENT : EBADF;
+	return -1;
+}
+/* The classic double chroot: chroot into a subdirectory, climb out with
+ * "..", chroot("."). "ok" means the new root is not the container's. */
+static long do_chroot_escape(void)
+{
+	char dir[64];
+	struct stat before, after;
+
+	if (stat("/", &before) < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/chroot.%d", (int)getpid());
+	if (mkdir(dir, 0700) < 0)
+		return -1;
+	long r = chroot(dir);
+	int e = errno;
+	rmdir(dir);  /* the escape below needs no directory to stay */
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			return -1;
+	if (chroot(".") < 0 || stat("/", &after) < 0)
+		return -1;
+	if (after.st_dev != before.st_dev || after.st_ino != before.st_ino)
+		return 0;
+	errno = EPERM;  /* contained: the top is the container's own root */
+	return -1;
+}
+
+static const struct attempt escapes[] = {
+	{ "release_agent", do_release_agent }, { "proc-sys", do_proc_sys }, { "sysrq", do_sysrq },
+	{ "kcore", do_kcore }, { "mknod-sda", do_mknod_sda }, { "mknod-vda", do_mknod_vda },
+	{ "mount", do_mount_tmpfs }, { "open_by_handle_at", do_open_by_handle_at }, { "bpf", do_bpf },
+	{ "perf_event_open", do_perf_event_open }, { "ptrace-init", do_ptrace_init },
+	{ "init-mem", do_init_mem }, { "fd-leak", do_fd_leak }, { "chroot-escape", do_chroot_escape },
+};
+/* ---- end of escapes */
+
 static void seccomp_mode(void)
 {
 	char line[256];
@@ -172,6 +409,12 @@ int main(int argc, char **argv)
 		seccomp_mode();
 		for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
 			attempt(&attempts[i]);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "escapes")) {
+		fds_at_start = count_extra_fds();
+		for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++)
+			attempt(&escapes[i]);
 		return 0;
 	}
 	if (argc >= 4 && !strcmp(argv[1], "session-key")) {
@@ -193,6 +436,6 @@ int main(int argc, char **argv)
 		puts(r >= 0 ? "found" : errname(errno));
 		return 0;
 	}
-	fprintf(stderr, "usage: probe syscalls | session-key DESC CMD... | find-key DESC\n");
+	fprintf(stderr, "usage: probe syscalls | escapes | session-key DESC CMD... | find-key DESC\n");
 	return 2;
 }
