@@ -7,6 +7,10 @@
 # The VMs have no compiler: tests/vm/run builds the probe on the host and
 # puts it beside cgrun as cgrun-security-probe, which is used when present.
 
+# tests/vm/guest-tests runs this suite beside systemd-hybrid.bats, whose
+# tests need auto's systemd manager: ours get the manager it names.
+[ -z "${CGRUN_SECURITY_CGROUP_MANAGER:-}" ] || export CGRUN_CGROUP_MANAGER=$CGRUN_SECURITY_CGROUP_MANAGER
+
 # shellcheck source=tests/integration/helpers.bash
 source "$BATS_TEST_DIRNAME/../integration/helpers.bash"
 
