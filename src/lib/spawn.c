@@ -119,21 +119,17 @@ static int open_ptmx(cg_err_t *err)
 	return fd;
 }
 
-/* /dev/console is the terminal too, as in docker: the slave bound from
- * its fd onto a target checked by safe-path.c (CVE-2025-52565). */
-static int bind_console(int slave, cg_err_t *err)
+/* /dev/console is the terminal too, as in docker: the slave is bound from
+ * its fd onto a target checked by safe-path.c (CVE-2025-52565), opened
+ * first so that a refusal allocates nothing. */
+static int open_console_target(int *target, cg_err_t *err)
 {
 	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int target = -1;
 
 	if (root < 0)
 		return cg_error(err, errno, "open /");
-	target = cg_open_console_target(root, err);
-	if (target < 0)
-		return -1;
-	if (cg_bind_at(slave, "", target, false, 0, err) < 0)
-		return cg_error_wrap(err, "bind the terminal on /dev/console");
-	return 0;
+	*target = cg_open_console_target(root, err);
+	return *target < 0 ? -1 : 0;
 }
 
 /* The terminal is made inside the container's own devpts (as runc's
@@ -147,9 +143,12 @@ static int open_console(int sock, int stdio[3], bool console, const struct winsi
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cleanup_close int master = open_ptmx(err);
+	cleanup_close int target = -1, master = -1;
 	int slave;
 
+	if (console && open_console_target(&target, err) < 0)
+		return -1;
+	master = open_ptmx(err);
 	if (master < 0)
 		return -1;
 	if (unlockpt(master) < 0)
@@ -164,7 +163,8 @@ static int open_console(int sock, int stdio[3], bool console, const struct winsi
 		close(slave);
 		return -1;
 	}
-	if (console && bind_console(slave, err) < 0) {
+	if (console && cg_bind_at(slave, "", target, false, 0, err) < 0) {
+		cg_error_wrap(err, "bind the terminal on /dev/console");
 		close(slave);
 		return -1;
 	}
