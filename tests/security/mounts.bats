@@ -197,3 +197,50 @@ out_link()
 	# --privileged masks nothing, so the same volume is fine there.
 	run -0 cg_run --rm --privileged -v "$v:/proc/acpi" busybox true
 }
+
+# CVE-2021-30465: a volume's directory swapped for a link out of the root
+# while cgrun resolves a target below it (another container sharing the
+# volume could do that). Here the host side swaps it, as fast as a shell
+# can, during every run: each run must either mount inside the root or
+# fail with one line, and nothing may appear in the decoy.
+@test "a volume target swapped for a link out of the root during the runs never leaves the root" {
+	local shared=$BATS_TEST_TMPDIR/shared v=$BATS_TEST_TMPDIR/v i plain=0 linked=0 refused=0
+	mkdir -p "$shared/x" "$v"
+	make_image race
+	mkdir -p "$IMG$DECOY/a"
+	import_image race
+	(
+		set +e
+		cd "$shared" || exit 1
+		link=$(out_link /a)
+		# Renamed, never deleted: deleting the directory would also
+		# detach a mount made on it in the container's namespace.
+		while :; do
+			mv -T x x.dir; ln -s "$link" x
+			rm -f x; mv -T x.dir x
+		done 2>/dev/null
+	) &
+	local racer=$!
+	track_pid "$racer"
+	# The volume's mount point as the container sees it: /mnt/x/sub (a
+	# directory was there), or the link's target inside the root. Its
+	# mountinfo line is the one whose root is $v in its filesystem.
+	local fsmnt vroot
+	fsmnt=$(findmnt -n -o TARGET -T "$v")
+	vroot=/${v#"${fsmnt%/}"/}
+	for i in $(seq 30); do
+		run --separate-stderr cg_run --rm -v "$shared:/mnt" -v "$v:/mnt/x/sub" race \
+			awk -v r="$vroot" '$4 == r { print $5 }' /proc/self/mountinfo
+		case $status:$output in
+		0:/mnt/x/sub | 0:/mnt/x.dir/sub) plain=$((plain + 1)) ;;
+		"0:$DECOY/a/sub") linked=$((linked + 1)) ;;
+		125:*) assert_one_error_line && refused=$((refused + 1)) ;;
+		*) echo "run $i: status $status: $output $stderr" >&2 ;;
+		esac
+	done
+	kill "$racer"
+	wait "$racer" || true
+	echo "mounted on the directory: $plain, through the link inside the root: $linked, refused: $refused" >&3
+	[ $((plain + linked + refused)) -eq 30 ]
+	[ ! -e "$DECOY/a/sub" ]
+}
