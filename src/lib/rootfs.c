@@ -4,7 +4,13 @@
  * /dev/shm, volumes) is mounted nodev, and the device nodes in /dev are bind
  * mounts of the host's null, zero, full, random, urandom and tty. So
  * CAP_MKNOD (in docker's default set) can make nodes but never open one:
- * no host disk is reachable, on v1 and v2 alike, without a device cgroup. */
+ * no host disk is reachable, on v1 and v2 alike, without a device cgroup.
+ *
+ * Every mount inside the new root is made on an fd: its target resolved
+ * inside the root (safe-path.c) or beneath a mount of our own, its source
+ * an fd too (safe-mount.c), so nothing the image or a volume holds can
+ * send a mount to the host's tree, which is our mount namespace's until
+ * the pivot. */
 #include "config.h"
 
 #include "rootfs.h"
@@ -282,17 +288,15 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL;
 	cleanup_free char *upper = cg_overlay_escape(r->upperdir), *work = cg_overlay_escape(r->workdir);
-	cleanup_close int rootfd = -1;
-	struct own_mounts m = { -1, -1, -1, -1 };
-	int ret = -1;
+	cleanup_close int rootfd = -1, hostdev = -1;
+	__attribute__((cleanup(own_mounts_close))) struct own_mounts m = { -1, -1, -1, -1 };
 
 	/* First: nothing we mount may propagate back to the host. */
 	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
 		return -1;
 	/* The host's /dev/null, opened and checked before anything of the
 	 * container is mounted: every masked file and /dev/null get it. */
-	cleanup_close int hostdev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
+	hostdev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (hostdev < 0)
 		return cg_error(err, errno, "open the host's /dev");
 	m.null = cg_open_host_dev(hostdev, "null", 1, 3, err);
@@ -303,44 +307,31 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	 * layers that die with the container (--rm). */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
-	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0) {
-		cg_error_wrap(err, "mounting the root filesystem");
-		goto out;
-	}
+	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
+		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		cg_error(err, errno, "open %s", r->target);
-		goto out;
-	}
+	if (rootfd < 0)
+		return cg_error(err, errno, "open %s", r->target);
 	m.proc = mount_top_dir(rootfd, "proc", 0555, "proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
 	if (m.proc < 0)
-		goto out;
+		return -1;
 	/* Read-only from the start unless privileged: the masks and the
 	 * cgroup view are mounted on it, which needs no write access. */
 	m.sys = mount_top_dir(rootfd, "sys", 0555, "sysfs", NULL,
 			      MS_NOSUID | MS_NODEV | MS_NOEXEC | (r->privileged ? 0 : MS_RDONLY), err);
 	if (m.sys < 0)
-		goto out;
-	if (setup_dev(rootfd, hostdev, &m, err) < 0) {
-		cg_error_wrap(err, "populating /dev");
-		goto out;
-	}
+		return -1;
+	if (setup_dev(rootfd, hostdev, &m, err) < 0)
+		return cg_error_wrap(err, "populating /dev");
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];
 
-		if (bind_volume(rootfd, v, err) < 0) {
-			cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
-			goto out;
-		}
+		if (bind_volume(rootfd, v, err) < 0)
+			return cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
 	}
-	if (!r->privileged && mask_paths(&m, err) < 0) {
-		cg_error_wrap(err, "masking paths");
-		goto out;
-	}
-	ret = 0;
-out:
-	own_mounts_close(&m);
-	return ret;
+	if (!r->privileged && mask_paths(&m, err) < 0)
+		return cg_error_wrap(err, "masking paths");
+	return 0;
 }
 
 int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err)
