@@ -620,6 +620,7 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 {
 	char buf[sizeof(err->msg) + 8];
 	ssize_t n;
+	bool reset_seen = false;
 
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
@@ -631,6 +632,13 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nowait ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A child that failed and exited with our "g" unread in its
+		 * queue resets the connection: the kernel reports that first,
+		 * once, with the child's message still queued behind it. */
+		if (n < 0 && errno == ECONNRESET && !reset_seen) {
+			reset_seen = true;
+			continue;
+		}
 		if (n < 0 && nowait && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 1;
 		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
