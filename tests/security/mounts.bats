@@ -81,6 +81,16 @@ out_link()
 	done
 }
 
+@test "an image without /proc, /sys and /dev gets them, made inside its root" {
+	make_image no-dirs
+	rm -rf "${IMG:?}/proc" "${IMG:?}/sys" "${IMG:?}/dev"
+	import_image no-dirs
+	run -0 cg_run --rm no-dirs sh -c 'stat -c "%n %t:%T" /dev/null; ls -d /proc/self /sys/fs/cgroup'
+	[ "${lines[0]}" = "/dev/null 1:3" ]
+	[ "${lines[1]}" = /proc/self ]
+	[ "${lines[2]}" = /sys/fs/cgroup ]
+}
+
 @test "an image whose /proc is a file is refused too" {
 	make_image file-proc
 	rm -rf "${IMG:?}/proc"
