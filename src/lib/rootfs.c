@@ -4,7 +4,13 @@
  * /dev/shm, volumes) is mounted nodev, and the device nodes in /dev are bind
  * mounts of the host's null, zero, full, random, urandom and tty. So
  * CAP_MKNOD (in docker's default set) can make nodes but never open one:
- * no host disk is reachable, on v1 and v2 alike, without a device cgroup. */
+ * no host disk is reachable, on v1 and v2 alike, without a device cgroup.
+ *
+ * Every mount inside the new root is made on an fd: its target resolved
+ * inside the root (safe-path.c) or beneath a mount of our own, its source
+ * an fd too (safe-mount.c), so nothing the image or a volume holds can
+ * send a mount to the host's tree, which is our mount namespace's until
+ * the pivot. */
 #include "config.h"
 
 #include "rootfs.h"
@@ -16,9 +22,12 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
+
+#include <linux/magic.h>
 
 #include "rootfs-paths.h"
+#include "safe-mount.h"
+#include "safe-path.h"
 
 const char *const cg_masked_paths[] = { CG_MASKED_PATHS, NULL };
 const char *const cg_readonly_paths[] = { CG_READONLY_PATHS, NULL };
@@ -44,169 +53,141 @@ static int do_mount(const char *src, const char *dst, const char *type, unsigned
 	return 0;
 }
 
-/* Bind mounts ignore MS_RDONLY/MS_NODEV on the first call; the flags only
- * stick on a remount of that one mount point (never the superblock). */
-static int remount_bind(const char *dst, unsigned long flags, cg_err_t *err)
+/* The mounts of our own the later steps resolve paths beneath (fds of
+ * their roots, from fsmount), and the verified host /dev/null. */
+struct own_mounts {
+	int proc, sys, dev, null;
+};
+
+static void own_mounts_close(struct own_mounts *m)
 {
-	return do_mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | flags, NULL, err);
+	cg_closep(&m->proc);
+	cg_closep(&m->sys);
+	cg_closep(&m->dev);
+	cg_closep(&m->null);
 }
 
-/* Open path inside root, never escaping it through symlinks or "..". */
-static int open_in_root(int rootfd, const char *path, int flags)
+/* A filesystem of ours on the directory /NAME of the image (safe-path.c
+ * refuses a symlink there). Returns its mount fd. */
+static int mount_top_dir(int rootfd, const char *name, mode_t mode, const char *fstype,
+			 const char *opts, unsigned long flags, cg_err_t *err)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
+	cleanup_close int target = cg_open_mountpoint_dir(rootfd, name, mode, err);
 
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (target < 0)
+		return -1;
+	int mfd = cg_mount_fs_at(target, fstype, opts, flags, err);
+
+	if (mfd < 0)
+		return cg_error_wrap(err, "mounting /%s", name);
+	return mfd;
 }
 
-/* mkdir -p inside root (or create an empty file as the last component).
- * Returns an O_PATH fd to the result. */
-static int mkpath_in_root(int rootfd, const char *path, bool file, cg_err_t *err)
+static int bind_volume(int rootfd, const struct volume_spec *v, cg_err_t *err)
 {
-	cleanup_free char *p = xstrdup(path);
-	char *s = p;
-
-	while (*s == '/')
-		s++;
-	for (;;) {
-		char *slash = strchr(s, '/');
-		bool last = slash == NULL || slash[1] == '\0';
-
-		if (slash)
-			*slash = '\0';
-		cleanup_close int fd = open_in_root(rootfd, p, O_PATH);
-
-		if (fd < 0) {
-			if (errno != ENOENT)
-				return cg_error(err, errno, "resolve %s in the container", p);
-			/* Create the component in its (safely resolved) parent. */
-			char *base = strrchr(p, '/');
-			cleanup_close int dirfd = -1;
-
-			if (base) {
-				*base = '\0';
-				dirfd = open_in_root(rootfd, p[0] ? p : "/", O_PATH | O_DIRECTORY);
-				*base = '/';
-				base++;
-			} else {
-				dirfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-				base = p;
-			}
-			if (dirfd < 0)
-				return cg_error(err, errno, "resolve the parent of %s in the container", p);
-			if (last && file) {
-				int f = openat(dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-
-				if (f < 0 && errno != EEXIST)
-					return cg_error(err, errno, "create %s in the container", p);
-				if (f >= 0)
-					close(f);
-			} else if (mkdirat(dirfd, base, 0755) < 0 && errno != EEXIST) {
-				return cg_error(err, errno, "mkdir %s in the container", p);
-			}
-		}
-		if (last)
-			break;
-		*slash = '/';
-		s = slash + 1;
-	}
-	int fd = open_in_root(rootfd, p, O_PATH);
-
-	if (fd < 0)
-		return cg_error(err, errno, "resolve %s in the container", p);
-	return fd;
-}
-
-static int bind_in_root(int rootfd, const char *src, const char *dst, unsigned long extra,
-			bool recursive, cg_err_t *err)
-{
+	unsigned long flags = MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0);
 	struct stat st;
-	char fdpath[64];
 
-	if (stat(src, &st) < 0)
-		return cg_error(err, errno, "volume source %s", src);
-	cleanup_close int fd = mkpath_in_root(rootfd, dst, !S_ISDIR(st.st_mode), err);
+	/* The source is the host's, named by whoever runs cgrun: trusted. */
+	if (stat(v->src, &st) < 0)
+		return cg_error(err, errno, "volume source %s", v->src);
+	cleanup_close int fd = cg_mkpath_in_root(rootfd, v->dst, !S_ISDIR(st.st_mode), err);
 
 	if (fd < 0)
 		return -1;
-	/* Mount on the resolved fd, not a path a symlink could redirect. */
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	if (do_mount(src, fdpath, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL, err) < 0)
-		return cg_error_wrap(err, "bind %s to %s", src, dst);
-	if (extra) {
-		/* Reopen: the fd still names the covered directory. */
-		cleanup_close int fd2 = open_in_root(rootfd, dst, O_PATH);
+	/* Recursive, and the flags on every mount of the copy: a read-only
+	 * volume is read-only below too. */
+	return cg_bind_at(AT_FDCWD, v->src, fd, true, flags, err);
+}
 
-		if (fd2 < 0)
-			return cg_error(err, errno, "resolve %s in the container", dst);
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd2);
-		if (remount_bind(fdpath, extra, err) < 0)
-			return cg_error_wrap(err, "making %s %s", dst,
-					     (extra & MS_RDONLY) ? "read-only" : "nodev");
+/* The device nodes: bind mounts of the host's, each checked to be the
+ * device it is named for. */
+static const struct { const char *name; unsigned major, minor; } dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static int setup_dev_nodes(int hostdev, int dev, int nullfd, cg_err_t *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		const char *name = dev_nodes[i].name;
+		cleanup_close int own = -1, dst = -1;
+		int src = nullfd, fd;
+
+		if (strcmp(name, "null") != 0) {
+			own = cg_open_host_dev(hostdev, name, dev_nodes[i].major, dev_nodes[i].minor, err);
+			if (own < 0)
+				return -1;
+			src = own;
+		}
+		/* Our own tmpfs, nobody else's yet: no link can be there. */
+		fd = openat(dev, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return cg_error(err, errno, "create /dev/%s", name);
+		close(fd);
+		dst = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (dst < 0)
+			return cg_error(err, errno, "open /dev/%s", name);
+		if (cg_bind_at(src, "", dst, false, 0, err) < 0)
+			return cg_error_wrap(err, "/dev/%s", name);
 	}
 	return 0;
 }
 
-static int setup_dev(const char *root, cg_err_t *err)
+/* A filesystem on the directory NAME of our /dev tmpfs. */
+static int mount_in_dev(int dev, const char *name, mode_t mode, const char *fstype, const char *opts,
+			unsigned long flags, cg_err_t *err)
 {
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-	cleanup_free char *dev = xasprintf("%s/dev", root);
-	cleanup_free char *pts = xasprintf("%s/dev/pts", root);
-	cleanup_free char *shm = xasprintf("%s/dev/shm", root);
+	if (mkdirat(dev, name, mode) < 0)
+		return cg_error(err, errno, "mkdir /dev/%s", name);
+	cleanup_close int dir = openat(dev, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (mkdir(dev, 0755) < 0 && errno != EEXIST)
-		return cg_error(err, errno, "mkdir %s", dev);
-	if (do_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME,
-		     "mode=755,size=65536k", err) < 0)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		cleanup_free char *src = xasprintf("/dev/%s", nodes[i]);
-		cleanup_free char *dst = xasprintf("%s/dev/%s", root, nodes[i]);
-		int fd = open(dst, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+	if (dir < 0)
+		return cg_error(err, errno, "open /dev/%s", name);
+	int mfd = cg_mount_fs_at(dir, fstype, opts, flags, err);
 
-		if (fd < 0)
-			return cg_error(err, errno, "create %s", dst);
-		close(fd);
-		if (do_mount(src, dst, NULL, MS_BIND, NULL, err) < 0)
-			return -1;
-	}
-	if (mkdir(pts, 0755) < 0 || mkdir(shm, 01777) < 0)
-		return cg_error(err, errno, "mkdir in %s", dev);
-	if (do_mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5", err) < 0)
+	if (mfd < 0)
+		return cg_error_wrap(err, "/dev/%s", name);
+	close(mfd);
+	return 0;
+}
+
+static int setup_dev(int rootfd, int hostdev, struct own_mounts *m, cg_err_t *err)
+{
+	m->dev = mount_top_dir(rootfd, "dev", 0755, "tmpfs", "mode=755,size=65536k",
+			       MS_NOSUID | MS_NODEV | MS_STRICTATIME, err);
+	if (m->dev < 0)
 		return -1;
-	if (do_mount("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777,size=65536k", err) < 0)
+	if (setup_dev_nodes(hostdev, m->dev, m->null, err) < 0)
+		return -1;
+	if (mount_in_dev(m->dev, "pts", 0755, "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
+			 MS_NOSUID | MS_NOEXEC, err) < 0 ||
+	    mount_in_dev(m->dev, "shm", 01777, "tmpfs", "mode=1777,size=65536k",
+			 MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 		return -1;
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
-		cleanup_free char *l = xasprintf("%s/dev/%s", root, links[i][1]);
-
-		if (symlink(links[i][0], l) < 0)
-			return cg_error(err, errno, "symlink %s", l);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], m->dev, links[i][1]) < 0)
+			return cg_error(err, errno, "symlink /dev/%s", links[i][1]);
 	return 0;
 }
 
 /* The container's own cgroups, read-only, where the cgroup namespace makes
- * them look like the root: /sys/fs/cgroup (v2) or /sys/fs/cgroup/<ctrl> (v1). */
-static int setup_cgroupfs(const char *root, const struct cg_cgroup *cg, cg_err_t *err)
+ * them look like the root: /sys/fs/cgroup (v2) or /sys/fs/cgroup/<ctrl> (v1).
+ * dir: /sys/fs/cgroup, checked to be on our sysfs. */
+static int setup_cgroupfs(int dir, const struct cg_cgroup *cg, cg_err_t *err)
 {
-	cleanup_free char *dir = xasprintf("%s/sys/fs/cgroup", root);
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	const struct cg_layout *l = cg->layout;
 
-	if (cg->unified_has_ctrls) {
-		if (do_mount(cg->unified_path, dir, NULL, MS_BIND, NULL, err) < 0)
-			return -1;
-		return remount_bind(dir, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
-	}
-	if (do_mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", err) < 0)
+	if (cg->unified_has_ctrls)
+		return cg_bind_at(AT_FDCWD, cg->unified_path, dir, false, ro, err);
+	cleanup_close int tmp = cg_mount_fs_at(dir, "tmpfs", "mode=755", MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+
+	if (tmp < 0)
 		return -1;
 	for (int c = 0; c < CG_NCTRL; c++) {
 		if (cg->path[c] == NULL || !l->v1[c].present)
@@ -217,63 +198,109 @@ static int setup_cgroupfs(const char *root, const struct cg_cgroup *cg, cg_err_t
 		if (!cg_joined_by_child(cg) && !path_exists(cg->path[c]))
 			continue;
 		const char *base = strrchr(l->v1[c].mountpoint, '/');
-		cleanup_free char *hdir = xasprintf("%s/%s", dir, base ? base + 1 : cg_ctrl_name(c));
+		const char *hname = base ? base + 1 : cg_ctrl_name(c);
 
-		if (mkdir(hdir, 0755) == 0) {
-			if (do_mount(cg->path[c], hdir, NULL, MS_BIND, NULL, err) < 0 ||
-			    remount_bind(hdir, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-				return -1;
+		if (mkdirat(tmp, hname, 0755) == 0) {
+			cleanup_close int hdir = openat(tmp, hname, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (hdir < 0)
+				return cg_error(err, errno, "open /sys/fs/cgroup/%s", hname);
+			if (cg_bind_at(AT_FDCWD, cg->path[c], hdir, false, ro, err) < 0)
+				return cg_error_wrap(err, "/sys/fs/cgroup/%s", hname);
 		} else if (errno != EEXIST) {  /* EEXIST: co-mounted, already bound */
-			return cg_error(err, errno, "mkdir %s", hdir);
+			return cg_error(err, errno, "mkdir /sys/fs/cgroup/%s", hname);
 		}
 		/* cpu,cpuacct co-mounted: also reachable as cpu and as cpuacct,
 		 * each controller of the pair getting its own link. */
-		if (strcmp(base ? base + 1 : cg_ctrl_name(c), cg_ctrl_name(c)) != 0) {
-			cleanup_free char *alias = xasprintf("%s/%s", dir, cg_ctrl_name(c));
-
-			if (symlink(base + 1, alias) < 0 && errno != EEXIST)
-				return cg_error(err, errno, "symlink %s", alias);
-		}
+		if (strcmp(hname, cg_ctrl_name(c)) != 0 &&
+		    symlinkat(hname, tmp, cg_ctrl_name(c)) < 0 && errno != EEXIST)
+			return cg_error(err, errno, "symlink /sys/fs/cgroup/%s", cg_ctrl_name(c));
 	}
-	return remount_bind(dir, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	return cg_mount_set_flags(tmp, ro, err);
 }
 
-static int mask_paths(const char *root, cg_err_t *err)
+/* A path of rootfs-paths.h opened beneath our own /proc or /sys mount
+ * (not through the container's tree): no link, no other mount crossed,
+ * so whatever a volume or the image put there, this is the kernel's own
+ * file. -2 when this kernel has no such file. */
+static int open_masked(const struct own_mounts *m, const char *path, cg_err_t *err)
 {
+	const char *rel = cg_path_under(path, "/proc");
+	int top = m->proc, fd;
+
+	if (rel == NULL) {
+		rel = cg_path_under(path, "/sys");
+		top = m->sys;
+	}
+	if (rel == NULL)
+		return cg_error(err, EINVAL, "%s is not below /proc or /sys", path);
+	fd = cg_open_beneath(top, rel, O_PATH | O_NOFOLLOW,
+			     RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
+	if (fd < 0 && errno == ENOENT)
+		return -2;
+	if (fd < 0 && errno == EXDEV)
+		return cg_error(err, 0, "%s: a volume is mounted over it or a path leading to it; "
+				"it cannot be masked", path);
+	if (fd < 0)
+		return cg_error(err, errno, "resolve %s", path);
+	return fd;
+}
+
+static int mask_paths(const struct own_mounts *m, cg_err_t *err)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
 	for (size_t i = 0; cg_masked_paths[i]; i++) {
-		cleanup_free char *p = xasprintf("%s%s", root, cg_masked_paths[i]);
+		cleanup_close int fd = open_masked(m, cg_masked_paths[i], err);
 		struct stat st;
 
-		if (lstat(p, &st) < 0)
+		if (fd == -2)
 			continue;  /* not on this kernel */
-		if (S_ISDIR(st.st_mode)) {
-			if (do_mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				     "size=0", err) < 0)
-				return -1;
-		} else if (do_mount("/dev/null", p, NULL, MS_BIND, NULL, err) < 0) {
+		if (fd < 0)
 			return -1;
+		if (fstat(fd, &st) < 0)
+			return cg_error(err, errno, "stat %s", cg_masked_paths[i]);
+		if (S_ISDIR(st.st_mode)) {
+			int t = cg_mount_fs_at(fd, "tmpfs", "size=0", ro, err);
+
+			if (t < 0)
+				return cg_error_wrap(err, "%s", cg_masked_paths[i]);
+			close(t);
+		} else if (cg_bind_at(m->null, "", fd, false, 0, err) < 0) {
+			/* The verified host /dev/null only (CVE-2025-31133). */
+			return cg_error_wrap(err, "%s", cg_masked_paths[i]);
 		}
 	}
 	for (size_t i = 0; cg_readonly_paths[i]; i++) {
-		cleanup_free char *p = xasprintf("%s%s", root, cg_readonly_paths[i]);
+		cleanup_close int fd = open_masked(m, cg_readonly_paths[i], err);
 
-		if (!path_exists(p))
+		if (fd == -2)
 			continue;
-		if (do_mount(p, p, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
-		    remount_bind(p, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+		if (fd < 0)
 			return -1;
+		if (cg_bind_at(fd, "", fd, true, ro, err) < 0)
+			return cg_error_wrap(err, "%s", cg_readonly_paths[i]);
 	}
 	return 0;
 }
 
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
-	cleanup_free char *opts = NULL, *proc = NULL, *sys = NULL;
+	cleanup_free char *opts = NULL;
 	cleanup_free char *upper = cg_overlay_escape(r->upperdir), *work = cg_overlay_escape(r->workdir);
-	cleanup_close int rootfd = -1;
+	cleanup_close int rootfd = -1, hostdev = -1;
+	__attribute__((cleanup(own_mounts_close))) struct own_mounts m = { -1, -1, -1, -1 };
 
 	/* First: nothing we mount may propagate back to the host. */
 	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
+		return -1;
+	/* The host's /dev/null, opened and checked before anything of the
+	 * container is mounted: every masked file and /dev/null get it. */
+	hostdev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (hostdev < 0)
+		return cg_error(err, errno, "open the host's /dev");
+	m.null = cg_open_host_dev(hostdev, "null", 1, 3, err);
+	if (m.null < 0)
 		return -1;
 	/* volatile: no syncs of the upper layer, above all none at unmount,
 	 * which otherwise costs a journal commit per container exit. Only for
@@ -285,30 +312,25 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return cg_error(err, errno, "open %s", r->target);
-
-	proc = xasprintf("%s/proc", r->target);
-	sys = xasprintf("%s/sys", r->target);
-	if ((mkdir(proc, 0555) < 0 && errno != EEXIST) || (mkdir(sys, 0555) < 0 && errno != EEXIST))
-		return cg_error(err, errno, "mkdir /proc or /sys in the container");
-	if (do_mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+	m.proc = mount_top_dir(rootfd, "proc", 0555, "proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	if (m.proc < 0)
 		return -1;
-	if (do_mount("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+	/* Read-only from the start unless privileged: the masks and the
+	 * cgroup view are mounted on it, which needs no write access. */
+	m.sys = mount_top_dir(rootfd, "sys", 0555, "sysfs", NULL,
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC | (r->privileged ? 0 : MS_RDONLY), err);
+	if (m.sys < 0)
 		return -1;
-	if (setup_dev(r->target, err) < 0)
+	if (setup_dev(rootfd, hostdev, &m, err) < 0)
 		return cg_error_wrap(err, "populating /dev");
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];
 
-		if (bind_in_root(rootfd, v->src, v->dst, MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0),
-				 true, err) < 0)
+		if (bind_volume(rootfd, v, err) < 0)
 			return cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
 	}
-	if (!r->privileged) {
-		if (mask_paths(r->target, err) < 0)
-			return cg_error_wrap(err, "masking paths");
-		if (remount_bind(sys, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-			return cg_error_wrap(err, "making /sys read-only");
-	}
+	if (!r->privileged && mask_paths(&m, err) < 0)
+		return cg_error_wrap(err, "masking paths");
 	return 0;
 }
 
@@ -316,8 +338,19 @@ int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err)
 {
 	/* Mounted on the read-only /sys's fs/cgroup: a mount point needs no
 	 * write access. */
-	if (r->cgroup && setup_cgroupfs(r->target, r->cgroup, err) < 0)
-		return cg_error_wrap(err, "mounting the cgroup view");
+	if (r->cgroup) {
+		cleanup_close int rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		cleanup_close int dir = -1;
+
+		if (rootfd < 0)
+			return cg_error(err, errno, "open %s", r->target);
+		dir = cg_open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+		if (dir < 0)
+			return cg_error(err, errno, "resolve /sys/fs/cgroup in the container");
+		if (cg_check_fs_magic(dir, SYSFS_MAGIC, "the container's /sys/fs/cgroup", err) < 0 ||
+		    setup_cgroupfs(dir, r->cgroup, err) < 0)
+			return cg_error_wrap(err, "mounting the cgroup view");
+	}
 	/* pivot_root rather than chroot: the old root leaves the mount table
 	 * entirely, so no fd or ".." trick leads back to the host. */
 	if (chdir(r->target) < 0)

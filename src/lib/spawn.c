@@ -40,8 +40,13 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/magic.h>
+#include <linux/openat2.h>
+
 #include "keyring.h"
 #include "passwd.h"
+#include "safe-mount.h"
+#include "safe-path.h"
 
 extern char **environ;
 
@@ -94,45 +99,84 @@ static int loopback_up(cg_err_t *err)
 	return 0;
 }
 
+/* The container's own pty master: its devpts instance's ptmx, reached
+ * with no symlink on the way and checked to be on a devpts (what a
+ * command's "/dev/ptmx" names is the container's to change). */
+static int open_ptmx(cg_err_t *err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd;
+
+	if (root < 0)
+		return cg_error(err, errno, "open /");
+	fd = cg_open_in_root(root, "dev/pts/ptmx", O_RDWR | O_NOCTTY, RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return cg_error(err, errno, "open /dev/pts/ptmx");
+	if (cg_check_fs_magic(fd, DEVPTS_SUPER_MAGIC, "/dev/pts/ptmx", err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* /dev/console is the terminal too, as in docker: the slave is bound from
+ * its fd onto a target checked by safe-path.c (CVE-2025-52565), opened
+ * first so that a refusal allocates nothing. */
+static int open_console_target(int *target, cg_err_t *err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return cg_error(err, errno, "open /");
+	*target = cg_open_console_target(root, err);
+	return *target < 0 ? -1 : 0;
+}
+
 /* The terminal is made inside the container's own devpts (as runc's
  * console socket does): the command sees /dev/pts/0, nothing of the host's
- * pts instance, and the master travels to cgrun over the sync socket. */
+ * pts instance, and the master travels to cgrun over the sync socket. The
+ * slave comes from the master itself (TIOCGPTPEER), not from a path. */
 static int open_console(int sock, int stdio[3], bool console, const struct winsize *ws, cg_err_t *err)
 {
-	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = "P", .iov_len = 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	int slave, fd;
+	cleanup_close int target = -1, master = -1;
+	int slave;
 
+	if (console && open_console_target(&target, err) < 0)
+		return -1;
+	master = open_ptmx(err);
 	if (master < 0)
-		return cg_error(err, errno, "open /dev/ptmx");
-	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
+		return -1;
+	if (unlockpt(master) < 0)
 		return cg_error(err, errno, "unlockpt");
-	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
-		return cg_error(err, errno, "open %s", name);
+		return cg_error(err, errno, "open the terminal's slave");
 	/* Sized before the command exists: it must not start at 0x0 and
 	 * get a SIGWINCH a moment later. */
-	if (ws->ws_row && ioctl(master, TIOCSWINSZ, ws) < 0)
-		return cg_error(err, errno, "setting the terminal size");
-	/* /dev/console is the terminal too, as in docker. */
-	if (console) {
-		fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0)
-			return cg_error(err, errno, "create /dev/console");
-		close(fd);
-		if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
-			return cg_error(err, errno, "bind %s on /dev/console", name);
+	if (ws->ws_row && ioctl(master, TIOCSWINSZ, ws) < 0) {
+		cg_error(err, errno, "setting the terminal size");
+		close(slave);
+		return -1;
+	}
+	if (console && cg_bind_at(slave, "", target, false, 0, err) < 0) {
+		cg_error_wrap(err, "bind the terminal on /dev/console");
+		close(slave);
+		return -1;
 	}
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return cg_error(err, errno, "sending the terminal to cgrun");
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
+		cg_error(err, errno, "sending the terminal to cgrun");
+		close(slave);
+		return -1;
+	}
 	stdio[0] = stdio[1] = stdio[2] = slave;
 	return 0;
 }
@@ -576,6 +620,7 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 {
 	char buf[sizeof(err->msg) + 8];
 	ssize_t n;
+	bool reset_seen = false;
 
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
@@ -587,6 +632,13 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nowait ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A child that failed and exited with our "g" unread in its
+		 * queue resets the connection: the kernel reports that first,
+		 * once, with the child's message still queued behind it. */
+		if (n < 0 && errno == ECONNRESET && !reset_seen) {
+			reset_seen = true;
+			continue;
+		}
 		if (n < 0 && nowait && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 1;
 		cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
