@@ -38,7 +38,7 @@ static int bad(struct parser *ps, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return cg_error(ps->err, EINVAL, "seccomp profile %s: %s: %s", ps->file, field, what);
+	return cg_error(ps->err, 0, "seccomp profile %s: %s: %s", ps->file, field, what);
 }
 
 /* The member k of o, NULL when absent or null. */
@@ -329,7 +329,7 @@ static int parse(struct parser *ps, struct json_object *root)
 	struct json_object *calls = member(root, "syscalls"), *v;
 
 	if (!json_object_is_type(root, json_type_object))
-		return cg_error(ps->err, EINVAL, "seccomp profile %s: not a JSON object", ps->file);
+		return cg_error(ps->err, 0, "seccomp profile %s: not a JSON object", ps->file);
 	if (get_action(ps, root, "defaultAction", "defaultErrnoRet", "", &ps->p->default_action) < 0)
 		return -1;
 	if ((v = member(root, "listenerPath")) && (!json_object_is_type(v, json_type_string) ||
@@ -377,14 +377,14 @@ int cg_sc_profile_parse(const char *text, const char *file, struct cg_sc_profile
 		/* Something after the object. */
 		json_object_put(root);
 		json_tokener_free(tok);
-		return cg_error(err, EINVAL, "seccomp profile %s: not JSON: text after the object at byte %zu",
+		return cg_error(err, 0, "seccomp profile %s: not JSON: text after the object at byte %zu",
 				file, end);
 	}
 	if (root == NULL) {
 		size_t at = tok->char_offset;
 
 		json_tokener_free(tok);
-		return cg_error(err, EINVAL, "seccomp profile %s: not JSON: %s at byte %zu", file,
+		return cg_error(err, 0, "seccomp profile %s: not JSON: %s at byte %zu", file,
 				je == json_tokener_continue ? "it ends too early" : json_tokener_error_desc(je), at);
 	}
 	json_tokener_free(tok);
