@@ -23,6 +23,10 @@ struct cg_seccomp {
  * and written there (atomically). *cached says which (may be NULL). */
 int cg_seccomp_get(const char *run_dir, const struct cg_sc_profile *p, uint64_t caps,
 		   struct cg_seccomp *out, bool *cached, cg_err_t *err);
+/* The same for a profile in docker's JSON format, by its text (file names
+ * it in errors): keyed by the text's hash, parsed only to compile. */
+int cg_seccomp_get_json(const char *run_dir, const char *text, const char *file, uint64_t caps,
+			struct cg_seccomp *out, bool *cached, cg_err_t *err);
 /* The same for the built-in default profile. */
 int cg_seccomp_default(const char *run_dir, uint64_t caps, struct cg_seccomp *out, bool *cached,
 		       cg_err_t *err);

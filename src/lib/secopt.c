@@ -117,7 +117,6 @@ char *cg_spec_seccomp_digest(const struct cg_spec *s)
 int cg_spec_seccomp(const char *run_dir, const struct cg_spec *s, uint64_t caps,
 		    struct cg_seccomp *out, bool *confined, cg_err_t *err)
 {
-	struct cg_sc_profile p;
 	int r;
 
 	*out = (struct cg_seccomp){ 0 };
@@ -126,14 +125,9 @@ int cg_spec_seccomp(const char *run_dir, const struct cg_spec *s, uint64_t caps,
 		return 0;
 	if (s->seccomp_profile == NULL)
 		r = cg_seccomp_default(run_dir, caps, out, NULL, err);
-	else if (cg_sc_profile_parse(s->seccomp_profile, s->seccomp_path ? s->seccomp_path : "(given)", &p, err) < 0)
-		return -1;
-	else {
-		r = cg_seccomp_get(run_dir, &p, caps, out, NULL, err);
-		cg_sc_profile_free(&p);
-		if (r < 0)
-			cg_error_wrap(err, "seccomp profile %s", s->seccomp_path ? s->seccomp_path : "(given)");
-	}
+	else
+		r = cg_seccomp_get_json(run_dir, s->seccomp_profile, s->seccomp_path ? s->seccomp_path : "(given)",
+					caps, out, NULL, err);
 	if (r < 0)
 		return -1;
 	*confined = true;
