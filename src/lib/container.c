@@ -105,7 +105,7 @@ static int validate(struct cg_container *c, cg_err_t *err)
 	if (cg_limits_validate(&s->limits, err) < 0)
 		return -1;
 	/* cgrun checked it, but a spec from the socket may come from anyone. */
-	if (cg_spec_seccomp_check(s, err) < 0)
+	if (cg_spec_seccomp_check(c->ctx->run_dir, s, err) < 0)
 		return -1;
 	if (cg_image_lookup(c->ctx, s->image, &c->image, err) < 0)
 		return -1;

@@ -268,8 +268,12 @@ static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err
 {
 	uint32_t token = seccomp_arch_resolve_name(name);
 
-	if (token == 0)
-		return cg_error(err, EINVAL, "seccomp: architecture %s: unknown to this libseccomp", name);
+	if (token == 0) {
+		const struct scmp_version *v = seccomp_version();
+
+		return cg_error(err, 0, "architecture %s is unknown to this libseccomp (%u.%u.%u)", name,
+				v->major, v->minor, v->micro);
+	}
 	for (size_t i = 0; i < *n; i++)
 		if (arches[i] == token)
 			return 0;

@@ -87,15 +87,19 @@ int cg_spec_security_opt(struct cg_spec *s, const char *opt, cg_err_t *err)
 	return 0;
 }
 
-int cg_spec_seccomp_check(const struct cg_spec *s, cg_err_t *err)
+int cg_spec_seccomp_check(const char *run_dir, const struct cg_spec *s, cg_err_t *err)
 {
-	struct cg_sc_profile p;
+	struct cg_caps caps = s->caps;
+	struct cg_seccomp f;
+	bool confined;
 
 	if (s->seccomp_profile == NULL)
 		return 0;
-	if (cg_sc_profile_parse(s->seccomp_profile, s->seccomp_path ? s->seccomp_path : "(given)", &p, err) < 0)
+	if (s->privileged)
+		cg_caps_all(&caps);
+	if (cg_spec_seccomp(run_dir, s, caps.set, &f, &confined, err) < 0)
 		return -1;
-	cg_sc_profile_free(&p);
+	cg_seccomp_free(&f);
 	return 0;
 }
 

@@ -28,8 +28,11 @@ int cg_secopt_parse(const char *opt, enum cg_secopt_kind *kind, const char **val
 /* Apply one --security-opt to s: a profile file is read now, checked, and
  * its text kept in s (the record keeps it from then on). */
 int cg_spec_security_opt(struct cg_spec *s, const char *opt, cg_err_t *err);
-/* Check s's profile (a spec from the wire or a record). */
-int cg_spec_seccomp_check(const struct cg_spec *s, cg_err_t *err);
+/* Check s's profile (a spec from the wire or a record) by compiling its
+ * filter into run_dir's cache: what libseccomp refuses (an architecture it
+ * does not know, rules that contradict each other) fails the create, not
+ * the start. */
+int cg_spec_seccomp_check(const char *run_dir, const struct cg_spec *s, cg_err_t *err);
 /* "default", "unconfined" (asked for, or --privileged without a profile)
  * or "profile". */
 const char *cg_spec_seccomp_mode(const struct cg_spec *s);

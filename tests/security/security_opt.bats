@@ -249,6 +249,11 @@ refused()
 	refused --security-opt "seccomp=$p" "seccomp profile $p: syscalls[0].args[0].op: unknown operator 'SCMP_CMP_IS'"
 	echo '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_AMD64"]}' >"$p"
 	refused --security-opt "seccomp=$p" "seccomp profile $p: architectures[0]: unknown architecture 'SCMP_ARCH_AMD64'"
+	# Known to docker's format, not to this libseccomp: refused at create, not at start.
+	echo '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_SH"]}' >"$p"
+	if python3 -c 'import ctypes, sys; l = ctypes.CDLL("libseccomp.so.2"); sys.exit(l.seccomp_arch_resolve_name(b"sh") != 0)'; then
+		refused --security-opt "seccomp=$p" "seccomp profile $p: architecture sh is unknown to this libseccomp"
+	fi
 	echo '{"defaultAction": "SCMP_ACT_NOTIFY"}' >"$p"
 	refused --security-opt "seccomp=$p" "seccomp profile $p: defaultAction: SCMP_ACT_NOTIFY is not supported"
 	echo '{"defaultAction": "SCMP_ACT_ALLOW",' >"$p"
