@@ -21,12 +21,14 @@
 #include "foreground.h"
 #include "proto.h"
 #include "pty.h"
+#include "secopt.h"
 #include "parse.h"
 #include "spec.h"
 
 enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
+	OPT_SECURITY_OPT,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -43,6 +45,7 @@ static const struct option run_opts[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 	{ "detach", no_argument, NULL, 'd' },
@@ -83,7 +86,13 @@ static void run_usage(void)
 	      "  -t, --tty                allocate a pseudo-terminal\n"
 	      "      --cap-add=CAP        add a capability (or ALL)\n"
 	      "      --cap-drop=CAP       drop a capability (or ALL)\n"
-	      "      --privileged         all capabilities, nothing masked, /sys writable\n"
+	      "      --privileged         all capabilities, nothing masked, /sys writable,\n"
+	      "                           no seccomp filter (unless seccomp=FILE is given)\n"
+	      "      --security-opt=OPT   seccomp=unconfined: no seccomp filter;\n"
+	      "                           seccomp=FILE: docker's JSON profile format, read\n"
+	      "                           now and kept with the container;\n"
+	      "                           no-new-privileges[=true|false]: no_new_privs\n"
+	      "                           (repeatable)\n"
 	      "      --help               show this help\n"
 	      "\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N; 125 if cgrun\n"
@@ -305,6 +314,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_PRIVILEGED:
 			spec.privileged = true;
+			break;
+		case OPT_SECURITY_OPT:
+			r = cg_spec_security_opt(&spec, optarg, &err);
 			break;
 		case OPT_CGROUP_PARENT:
 			/* Checked by the manager, which knows what a parent is. */

@@ -20,6 +20,7 @@
 
 #include "proc.h"
 #include "rootfs.h"
+#include "secopt.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -102,6 +103,9 @@ static int validate(struct cg_container *c, cg_err_t *err)
 			return cg_error(err, errno, "volume source %s", s->volumes[i].src);
 	}
 	if (cg_limits_validate(&s->limits, err) < 0)
+		return -1;
+	/* cgrun checked it, but a spec from the socket may come from anyone. */
+	if (cg_spec_seccomp_check(c->ctx->run_dir, s, err) < 0)
 		return -1;
 	if (cg_image_lookup(c->ctx, s->image, &c->image, err) < 0)
 		return -1;
@@ -286,16 +290,17 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
 	struct cg_seccomp sc = { 0 };
+	bool confined;
 
 	if (spec->privileged)
 		cg_caps_all(&caps);
-	else if (cg_seccomp_default(c->ctx->run_dir, caps.set, &sc, NULL, err) < 0)
+	if (cg_spec_seccomp(c->ctx->run_dir, spec, caps.set, &sc, &confined, err) < 0)
 		return -1;
 	/* The child has its own copy of all this from the clone on. */
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
 		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
-		.seccomp = spec->privileged ? NULL : &sc,
+		.seccomp = confined ? &sc : NULL, .no_new_privs = spec->no_new_privs,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
 	};
@@ -664,23 +669,25 @@ int cg_container_renew_cgroup(struct cg_container *c, cg_err_t *err)
 
 /* What an exec of argv in c runs with (caps and sc are the caller's to
  * keep until the fork, and to free then with cg_seccomp_free): the
- * container's own capabilities and seccomp filter. */
+ * container's own capabilities, seccomp filter and no_new_privs. */
 static int exec_args(struct cg_container *c, char **argv, bool tty, const struct winsize *ws,
 		     const int stdio[3], struct cg_caps *caps, struct cg_seccomp *sc,
 		     struct cg_spawn_args *a, cg_err_t *err)
 {
+	bool confined;
+
 	*sc = (struct cg_seccomp){ 0 };
 	if (c->pidfd < 0)
 		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
 	*caps = c->spec->caps;
 	if (c->spec->privileged)
 		cg_caps_all(caps);
-	else if (cg_seccomp_default(c->ctx->run_dir, caps->set, sc, NULL, err) < 0)
+	if (cg_spec_seccomp(c->ctx->run_dir, c->spec, caps->set, sc, &confined, err) < 0)
 		return -1;
 	*a = (struct cg_spawn_args){
 		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
 		.user = c->spec->user, .workdir = c->spec->workdir, .caps = caps, .tty = tty,
-		.seccomp = c->spec->privileged ? NULL : sc,
+		.seccomp = confined ? sc : NULL, .no_new_privs = c->spec->no_new_privs,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
 		.nofile = c->ctx->nofile,

@@ -7,10 +7,30 @@
 
 #include <json-c/json.h>
 
+#include "secopt.h"
+
+/* The security options as docker users look for them; the profile's text
+ * itself stays out (it is in the record, config.json): its file and digest
+ * say which one it is. */
+static struct json_object *security_json(const struct cg_spec *s)
+{
+	struct json_object *o = json_object_new_object();
+	cleanup_free char *digest = cg_spec_seccomp_digest(s);
+
+	json_object_object_add(o, "seccomp", json_object_new_string(cg_spec_seccomp_mode(s)));
+	if (digest) {
+		json_object_object_add(o, "seccomp_profile",
+				       json_object_new_string(s->seccomp_path ? s->seccomp_path : ""));
+		json_object_object_add(o, "seccomp_digest", json_object_new_string(digest));
+	}
+	json_object_object_add(o, "no_new_privileges", json_object_new_boolean(s->no_new_privs));
+	return o;
+}
+
 struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t *err)
 {
 	struct cg_record r;
-	struct json_object *o, *paths;
+	struct json_object *o, *paths, *spec;
 
 	cg_record_init(&r);
 	if (cg_record_read(c->ctx, c->id, &r, err) < 0) {
@@ -18,6 +38,9 @@ struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t 
 		return NULL;
 	}
 	o = cg_record_to_json(&r);
+	json_object_object_add(o, "security", security_json(&r.spec));
+	if (json_object_object_get_ex(o, "spec", &spec))
+		json_object_object_del(spec, "seccomp_profile");
 	cg_record_free(&r);
 	paths = json_object_new_object();
 	if (c->made_cgroup) {

@@ -317,6 +317,10 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	json_object_object_add(o, "limits", cg_limits_to_json(&s->limits));
 	json_object_object_add(o, "caps", json_object_new_uint64(s->caps.set));
 	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
+	json_object_object_add(o, "seccomp_unconfined", json_object_new_boolean(s->seccomp_unconfined));
+	add_str(o, "seccomp_path", s->seccomp_path);
+	add_str(o, "seccomp_profile", s->seccomp_profile);
+	json_object_object_add(o, "no_new_privileges", json_object_new_boolean(s->no_new_privs));
 	json_object_object_add(o, "rm", json_object_new_boolean(s->remove));
 	json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
 	json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
@@ -344,6 +348,10 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
 	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
+	    get_bool(o, "seccomp_unconfined", &s->seccomp_unconfined, err) < 0 ||
+	    get_string(o, "seccomp_path", &s->seccomp_path, err) < 0 ||
+	    get_string(o, "seccomp_profile", &s->seccomp_profile, err) < 0 ||
+	    get_bool(o, "no_new_privileges", &s->no_new_privs, err) < 0 ||
 	    get_bool(o, "rm", &s->remove, err) < 0 ||
 	    get_bool(o, "interactive", &s->interactive, err) < 0 ||
 	    get_bool(o, "tty", &s->tty, err) < 0 ||

@@ -180,32 +180,3 @@ uint64_t cg_fnv1a(uint64_t h, const void *p, size_t len)
 	}
 	return h;
 }
-
-static uint64_t hash_names(uint64_t h, const char *const *names)
-{
-	for (; *names; names++)
-		h = cg_fnv1a(h, *names, strlen(*names) + 1);
-	return cg_fnv1a(h, "", 1);
-}
-
-uint64_t cg_sc_profile_hash(void)
-{
-	uint64_t h = CG_FNV_BASIS;
-
-	for (size_t i = 0; i < cg_sc_ngroups; i++) {
-		h = hash_names(h, cg_sc_groups[i].names);
-		h = cg_fnv1a(h, &cg_sc_groups[i].caps, sizeof(uint64_t));
-	}
-	for (size_t i = 0; i < cg_sc_nargrules; i++) {
-		const struct cg_sc_argrule *r = &cg_sc_argrules[i];
-		uint64_t v[5] = { r->unless_caps, r->arg, (uint64_t)r->op, r->mask, r->value };
-
-		h = cg_fnv1a(h, r->name, strlen(r->name) + 1);
-		h = cg_fnv1a(h, v, sizeof(v));
-	}
-	for (size_t i = 0; i < cg_sc_nenosys; i++) {
-		h = cg_fnv1a(h, cg_sc_enosys_calls[i].name, strlen(cg_sc_enosys_calls[i].name) + 1);
-		h = cg_fnv1a(h, &cg_sc_enosys_calls[i].unless_caps, sizeof(uint64_t));
-	}
-	return hash_names(h, cg_sc_never);
-}

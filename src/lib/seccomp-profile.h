@@ -1,6 +1,7 @@
 /* seccomp-profile.h - the default seccomp profile as data: docker's (moby's
  * profiles/seccomp) default, for x86_64, x86 and x32. Pure: no libseccomp
- * here, so the table is unit-tested without root (seccomp.c builds it). */
+ * here, so the table is unit-tested without root (seccomp-model.c turns it
+ * into a profile, seccomp.c builds that). */
 #ifndef CGRUN_SECCOMP_PROFILE_H
 #define CGRUN_SECCOMP_PROFILE_H
 
@@ -60,9 +61,6 @@ enum cg_sc_verdict {
 };
 enum cg_sc_verdict cg_sc_verdict(const char *name, uint64_t caps);
 
-/* A hash of the whole table (FNV-1a, 64 bits): part of the compiled
- * filter's cache key, so a changed table never meets an old filter. */
-uint64_t cg_sc_profile_hash(void);
 /* FNV-1a of len bytes, continuing from h (start with CG_FNV_BASIS). */
 #define CG_FNV_BASIS UINT64_C(0xcbf29ce484222325)
 uint64_t cg_fnv1a(uint64_t h, const void *p, size_t len);

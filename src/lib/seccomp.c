@@ -1,21 +1,20 @@
 /* seccomp.c - the container's seccomp filter, built with libseccomp.
  *
- * libseccomp turns the profile's table into BPF for x86_64, x86 and x32
- * (or the host's own architecture elsewhere). In front of its program goes
+ * libseccomp turns a profile (seccomp-model.h: the built-in default or a
+ * docker JSON profile, for the container's bounding set, architecture and
+ * kernel, as docker selects its rules) into BPF for the architectures the
+ * profile names (the built-in: x86_64, x86 and x32, or the host's own
+ * elsewhere). In front of its program goes
  * a stub of our own, runc's idea: a call whose number is above the highest
  * the profile names, on its architecture, gets ENOSYS instead of the
  * default EPERM. Such a call is newer than the profile; libc takes ENOSYS
  * for "this kernel has no such call" and falls back to an older one, where
  * EPERM would be an error it passes on (glibc's fchmodat2 and clone3
- * fallbacks, for instance).
+ * fallbacks, for instance). A profile whose default allows (or only
+ * logs) gets no stub: what it does not name is allowed anyway.
  *
- * Compiling costs milliseconds (libseccomp builds and optimises a tree
- * for three architectures), loading microseconds: the program is cached
- * in RUN_DIR/seccomp/, one file per key (profile table, bounding set,
- * libseccomp version, kernel release), as crun does, so a host pays for
- * compiling once per set of capabilities. The file starts with the key in
- * full and is used only if it matches, so a hash collision or a stale file
- * only costs a recompile. */
+ * Compiling costs milliseconds, loading microseconds: seccomp-cache.c
+ * keeps compiled programs. */
 #include "config.h"
 
 #include "seccomp.h"
@@ -33,6 +32,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "seccomp-model.h"
 #include "seccomp-profile.h"
 
 #define X32_BIT 0x40000000U
@@ -55,22 +55,16 @@ static void note_nr(uint32_t arch, const char *name, struct nr_max *m)
 		m->low = nr;
 }
 
-/* The highest number the profile names on arch (every list: a call it
- * refuses by name is known to it too); for x32 also the highest below its
- * compat block (*low). */
-static uint32_t profile_max(uint32_t arch, uint32_t *low)
+/* The highest number the profile names on arch (every rule, whatever it
+ * does and whoever it applies to: a call it names is known to it); for
+ * x32 also the highest below its compat block (*low). */
+static uint32_t profile_max(const struct cg_sc_profile *p, uint32_t arch, uint32_t *low)
 {
 	struct nr_max m = { -1, -1 };
 
-	for (size_t i = 0; i < cg_sc_ngroups; i++)
-		for (const char *const *n = cg_sc_groups[i].names; *n; n++)
+	for (size_t i = 0; i < p->nrules; i++)
+		for (const char **n = p->rules[i].names; *n; n++)
 			note_nr(arch, *n, &m);
-	for (const char *const *n = cg_sc_never; *n; n++)
-		note_nr(arch, *n, &m);
-	for (size_t i = 0; i < cg_sc_nargrules; i++)
-		note_nr(arch, cg_sc_argrules[i].name, &m);
-	for (size_t i = 0; i < cg_sc_nenosys; i++)
-		note_nr(arch, cg_sc_enosys_calls[i].name, &m);
 	if (low)
 		*low = (uint32_t)m.low;
 	return (uint32_t)m.all;
@@ -81,15 +75,26 @@ static uint32_t profile_max(uint32_t arch, uint32_t *low)
 #define JMP(op, k, t, f) (struct sock_filter)BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
 
 /* The ENOSYS stub: falls through to libseccomp's program (which loads
- * what it needs itself) for every call the profile knows. */
-static size_t build_stub(struct sock_filter *s)
+ * what it needs itself) for every call the profile knows, and for every
+ * call of an architecture that is not in the filter (its max is
+ * UINT32_MAX), which libseccomp's program refuses. */
+static size_t build_stub(const struct cg_sc_profile *p, const uint32_t *arches, size_t narches,
+			 struct sock_filter *s)
 {
 	size_t n = 0;
+	uint32_t native = seccomp_arch_native();
 
-	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		uint32_t x32_low, max64 = profile_max(SCMP_ARCH_X86_64, NULL);
-		uint32_t x32_all = profile_max(SCMP_ARCH_X32, &x32_low);
-		uint32_t max386 = profile_max(SCMP_ARCH_X86, NULL);
+	if (native == SCMP_ARCH_X86_64) {
+		uint32_t x32_low = UINT32_MAX, x32_all = UINT32_MAX, max64 = UINT32_MAX, max386 = UINT32_MAX;
+
+		for (size_t i = 0; i < narches; i++) {
+			if (arches[i] == SCMP_ARCH_X86_64)
+				max64 = profile_max(p, SCMP_ARCH_X86_64, NULL);
+			else if (arches[i] == SCMP_ARCH_X32)
+				x32_all = profile_max(p, SCMP_ARCH_X32, &x32_low);
+			else if (arches[i] == SCMP_ARCH_X86)
+				max386 = profile_max(p, SCMP_ARCH_X86, NULL);
+		}
 		/* Jump offsets count from the next instruction: 11 is ENOSYS, 12
 		 * the program. x32 calls come as AUDIT_ARCH_X86_64 with bit 30. */
 		s[n++] = LD_ARCH;                                          /* 0 */
@@ -104,39 +109,53 @@ static size_t build_stub(struct sock_filter *s)
 		s[n++] = LD_NR;                                            /* 9 */
 		s[n++] = JMP(BPF_JGT, max386, 0, 1);                       /* 10 -> 11 | 12 */
 	} else {
+		/* Other hosts: the native architecture only. */
 		s[n++] = LD_ARCH;
-		s[n++] = JMP(BPF_JEQ, seccomp_arch_native(), 0, 3);        /* -> 5 */
+		s[n++] = JMP(BPF_JEQ, native, 0, 3);        /* -> 5 */
 		s[n++] = LD_NR;
-		s[n++] = JMP(BPF_JGT, profile_max(seccomp_arch_native(), NULL), 0, 1);
+		s[n++] = JMP(BPF_JGT, profile_max(p, native, NULL), 0, 1);
 	}
 	s[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	return n;
 }
 
-static int arg_cmp(const struct cg_sc_argrule *r, struct scmp_arg_cmp *c)
+static const enum scmp_compare cmp_ops[] = {
+	[CG_SC_CMP_NE] = SCMP_CMP_NE, [CG_SC_CMP_LT] = SCMP_CMP_LT, [CG_SC_CMP_LE] = SCMP_CMP_LE,
+	[CG_SC_CMP_EQ] = SCMP_CMP_EQ, [CG_SC_CMP_GE] = SCMP_CMP_GE, [CG_SC_CMP_GT] = SCMP_CMP_GT,
+	[CG_SC_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+static struct scmp_arg_cmp arg_cmp(const struct cg_sc_arg *a)
 {
-	switch (r->op) {
-	case CG_SC_EQ:
-		*c = SCMP_CMP(r->arg, SCMP_CMP_EQ, r->value);
-		return 0;
-	case CG_SC_LT32:
-		*c = SCMP_CMP32(r->arg, SCMP_CMP_LT, r->value);
-		return 0;
-	case CG_SC_GT32:
-		*c = SCMP_CMP32(r->arg, SCMP_CMP_GT, r->value);
-		return 0;
-	case CG_SC_EQ32:
-		*c = SCMP_CMP32(r->arg, SCMP_CMP_EQ, r->value);
-		return 0;
-	case CG_SC_MASKED_EQ:
-		*c = SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->value);
-		return 0;
-	}
-	return -EINVAL;
+	if (a->u32)
+		return (struct scmp_arg_cmp)SCMP_CMP32(a->index, cmp_ops[a->op], a->value, a->value_two);
+	return (struct scmp_arg_cmp){ a->index, cmp_ops[a->op], a->value, a->value_two };
 }
 
-/* A call libseccomp does not know (newer than it) cannot be named in a
- * filter: it is left to the default (or the stub's ENOSYS). */
+static uint32_t scmp_action(struct cg_sc_action a)
+{
+	switch (a.kind) {
+	case CG_SC_ACT_ALLOW:
+		return SCMP_ACT_ALLOW;
+	case CG_SC_ACT_ERRNO:
+		return SCMP_ACT_ERRNO(a.ret);
+	case CG_SC_ACT_KILL_THREAD:
+		return SCMP_ACT_KILL_THREAD;
+	case CG_SC_ACT_KILL_PROCESS:
+		return SCMP_ACT_KILL_PROCESS;
+	case CG_SC_ACT_TRAP:
+		return SCMP_ACT_TRAP;
+	case CG_SC_ACT_TRACE:
+		return SCMP_ACT_TRACE(a.ret);
+	case CG_SC_ACT_LOG:
+		return SCMP_ACT_LOG;
+	}
+	return SCMP_ACT_KILL_PROCESS;
+}
+
+/* A call libseccomp does not know (newer than it, or a typo: docker skips
+ * those too) cannot be named in a filter: it is left to the default (or
+ * the stub's ENOSYS). */
 static int add_rule(scmp_filter_ctx sc, uint32_t action, const char *name, unsigned n,
 		    const struct scmp_arg_cmp *cmp, cg_err_t *err)
 {
@@ -150,30 +169,51 @@ static int add_rule(scmp_filter_ctx sc, uint32_t action, const char *name, unsig
 	return 0;
 }
 
-static int add_rules(scmp_filter_ctx sc, uint64_t caps, cg_err_t *err)
+/* runc's reading of a rule's args: all must hold (one libseccomp rule),
+ * unless two compare the same argument, which libseccomp cannot put in
+ * one rule: then each is a rule of its own and any may hold. */
+static bool index_repeats(const struct cg_sc_rule *r)
 {
-	for (size_t i = 0; i < cg_sc_ngroups; i++) {
-		if (cg_sc_groups[i].caps && !(cg_sc_groups[i].caps & caps))
-			continue;
-		for (const char *const *n = cg_sc_groups[i].names; *n; n++)
-			if (add_rule(sc, SCMP_ACT_ALLOW, *n, 0, NULL, err) < 0)
-				return -1;
-	}
-	for (size_t i = 0; i < cg_sc_nargrules; i++) {
-		const struct cg_sc_argrule *r = &cg_sc_argrules[i];
-		struct scmp_arg_cmp c;
+	for (size_t i = 0; i < r->nargs; i++)
+		for (size_t j = i + 1; j < r->nargs; j++)
+			if (r->args[i].index == r->args[j].index)
+				return true;
+	return false;
+}
 
-		if (r->unless_caps & caps)
+struct target {
+	uint64_t caps;
+	const char *arch;    /* docker's name of the host's architecture */
+	uint32_t kernel;     /* major << 16 | minor */
+};
+
+static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct target *t,
+		     cg_err_t *err)
+{
+	uint32_t def = scmp_action(p->default_action);
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct cg_sc_rule *r = &p->rules[i];
+		uint32_t act = scmp_action(r->action);
+		struct scmp_arg_cmp c[6];
+		bool each = index_repeats(r);
+
+		/* libseccomp refuses a rule that does what the default does. */
+		if (act == def || !cg_sc_rule_applies(r, t->caps, t->arch, t->kernel))
 			continue;
-		if (arg_cmp(r, &c) < 0)
-			return cg_error(err, EINVAL, "seccomp rule for %s", r->name);
-		if (add_rule(sc, SCMP_ACT_ALLOW, r->name, 1, &c, err) < 0)
-			return -1;
+		for (size_t j = 0; j < r->nargs && j < 6; j++)
+			c[j] = arg_cmp(&r->args[j]);
+		for (const char **n = r->names; *n; n++) {
+			if (!each) {
+				if (add_rule(sc, act, *n, (unsigned)r->nargs, c, err) < 0)
+					return -1;
+				continue;
+			}
+			for (size_t j = 0; j < r->nargs; j++)
+				if (add_rule(sc, act, *n, 1, &c[j], err) < 0)
+					return -1;
+		}
 	}
-	for (size_t i = 0; i < cg_sc_nenosys; i++)
-		if (!(cg_sc_enosys_calls[i].unless_caps & caps) &&
-		    add_rule(sc, SCMP_ACT_ERRNO(ENOSYS), cg_sc_enosys_calls[i].name, 0, NULL, err) < 0)
-			return -1;
 	return 0;
 }
 
@@ -183,23 +223,101 @@ static void release_filter(scmp_filter_ctx *sc)
 		seccomp_release(*sc);
 }
 
-/* libseccomp's program for caps, as BPF (it writes to an fd only). */
-static int export_program(uint64_t caps, struct sock_filter **out, size_t *n, cg_err_t *err)
+/* docker's names for the host's architecture, which a profile's
+ * includes / excludes "arches" are matched against. */
+static const char *docker_arch(uint32_t native)
 {
-	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	static const struct {
+		uint32_t token;
+		const char *name;
+	} names[] = {
+		{ SCMP_ARCH_X86_64, "amd64" }, { SCMP_ARCH_X86, "x86" }, { SCMP_ARCH_AARCH64, "arm64" },
+		{ SCMP_ARCH_ARM, "arm" }, { SCMP_ARCH_PPC64LE, "ppc64le" }, { SCMP_ARCH_PPC64, "ppc64" },
+		{ SCMP_ARCH_S390X, "s390x" }, { SCMP_ARCH_S390, "s390" }, { SCMP_ARCH_RISCV64, "riscv64" },
+		{ SCMP_ARCH_MIPS64, "mips64" }, { SCMP_ARCH_MIPSEL64, "mipsel64" },
+		{ SCMP_ARCH_MIPSEL, "mipsel" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].token == native)
+			return names[i].name;
+	return "unknown";
+}
+
+/* The host's kernel as major << 16 | minor (0 if uname fails: no minKernel
+ * rule then applies, and every minKernel exclusion does not). */
+static uint32_t kernel_now(void)
+{
+	struct utsname u;
+	unsigned major, minor;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return (major > 255 ? 255 : major) << 16 | (minor > 255 ? 255 : minor);
+}
+
+#define MAX_ARCHES 24
+
+static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err)
+{
+	uint32_t token = seccomp_arch_resolve_name(name);
+
+	if (token == 0) {
+		const struct scmp_version *v = seccomp_version();
+
+		return cg_error(err, 0, "architecture %s is unknown to this libseccomp (%u.%u.%u)", name,
+				v->major, v->minor, v->micro);
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (arches[i] == token)
+			return 0;
+	if (*n == MAX_ARCHES)
+		return cg_error(err, E2BIG, "seccomp: more than %d architectures", MAX_ARCHES);
+	arches[(*n)++] = token;
+	return 0;
+}
+
+/* The filter's architectures, docker's way: with an archMap, the host's
+ * and its entry's subarchitectures; with architectures, those (and the
+ * host's, which a filter always has); else the host's alone. */
+static int filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t *n, cg_err_t *err)
+{
+	uint32_t native = seccomp_arch_native();
+
+	*n = 0;
+	arches[(*n)++] = native;
+	for (size_t i = 0; i < p->narchmap; i++) {
+		if (seccomp_arch_resolve_name(p->archmap[i].arch) != native)
+			continue;
+		for (const char **s = p->archmap[i].subs; *s; s++)
+			if (add_arch(arches, n, *s, err) < 0)
+				return -1;
+		break;
+	}
+	for (const char **s = p->arches; s && *s; s++)
+		if (add_arch(arches, n, *s, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* libseccomp's program for t, as BPF (it writes to an fd only). */
+static int export_program(const struct cg_sc_profile *p, const uint32_t *arches, size_t narches,
+			  const struct target *t, struct sock_filter **out, size_t *n, cg_err_t *err)
+{
+	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(scmp_action(p->default_action));
 	cleanup_close int fd = -1;
 	struct stat st;
 	int r;
 
 	if (sc == NULL)
 		return cg_error(err, ENOMEM, "seccomp_init");
-	if (seccomp_arch_native() == SCMP_ARCH_X86_64 &&
-	    ((r = seccomp_arch_add(sc, SCMP_ARCH_X86)) < 0 || (r = seccomp_arch_add(sc, SCMP_ARCH_X32)) < 0))
-		return cg_error(err, -r, "seccomp: adding the x86 and x32 architectures");
+	for (size_t i = 1; i < narches; i++)
+		if ((r = seccomp_arch_add(sc, arches[i])) < 0 && r != -EEXIST)
+			return cg_error(err, -r, "seccomp: adding architecture %u", arches[i]);
 	/* A binary tree of the calls: fewer comparisons per call than a list. */
 	if ((r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0)
 		return cg_error(err, -r, "seccomp: optimisation level");
-	if (add_rules(sc, caps, err) < 0)
+	if (add_rules(sc, p, t, err) < 0)
 		return -1;
 	fd = memfd_create("cgrun-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
@@ -222,16 +340,21 @@ static int export_program(uint64_t caps, struct sock_filter **out, size_t *n, cg
 	return 0;
 }
 
-int cg_seccomp_compile(uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
+int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
 {
 	struct sock_filter stub[STUB_MAX];
-	size_t ns = build_stub(stub), np = 0;
+	uint32_t arches[MAX_ARCHES];
+	size_t narches, ns = 0, np = 0;
 	cleanup_free struct sock_filter *prog = NULL;
+	struct target t = { caps, docker_arch(seccomp_arch_native()), kernel_now() };
 
 	out->insns = NULL;
 	out->len = 0;
-	if (export_program(caps, &prog, &np, err) < 0)
+	if (filter_arches(p, arches, &narches, err) < 0 ||
+	    export_program(p, arches, narches, &t, &prog, &np, err) < 0)
 		return -1;
+	if (p->default_action.kind != CG_SC_ACT_ALLOW && p->default_action.kind != CG_SC_ACT_LOG)
+		ns = build_stub(p, arches, narches, stub);
 	if (ns + np > BPF_MAXINSNS)
 		return cg_error(err, E2BIG, "seccomp: a filter of %zu instructions", ns + np);
 	out->insns = xcalloc(ns + np, sizeof(struct sock_filter));
@@ -246,85 +369,6 @@ void cg_seccomp_free(struct cg_seccomp *f)
 	free(f->insns);
 	f->insns = NULL;
 	f->len = 0;
-}
-
-/* The cache's key in full: what the compiled program depends on. */
-static char *cache_key(uint64_t caps)
-{
-	const struct scmp_version *v = seccomp_version();
-	struct utsname u;
-
-	if (uname(&u) < 0)
-		snprintf(u.release, sizeof(u.release), "?");
-	return xasprintf("cgrun seccomp 1\nprofile %016llx\ncaps %016llx\nlibseccomp %u.%u.%u\n"
-			 "arch %u\nkernel %s\n", (unsigned long long)cg_sc_profile_hash(),
-			 (unsigned long long)caps, v->major, v->minor, v->micro,
-			 seccomp_arch_native(), u.release);
-}
-
-/* 1 with out filled from the cache, 0 when there is no usable entry. */
-static int cache_read(int dirfd, const char *name, const char *key, struct cg_seccomp *out)
-{
-	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t klen = strlen(key) + 1;
-	cleanup_free char *buf = NULL;
-	struct stat st;
-	size_t plen;
-
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)klen ||
-	    st.st_size > (off_t)(klen + BPF_MAXINSNS * sizeof(struct sock_filter)))
-		return 0;
-	plen = (size_t)st.st_size - klen;
-	if (plen == 0 || plen % sizeof(struct sock_filter))
-		return 0;
-	buf = xcalloc(1, (size_t)st.st_size);
-	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size || memcmp(buf, key, klen))
-		return 0;
-	out->insns = xcalloc(1, plen);
-	memcpy(out->insns, buf + klen, plen);
-	out->len = (unsigned short)(plen / sizeof(struct sock_filter));
-	return 1;
-}
-
-static int cache_write(int dirfd, const char *name, const char *key, const struct cg_seccomp *f,
-		       cg_err_t *err)
-{
-	size_t klen = strlen(key) + 1, plen = f->len * sizeof(struct sock_filter);
-	cleanup_free char *buf = xcalloc(1, klen + plen);
-
-	memcpy(buf, key, klen);
-	memcpy(buf + klen, f->insns, plen);
-	return write_file_atomic_at(dirfd, name, buf, klen + plen, 0600, err);
-}
-
-int cg_seccomp_default(const char *run_dir, uint64_t caps, struct cg_seccomp *out, bool *cached,
-		       cg_err_t *err)
-{
-	cleanup_free char *dir = xasprintf("%s/seccomp", run_dir);
-	cleanup_free char *key = cache_key(caps), *name = NULL;
-	cleanup_close int dirfd = -1;
-
-	if (cached)
-		*cached = false;
-	/* Root's only: a filter written here is what containers run under. */
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return cg_error(err, errno, "mkdir %s", dir);
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dirfd < 0)
-		return cg_error(err, errno, "open %s", dir);
-	name = xasprintf("%016llx.bpf", (unsigned long long)cg_fnv1a(CG_FNV_BASIS, key, strlen(key)));
-	if (cache_read(dirfd, name, key, out)) {
-		if (cached)
-			*cached = true;
-		return 0;
-	}
-	if (cg_seccomp_compile(caps, out, err) < 0)
-		return -1;
-	if (cache_write(dirfd, name, key, out, err) < 0) {
-		cg_seccomp_free(out);
-		return cg_error_wrap(err, "caching the seccomp filter in %s", dir);
-	}
-	return 0;
 }
 
 int cg_seccomp_load(const struct cg_seccomp *f, cg_err_t *err)

@@ -1,6 +1,7 @@
-/* seccomp.h - the container's seccomp filter: the default profile
- * (seccomp-profile.c) compiled with libseccomp for the container's
- * bounding set, cached under the run directory, loaded with seccomp(2). */
+/* seccomp.h - the container's seccomp filter: a profile (seccomp-model.h,
+ * the built-in default or a docker JSON one) compiled with libseccomp for
+ * the container's bounding set, cached under the run directory, loaded
+ * with seccomp(2). */
 #ifndef CGRUN_SECCOMP_H
 #define CGRUN_SECCOMP_H
 
@@ -8,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "seccomp-model.h"
 #include "util.h"
 
 struct cg_seccomp {
@@ -15,14 +17,21 @@ struct cg_seccomp {
 	unsigned short len;
 };
 
-/* The default filter for a container whose bounding set is caps: read from
- * RUN_DIR/seccomp/ when a run compiled it before for the same profile,
- * caps, libseccomp and kernel, else compiled and written there (atomically).
- * *cached says which (may be NULL). */
+/* Profile p's filter for a container whose bounding set is caps: read from
+ * RUN_DIR/seccomp/ when a run compiled it before for the same profile
+ * (by the hash of its content), caps, libseccomp and kernel, else compiled
+ * and written there (atomically). *cached says which (may be NULL). */
+int cg_seccomp_get(const char *run_dir, const struct cg_sc_profile *p, uint64_t caps,
+		   struct cg_seccomp *out, bool *cached, cg_err_t *err);
+/* The same for a profile in docker's JSON format, by its text (file names
+ * it in errors): keyed by the text's hash, parsed only to compile. */
+int cg_seccomp_get_json(const char *run_dir, const char *text, const char *file, uint64_t caps,
+			struct cg_seccomp *out, bool *cached, cg_err_t *err);
+/* The same for the built-in default profile. */
 int cg_seccomp_default(const char *run_dir, uint64_t caps, struct cg_seccomp *out, bool *cached,
 		       cg_err_t *err);
 /* Compiled, no cache. */
-int cg_seccomp_compile(uint64_t caps, struct cg_seccomp *out, cg_err_t *err);
+int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err);
 void cg_seccomp_free(struct cg_seccomp *f);
 /* Install f on the calling thread: system calls only (safe in a vfork
  * child). Needs CAP_SYS_ADMIN or no_new_privs (spawn.c says where). */

@@ -430,6 +430,9 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	 * for a failure) is in every profile's allow-list. In the command only:
 	 * the init forwards signals and reaps, unconfined, with no
 	 * capability but CAP_KILL. */
+	/* Inherited across the exec and by every child; nothing clears it. */
+	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "setting no_new_privs"), &err));
 	if (a->seccomp && cg_seccomp_load(a->seccomp, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (switch_user(a, p, &err) < 0)

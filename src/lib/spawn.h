@@ -23,6 +23,7 @@ struct cg_spawn_args {
 	const char *workdir;       /* NULL: the user's home */
 	const struct cg_caps *caps;
 	const struct cg_seccomp *seccomp; /* the command's filter; NULL: unconfined */
+	bool no_new_privs;                /* PR_SET_NO_NEW_PRIVS for the command */
 	int stdio[3];              /* the command's stdin, stdout, stderr (no tty) */
 	bool tty;                  /* a terminal, made in the container's devpts */
 	struct winsize winsize;    /* its size (rows 0: leave the default) */

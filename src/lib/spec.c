@@ -24,6 +24,8 @@ void cg_spec_free(struct cg_spec *s)
 	free(s->volume_bufs);
 	free(s->limits.cpuset_cpus);
 	free(s->argv_owned);
+	free(s->seccomp_path_owned);
+	free(s->seccomp_profile_owned);
 	memset(s, 0, sizeof(*s));
 }
 

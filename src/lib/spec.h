@@ -24,6 +24,12 @@ struct cg_spec {
 	struct cg_limits limits;
 	struct cg_caps caps;
 	bool privileged;
+	/* --security-opt (secopt.h). No profile: the default filter, none if
+	 * unconfined or privileged. The profile is its text, read once. */
+	bool seccomp_unconfined;
+	const char *seccomp_path;     /* the profile's file, for inspect */
+	const char *seccomp_profile;  /* its JSON text; NULL: none */
+	bool no_new_privs;
 	bool remove;            /* --rm */
 	bool interactive;       /* -i: keep stdin attached */
 	bool tty;               /* -t: a pty */
@@ -32,6 +38,7 @@ struct cg_spec {
 	char *cgroup_manager;   /* "systemd" or "cgroupfs" as asked for; NULL: auto */
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char **argv_owned;      /* argv's array when decoded from JSON */
+	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };
 
 void cg_spec_init(struct cg_spec *s);

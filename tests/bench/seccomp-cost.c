@@ -1,7 +1,9 @@
-/* seccomp-cost.c - what the default seccomp filter costs a container's
- * start: getting it uncached (compiled with libseccomp and written to the
- * cache), getting it cached (read back), and installing it (seccomp(2), in
- * a child). Built by `make check`; run as tests/bench/seccomp-cost [RUNS].
+/* seccomp-cost.c - what a seccomp filter costs a container's start:
+ * getting it uncached (compiled with libseccomp and written to the cache),
+ * getting it cached (read back), and installing it (seccomp(2), in a
+ * child). The default filter, or with PROFILE the one of a docker JSON
+ * profile (by its text, as a start gets the one in its record).
+ * Built by `make check`; run as tests/bench/seccomp-cost [RUNS [PROFILE]].
  * Prints the median and minimum of each in microseconds. */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 
 #include "caps.h"
 #include "seccomp.h"
+#include "secopt.h"
 #include "util.h"
 
 static double now_us(void)
@@ -32,6 +35,15 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The filter as a start gets it: the default, or profile_text's. */
+static int get_filter(const char *dir, const char *profile_text, uint64_t caps, struct cg_seccomp *f,
+		      bool *cached, cg_err_t *err)
+{
+	if (profile_text == NULL)
+		return cg_seccomp_default(dir, caps, f, cached, err);
+	return cg_seccomp_get_json(dir, profile_text, "profile", caps, f, cached, err);
+}
+
 static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
@@ -45,10 +57,15 @@ int main(int argc, char **argv)
 	double *unc, *cac, *load;
 	struct cg_caps caps;
 	cg_err_t err = { 0 };
+	cleanup_free char *text = NULL;
 
 	if (runs < 1 || mkdtemp(dir) == NULL) {
-		fprintf(stderr, "usage: seccomp-cost [RUNS]\n");
+		fprintf(stderr, "usage: seccomp-cost [RUNS [PROFILE.json]]\n");
 		return 2;
+	}
+	if (argc > 2 && read_file(argv[2], &text, CG_SECCOMP_PROFILE_MAX, &err) < 0) {
+		fprintf(stderr, "seccomp-cost: %s\n", err.msg);
+		return 1;
 	}
 	unc = xcalloc((size_t)runs, sizeof(double));
 	cac = xcalloc((size_t)runs, sizeof(double));
@@ -61,14 +78,14 @@ int main(int argc, char **argv)
 		double t0 = now_us();
 
 		if (rm_rf(cache, &err) < 0 ||
-		    cg_seccomp_default(dir, caps.set, &f, &cached, &err) < 0 || cached) {
+		    get_filter(dir, text, caps.set, &f, &cached, &err) < 0 || cached) {
 			fprintf(stderr, "seccomp-cost: %s\n", err.msg[0] ? err.msg : "cached when it should not be");
 			return 1;
 		}
 		unc[i] = now_us() - t0;
 		cg_seccomp_free(&f);
 		t0 = now_us();
-		if (cg_seccomp_default(dir, caps.set, &f, &cached, &err) < 0 || !cached) {
+		if (get_filter(dir, text, caps.set, &f, &cached, &err) < 0 || !cached) {
 			fprintf(stderr, "seccomp-cost: %s\n", err.msg[0] ? err.msg : "not cached");
 			return 1;
 		}

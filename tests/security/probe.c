@@ -16,6 +16,8 @@
  *                           see, and exec CMD
  *   probe find-key DESC     "found" if DESC is reachable through the
  *                           session keyring, else the errno's name
+ *   probe mkdir PATH MODE   mkdir(2) with an octal mode: "ok" or the
+ *                           errno's name (security_opt.bats)
  *
  * Every attempt is harmless when it succeeds: it changes nothing outside
  * its own (forked) process. */
@@ -436,6 +438,14 @@ int main(int argc, char **argv)
 		puts(r >= 0 ? "found" : errname(errno));
 		return 0;
 	}
-	fprintf(stderr, "usage: probe syscalls | escapes | session-key DESC CMD... | find-key DESC\n");
+	/* --- security_opt.bats: a profile's argument rules (mkdir's mode). --- */
+	if (argc == 4 && !strcmp(argv[1], "mkdir")) {
+		long r = syscall(SYS_mkdir, argv[2], strtol(argv[3], NULL, 8));
+
+		puts(r == 0 ? "ok" : errname(errno));
+		return 0;
+	}
+	/* --- end security_opt.bats --- */
+	fprintf(stderr, "usage: probe syscalls | escapes | session-key DESC CMD... | find-key DESC | mkdir PATH OCTAL-MODE\n");
 	return 2;
 }

@@ -32,6 +32,9 @@ static void test_roundtrip(void **state)
 	r.spec.image = "busybox";
 	r.spec.name = "web";
 	r.spec.limits.cpu_quota = 2000;
+	r.spec.seccomp_path = "/etc/p.json";
+	r.spec.seccomp_profile = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+	r.spec.no_new_privs = true;
 	r.argv = argv;
 	r.state = CG_STATE_OOM_KILLED;
 	r.exit_code = 137;
@@ -62,6 +65,11 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.spec.image, "busybox");
 	assert_string_equal(back.spec.name, "web");
 	assert_int_equal(back.spec.limits.cpu_quota, 2000);
+	/* The profile's text is kept in the record, not only its file. */
+	assert_string_equal(back.spec.seccomp_path, "/etc/p.json");
+	assert_string_equal(back.spec.seccomp_profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}");
+	assert_true(back.spec.no_new_privs);
+	assert_false(back.spec.seccomp_unconfined);
 	assert_string_equal(back.argv[2], "exit 3");
 	assert_null(back.argv[3]);
 	assert_int_equal(back.state, CG_STATE_OOM_KILLED);
@@ -110,6 +118,10 @@ static void test_defaults(void **state)
 	assert_null(r.argv[0]);
 	assert_null(r.cgroups);
 	assert_null(r.cgroup_manager);
+	/* From before --security-opt: the default filter, no no_new_privs. */
+	assert_null(r.spec.seccomp_profile);
+	assert_false(r.spec.seccomp_unconfined);
+	assert_false(r.spec.no_new_privs);
 	assert_string_equal(r.hostname, "");
 	cg_record_free(&r);
 	/* An unknown state holds nothing that runs. */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "caps.h"
+#include "seccomp-model.h"
 #include "seccomp-profile.h"
 
 #define BIT(c) CG_SC_CAP(c)
@@ -128,8 +129,20 @@ static void test_hash(void **state)
 	/* FNV-1a's published test vectors. */
 	assert_int_equal(cg_fnv1a(CG_FNV_BASIS, "", 0), UINT64_C(0xcbf29ce484222325));
 	assert_int_equal(cg_fnv1a(CG_FNV_BASIS, "a", 1), UINT64_C(0xaf63dc4c8601ec8c));
-	assert_int_equal(cg_sc_profile_hash(), cg_sc_profile_hash());
-	assert_int_not_equal(cg_sc_profile_hash(), CG_FNV_BASIS);
+	struct cg_sc_profile a, b;
+
+	cg_sc_profile_builtin(&a);
+	cg_sc_profile_builtin(&b);
+	assert_int_equal(cg_sc_profile_hash(&a), cg_sc_profile_hash(&b));
+	assert_int_not_equal(cg_sc_profile_hash(&a), CG_FNV_BASIS);
+	/* Any change of what it says changes it. */
+	b.rules[3].includes.caps ^= 1;
+	assert_int_not_equal(cg_sc_profile_hash(&a), cg_sc_profile_hash(&b));
+	b.rules[3].includes.caps ^= 1;
+	b.default_action.ret++;
+	assert_int_not_equal(cg_sc_profile_hash(&a), cg_sc_profile_hash(&b));
+	cg_sc_profile_free(&a);
+	cg_sc_profile_free(&b);
 }
 
 int main(void)
