@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "exec-tramp.h"
 #include "proc.h"
 #include "rootfs.h"
 #include "spawn.h"
@@ -286,7 +287,10 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
 	struct cg_seccomp sc = { 0 };
+	int tramp = cg_ctx_exec_tramp(c->ctx, err);
 
+	if (tramp < 0 && err->code != 0)
+		return -1;
 	if (spec->privileged)
 		cg_caps_all(&caps);
 	else if (cg_seccomp_default(c->ctx->run_dir, caps.set, &sc, NULL, err) < 0)
@@ -298,6 +302,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.seccomp = spec->privileged ? NULL : &sc,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
+		.exec_tramp_fd = tramp,
 	};
 	int r = cg_spawn_begin(&a, &c->spawning, err);
 
@@ -672,6 +677,10 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 	*sc = (struct cg_seccomp){ 0 };
 	if (c->pidfd < 0)
 		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
+	int tramp = cg_ctx_exec_tramp(c->ctx, err);
+
+	if (tramp < 0 && err->code != 0)
+		return -1;
 	*caps = c->spec->caps;
 	if (c->spec->privileged)
 		cg_caps_all(caps);
@@ -683,7 +692,7 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 		.seccomp = c->spec->privileged ? NULL : sc,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
-		.nofile = c->ctx->nofile,
+		.nofile = c->ctx->nofile, .exec_tramp_fd = tramp,
 	};
 	return 0;
 }

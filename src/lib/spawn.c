@@ -40,6 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "exec-tramp.h"
 #include "keyring.h"
 #include "passwd.h"
 
@@ -243,6 +244,7 @@ struct cmd_plan {
 	char **env;
 	char *host_var, *home_var;  /* HOSTNAME=, HOME= when added to env */
 	cap_t caps;
+	char **tramp_argv;          /* the exec trampoline's argv, or NULL */
 };
 
 static int resolve_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
@@ -295,12 +297,13 @@ static void plan_free(struct cmd_plan *p)
 	free(p->env);
 	free(p->host_var);
 	free(p->home_var);
+	free(p->tramp_argv);
 	if (p->caps)
 		cap_free(p->caps);
 	memset(p, 0, sizeof(*p));
 }
 
-static int plan_command(const struct cg_spawn_args *a, struct cmd_plan *p, cg_err_t *err)
+static int plan_command(const struct cg_spawn_args *a, int sock, struct cmd_plan *p, cg_err_t *err)
 {
 	const char *who = a->user ? a->user : "root";
 
@@ -315,6 +318,8 @@ static int plan_command(const struct cg_spawn_args *a, struct cmd_plan *p, cg_er
 	if (p->caps == NULL)
 		return cg_error_wrap(err, "switching to user %s", who);
 	build_env(a, p);
+	if (a->exec_tramp_fd >= 0)
+		p->tramp_argv = cg_exec_tramp_argv(a->argv, sock);
 	return 0;
 }
 
@@ -395,13 +400,22 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 	/* execvp searches the PATH of environ, so the container's must be it
 	 * (after a vfork this sets the init's environ too: the init does not
 	 * read it again). glibc's search builds its paths on the stack. */
+	if (p->tramp_argv) {
+		/* Our last step: the trampoline (exec-tramp.c) execs the
+		 * command, so no exec of it ever starts from cgrun's binary.
+		 * The socket stays open for it to report a failure; it closes
+		 * the socket on the command's exec. */
+		if (fcntl(sock, F_SETFD, 0) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "exec trampoline: fcntl"), &err));
+		syscall(SYS_execveat, a->exec_tramp_fd, "", p->tramp_argv, p->env, AT_EMPTY_PATH);
+		cg_error(&err, errno, "starting the exec trampoline");
+		child_fail(sock, MSG_SETUP, 125, &err);
+	}
 	environ = p->env;
 	execvp(a->argv[0], a->argv);
 	int e = errno;
 
-	cg_error(&err, e, "exec %s", a->argv[0]);
-	if (e == ENOENT)
-		snprintf(err.msg, sizeof(err.msg), "exec %s: not found in the container (check the command and PATH)", a->argv[0]);
+	cg_exec_fail_error(&err, e, a->argv[0]);
 	child_fail(sock, MSG_EXEC, cg_exec_errno_code(e), &err);
 }
 
@@ -414,6 +428,11 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	struct cmd_plan plan;
 	int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
+	/* First: this process runs cgrun's binary and becomes the
+	 * container's PID 1; nothing in the container may ptrace it or open
+	 * its /proc/1/exe (CVE-2019-5736; exec-tramp.c). The command, vforked
+	 * later, shares this. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A foreground run's container dies with its cgrun: it has no one
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
@@ -457,9 +476,6 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		_exit(125);
 	if (!waited && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
-	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
-	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	/* An ignored SIGCHLD would have the kernel reap the command before
@@ -469,7 +485,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * remembers it; the command asks for the same set, so drops nothing). */
 	if (cg_caps_apply_bounding(a->caps, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (plan_command(a, &plan, &err) < 0)
+	if (plan_command(a, sock, &plan, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	/* The init's view of its own memory cgroup, for the exit status's
 	 * OOM mark (init_loop); -1 without a memory controller. */
@@ -604,7 +620,9 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 		return 0;
 	int r = -1;
 
-	if (n > 2) {
+	if (n > 2 && cg_exec_tramp_message(buf, (size_t)n, err)) {
+		/* the trampoline's: err worded as for our own child's */
+	} else if (n > 2) {
 		buf[n] = '\0';
 		cg_error(err, 0, "%s", buf + 2);
 		err->exit_code = (unsigned char)buf[1];
@@ -630,7 +648,7 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
  * slots only: the kernel copies no slot the call would close. Until then
  * our table is the child's too, so we wait for its word ('U') before our
  * own fds go back into those slots. */
-#define SLOTS_MAX 5
+#define SLOTS_MAX 6
 
 struct fd_slots {
 	int bound;                 /* the child's fds are in 3 .. bound-1 */
@@ -806,7 +824,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	struct cg_spawn_args ca = *a;
 	int csock;
 	struct fd_slots m;
-	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd };
+	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd, &ca.exec_tramp_fd };
 
 	s->pid = -1;
 	s->pidfd = s->sock = s->pty_master = -1;
@@ -931,6 +949,11 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 	cg_err_t err = { 0 };
 	pid_t gc;
 
+	/* Before the setns: the command's process below is a copy of us, in
+	 * the container's PID namespace from its clone on, and runs cgrun's
+	 * (or cgrund's) binary until its exec: non-dumpable from its first
+	 * instruction, so nothing in the container can open its exe. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (cg_join_self(a->cg, false, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "joining the container's cgroups"), &err));
 	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP) < 0)
@@ -940,8 +963,6 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "clone"), &err));
 	if (gc == 0) {
 		int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
-
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		struct cmd_plan plan;
 
 		/* Not the caller's session keyring either: a new one (the init's
@@ -951,7 +972,7 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
-		if (plan_command(a, &plan, &err) < 0)
+		if (plan_command(a, sock, &plan, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, &err);
 		command_main(a, &plan, stdio, sock);
 	}

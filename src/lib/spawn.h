@@ -28,6 +28,8 @@ struct cg_spawn_args {
 	struct winsize winsize;    /* its size (rows 0: leave the default) */
 	int exit_fd;               /* the init writes the command's status here */
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
+	int exec_tramp_fd;         /* the exec trampoline (exec-tramp.h) the command
+				    * is exec'd through; -1: exec it directly */
 	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
 				    * (cgrund raises its own, not its containers') */
 };
