@@ -59,11 +59,37 @@ teardown()
 {
 	local pid
 	[ ! -d "${EP:-}/ctl" ] || touch "$EP/ctl/drain" "$EP/ctl/stop"
-	for pid in ${EP_CTRS:-}; do "$CGRUN" kill "$pid" >/dev/null 2>&1; done
+	for pid in ${EP_CTRS:-}; do
+		"$CGRUN" kill "$pid" >/dev/null 2>&1
+		"$CGRUN" rm -f "$pid" >/dev/null 2>&1
+	done
 	[ -z "${EP_DAEMON:-}" ] || ep_stop_daemon
 	for pid in $(cut -d' ' -f1 "$BATS_TEST_TMPDIR/.cg-pids"); do wait_bg "$pid" 10 || true; done
 	rm -rf "$EP"
 	cg_teardown
+}
+
+# Our copy of cgrund, on the file's run dir and store, its containers in
+# the file's cgroup parent. Sets EP_DAEMON.
+ep_start_daemon()
+{
+	printf 'cgroup_manager = cgroupfs\ncgroup_parent = %s\nsocket_group = root\n' "$CGRUN_PARENT" >"$EP/cgrund.conf"
+	"$EP/cgrund" --config "$EP/cgrund.conf" </dev/null >"$EP/cgrund.log" 2>&1 3>&- &
+	EP_DAEMON=$!
+	track_pid "$EP_DAEMON"
+	for _ in $(seq 200); do
+		[ -S "$CGRUN_RUN_DIR/cgrun.sock" ] && "$CGRUN" ps >/dev/null 2>&1 && return 0
+		nap 0.05
+	done
+	echo "cgrund did not come up: $(cat "$EP/cgrund.log")" >&2
+	return 1
+}
+
+ep_stop_daemon()
+{
+	kill -TERM "$EP_DAEMON"
+	wait_bg "$EP_DAEMON" 10
+	EP_DAEMON=
 }
 
 # The holder of the FIFO's read end, on the host; the pipe full once
@@ -114,7 +140,7 @@ ep_attack()
 	local ctr=$1 evil=$2 nspid
 	nspid=$(ep_nspid "$evil")
 	EP_EXE=$(readlink "/proc/$evil/exe")
-	start_bg attack "$CGRUN" exec "$ctr" /probe/probe reopen-exe "$nspid" 15
+	start_bg attack "$CGRUN" exec "$ctr" /probe/probe reopen-exe "$nspid" "${3:-15}"
 	EP_ATTACKER=$BG_PID
 	for _ in $(seq 200); do
 		grep -qE '^(exe|open-exe) ' "$BATS_TEST_TMPDIR/attack.out" 2>/dev/null && break
@@ -180,4 +206,47 @@ ep_sleeper()
 	[ "$output" = "open-exe EACCES" ]
 	"$CGRUN" kill ep-inproc >/dev/null
 	wait_bg "$EP_CTR_PID" 20
+}
+
+@test "run: a #!/proc/self/exe command never exposes cgrun's binary" {
+	ep_hold_fifo
+	"$EP/cgrun" run --rm --cgroup-parent="$CGRUN_PARENT" --name ep-run -v "$PROBE_DIR:/probe:ro" \
+		dyn /evil.sh </dev/null >/dev/null 2>"$EP/err" 3>&- &
+	local client=$! evil
+	track_pid "$client"
+	EP_CTRS=ep-run
+	evil=$(ep_blocked "$client")
+	# The attacker exec'd into the same container; it dies with it (the
+	# script's process is the container's command).
+	ep_attack ep-run "$evil" 2
+	wait_bg "$client" 20
+	local status=$BG_STATUS
+	wait_bg "$EP_ATTACKER" 20
+	ep_assert_safe
+	[ "$status" = 126 ]
+}
+
+@test "exec through cgrund: a #!/proc/self/exe script never exposes cgrund's binary" {
+	ep_start_daemon
+	EP_CTRS=ep-d
+	"$CGRUN" run -d --name ep-d -v "$PROBE_DIR:/probe:ro" dyn /bin/busybox sleep 1000 >/dev/null
+	ep_hold_fifo
+	"$CGRUN" exec ep-d /evil.sh </dev/null >/dev/null 2>"$EP/err" 3>&- &
+	local client=$! evil
+	track_pid "$client"
+	evil=$(ep_blocked "$client")
+	# cgrund and the container's init (cloned from it) run the copy as
+	# long as they live (ETXTBSY): the attacker does not wait for them.
+	ep_attack ep-d "$evil" 2
+	wait_bg "$client" 20
+	local status=$BG_STATUS
+	wait_bg "$EP_ATTACKER" 20
+	ep_assert_safe
+	[ "$status" = 126 ]
+	run "$CGRUN" exec ep-d /probe/probe reopen-exe 1 1
+	echo "$output"
+	[ "$output" = "open-exe EACCES" ]
+	"$CGRUN" rm -f ep-d >/dev/null
+	EP_CTRS=
+	ep_stop_daemon
 }
