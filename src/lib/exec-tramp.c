@@ -47,7 +47,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "spawn.h"
 #include "src/tramp/exec-tramp-proto.h"
 
 #ifndef MFD_EXEC
@@ -140,6 +139,11 @@ char **cg_exec_tramp_argv(char *const *argv, int sock)
 	for (size_t i = 0; i < n; i++)
 		out[i + 2] = argv[i];
 	return out;
+}
+
+int cg_exec_errno_code(int e)
+{
+	return e == ENOENT || e == ENOTDIR ? 127 : 126;
 }
 
 void cg_exec_fail_error(cg_err_t *err, int e, const char *name)

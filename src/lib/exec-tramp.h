@@ -25,6 +25,9 @@ int cg_ctx_exec_tramp(struct cg_ctx *ctx, cg_err_t *err);
  * block (free it once). */
 char **cg_exec_tramp_argv(char *const *argv, int sock);
 
+/* Pure: 127 for "not found" errors, 126 for the rest. */
+int cg_exec_errno_code(int e);
+
 /* Pure: the error of a failed exec of name with errno e, worded the same
  * whether cgrun's child or the trampoline saw it; err->exit_code 126 or
  * 127. */

@@ -13,10 +13,18 @@
  *     environment and capabilities worked out (struct cmd_plan); vforks X
  *     and becomes init
  *   X loads the seccomp filter (compiled by P), switches user and
- *     capabilities, enters the workdir, execs: system calls only, as it
- *     runs in C's memory until the exec
- * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
- * a message saying what failed. */
+ *     capabilities, enters the workdir, and execs the exec trampoline
+ *     (exec-tramp.c) from its sealed memfd, which execs the command:
+ *     system calls only, as X runs in C's memory until the exec
+ * C and X run cgrun's (or cgrund's) binary: C is non-dumpable from its
+ * first instruction, and X shares that until its exec, which is never of
+ * the command itself: a "#!/proc/self/exe" script would have the kernel run
+ * our binary in the container (CVE-2019-5736); through the trampoline it
+ * runs the trampoline again, which refuses. exec's processes likewise
+ * (exec_middle).
+ * The sync socket is close-on-exec in the command: P reads EOF once it has
+ * been exec'd, or a message saying what failed (from X, or 'T' from the
+ * trampoline). */
 #include "config.h"
 
 #include "spawn.h"
@@ -57,11 +65,6 @@ int cg_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 125;
-}
-
-int cg_exec_errno_code(int e)
-{
-	return e == ENOENT || e == ENOTDIR ? 127 : 126;
 }
 
 /* Child side: report and exit. Never returns. */

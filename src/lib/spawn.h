@@ -9,6 +9,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "exec-tramp.h"  /* cg_exec_errno_code */
 #include "rootfs.h"
 #include "seccomp.h"
 #include "util.h"
@@ -93,7 +94,5 @@ int cg_exec_step(struct cg_execing *x, struct cg_proc *out, cg_err_t *err);
 bool cg_events_frozen(const char *events);
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
-/* Pure: 127 for "not found" errors, 126 for the rest. */
-int cg_exec_errno_code(int e);
 
 #endif
