@@ -47,7 +47,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "src/tramp/exec-tramp-proto.h"
+#include "../tramp/exec-tramp-proto.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

@@ -400,9 +400,6 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
 	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(p->u.home) < 0 && chdir("/") < 0))
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "working directory %s", a->workdir ? a->workdir : "/"), &err));
-	/* execvp searches the PATH of environ, so the container's must be it
-	 * (after a vfork this sets the init's environ too: the init does not
-	 * read it again). glibc's search builds its paths on the stack. */
 	if (p->tramp_argv) {
 		/* Our last step: the trampoline (exec-tramp.c) execs the
 		 * command, so no exec of it ever starts from cgrun's binary.
@@ -414,6 +411,10 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 		cg_error(&err, errno, "starting the exec trampoline");
 		child_fail(sock, MSG_SETUP, 125, &err);
 	}
+	/* Without a trampoline (not built for this architecture): execvp
+	 * searches the PATH of environ, so the container's must be it (after
+	 * a vfork this sets the init's environ too: the init does not read it
+	 * again). glibc's search builds its paths on the stack. */
 	environ = p->env;
 	execvp(a->argv[0], a->argv);
 	int e = errno;

@@ -20,7 +20,7 @@
 
 #include "ctx.h"
 #include "exec-tramp.h"
-#include "src/tramp/exec-tramp-proto.h"
+#include "../../src/tramp/exec-tramp-proto.h"
 
 static void test_argv(void **state)
 {
