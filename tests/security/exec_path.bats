@@ -20,21 +20,26 @@
 
 load security_helpers
 
-# The image: dash, its libraries and the dynamic loader (as ldd lists them),
-# busybox for sleep, and /evil.sh.
+# A static busybox, as `image import --busybox` uses.
+BUSYBOX_BIN=${BUSYBOX:-$(command -v busybox || echo /bin/busybox)}
+
+# The image: the dynamic loader and libc (those cgrun itself runs with,
+# found by the loader's --list, not ldd: the VMs' initramfs has no ldd),
+# dash as /bin/sh where the host has it, busybox for sleep, and /evil.sh.
 setup_file()
 {
-	local root lib
+	local root lib loader=/lib64/ld-linux-x86-64.so.2
 	security_setup_file || return 1
+	[ -x "$loader" ] || { echo "no dynamic loader at $loader" >&2; return 1; }
 	root=$(mktemp -d /var/tmp/cgrun-bats-dyn.XXXXXX)
-	mkdir -p "$root/bin" "$root/tmp" "$root/proc" "$root/sys" "$root/dev" "$root/etc"
-	cp /bin/dash "$root/bin/sh"
-	cp /bin/busybox "$root/bin/busybox"
-	for lib in $(ldd /bin/dash | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-	[ -e "$root/lib64/ld-linux-x86-64.so.2" ] || { echo "no dynamic loader found by ldd" >&2; return 1; }
+	mkdir -p "$root/bin" "$root/tmp" "$root/proc" "$root/sys" "$root/dev" "$root/etc" "$root/lib64"
+	[ ! -x /bin/dash ] || cp /bin/dash "$root/bin/sh"
+	cp "$BUSYBOX_BIN" "$root/bin/busybox"
+	cp -L "$loader" "$root$loader"
+	lib=$("$loader" --list "$CGRUN" | grep -o '/[^ ]*/libc\.so\.[0-9]*' | head -1)
+	[ -n "$lib" ] || { echo "cgrun's libc not found by $loader --list" >&2; return 1; }
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
 	printf '#!/proc/self/exe\n' >"$root/evil.sh"
 	chmod 755 "$root/evil.sh"
 	tar -C "$root" -cf "$root.tar" . && "$CGRUN" image import dyn "$root.tar" >/dev/null
