@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "exec-tramp.h"
 #include "proc.h"
 #include "rootfs.h"
 #include "secopt.h"
@@ -291,7 +292,10 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 	};
 	struct cg_seccomp sc = { 0 };
 	bool confined;
+	int tramp = cg_ctx_exec_tramp(c->ctx, err);
 
+	if (tramp < 0 && err->code != 0)
+		return -1;
 	if (spec->privileged)
 		cg_caps_all(&caps);
 	if (cg_spec_seccomp(c->ctx->run_dir, spec, caps.set, &sc, &confined, err) < 0)
@@ -303,6 +307,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.seccomp = confined ? &sc : NULL, .no_new_privs = spec->no_new_privs,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
+		.exec_tramp_fd = tramp,
 	};
 	int r = cg_spawn_begin(&a, &c->spawning, err);
 
@@ -679,6 +684,10 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 	*sc = (struct cg_seccomp){ 0 };
 	if (c->pidfd < 0)
 		return cg_error(err, ESRCH, "container %.12s is not running", c->id);
+	int tramp = cg_ctx_exec_tramp(c->ctx, err);
+
+	if (tramp < 0 && err->code != 0)
+		return -1;
 	*caps = c->spec->caps;
 	if (c->spec->privileged)
 		cg_caps_all(caps);
@@ -690,7 +699,7 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 		.seccomp = confined ? sc : NULL, .no_new_privs = c->spec->no_new_privs,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
-		.nofile = c->ctx->nofile,
+		.nofile = c->ctx->nofile, .exec_tramp_fd = tramp,
 	};
 	return 0;
 }

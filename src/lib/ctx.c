@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cg_ctx_init(struct cg_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->store_dir = CGRUN_STORE_DIR;
 	ctx->run_dir = CGRUN_RUN_DIR;
+	ctx->exec_tramp_fd = -1;
 }
 
 const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err)
@@ -39,6 +41,10 @@ void cg_ctx_free(struct cg_ctx *ctx)
 			free(ctx->managers[i]);
 			ctx->managers[i] = NULL;
 		}
+	if (ctx->exec_tramp_made && ctx->exec_tramp_fd >= 0)
+		close(ctx->exec_tramp_fd);
+	ctx->exec_tramp_fd = -1;
+	ctx->exec_tramp_made = false;
 	free(ctx->layout_own);
 	ctx->layout_own = NULL;
 	ctx->layout = NULL;

@@ -32,6 +32,8 @@ struct cg_ctx {
 	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
 	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
+	int exec_tramp_fd;              /* the exec trampoline's memfd (exec-tramp.h) */
+	bool exec_tramp_made;           /* ... once made by cg_ctx_exec_tramp */
 };
 
 /* The built-in store and run directories (configure's --with-store-dir,

@@ -13,10 +13,18 @@
  *     environment and capabilities worked out (struct cmd_plan); vforks X
  *     and becomes init
  *   X loads the seccomp filter (compiled by P), switches user and
- *     capabilities, enters the workdir, execs: system calls only, as it
- *     runs in C's memory until the exec
- * The sync socket is close-on-exec in X: P reads EOF once X has exec'd, or
- * a message saying what failed. */
+ *     capabilities, enters the workdir, and execs the exec trampoline
+ *     (exec-tramp.c) from its sealed memfd, which execs the command:
+ *     system calls only, as X runs in C's memory until the exec
+ * C and X run cgrun's (or cgrund's) binary: C is non-dumpable from its
+ * first instruction, and X shares that until its exec, which is never of
+ * the command itself: a "#!/proc/self/exe" script would have the kernel run
+ * our binary in the container (CVE-2019-5736); through the trampoline it
+ * runs the trampoline again, which refuses. exec's processes likewise
+ * (exec_middle).
+ * The sync socket is close-on-exec in the command: P reads EOF once it has
+ * been exec'd, or a message saying what failed (from X, or 'T' from the
+ * trampoline). */
 #include "config.h"
 
 #include "spawn.h"
@@ -43,6 +51,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 
+#include "exec-tramp.h"
 #include "keyring.h"
 #include "passwd.h"
 #include "safe-mount.h"
@@ -61,11 +70,6 @@ int cg_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 125;
-}
-
-int cg_exec_errno_code(int e)
-{
-	return e == ENOENT || e == ENOTDIR ? 127 : 126;
 }
 
 /* Child side: report and exit. Never returns. */
@@ -287,6 +291,7 @@ struct cmd_plan {
 	char **env;
 	char *host_var, *home_var;  /* HOSTNAME=, HOME= when added to env */
 	cap_t caps;
+	char **tramp_argv;          /* the exec trampoline's argv, or NULL */
 };
 
 static int resolve_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
@@ -339,12 +344,13 @@ static void plan_free(struct cmd_plan *p)
 	free(p->env);
 	free(p->host_var);
 	free(p->home_var);
+	free(p->tramp_argv);
 	if (p->caps)
 		cap_free(p->caps);
 	memset(p, 0, sizeof(*p));
 }
 
-static int plan_command(const struct cg_spawn_args *a, struct cmd_plan *p, cg_err_t *err)
+static int plan_command(const struct cg_spawn_args *a, int sock, struct cmd_plan *p, cg_err_t *err)
 {
 	const char *who = a->user ? a->user : "root";
 
@@ -359,6 +365,8 @@ static int plan_command(const struct cg_spawn_args *a, struct cmd_plan *p, cg_er
 	if (p->caps == NULL)
 		return cg_error_wrap(err, "switching to user %s", who);
 	build_env(a, p);
+	if (a->exec_tramp_fd >= 0)
+		p->tramp_argv = cg_exec_tramp_argv(a->argv, sock);
 	return 0;
 }
 
@@ -439,16 +447,26 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "switching to user %s", a->user ? a->user : "root"), &err));
 	if (a->workdir ? chdir(a->workdir) < 0 : (chdir(p->u.home) < 0 && chdir("/") < 0))
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "working directory %s", a->workdir ? a->workdir : "/"), &err));
-	/* execvp searches the PATH of environ, so the container's must be it
-	 * (after a vfork this sets the init's environ too: the init does not
-	 * read it again). glibc's search builds its paths on the stack. */
+	if (p->tramp_argv) {
+		/* Our last step: the trampoline (exec-tramp.c) execs the
+		 * command, so no exec of it ever starts from cgrun's binary.
+		 * The socket stays open for it to report a failure; it closes
+		 * the socket on the command's exec. */
+		if (fcntl(sock, F_SETFD, 0) < 0)
+			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "exec trampoline: fcntl"), &err));
+		syscall(SYS_execveat, a->exec_tramp_fd, "", p->tramp_argv, p->env, AT_EMPTY_PATH);
+		cg_error(&err, errno, "starting the exec trampoline");
+		child_fail(sock, MSG_SETUP, 125, &err);
+	}
+	/* Without a trampoline (not built for this architecture): execvp
+	 * searches the PATH of environ, so the container's must be it (after
+	 * a vfork this sets the init's environ too: the init does not read it
+	 * again). glibc's search builds its paths on the stack. */
 	environ = p->env;
 	execvp(a->argv[0], a->argv);
 	int e = errno;
 
-	cg_error(&err, e, "exec %s", a->argv[0]);
-	if (e == ENOENT)
-		snprintf(err.msg, sizeof(err.msg), "exec %s: not found in the container (check the command and PATH)", a->argv[0]);
+	cg_exec_fail_error(&err, e, a->argv[0]);
 	child_fail(sock, MSG_EXEC, cg_exec_errno_code(e), &err);
 }
 
@@ -461,6 +479,11 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	struct cmd_plan plan;
 	int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
 
+	/* First: this process runs cgrun's binary and becomes the
+	 * container's PID 1; nothing in the container may ptrace it or open
+	 * its /proc/1/exe (CVE-2019-5736; exec-tramp.c). The command, vforked
+	 * later, shares this. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A foreground run's container dies with its cgrun: it has no one
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
@@ -504,9 +527,6 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		_exit(125);
 	if (!waited && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
-	/* Container processes may not ptrace or open /proc/1/{exe,fd,...}:
-	 * /proc/1/exe is cgrun's binary on the host (CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	/* An ignored SIGCHLD would have the kernel reap the command before
@@ -516,7 +536,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * remembers it; the command asks for the same set, so drops nothing). */
 	if (cg_caps_apply_bounding(a->caps, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (plan_command(a, &plan, &err) < 0)
+	if (plan_command(a, sock, &plan, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	/* The init's view of its own memory cgroup, for the exit status's
 	 * OOM mark (init_loop); -1 without a memory controller. */
@@ -659,7 +679,9 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
 		return 0;
 	int r = -1;
 
-	if (n > 2) {
+	if (n > 2 && cg_exec_tramp_message(buf, (size_t)n, err)) {
+		/* the trampoline's: err worded as for our own child's */
+	} else if (n > 2) {
 		buf[n] = '\0';
 		cg_error(err, 0, "%s", buf + 2);
 		err->exit_code = (unsigned char)buf[1];
@@ -685,7 +707,7 @@ static int receive_messages(int sock, bool tty, bool nowait, int *pty_master, pi
  * slots only: the kernel copies no slot the call would close. Until then
  * our table is the child's too, so we wait for its word ('U') before our
  * own fds go back into those slots. */
-#define SLOTS_MAX 5
+#define SLOTS_MAX 6
 
 struct fd_slots {
 	int bound;                 /* the child's fds are in 3 .. bound-1 */
@@ -861,7 +883,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	struct cg_spawn_args ca = *a;
 	int csock;
 	struct fd_slots m;
-	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd };
+	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd, &ca.exec_tramp_fd };
 
 	s->pid = -1;
 	s->pidfd = s->sock = s->pty_master = -1;
@@ -986,6 +1008,11 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 	cg_err_t err = { 0 };
 	pid_t gc;
 
+	/* Before the setns: the command's process below is a copy of us, in
+	 * the container's PID namespace from its clone on, and runs cgrun's
+	 * (or cgrund's) binary until its exec: non-dumpable from its first
+	 * instruction, so nothing in the container can open its exe. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (cg_join_self(a->cg, false, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "joining the container's cgroups"), &err));
 	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP) < 0)
@@ -995,8 +1022,6 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "clone"), &err));
 	if (gc == 0) {
 		int stdio[3] = { a->stdio[0], a->stdio[1], a->stdio[2] };
-
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		struct cmd_plan plan;
 
 		/* Not the caller's session keyring either: a new one (the init's
@@ -1006,7 +1031,7 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
-		if (plan_command(a, &plan, &err) < 0)
+		if (plan_command(a, sock, &plan, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, &err);
 		command_main(a, &plan, stdio, sock);
 	}

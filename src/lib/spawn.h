@@ -9,6 +9,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "exec-tramp.h"  /* cg_exec_errno_code */
 #include "rootfs.h"
 #include "seccomp.h"
 #include "util.h"
@@ -29,6 +30,8 @@ struct cg_spawn_args {
 	struct winsize winsize;    /* its size (rows 0: leave the default) */
 	int exit_fd;               /* the init writes the command's status here */
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
+	int exec_tramp_fd;         /* the exec trampoline (exec-tramp.h) the command
+				    * is exec'd through; -1: exec it directly */
 	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
 				    * (cgrund raises its own, not its containers') */
 };
@@ -92,7 +95,5 @@ int cg_exec_step(struct cg_execing *x, struct cg_proc *out, cg_err_t *err);
 bool cg_events_frozen(const char *events);
 /* Pure: the exit status cgrun reports for a wait status. */
 int cg_exit_code(int wstatus);
-/* Pure: 127 for "not found" errors, 126 for the rest. */
-int cg_exec_errno_code(int e);
 
 #endif

@@ -405,8 +405,110 @@ static void seccomp_mode(void)
 		fclose(f);
 }
 
+/* ---- exec_path.bats (CVE-2019-5736 class): the host binary's reach ----
+ *
+ *   probe hold-fifo FIFO DIR   (on the host) fill FIFO's pipe so that its
+ *                              next writer blocks; DIR/full once it is
+ *                              full; on DIR/drain, drain it (what came
+ *                              after our filler is copied to DIR/drained)
+ *                              until DIR/stop
+ *   probe reopen-exe PID SECS  (in a container, as an attacker) open
+ *                              /proc/PID/exe with O_PATH ("exe TARGET", or
+ *                              "open-exe ERRNO" and done), wait for PID to
+ *                              exit, then reopen it through /proc/self/fd
+ *                              for writing, retrying while ETXTBSY for up
+ *                              to SECS: "reopen ERRNO", or "reopen ok" and
+ *                              "write ok" / "write ERRNO" for 4 bytes
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+
+static int ep_exists(const char *dir, const char *name)
+{
+	char p[4096];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static int ep_hold_fifo(const char *fifo, const char *dir)
+{
+	char buf[65536], p[4096];
+	long filled = 0, skip;
+	int fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC), out;
+	ssize_t n;
+
+	if (fd < 0)
+		return perror(fifo), 2;
+	memset(buf, '.', sizeof(buf));
+	while ((n = write(fd, buf, 1)) == 1)
+		filled++;
+	snprintf(p, sizeof(p), "%s/drained", dir);
+	out = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(p, sizeof(p), "%s/full", dir);
+	if (out < 0 || close(open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return perror(dir), 2;
+	while (!ep_exists(dir, "drain"))
+		usleep(10000);
+	for (skip = filled; !ep_exists(dir, "stop");) {
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			long drop = skip < n ? skip : n;
+
+			skip -= drop;
+			if (n > drop && write(out, buf + drop, (size_t)(n - drop)) < 0)
+				return perror("drained"), 2;
+		}
+		usleep(10000);
+	}
+	return 0;
+}
+
+static int ep_reopen_exe(const char *pid, int secs)
+{
+	char p[64], target[4096];
+	int fd, w = -1;
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%s/exe", pid);
+	fd = open(p, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		printf("open-exe %s\n", errname(errno));
+		return 0;
+	}
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	n = readlink(p, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	printf("exe %s\n", target);
+	fflush(stdout);
+	snprintf(target, sizeof(target), "/proc/%s", pid);
+	int e = ESRCH;  /* still running when SECS were up */
+
+	for (int i = 0; i < secs * 100; i++, usleep(10000)) {
+		if (access(target, F_OK) == 0)
+			continue;
+		w = open(p, O_WRONLY | O_CLOEXEC);
+		e = errno;
+		if (w >= 0 || e != ETXTBSY)
+			break;
+	}
+	if (w < 0) {
+		printf("reopen %s\n", e == ETXTBSY ? "ETXTBSY" : e == ESRCH ? "timeout" : errname(e));
+		return 0;
+	}
+	printf("reopen ok\n");
+	/* What an attacker would do; it only ever reaches the test's copy. */
+	printf("write %s\n", pwrite(w, "EVIL", 4, 0) == 4 ? "ok" : errname(errno));
+	return 0;
+}
+/* ---- end of exec_path.bats's block ---- */
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "hold-fifo"))
+		return ep_hold_fifo(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "reopen-exe"))
+		return ep_reopen_exe(argv[2], atoi(argv[3]));
 	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
 		seccomp_mode();
 		for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
@@ -446,6 +548,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* --- end security_opt.bats --- */
-	fprintf(stderr, "usage: probe syscalls | escapes | session-key DESC CMD... | find-key DESC | mkdir PATH OCTAL-MODE\n");
+	fprintf(stderr, "usage: probe syscalls | escapes | session-key DESC CMD... | find-key DESC | mkdir PATH OCTAL-MODE | hold-fifo FIFO DIR | reopen-exe PID SECS\n");
 	return 2;
 }

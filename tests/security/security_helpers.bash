@@ -14,7 +14,8 @@
 # shellcheck source=tests/integration/helpers.bash
 source "$BATS_TEST_DIRNAME/../integration/helpers.bash"
 
-setup_file()
+# The hooks' work, for a file that wraps them (exec_path.bats does).
+security_setup_file()
 {
 	cg_setup_file || return 1
 	PROBE_DIR=$(mktemp -d /var/tmp/cgrun-bats-probe.XXXXXX)
@@ -29,11 +30,14 @@ setup_file()
 	fi
 }
 
-teardown_file()
+security_teardown_file()
 {
 	[ -z "${PROBE_DIR:-}" ] || rm -rf "$PROBE_DIR"
 	cg_teardown_file
 }
+
+setup_file() { security_setup_file; }
+teardown_file() { security_teardown_file; }
 
 # probe [RUN-OPTIONS...] -- ARGS...: the probe in a busybox container.
 probe()
