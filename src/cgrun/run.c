@@ -23,10 +23,12 @@
 #include "pty.h"
 #include "parse.h"
 #include "spec.h"
+#include "userns.h"
 
 enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
+	OPT_USERNS,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -47,6 +49,7 @@ static const struct option run_opts[] = {
 	{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "userns", required_argument, NULL, OPT_USERNS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -84,6 +87,10 @@ static void run_usage(void)
 	      "      --cap-add=CAP        add a capability (or ALL)\n"
 	      "      --cap-drop=CAP       drop a capability (or ALL)\n"
 	      "      --privileged         all capabilities, nothing masked, /sys writable\n"
+	      "      --userns=MODE        auto: a user namespace of its own, root inside\n"
+	      "                           being 65536 ids of user cgrun's range in\n"
+	      "                           /etc/subuid and /etc/subgid outside; host: the\n"
+	      "                           host's (default; cgrund: its userns setting)\n"
 	      "      --help               show this help\n"
 	      "\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N; 125 if cgrun\n"
@@ -306,6 +313,13 @@ int cmd_run(int argc, char **argv)
 		case OPT_PRIVILEGED:
 			spec.privileged = true;
 			break;
+		case OPT_USERNS: {
+			bool automatic;
+
+			r = cg_userns_parse(optarg, &automatic, &err);
+			spec.userns = optarg;
+			break;
+		}
 		case OPT_CGROUP_PARENT:
 			/* Checked by the manager, which knows what a parent is. */
 			spec.cgroup_parent = optarg;

@@ -323,6 +323,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "cgroup_parent", s->cgroup_parent);
 	add_str(o, "cgroup_manager", s->cgroup_manager);
 	add_str(o, "restart", s->restart);
+	add_str(o, "userns", s->userns);
 	return o;
 }
 
@@ -343,6 +344,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "cgroup_parent", (const char **)&s->cgroup_parent, err) < 0 ||
 	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
+	    get_string(o, "userns", (const char **)&s->userns, err) < 0 ||
 	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
 	    get_bool(o, "rm", &s->remove, err) < 0 ||
 	    get_bool(o, "interactive", &s->interactive, err) < 0 ||

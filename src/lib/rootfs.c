@@ -120,19 +120,25 @@ static int mkpath_in_root(int rootfd, const char *path, bool file, cg_err_t *err
 	return fd;
 }
 
-static int bind_in_root(int rootfd, const char *src, const char *dst, unsigned long extra,
+/* tree: a detached mount of src (flags set already) to attach, or -1. */
+static int bind_in_root(int rootfd, const char *src, int tree, const char *dst, unsigned long extra,
 			bool recursive, cg_err_t *err)
 {
 	struct stat st;
 	char fdpath[64];
 
-	if (stat(src, &st) < 0)
+	if ((tree >= 0 ? fstat(tree, &st) : stat(src, &st)) < 0)
 		return cg_error(err, errno, "volume source %s", src);
 	cleanup_close int fd = mkpath_in_root(rootfd, dst, !S_ISDIR(st.st_mode), err);
 
 	if (fd < 0)
 		return -1;
 	/* Mount on the resolved fd, not a path a symlink could redirect. */
+	if (tree >= 0) {
+		if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cg_error(err, errno, "bind %s to %s", src, dst);
+		return 0;
+	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	if (do_mount(src, fdpath, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL, err) < 0)
 		return cg_error_wrap(err, "bind %s to %s", src, dst);
@@ -280,7 +286,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	 * layers that die with the container (--rm). */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
-	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
+	if (!r->premounted && do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -299,7 +305,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];
 
-		if (bind_in_root(rootfd, v->src, v->dst, MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0),
+		if (bind_in_root(rootfd, v->src, r->volume_fds ? r->volume_fds[i] : -1, v->dst, MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0),
 				 true, err) < 0)
 			return cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
 	}

@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "subid.h"
 #include "util.h"
 
 struct cg_spawn_args {
@@ -30,6 +31,11 @@ struct cg_spawn_args {
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
 	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
 				    * (cgrund raises its own, not its containers') */
+	/* --userns=auto: the container's ids outside (idmap-mount.h), and the
+	 * raw lower directories of rootfs, top first, NULL-terminated. NULL:
+	 * the host's user namespace. */
+	const struct cg_idmap *idmap;
+	const char *const *layers;
 };
 
 struct cg_proc {
