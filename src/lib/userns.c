@@ -6,12 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
 #include "ctx.h"
+#include "passwd.h"
 
 int cg_userns_parse(const char *s, bool *automatic, cg_err_t *err)
 {
@@ -43,17 +43,21 @@ static char *userns_dir(const struct cg_ctx *ctx)
 static int user_ranges(const struct cg_ctx *ctx, const char *file, const char *what,
 		       struct cg_idrange **r, size_t *n, cg_err_t *err)
 {
-	cleanup_free char *text = NULL;
-	struct passwd pw, *res = NULL;
-	char buf[1024];
+	cleanup_free char *text = NULL, *pw = NULL;
+	struct cg_user u;
+	cg_err_t ignore = { 0 };
 	long long uid = -1;
 
 	if (read_file(file, &text, 1 << 22, err) < 0 && err->code != ENOENT)
 		return cg_error_wrap(err, "--userns=auto");
 	if (text == NULL)
 		text = xstrdup("");
-	if (getpwnam_r(ctx->subid_user, &pw, buf, sizeof(buf), &res) == 0 && res)
-		uid = pw.pw_uid;
+	/* Lines may name the user by uid. /etc/passwd read as the image's is,
+	 * not through NSS: its modules cost a run a millisecond to load, and
+	 * make install makes cgrun a local system user. */
+	if (read_file("/etc/passwd", &pw, 1 << 22, &ignore) == 0 &&
+	    cg_user_resolve(ctx->subid_user, NULL, pw, NULL, &u, &ignore) == 0 && strcmp(ctx->subid_user, "0") != 0)
+		uid = u.uid;
 	if (cg_subid_parse(text, ctx->subid_user, uid, r, n, err) < 0)
 		return cg_error_wrap(err, "--userns=auto: %s", file);
 	if (*n == 0)
