@@ -6,10 +6,10 @@
 # the confinement still holds inside. The tests use subuid/subgid files of
 # their own (CGRUN_SUBUID_FILE, CGRUN_SUBGID_FILE), never the host's.
 #
-# Not testable here (a hybrid host): the refusal on a cgroup v1-only host
-# is unit-tested (tests/unit/test_subid.c, userns_decisions) and runs for
-# real in the legacy VM (CGRUN_VM_TESTS=security/userns.bats tests/vm/run
-# legacy).
+# On a cgroup v1-only host (the legacy VM: CGRUN_VM_TESTS=security/userns.bats
+# tests/vm/run legacy) --userns=auto is refused, and that is the one test
+# that runs there; elsewhere it skips (the decision is unit-tested too:
+# tests/unit/test_subid.c, userns_decisions).
 
 load security_helpers
 
@@ -43,6 +43,9 @@ teardown_file()
 setup()
 {
 	cg_setup
+	if [ "$CG_MODE" = legacy ] && [[ $BATS_TEST_DESCRIPTION != *"v1 only"* ]]; then
+		skip "cgroup v1 only: --userns=auto is refused here (the v1 only test)"
+	fi
 	# Other users' lines, a comment and a numeric line around ours.
 	printf '# test file\nalice:100000:65536\ncgrun:%s:%s\n4294967:5:5\n' "$FIRST" $((3 * BLOCK)) \
 		>"$SUBID_DIR/subuid"
@@ -213,6 +216,14 @@ idmap_of()
 	run -0 cg_run --rm --userns=auto -u 1000 -v "$vol:/vol" busybox sh -c 'id -u; touch /vol/f'
 	[ "$output" = 1000 ]
 	[ "$(stat -c %u:%g "$vol/f")" = "$((FIRST + 1000)):$FIRST" ]
+}
+
+@test "on a host with cgroup v1 only, --userns=auto is refused with a clear error" {
+	[ "$CG_MODE" = legacy ] || skip "not a cgroup v1-only host (the legacy VM runs it)"
+	run -125 --separate-stderr cg_run --rm --userns=auto busybox true
+	assert_one_error_line
+	[[ $stderr == *"--userns=auto needs a cgroup2 hierarchy"*"cgroup v1 only"* ]]
+	[ -z "$(ls -A "$CGRUN_STORE_DIR/containers")" ]
 }
 
 @test "--userns takes auto or host only" {
