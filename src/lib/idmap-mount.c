@@ -87,8 +87,10 @@ static int idmapped_layer(const char *layer, int usernsfd, cg_err_t *err)
 	int e = errno;
 
 	close(fd);
+	if (e == ENOSYS)
+		return cg_error(err, e, "--userns=auto: this kernel has no mount_setattr (Linux 5.12 or later is needed for idmapped mounts); use --userns=host");
 	fs_type_of(layer, type, sizeof(type));
-	if (e == EINVAL || e == ENOSYS || e == EPERM || e == EOPNOTSUPP)
+	if (e == EINVAL || e == EPERM || e == EOPNOTSUPP)
 		return cg_error(err, e, "--userns=auto: %s is on a %s filesystem, which this kernel cannot idmap (mount_setattr MOUNT_ATTR_IDMAP), so its files cannot be shown to the container as its own; keep the store (CGRUN_STORE_DIR) on ext4, xfs or btrfs, or use --userns=host",
 				layer, type);
 	return cg_error(err, e, "--userns=auto: idmapping %s (%s)", layer, type);

@@ -114,16 +114,18 @@ static int pick_locked(const struct cg_ctx *ctx, const char *dir, const char *id
 	if (user_ranges(ctx, ctx->subuid_file, "uid", &su, &nsu, err) < 0 ||
 	    user_ranges(ctx, ctx->subgid_file, "gid", &sg, &nsg, err) < 0 || taken(dir, &tu, &tg, &nt, err) < 0)
 		return -1;
-	out->count = CG_USERNS_SIZE;
-	if (cg_subid_pick(su, nsu, tu, nt, CG_USERNS_SIZE, &out->uid) < 0 ||
-	    cg_subid_pick(sg, nsg, tg, nt, CG_USERNS_SIZE, &out->gid) < 0)
+	struct cg_idmap m = { .count = CG_USERNS_SIZE };
+
+	if (cg_subid_pick(su, nsu, tu, nt, CG_USERNS_SIZE, &m.uid) < 0 ||
+	    cg_subid_pick(sg, nsg, tg, nt, CG_USERNS_SIZE, &m.gid) < 0)
 		return cg_error(err, 0, "--userns=auto: no free block of %u ids left in the subordinate ranges of user %s (%s, %s): %zu containers hold one; remove some, or give %s a larger range",
 				CG_USERNS_SIZE, ctx->subid_user, ctx->subuid_file, ctx->subgid_file, nt, ctx->subid_user);
-	cg_idmap_format(out, target, sizeof(target));
+	cg_idmap_format(&m, target, sizeof(target));
 	cleanup_free char *entry = xasprintf("%s/%s", dir, id);
 
 	if (symlink(target, entry) < 0)
 		return cg_error(err, errno, "recording the id range of container %.12s in %s", id, entry);
+	*out = m;
 	return 0;
 }
 
