@@ -226,6 +226,23 @@ idmap_of()
 	[ -z "$(ls -A "$CGRUN_STORE_DIR/containers")" ]
 }
 
+@test "a store on a filesystem that cannot be idmapped: the error names the path and the filesystem" {
+	local store=$BATS_TEST_TMPDIR/ramstore
+	mkdir "$store"
+	# ramfs has no idmapped mounts; mounted in a mount namespace of the
+	# test's own, gone with it (nothing on the host's mount table).
+	run -0 --separate-stderr unshare -m --propagation private sh -c '
+		mount -t ramfs none "$1" || exit 2
+		CGRUN_STORE_DIR=$1 "$CGRUN" image import --busybox busybox >/dev/null || exit 3
+		CGRUN_STORE_DIR=$1 timeout 60 "$CGRUN" run --rm --cgroup-parent="$CGRUN_PARENT" --userns=auto busybox true
+		echo "rc=$?"
+		ls -A "$1/containers" "$1/userns" | grep -v -e "^$" -e ":$" -e "^\.lock$"
+		true' sh "$store"
+	[ "$output" = rc=125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cgrun: --userns=auto: $store/containers/"*"/init is on a ramfs filesystem, which this kernel cannot idmap"* ]]
+}
+
 @test "--userns takes auto or host only" {
 	run -125 --separate-stderr cg_run --rm --userns=keep-id busybox true
 	assert_one_error_line

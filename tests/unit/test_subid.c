@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "idmap-mount.h"
 #include "subid.h"
 #include "userns.h"
 
@@ -141,6 +142,18 @@ static void userns_decisions(void **state)
 	assert_null(cg_userns_unsupported(CG_MODE_UNIFIED));
 }
 
+static void fs_type_names(void **state)
+{
+	(void)state;
+	/* What an idmap refusal names: statfs(2)'s f_type as a word. */
+	assert_string_equal(cg_fs_type_name(0xEF53), "ext4");
+	assert_string_equal(cg_fs_type_name(0x01021994), "tmpfs");
+	assert_string_equal(cg_fs_type_name(0x01021997), "9p");
+	assert_string_equal(cg_fs_type_name(0x6969), "nfs");
+	assert_string_equal(cg_fs_type_name(0x794c7630), "overlay");
+	assert_null(cg_fs_type_name(0x12345678));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +162,7 @@ int main(void)
 		cmocka_unit_test(pick_lowest_free_block),
 		cmocka_unit_test(idmap_text_round_trip),
 		cmocka_unit_test(userns_decisions),
+		cmocka_unit_test(fs_type_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
