@@ -124,6 +124,10 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		if (automatic && cg_userns_unsupported(c->layout->mode))
 			return cg_error(err, 0, "%s", cg_userns_unsupported(c->layout->mode));
 	}
+	for (size_t i = 0; i < s->nvolumes; i++)
+		if (s->volumes[i].idmap && (s->userns == NULL || strcmp(s->userns, "auto") != 0))
+			return cg_error(err, 0, "volume %s:%s: idmap needs --userns=auto (the ids to map to)",
+					s->volumes[i].src, s->volumes[i].dst);
 	return cg_check_limits(c->mgr, c->layout, s->cgroup_parent, &s->limits, err);
 }
 

@@ -97,18 +97,31 @@ static int idmapped_layer(const char *layer, int usernsfd, cg_err_t *err)
 }
 
 /* A detached bind of a volume's source, nodev and nosuid (read-only if
- * asked) as every volume is. Not idmapped: what the container writes
- * there is its block's on the host, and the host's own files keep their
- * owners (the container's root only writes where its ids may). */
-static int volume_tree(const struct volume_spec *v, cg_err_t *err)
+ * asked) as every volume is. Not idmapped unless asked (-v ...:idmap):
+ * then the container's ids are the host's on it, its root writing as the
+ * host's root, which only a trusted container should get. Without it what
+ * the container writes there is its block's on the host, and the host's
+ * own files keep their owners. */
+static int volume_tree(const struct volume_spec *v, int usernsfd, cg_err_t *err)
 {
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | (v->readonly ? MOUNT_ATTR_RDONLY : 0),
 	};
+	struct mount_attr idmap = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd };
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, v->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	char type[32];
 
 	if (fd < 0)
 		return cg_error(err, errno, "volume source %s", v->src);
+	/* Every mount of the tree idmapped; the flags on its top, as a bind's. */
+	if (v->idmap && syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &idmap, sizeof(idmap)) < 0) {
+		int e = errno;
+
+		close(fd);
+		fs_type_of(v->src, type, sizeof(type));
+		return cg_error(err, e, "volume %s:%s: %s is on a %s filesystem (or holds a mount of one) that this kernel cannot idmap; drop ':idmap'",
+				v->src, v->dst, v->src, type);
+	}
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
 		int e = errno;
 
@@ -220,7 +233,7 @@ int cg_idmap_prepare(pid_t child, const struct cg_idmap *m, const char *const *l
 			goto out;
 	}
 	for (; nfds < nv; nfds++) {
-		fds[1 + nfds] = volume_tree(&r->volumes[nfds], err);
+		fds[1 + nfds] = volume_tree(&r->volumes[nfds], userns, err);
 		if (fds[1 + nfds] < 0)
 			goto out;
 	}

@@ -307,8 +307,8 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "user", s->user);
 	a = json_object_new_array();
 	for (size_t i = 0; i < s->nvolumes; i++) {
-		char *v = xasprintf("%s:%s:%s", s->volumes[i].src, s->volumes[i].dst,
-				    s->volumes[i].readonly ? "ro" : "rw");
+		char *v = xasprintf("%s:%s:%s%s", s->volumes[i].src, s->volumes[i].dst,
+				    s->volumes[i].readonly ? "ro" : "rw", s->volumes[i].idmap ? ",idmap" : "");
 
 		json_object_array_add(a, json_object_new_string(v));
 		free(v);

@@ -142,6 +142,27 @@ idmap_of()
 	[ ! -e "$vol/file" ]
 }
 
+@test "a volume with :idmap shows the host's owners with the container's ids, and is written as them" {
+	local vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	echo host >"$vol/hostfile"
+	chown 1000:1000 "$vol/hostfile"
+	run -0 cg_run --rm --userns=auto -v "$vol:/vol:idmap" busybox sh -c \
+		'stat -c %u:%g /vol /vol/hostfile; echo x > /vol/file'
+	[ "${lines[0]}" = 0:0 ]
+	[ "${lines[1]}" = 1000:1000 ]
+	# Root inside writes as the host's root there: what :idmap is for.
+	[ "$(stat -c %u:%g "$vol/file")" = 0:0 ]
+	# Read-only with idmap: readable, not writable.
+	run -1 cg_run --rm --userns=auto -v "$vol:/vol:ro,idmap" busybox sh -c 'cat /vol/hostfile; echo y > /vol/file2'
+	[ "${lines[0]}" = host ]
+	[ ! -e "$vol/file2" ]
+	# Without --userns=auto there are no ids to map to.
+	run -125 --separate-stderr cg_run --rm -v "$vol:/vol:idmap" busybox true
+	assert_one_error_line
+	[[ $stderr == *"idmap needs --userns=auto"* ]]
+}
+
 @test "two containers get blocks that do not overlap; rm gives a block back for the next" {
 	local a b ua ub
 	run -0 cg_run --name uns-a --userns=auto busybox true
