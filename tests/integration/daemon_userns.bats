@@ -23,9 +23,17 @@ setup_file()
 setup()
 {
 	dt_setup
-	# cgroup v1 only: --userns=auto is refused (tests/security/userns.bats).
-	[ "$CG_MODE" != legacy ] || skip "cgroup v1 only: no --userns=auto"
 	dt_answers || dt_start_daemon
+}
+
+# cgroup v1 only: every run is refused, cgrund's answer the documented line
+# (each test checks that there and ends; a skip would prove nothing, and
+# the VMs count skips as failures).
+v1_only_refused()
+{
+	run -125 --separate-stderr "$CGRUN" run -d busybox true
+	[[ $stderr == *"--userns=auto needs a cgroup2 hierarchy"*"cgroup v1 only"* ]]
+	[ -z "$(ls -A "$CGRUN_STORE_DIR/containers")" ]
 }
 
 teardown() { dt_teardown; }
@@ -37,6 +45,7 @@ map_of()
 }
 
 @test "userns = auto in cgrund.conf: detached containers get a block each, --userns=host none" {
+	if [ "$CG_MODE" = legacy ]; then v1_only_refused; return; fi
 	run -0 "$CGRUN" run -d --name dun-a busybox sleep 120
 	run -0 "$CGRUN" run -d --name dun-b busybox sleep 120
 	run -0 "$CGRUN" run -d --name dun-h --userns=host busybox sleep 120
@@ -55,6 +64,7 @@ map_of()
 }
 
 @test "a restarted cgrund re-adopts containers with their blocks and gives a held block to no one" {
+	if [ "$CG_MODE" = legacy ]; then v1_only_refused; return; fi
 	local pid start a
 	run -0 "$CGRUN" run -d --name dun-keep busybox sleep 120
 	a=$(dt_id_of dun-keep)
