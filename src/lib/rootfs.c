@@ -305,7 +305,9 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];
 
-		if (bind_in_root(rootfd, v->src, r->volume_fds ? r->volume_fds[i] : -1, v->dst, MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0),
+		int tree = r->volume_fds ? r->volume_fds[i] : -1;
+
+		if (bind_in_root(rootfd, v->src, tree, v->dst, MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0),
 				 true, err) < 0)
 			return cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
 	}
