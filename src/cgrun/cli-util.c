@@ -62,6 +62,8 @@ struct cg_ctx *cli_ctx(void)
 		cg_ctx_init(&ctx);
 		ctx.store_dir = absolute_env("CGRUN_STORE_DIR", ctx.store_dir);
 		ctx.run_dir = absolute_env("CGRUN_RUN_DIR", ctx.run_dir);
+		ctx.subuid_file = absolute_env("CGRUN_SUBUID_FILE", ctx.subuid_file);
+		ctx.subgid_file = absolute_env("CGRUN_SUBGID_FILE", ctx.subgid_file);
 		ctx.log = warn_line;
 		ctx.image_user = cg_container_using_image;
 		made = true;

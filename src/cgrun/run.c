@@ -24,11 +24,13 @@
 #include "secopt.h"
 #include "parse.h"
 #include "spec.h"
+#include "userns.h"
 
 enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 	OPT_SECURITY_OPT,
+	OPT_USERNS,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -50,6 +52,7 @@ static const struct option run_opts[] = {
 	{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "userns", required_argument, NULL, OPT_USERNS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -78,7 +81,8 @@ static void run_usage(void)
 	      "  -e, --env=KEY[=VALUE]    set an environment variable (KEY alone: copy ours)\n"
 	      "  -w, --workdir=DIR        working directory (created if missing)\n"
 	      "  -u, --user=USER[:GROUP]  user name or uid, from the image's /etc/passwd\n"
-	      "  -v, --volume=SRC:DST[:ro] bind mount a host path\n"
+	      "  -v, --volume=SRC:DST[:OPTS] bind mount a host path; OPTS: ro, rw,\n"
+	      "                           idmap (with --userns=auto), comma-separated\n"
 	      "      --rm                 remove the container's files when it exits\n"
 	      "  -d, --detach             run in the background under cgrund; print the id\n"
 	      "      --restart=POLICY     no, on-failure[:N] or always (with -d)\n"
@@ -93,6 +97,10 @@ static void run_usage(void)
 	      "                           now and kept with the container;\n"
 	      "                           no-new-privileges[=true|false]: no_new_privs\n"
 	      "                           (repeatable)\n"
+	      "      --userns=MODE        auto: a user namespace of its own, root inside\n"
+	      "                           being 65536 ids of user cgrun's range in\n"
+	      "                           /etc/subuid and /etc/subgid outside; host: the\n"
+	      "                           host's (default; cgrund: its userns setting)\n"
 	      "      --help               show this help\n"
 	      "\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N; 125 if cgrun\n"
@@ -318,6 +326,13 @@ int cmd_run(int argc, char **argv)
 		case OPT_SECURITY_OPT:
 			r = cg_spec_security_opt(&spec, optarg, &err);
 			break;
+		case OPT_USERNS: {
+			bool automatic;
+
+			r = cg_userns_parse(optarg, &automatic, &err);
+			spec.userns = optarg;
+			break;
+		}
 		case OPT_CGROUP_PARENT:
 			/* Checked by the manager, which knows what a parent is. */
 			spec.cgroup_parent = optarg;

@@ -284,6 +284,8 @@ static void make_ctx(struct daemon *d)
 	cg_ctx_init(&d->ctx);
 	d->ctx.store_dir = absolute_env("CGRUN_STORE_DIR", d->ctx.store_dir);
 	d->ctx.run_dir = absolute_env("CGRUN_RUN_DIR", d->ctx.run_dir);
+	d->ctx.subuid_file = absolute_env("CGRUN_SUBUID_FILE", d->ctx.subuid_file);
+	d->ctx.subgid_file = absolute_env("CGRUN_SUBGID_FILE", d->ctx.subgid_file);
 	d->ctx.log = log_line;
 	d->ctx.image_user = cg_container_using_image;
 	d->stats_naive = getenv("CGRUN_STATS_NAIVE") && !strcmp(getenv("CGRUN_STATS_NAIVE"), "1");

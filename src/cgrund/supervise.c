@@ -681,6 +681,8 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 	t->json = json_object_get(req->root);
 	if (t->spec.cgroup_parent == NULL && d->conf.cgroup_parent[0])
 		t->spec.cgroup_parent = d->conf.cgroup_parent;
+	if (t->spec.userns == NULL)
+		t->spec.userns = d->conf.userns;
 	if (t->spec.cgroup_manager && strcmp(t->spec.cgroup_manager, cg_manager_name(d->ctx.mgr)) != 0) {
 		cg_error(err, 0, "cgrund makes its containers' cgroups with the %s cgroup manager (cgroup_manager in cgrund.conf), not %s; drop --cgroup-manager",
 			 cg_manager_name(d->ctx.mgr), t->spec.cgroup_manager);

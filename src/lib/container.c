@@ -24,6 +24,7 @@
 #include "secopt.h"
 #include "spawn.h"
 #include "store.h"
+#include "userns.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -120,6 +121,18 @@ static int validate(struct cg_container *c, cg_err_t *err)
 	}
 	if ((c->layout = cg_ctx_layout(c->ctx, err)) == NULL)
 		return -1;
+	if (s->userns) {
+		bool automatic;
+
+		if (cg_userns_parse(s->userns, &automatic, err) < 0)
+			return -1;
+		if (automatic && cg_userns_unsupported(c->layout->mode))
+			return cg_error(err, 0, "%s", cg_userns_unsupported(c->layout->mode));
+	}
+	for (size_t i = 0; i < s->nvolumes; i++)
+		if (s->volumes[i].idmap && (s->userns == NULL || strcmp(s->userns, "auto") != 0))
+			return cg_error(err, 0, "volume %s:%s: idmap needs --userns=auto (the ids to map to)",
+					s->volumes[i].src, s->volumes[i].dst);
 	return cg_check_limits(c->mgr, c->layout, s->cgroup_parent, &s->limits, err);
 }
 
@@ -207,6 +220,7 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		.owner_start = c->owner_pid > 0 ? c->owner_start : cg_proc_start_time(getpid()),
 		.cgroup_mode = c->layout ? cg_mode_name(c->layout->mode) : NULL,
 		.cgroup_manager = c->mgr ? cg_manager_name(c->mgr) : NULL,
+		.idmap = c->idmap,
 	};
 
 	memcpy(r.id, c->id, sizeof(r.id));
@@ -223,6 +237,24 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		r.scope = c->cg.unit;
 	}
 	return cg_record_write(c->dir, &r, err);
+}
+
+/* --userns=auto: a block of ids of its own (recorded in the store beside
+ * the record, which is written already: cg_container_orphans_gc), and its
+ * upper layer theirs, so that its root writes there as itself. */
+static int take_ids(struct cg_container *c, cg_err_t *err)
+{
+	static const char *const own[] = { "upper", "work" };
+
+	if (cg_userns_alloc(c->ctx, c->id, &c->idmap, err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+		cleanup_free char *d = xasprintf("%s/%s", c->dir, own[i]);
+
+		if (chown(d, c->idmap.uid, c->idmap.gid) < 0)
+			return cg_error(err, errno, "chown %s", d);
+	}
+	return 0;
 }
 
 int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_spec *spec,
@@ -255,6 +287,8 @@ int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_sp
 	 * (cg_container_orphans_gc): the record before the name and the
 	 * cgroups, so neither is ever without a record. */
 	if (make_dirs(c, err) < 0 || cg_container_save(c, err) < 0 || reserve_name(c, err) < 0)
+		goto fail;
+	if (spec->userns && !strcmp(spec->userns, "auto") && take_ids(c, err) < 0)
 		goto fail;
 	if (cg_create(&c->cg, c->mgr, c->layout, spec->cgroup_parent, c->id, c->restarts, &spec->limits, err) < 0)
 		goto fail;
@@ -293,6 +327,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 	struct cg_seccomp sc = { 0 };
 	bool confined;
 	int tramp = cg_ctx_exec_tramp(c->ctx, err);
+	const char *layers[] = { init, c->image.rootfs, NULL };
 
 	if (tramp < 0 && err->code != 0)
 		return -1;
@@ -308,6 +343,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
 		.exec_tramp_fd = tramp,
+		.idmap = c->idmap.count ? &c->idmap : NULL, .layers = layers,
 	};
 	int r = cg_spawn_begin(&a, &c->spawning, err);
 
@@ -322,6 +358,12 @@ void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
 
 int cg_container_start_go(struct cg_container *c, cg_err_t *err)
 {
+	/* Its cgroup2 directory is its root's, as a delegated unit's is its
+	 * user's: made by now with either manager. */
+	if (c->idmap.count && c->cg.unified_path && cg_userns_delegate(c->cg.unified_path, &c->idmap, err) < 0) {
+		cg_spawn_abort(&c->spawning, NULL);
+		return -1;
+	}
 	return cg_spawn_go(&c->spawning, err);
 }
 
@@ -435,6 +477,9 @@ static void destroy_outside_dir(struct cg_container *c)
 		unlink(link);
 	}
 	c->made_name = false;
+	/* Its ids go back with the record they belong to. */
+	if (c->idmap.count)
+		cg_userns_release(c->ctx, c->id);
 	if (c->rundir)
 		rm_rf(c->rundir, &e);
 }
@@ -544,6 +589,15 @@ void cg_container_orphans_gc(const struct cg_ctx *ctx)
 		}
 		closedir(d);
 	}
+	/* Id blocks of containers without a record. */
+	char **holders = cg_userns_holders(ctx);
+
+	for (size_t i = 0; holders[i]; i++) {
+		if (!has_record(cd, holders[i]))
+			cg_userns_release(ctx, holders[i]);
+		free(holders[i]);
+	}
+	free(holders);
 	/* Run directories (exit status, stats) of containers without a record. */
 	if ((d = opendir(rd)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
@@ -612,6 +666,7 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 	c->finished = r.finished;
 	c->pid = r.pid > 0 ? r.pid : -1;
 	c->pid_start = r.pid_start;
+	c->idmap = r.idmap;
 	c->owner = r.by_cgrund ? "cgrund" : "cgrun";
 	/* A cgrund that re-adopts the container becomes its owner. */
 	if (!r.by_cgrund) {
@@ -700,6 +755,7 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },
 		.nofile = c->ctx->nofile, .exec_tramp_fd = tramp,
+		.idmap = c->idmap.count ? &c->idmap : NULL,
 	};
 	return 0;
 }

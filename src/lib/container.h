@@ -17,6 +17,7 @@
 #include "record-codec.h"
 #include "spawn.h"
 #include "spec.h"
+#include "subid.h"
 #include "util.h"
 
 struct cg_container {
@@ -32,6 +33,7 @@ struct cg_container {
 	char *rundir;                  /* <run>/containers/<id>: exit status, log */
 	char **argv;                   /* the spec's or the image's default */
 	bool made_dir, made_name, made_cgroup;
+	struct cg_idmap idmap;         /* --userns=auto: its ids outside; count 0: host */
 	const char *owner;             /* "cgrun" (in-process) or "cgrund" */
 	pid_t owner_pid;               /* the owner process as recorded; 0: this one */
 	unsigned long long owner_start;

@@ -17,6 +17,9 @@ void cg_ctx_init(struct cg_ctx *ctx)
 	ctx->store_dir = CGRUN_STORE_DIR;
 	ctx->run_dir = CGRUN_RUN_DIR;
 	ctx->exec_tramp_fd = -1;
+	ctx->subuid_file = "/etc/subuid";
+	ctx->subgid_file = "/etc/subgid";
+	ctx->subid_user = "cgrun";
 }
 
 const struct cg_layout *cg_ctx_layout(struct cg_ctx *ctx, cg_err_t *err)

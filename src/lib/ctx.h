@@ -26,6 +26,11 @@ struct cg_ctx {
 	cg_log_fn *log;                 /* NULL: messages are dropped */
 	void *log_data;
 	unsigned long nofile;           /* containers' RLIMIT_NOFILE soft limit; 0: ours */
+	/* --userns=auto: the subordinate id files and the user whose ranges
+	 * containers get (default /etc/subuid, /etc/subgid, "cgrun"). */
+	const char *subuid_file;
+	const char *subgid_file;
+	const char *subid_user;
 	/* Who uses an image (a container's name or id, malloc'd), or NULL:
 	 * asked by image rm and import --replace just before they act. The
 	 * program sets cg_container_using_image; NULL: no image is in use. */

@@ -18,6 +18,7 @@ void cg_dconf_defaults(struct cg_dconf *c)
 	c->stats_interval = 1;
 	c->stop_timeout = 10;
 	snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "auto");
+	snprintf(c->userns, sizeof(c->userns), "host");
 }
 
 static char *trim(char *s)
@@ -78,6 +79,10 @@ int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 			if (strcmp(val, "auto") != 0 && strcmp(val, "systemd") != 0 && strcmp(val, "cgroupfs") != 0)
 				return cg_error(err, 0, "cgrund.conf line %d: cgroup_manager must be auto, systemd or cgroupfs", line);
 			snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "%s", val);
+		} else if (!strcmp(key, "userns")) {
+			if (strcmp(val, "auto") != 0 && strcmp(val, "host") != 0)
+				return cg_error(err, 0, "cgrund.conf line %d: userns must be auto or host", line);
+			snprintf(c->userns, sizeof(c->userns), "%s", val);
 		} else if (!strcmp(key, "stats_interval")) {
 			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
 				return cg_error_wrap(err, "cgrund.conf line %d", line);

@@ -13,6 +13,7 @@ struct cg_dconf {
 	int stats_interval;      /* seconds; 0 turns stats off (default 1) */
 	int stop_timeout;        /* default seconds for stop (default 10) */
 	char cgroup_manager[16]; /* "auto" (default), "systemd" or "cgroupfs" */
+	char userns[8];          /* containers' default --userns: "host" (default) or "auto" */
 };
 
 void cg_dconf_defaults(struct cg_dconf *c);

@@ -163,17 +163,27 @@ int parse_volume(const char *s, struct volume_spec *out, char **buf, cg_err_t *e
 	char *copy = xstrdup(s), *c1, *c2;
 
 	out->readonly = false;
+	out->idmap = false;
 	c1 = strchr(copy, ':');
 	if (c1 == NULL)
 		goto bad;
 	*c1++ = '\0';
 	c2 = strchr(c1, ':');
 	if (c2 != NULL) {
+		char *save = NULL;
+
 		*c2++ = '\0';
-		if (!strcmp(c2, "ro"))
-			out->readonly = true;
-		else if (strcmp(c2, "rw") != 0)
+		/* No empty option (strtok_r would skip it). */
+		if (*c2 == '\0' || *c2 == ',' || c2[strlen(c2) - 1] == ',' || strstr(c2, ",,"))
 			goto bad;
+		for (char *o = strtok_r(c2, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(o, "ro"))
+				out->readonly = true;
+			else if (!strcmp(o, "idmap"))
+				out->idmap = true;
+			else if (strcmp(o, "rw") != 0)
+				goto bad;
+		}
 	}
 	if (!clean_abs_path(copy) || !clean_abs_path(c1) || !strcmp(c1, "/"))
 		goto bad;
@@ -183,7 +193,7 @@ int parse_volume(const char *s, struct volume_spec *out, char **buf, cg_err_t *e
 	return 0;
 bad:
 	free(copy);
-	return cg_error(err, 0, "invalid volume '%s': expected /HOST/PATH:/CONTAINER/PATH[:ro]", s);
+	return cg_error(err, 0, "invalid volume '%s': expected /HOST/PATH:/CONTAINER/PATH[:OPTIONS], OPTIONS ro, rw, idmap (comma-separated)", s);
 }
 
 static bool valid_name(const char *s, size_t max)

@@ -24,7 +24,9 @@ struct volume_spec {
 	char *src;
 	char *dst;
 	bool readonly;
+	bool idmap;       /* with --userns=auto: shown with the container's ids */
 };
+/* "SRC:DST[:OPTS]", OPTS a comma list of ro, rw, idmap. */
 int parse_volume(const char *s, struct volume_spec *out, char **buf, cg_err_t *err);
 /* Image names: [a-z0-9][a-z0-9_.-]{0,127}, no "..". Container names, as
  * docker's: [a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}. Neither can hold '/'. */

@@ -307,8 +307,8 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "user", s->user);
 	a = json_object_new_array();
 	for (size_t i = 0; i < s->nvolumes; i++) {
-		char *v = xasprintf("%s:%s:%s", s->volumes[i].src, s->volumes[i].dst,
-				    s->volumes[i].readonly ? "ro" : "rw");
+		char *v = xasprintf("%s:%s:%s%s", s->volumes[i].src, s->volumes[i].dst,
+				    s->volumes[i].readonly ? "ro" : "rw", s->volumes[i].idmap ? ",idmap" : "");
 
 		json_object_array_add(a, json_object_new_string(v));
 		free(v);
@@ -327,6 +327,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "cgroup_parent", s->cgroup_parent);
 	add_str(o, "cgroup_manager", s->cgroup_manager);
 	add_str(o, "restart", s->restart);
+	add_str(o, "userns", s->userns);
 	return o;
 }
 
@@ -347,6 +348,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "cgroup_parent", (const char **)&s->cgroup_parent, err) < 0 ||
 	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
+	    get_string(o, "userns", (const char **)&s->userns, err) < 0 ||
 	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
 	    get_bool(o, "seccomp_unconfined", &s->seccomp_unconfined, err) < 0 ||
 	    get_string(o, "seccomp_path", &s->seccomp_path, err) < 0 ||

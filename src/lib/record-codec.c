@@ -71,6 +71,14 @@ struct json_object *cg_record_to_json(const struct cg_record *r)
 	json_object_object_add(o, "owner_start", json_object_new_int64((int64_t)r->owner_start));
 	json_object_object_add(o, "cgroup_mode", json_object_new_string(r->cgroup_mode ? r->cgroup_mode : "unknown"));
 	add_str(o, "cgroup_manager", r->cgroup_manager);
+	if (r->idmap.count) {
+		struct json_object *m = json_object_new_object();
+
+		json_object_object_add(m, "uid", json_object_new_int64(r->idmap.uid));
+		json_object_object_add(m, "gid", json_object_new_int64(r->idmap.gid));
+		json_object_object_add(m, "count", json_object_new_int64(r->idmap.count));
+		json_object_object_add(o, "idmap", m);
+	}
 	if (r->cgroups) {
 		json_object_object_add(o, "cgroups", strv_json(r->cgroups));
 		add_str(o, "events", r->events);
@@ -141,6 +149,26 @@ static int strv_field(struct json_object *o, const char *k, bool want, char ***o
 	return 0;
 }
 
+/* "idmap": {"uid", "gid", "count"}, ids of 32 bits, count > 0. */
+static int idmap_field(struct json_object *o, struct cg_idmap *m, cg_err_t *err)
+{
+	struct json_object *v;
+	int64_t uid = -1, gid = -1, count = -1;
+
+	if (!json_object_object_get_ex(o, "idmap", &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_object))
+		return cg_error(err, 0, "field 'idmap' is not an object");
+	if (int_field(v, "uid", &uid, err) < 0 || int_field(v, "gid", &gid, err) < 0 ||
+	    int_field(v, "count", &count, err) < 0)
+		return -1;
+	if (uid < 0 || gid < 0 || count <= 0 || uid + count > (int64_t)UINT32_MAX + 1 ||
+	    gid + count > (int64_t)UINT32_MAX + 1)
+		return cg_error(err, 0, "field 'idmap' does not hold a range of ids");
+	*m = (struct cg_idmap){ (uint32_t)uid, (uint32_t)gid, (uint32_t)count };
+	return 0;
+}
+
 int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err)
 {
 	struct json_object *spec;
@@ -175,6 +203,8 @@ int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *er
 	    bool_field(o, "oom_killed", &r->oom_killed, err) < 0 ||
 	    strv_field(o, "argv", true, &r->argv, err) < 0 ||
 	    strv_field(o, "cgroups", false, (char ***)&r->cgroups, err) < 0)
+		return -1;
+	if (idmap_field(o, &r->idmap, err) < 0)
 		return -1;
 	snprintf(r->hostname, sizeof(r->hostname), "%s", s ? s : "");
 	r->state = cg_state_from_name(state);

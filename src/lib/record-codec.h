@@ -10,6 +10,7 @@
 
 #include "spec.h"
 #include "state.h"
+#include "subid.h"
 #include "util.h"
 
 struct json_object;
@@ -34,6 +35,7 @@ struct cg_record {
 	const char *scope;           /* the systemd unit, NULL for cgroupfs */
 	const char *events;          /* its cgroup.events directory (v2), or NULL */
 	const char **cgroups;        /* its cgroup directories, NULL-terminated */
+	struct cg_idmap idmap;       /* --userns=auto: its ids outside; count 0: none */
 	struct json_object *json;    /* what the strings above point into */
 };
 

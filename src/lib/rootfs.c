@@ -83,18 +83,25 @@ static int mount_top_dir(int rootfd, const char *name, mode_t mode, const char *
 	return mfd;
 }
 
-static int bind_volume(int rootfd, const struct volume_spec *v, cg_err_t *err)
+/* tree: for --userns=auto, the volume as a detached mount the parent made
+ * (idmap-mount.c, flags set already), to attach by fd; else -1. */
+static int bind_volume(int rootfd, const struct volume_spec *v, int tree, cg_err_t *err)
 {
 	unsigned long flags = MS_NODEV | MS_NOSUID | (v->readonly ? MS_RDONLY : 0);
 	struct stat st;
 
 	/* The source is the host's, named by whoever runs cgrun: trusted. */
-	if (stat(v->src, &st) < 0)
+	if ((tree >= 0 ? fstat(tree, &st) : stat(v->src, &st)) < 0)
 		return cg_error(err, errno, "volume source %s", v->src);
 	cleanup_close int fd = cg_mkpath_in_root(rootfd, v->dst, !S_ISDIR(st.st_mode), err);
 
 	if (fd < 0)
 		return -1;
+	if (tree >= 0) {
+		if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cg_error(err, errno, "bind %s to %s", v->src, v->dst);
+		return 0;
+	}
 	/* Recursive, and the flags on every mount of the copy: a read-only
 	 * volume is read-only below too. */
 	return cg_bind_at(AT_FDCWD, v->src, fd, true, flags, err);
@@ -307,7 +314,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	 * layers that die with the container (--rm). */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
-	if (do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
+	if (!r->premounted && do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -326,7 +333,9 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	for (size_t i = 0; i < r->nvolumes; i++) {
 		const struct volume_spec *v = &r->volumes[i];
 
-		if (bind_volume(rootfd, v, err) < 0)
+		int tree = r->volume_fds ? r->volume_fds[i] : -1;
+
+		if (bind_volume(rootfd, v, tree, err) < 0)
 			return cg_error_wrap(err, "volume %s:%s", v->src, v->dst);
 	}
 	if (!r->privileged && mask_paths(&m, err) < 0)

@@ -19,6 +19,10 @@ struct cg_rootfs {
 	const struct cg_cgroup *cgroup;
 	bool privileged;           /* no masked paths, /sys writable */
 	bool ephemeral;            /* the upper layer is deleted at exit (--rm) */
+	/* --userns=auto (idmap-mount.h): the overlay is mounted on target
+	 * already, and each volume is a detached mount to attach by fd. */
+	bool premounted;
+	const int *volume_fds;
 };
 
 /* Must run in a fresh mount namespace (and the container's PID, net and

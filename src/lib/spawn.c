@@ -24,7 +24,13 @@
  * (exec_middle).
  * The sync socket is close-on-exec in the command: P reads EOF once it has
  * been exec'd, or a message saying what failed (from X, or 'T' from the
- * trampoline). */
+ * trampoline).
+ *
+ * With --userns=auto, P adds CLONE_NEWUSER to the clone (the namespaces
+ * made with it belong to the container's user namespace), and C, once in
+ * its cgroups, waits for P to write its maps and build its root filesystem
+ * (idmap-mount.h); C then becomes the namespace's root and mounts the rest
+ * through the fds P sent, as its ids no longer open the store. */
 #include "config.h"
 
 #include "spawn.h"
@@ -52,6 +58,7 @@
 #include <linux/openat2.h>
 
 #include "exec-tramp.h"
+#include "idmap-mount.h"
 #include "keyring.h"
 #include "passwd.h"
 #include "safe-mount.h"
@@ -505,10 +512,28 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
 	if (loopback_up(&err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
+	struct cg_rootfs rootfs = *a->rootfs;
+	char root_path[32];
+	int volfds[a->idmap ? a->rootfs->nvolumes + 1 : 1];
+
+	if (a->idmap) {
+		int rootfd;
+
+		/* The root filesystem P built, then our ids in the namespace: the
+		 * root's paths through its fd, /proc/self/fd/N (the store's
+		 * directories are closed to the namespace's root). */
+		if (cg_idmap_receive(sock, rootfs.nvolumes, &rootfd, volfds, &err) < 0 ||
+		    cg_idmap_become_root(&err) < 0)
+			child_fail(sock, MSG_SETUP, 125, &err);
+		snprintf(root_path, sizeof(root_path), "/proc/self/fd/%d", rootfd);
+		rootfs.target = root_path;
+		rootfs.premounted = true;
+		rootfs.volume_fds = volfds;
+	}
 	/* With the systemd manager, the mounts are made while systemd makes
 	 * the scope (they cost no more than a few kernel objects outside the
 	 * container's limits); the command never starts outside them. */
-	if (cg_rootfs_prepare(a->rootfs, &err) < 0)
+	if (cg_rootfs_prepare(&rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (waited) {
 		if (recv(sock, &go, 1, 0) != 1)
@@ -516,7 +541,7 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		if (unshare(CLONE_NEWCGROUP) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "unshare(CLONE_NEWCGROUP)"), &err));
 	}
-	if (cg_rootfs_enter(a->rootfs, &err) < 0)
+	if (cg_rootfs_enter(&rootfs, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (a->tty && open_console(sock, stdio, true, &a->winsize, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
@@ -578,10 +603,10 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 
 /* share: CLONE_FILES, see struct fd_slots. cgroup_fd: the cgroup2
  * directory to clone into, or -1. */
-static pid_t do_clone(int cgroup_fd, bool share, int *pidfd, bool *into_cgroup)
+static pid_t do_clone(int cgroup_fd, bool share, bool userns, int *pidfd, bool *into_cgroup)
 {
 	struct clone_args ca = {
-		.flags = NS_FLAGS | (share ? CLONE_FILES : 0) | CLONE_PIDFD,
+		.flags = NS_FLAGS | (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -606,7 +631,8 @@ static pid_t do_clone(int cgroup_fd, bool share, int *pidfd, bool *into_cgroup)
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
 	*pidfd = -1;
-	return (pid_t)syscall(SYS_clone, NS_FLAGS | (share ? CLONE_FILES : 0) | SIGCHLD, NULL, NULL, NULL, NULL);
+	return (pid_t)syscall(SYS_clone, NS_FLAGS | (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | SIGCHLD,
+			      NULL, NULL, NULL, NULL);
 }
 
 static void kill_and_reap(pid_t pid, int *status)
@@ -906,7 +932,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	}
 	note_ignored_signals();
 	/* Our cgroup fd may sit in a slot the child's fds took for now. */
-	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, &pidfd, &into);
+	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, a->idmap != NULL, &pidfd, &into);
 	if (pid == 0)
 		spawned_main(&ca, into, &csock, share ? m.bound : -1, sv[0], fds, ARRAY_SIZE(fds));
 	if (pid > 0 && pidfd < 0)
@@ -926,6 +952,11 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	s->pid = pid;
 	s->pidfd = pidfd;
 	s->sock = sv[0];
+	if (a->idmap && cg_idmap_prepare(pid, a->idmap, a->layers, a->rootfs, s->sock, err) < 0) {
+		/* The child's own word, if it failed first, says more. */
+		cg_spawn_abort(s, err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1015,8 +1046,10 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (cg_join_self(a->cg, false, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "joining the container's cgroups"), &err));
-	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP) < 0)
+	if (setns(init_pidfd, NS_FLAGS | CLONE_NEWCGROUP | (a->idmap ? CLONE_NEWUSER : 0)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "joining the container's namespaces"), &err));
+	if (a->idmap && cg_idmap_become_root(&err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	gc = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (gc < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "clone"), &err));

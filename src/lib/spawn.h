@@ -12,6 +12,7 @@
 #include "exec-tramp.h"  /* cg_exec_errno_code */
 #include "rootfs.h"
 #include "seccomp.h"
+#include "subid.h"
 #include "util.h"
 
 struct cg_spawn_args {
@@ -34,6 +35,11 @@ struct cg_spawn_args {
 				    * is exec'd through; -1: exec it directly */
 	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
 				    * (cgrund raises its own, not its containers') */
+	/* --userns=auto: the container's ids outside (idmap-mount.h), and the
+	 * raw lower directories of rootfs, top first, NULL-terminated. NULL:
+	 * the host's user namespace. */
+	const struct cg_idmap *idmap;
+	const char *const *layers;
 };
 
 struct cg_proc {

@@ -37,6 +37,7 @@ struct cg_spec {
 				 * systemd: a slice (default machine.slice) */
 	char *cgroup_manager;   /* "systemd" or "cgroupfs" as asked for; NULL: auto */
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
+	char *userns;           /* "auto" or "host"; NULL: host (cgrund: its userns setting) */
 	char **argv_owned;      /* argv's array when decoded from JSON */
 	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };

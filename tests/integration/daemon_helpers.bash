@@ -281,7 +281,7 @@ dt_leaks()
 		echo "leaked container process: $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
 		n=$((n + 1))
 	done
-	for c in "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/*; do
+	for c in "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/* "$CGRUN_STORE_DIR"/userns/*; do
 		[ -e "$c" ] || [ -L "$c" ] || continue
 		echo "leaked store entry: $c"
 		n=$((n + 1))
@@ -341,7 +341,7 @@ dt_clean()
 	done < <(dt_parent_dirs)
 	awk -v s="$CGRUN_STORE_DIR" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo |
 		sort -r | while read -r d; do umount -l "$d" 2>/dev/null; done
-	rm -rf "${CGRUN_STORE_DIR:?}"/containers/* "${CGRUN_STORE_DIR:?}"/names/*
+	rm -rf "${CGRUN_STORE_DIR:?}"/containers/* "${CGRUN_STORE_DIR:?}"/names/* "${CGRUN_STORE_DIR:?}"/userns/*
 }
 
 # ---------------------------------------------------------------------------

@@ -171,7 +171,7 @@ cg_leaks()
 			echo "leaked mount: $line"
 			n=$((n + 1))
 		done < <(grep -F -- "$CGRUN_STORE_DIR" /proc/self/mountinfo || true)
-		for c in "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/*; do
+		for c in "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/* "$CGRUN_STORE_DIR"/userns/*; do
 			[ -e "$c" ] || [ -L "$c" ] || continue
 			echo "leaked store entry: $c"
 			n=$((n + 1))
@@ -231,7 +231,7 @@ cg_clean_leaks()
 	if [ -n "${CGRUN_STORE_DIR:-}" ]; then
 		awk -v s="$CGRUN_STORE_DIR" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo |
 			sort -r | while read -r d; do umount -l "$d" 2>/dev/null; done
-		rm -rf "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/*
+		rm -rf "$CGRUN_STORE_DIR"/containers/* "$CGRUN_STORE_DIR"/names/* "$CGRUN_STORE_DIR"/userns/*
 	fi
 	[ -z "${CGRUN_RUN_DIR:-}" ] || rm -rf "$CGRUN_RUN_DIR"/containers/*
 }

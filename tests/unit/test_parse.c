@@ -226,6 +226,19 @@ static void test_volume(void **state)
 	assert_false(v.readonly);
 	free(buf);
 
+	/* Options, comma-separated: idmap alone or with ro. */
+	assert_int_equal(parse_volume("/a:/b:idmap", &v, &buf, &err), 0);
+	assert_true(v.idmap);
+	assert_false(v.readonly);
+	free(buf);
+	assert_int_equal(parse_volume("/a:/b:ro,idmap", &v, &buf, &err), 0);
+	assert_true(v.idmap);
+	assert_true(v.readonly);
+	free(buf);
+	assert_int_equal(parse_volume("/a:/b:ro", &v, &buf, &err), 0);
+	assert_false(v.idmap);
+	free(buf);
+
 	/* ".." inside a name is not a ".." component. */
 	assert_int_equal(parse_volume("/a..b:/c..d", &v, &buf, &err), 0);
 	assert_string_equal(v.src, "/a..b");
@@ -243,7 +256,7 @@ static void test_volume_rejects(void **state)
 	const char *bad[] = {
 		"/a", "a:/b", "/a:b", "/a:/b:rx", "/a:/b:", "/a:/b:ro:x", "/a:/",
 		"/a/../b:/c", "/a:/c/..", "/..:/c", "/a:/../etc", "/a:/x/../y", ":/b",
-		"/a:", "", "/a:/b:RO",
+		"/a:", "", "/a:/b:RO", "/a:/b:ro,", "/a:/b:,", "/a:/b:idmap,x", "/a:/b:idmapped",
 	};
 
 	(void)state;

@@ -243,6 +243,11 @@ static void test_dconf(void **state)
 	assert_string_equal(c.cgroup_manager, "systemd");
 	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager = sysd\n", &err), -1);
 	assert_non_null(strstr(err.msg, "auto, systemd or cgroupfs"));
+	assert_string_equal(c.userns, "host");
+	assert_int_equal(cg_dconf_parse(&c, "userns = auto\n", &err), 0);
+	assert_string_equal(c.userns, "auto");
+	assert_int_equal(cg_dconf_parse(&c, "\n\nuserns = private\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 3: userns must be auto or host"));
 }
 
 static void test_restart_and_signals(void **state)

@@ -52,6 +52,8 @@ static void test_roundtrip(void **state)
 	r.cgroup_manager = "cgroupfs";
 	r.cgroups = cgroups;
 	r.events = cgroups[1];
+	r.spec.userns = "auto";
+	r.idmap = (struct cg_idmap){ 2000000000u, 3000000000u, 65536 };
 
 	/* The JSON is serialised and parsed again, as a file would be. */
 	struct json_object *o = cg_record_to_json(&r);
@@ -91,6 +93,10 @@ static void test_roundtrip(void **state)
 	assert_null(back.cgroups[2]);
 	assert_string_equal(back.events, cgroups[1]);
 	assert_null(back.scope);
+	assert_string_equal(back.spec.userns, "auto");
+	assert_int_equal(back.idmap.uid, 2000000000u);
+	assert_int_equal(back.idmap.gid, 3000000000u);
+	assert_int_equal(back.idmap.count, 65536);
 	cg_record_free(&back);
 }
 
@@ -123,6 +129,7 @@ static void test_defaults(void **state)
 	assert_false(r.spec.seccomp_unconfined);
 	assert_false(r.spec.no_new_privs);
 	assert_string_equal(r.hostname, "");
+	assert_int_equal(r.idmap.count, 0);
 	cg_record_free(&r);
 	/* An unknown state holds nothing that runs. */
 	assert_int_equal(decode("{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"state\":\"zombie\"}", &r, &err), 0);
@@ -145,6 +152,10 @@ static void test_damaged(void **state)
 		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"argv\":[1]}",
 		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"oom_killed\":1}",
 		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\",\"limits\":{\"cpu_quota\":10}}}",
+		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"idmap\":5}",
+		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"idmap\":{\"uid\":1,\"gid\":1,\"count\":0}}",
+		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"idmap\":{\"uid\":4294967295,\"gid\":1,\"count\":2}}",
+		"{\"id\":\"" ID "\",\"spec\":{\"image\":\"b\"},\"idmap\":{\"uid\":-1,\"gid\":1,\"count\":2}}",
 	};
 
 	(void)state;
