@@ -298,6 +298,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.seccomp = spec->privileged ? NULL : &sc,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
+		.spawner = c->ctx->spawner,
 	};
 	int r = cg_spawn_begin(&a, &c->spawning, err);
 

@@ -14,6 +14,7 @@
 #include "util.h"
 
 struct cg_manager;
+struct cg_spawner;
 
 /* level: syslog's (LOG_WARNING, ...); msg: one line without newline. */
 typedef void cg_log_fn(void *data, int level, const char *msg);
@@ -32,6 +33,8 @@ struct cg_ctx {
 	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
 	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
+	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
+	struct cg_spawner *spawner;
 };
 
 /* The built-in store and run directories (configure's --with-store-dir,
