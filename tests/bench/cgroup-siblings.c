@@ -5,7 +5,10 @@
  * sleeping process, against the same beside none. No namespaces, no
  * rootfs, no cgrund: what is left is the cgroup work.
  *
- * Usage: cgroup-siblings N RUNS DIR_A... -- DIR_B...
+ * Usage: cgroup-siblings N RUNS [--ns] DIR_A... -- DIR_B...
+ * --ns: every process (the siblings' and the starts') is cloned into new
+ * mount, PID, UTS, IPC and network namespaces, as a container's init is:
+ * the kernel's per-container work, namespaces included.
  * DIR_A and DIR_B are parent cgroups to create (one per hierarchy, the
  * same hierarchies in both lists; tests/bench/cgroup-floor finds them),
  * removed at the end with everything made below them. Prints the medians
@@ -20,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +36,7 @@ static char *dirs[2][MAXD];
 static int ndirs[2];
 static pid_t *sleepers;
 static int nsleepers, nsib;
+static unsigned long ns_flags;  /* --ns */
 
 static double now_us(void)
 {
@@ -132,7 +138,7 @@ static void on_signal(int sig)
 static pid_t child_in(int s, const char *name, bool stay)
 {
 	char p[4096];
-	pid_t pid = fork();
+	pid_t pid = (pid_t)syscall(SYS_clone, ns_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 
 	if (pid != 0)
 		return pid;
@@ -190,14 +196,20 @@ int main(int argc, char **argv)
 	char p[4096];
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: cgroup-siblings N RUNS DIR_A... -- DIR_B...\n");
+		fprintf(stderr, "usage: cgroup-siblings N RUNS [--ns] DIR_A... -- DIR_B...\n");
 		return 2;
 	}
 	nsib = atoi(argv[1]);
 	runs = atoi(argv[2]);
 	if (nsib < 0 || runs < 1)
 		return 2;
-	for (int i = 3; i < argc; i++) {
+	int first = 3;
+
+	if (!strcmp(argv[3], "--ns")) {
+		ns_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+		first = 4;
+	}
+	for (int i = first; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			s = 1;
 			continue;
@@ -255,7 +267,7 @@ int main(int argc, char **argv)
 	double wn = median(w[0], runs), w0 = median(w[1], runs);
 	double cn = median(c[0], runs), c0 = median(c[1], runs);
 
-	printf("cgroup-siblings: %d hierarchies, %d runs each: wall %.0f us with %d siblings, %.0f us with none: ratio %.3f; "
-	       "CPU %.0f us, %.0f us: ratio %.3f\n", ndirs[0], runs, wn, nsib, w0, wn / w0, cn, c0, cn / c0);
+	printf("cgroup-siblings%s: %d hierarchies, %d runs each: wall %.0f us with %d siblings, %.0f us with none: ratio %.3f; "
+	       "CPU %.0f us, %.0f us: ratio %.3f\n", ns_flags ? " --ns" : "", ndirs[0], runs, wn, nsib, w0, wn / w0, cn, c0, cn / c0);
 	return 0;
 }
