@@ -45,7 +45,7 @@ int spawner_up(struct daemon *d, cg_err_t *err)
 		return -1;
 	d->ctx.spawner = &d->spawner;
 	note_pid(d, d->spawner.pid);
-	log_msg(6, "spawner started (pid %d)", (int)d->spawner.pid);
+	log_msg(6, "spawner up (pid %d)", (int)d->spawner.pid);
 	return 0;
 }
 

@@ -58,7 +58,7 @@ gone()
 	[ "$(ppid_of "$sp")" = "$d" ]
 	run -0 cat "/proc/$sp/comm"
 	[[ "$output" == cgrund* ]]
-	grep -q "spawner started (pid $sp)" "$DT_LOG"
+	grep -q "spawner up (pid $sp)" "$DT_LOG"
 	run -0 "$CGRUN" run -d --name ds-parent busybox sleep 100
 	id=$(dt_id_of ds-parent)
 	init=$(dt_pid_of "$id")
