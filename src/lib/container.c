@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "rootfs.h"
 #include "spawn.h"
+#include "spawner.h"
 #include "store.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -298,9 +299,12 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.seccomp = spec->privileged ? NULL : &sc,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
-		.spawner = c->ctx->spawner,
 	};
-	int r = cg_spawn_begin(&a, &c->spawning, err);
+	/* cgrund: its spawner clones the init (spawner.h says why). */
+	int r = c->ctx->spawner ? cg_spawner_begin(c->ctx->spawner, &a, &c->spawning, err) : 1;
+
+	if (r == 1)
+		r = cg_spawn_begin(&a, &c->spawning, err);
 
 	cg_seccomp_free(&sc);
 	return r;

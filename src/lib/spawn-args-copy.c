@@ -122,7 +122,6 @@ struct cg_spawn_args *cg_spawn_args_copy(struct cg_arena *ar, const struct cg_sp
 			sc->insns = arena_dup(ar, a->seccomp->insns, a->seccomp->len * sizeof(*sc->insns));
 		c->seccomp = sc;
 	}
-	c->spawner = NULL;
 	/* One allocation failed: the copy is not whole. */
 	if (ar->used > ar->size)
 		return errno = E2BIG, NULL;

@@ -42,7 +42,6 @@
 
 #include "keyring.h"
 #include "passwd.h"
-#include "spawner.h"
 
 extern char **environ;
 
@@ -819,28 +818,6 @@ pid_t cg_spawn_sibling(const struct cg_spawn_args *a, int sock, int *pidfd, cg_e
 	return pid;
 }
 
-/* cg_spawn_begin through a spawner: no fd table or memory of ours copied.
- * 1: the arguments do not fit it, clone here. */
-static int spawn_begin_via(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err)
-{
-	int sv[2], pidfd = -1;
-	pid_t pid = -1;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return cg_error(err, errno, "socketpair");
-	int r = cg_spawner_clone(a->spawner, a, sv[1], &pid, &pidfd, err);
-
-	close(sv[1]);
-	if (r != 0) {
-		close(sv[0]);
-		return r;
-	}
-	s->pid = pid;
-	s->pidfd = pidfd >= 0 ? pidfd : (int)syscall(SYS_pidfd_open, pid, 0);
-	s->sock = sv[0];
-	return 0;
-}
-
 int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err)
 {
 	int sv[2], pidfd = -1;
@@ -854,12 +831,6 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	s->pid = -1;
 	s->pidfd = s->sock = s->pty_master = -1;
 	s->tty = a->tty;
-	if (a->spawner) {
-		int r = spawn_begin_via(a, s, err);
-
-		if (r <= 0)
-			return r;
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cg_error(err, errno, "socketpair");
 	csock = sv[1];

@@ -13,8 +13,6 @@
 #include "seccomp.h"
 #include "util.h"
 
-struct cg_spawner;
-
 struct cg_spawn_args {
 	const struct cg_rootfs *rootfs;
 	struct cg_cgroup *cg;
@@ -32,7 +30,6 @@ struct cg_spawn_args {
 	bool die_with_parent;      /* PDEATHSIG: the container dies with cgrun */
 	unsigned long nofile;      /* the command's open-files soft limit; 0: ours
 				    * (cgrund raises its own, not its containers') */
-	struct cg_spawner *spawner; /* clone the init there (spawner.h); NULL: here */
 };
 
 struct cg_proc {

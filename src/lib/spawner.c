@@ -370,8 +370,8 @@ static int await_reply(struct cg_spawner *sp, pid_t *pid, int *pidfd, cg_err_t *
 	return 0;
 }
 
-int cg_spawner_clone(struct cg_spawner *sp, const struct cg_spawn_args *a, int sock, pid_t *pid, int *pidfd,
-		     cg_err_t *err)
+static int spawner_clone(struct cg_spawner *sp, const struct cg_spawn_args *a, int sock, pid_t *pid, int *pidfd,
+			 cg_err_t *err)
 {
 	const struct cg_spawn_args *c = cg_spawn_args_copy(&sp->arena, a);
 
@@ -404,4 +404,26 @@ int cg_spawner_clone(struct cg_spawner *sp, const struct cg_spawn_args *a, int s
 	cg_error(err, ETIMEDOUT, "the spawner did not answer within %d ms", CG_SPAWNER_TIMEOUT_MS);
 	spawner_restart(sp, "the spawner did not answer", &(cg_err_t){ 0 });
 	return -1;
+}
+
+int cg_spawner_begin(struct cg_spawner *sp, const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err)
+{
+	int sv[2], pidfd = -1, r;
+	pid_t pid = -1;
+
+	s->pid = -1;
+	s->pidfd = s->sock = s->pty_master = -1;
+	s->tty = a->tty;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cg_error(err, errno, "socketpair");
+	r = spawner_clone(sp, a, sv[1], &pid, &pidfd, err);
+	close(sv[1]);
+	if (r != 0) {
+		close(sv[0]);
+		return r;
+	}
+	s->pid = pid;
+	s->pidfd = pidfd >= 0 ? pidfd : (int)syscall(SYS_pidfd_open, pid, 0);
+	s->sock = sv[0];
+	return 0;
 }

@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include "spawn-args-copy.h"
+#include "spawn.h"
 #include "util.h"
 
 #define CG_SPAWNER_TIMEOUT_MS 2000
@@ -49,10 +50,10 @@ void cg_spawner_stop(struct cg_spawner *sp);
 /* The caller reaped pid (its waitpid(-1)): if it was the spawner, true,
  * and a new one is started (on_restart says so, or that it failed). */
 bool cg_spawner_reaped(struct cg_spawner *sp, pid_t pid, int wstatus);
-/* Have the spawner clone a's init, sock its end of the sync socket: 0
- * with *pid and *pidfd (-1 if the kernel has none), -1 with err, or 1 if
- * a's arguments do not fit the arena (the caller clones it itself). */
-int cg_spawner_clone(struct cg_spawner *sp, const struct cg_spawn_args *a, int sock, pid_t *pid, int *pidfd,
-		     cg_err_t *err);
+/* cg_spawn_begin (spawn.h) through the spawner: s as it fills it, and the
+ * start goes on with cg_spawn_go, _collect, _abort. 1 (s reset) if a's
+ * arguments do not fit the arena: the caller clones it with
+ * cg_spawn_begin. */
+int cg_spawner_begin(struct cg_spawner *sp, const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err);
 
 #endif

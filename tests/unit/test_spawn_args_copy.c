@@ -90,8 +90,7 @@ static void fixture_init(struct fixture *f)
 	f->envp[1] = "HOME=/root";
 	f->a = (struct cg_spawn_args){ .rootfs = &f->rootfs, .cg = &f->cg, .hostname = "box", .argv = f->argv,
 				       .envp = f->envp, .user = "1000:1000", .caps = &f->caps, .seccomp = &f->sc,
-				       .stdio = { 0, 5, 5 }, .tty = true, .exit_fd = 9, .nofile = 1024,
-				       .spawner = (struct cg_spawner *)&f->caps };
+				       .stdio = { 0, 5, 5 }, .tty = true, .exit_fd = 9, .nofile = 1024 };
 	f->a.winsize.ws_row = 24;
 }
 
@@ -117,8 +116,6 @@ static void test_deep_copy(void **state)
 	assert_true(c->tty);
 	assert_int_equal(c->winsize.ws_row, 24);
 	assert_int_equal(c->nofile, 1024);
-	/* The copy is the spawner's: it clones there, never hands on. */
-	assert_null(c->spawner);
 	assert_true(in_arena(&ar, c->caps));
 	assert_int_equal(c->caps->set, 0x1234);
 	assert_true(in_arena(&ar, c->seccomp) && in_arena(&ar, c->seccomp->insns));
