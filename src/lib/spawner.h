@@ -14,10 +14,13 @@
  * says how they keep their pointers), the fds with SCM_RIGHTS; the answer
  * is the init's pid and pidfd, or an errno and a message.
  *
- * A spawner that dies, or does not answer within CG_SPAWNER_TIMEOUT_MS, is
- * killed, reaped and started again (forked from the caller as it is then:
- * a restarted spawner is as big as its parent was) and the request is sent
- * once more; on_restart is told. */
+ * A spawner that ends is started again when the caller reaps it
+ * (cg_spawner_reaped), or at the next request if its socket is found
+ * closed (that request then goes to the new one). One that does not answer
+ * a request within CG_SPAWNER_TIMEOUT_MS fails that start (the init may
+ * exist: it reads EOF where it waits for "go", and exits) and is killed,
+ * reaped and replaced. Each time on_restart is told. A new spawner is
+ * forked from the caller as it is then: as big as its parent was. */
 #ifndef CGRUN_SPAWNER_H
 #define CGRUN_SPAWNER_H
 
