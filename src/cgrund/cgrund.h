@@ -12,6 +12,7 @@
 #include "exchfile.h"
 #include "intmap.h"
 #include "proto.h"
+#include "spawner.h"
 #include "spec.h"
 #include "stats.h"
 
@@ -114,6 +115,7 @@ struct daemon {
 	gid_t group;
 	bool have_group;
 	struct cg_dconf conf;
+	struct cg_spawner spawner;    /* clones the inits (spawnerd.c); ctx.spawner once up */
 	struct cg_ctx ctx;            /* the library's: store, run dir, layout, new
 				       * containers' cgroup manager (ctx.mgr), log */
 	bool stats_naive;             /* CGRUN_STATS_NAIVE=1: the bench's baseline */
@@ -249,6 +251,13 @@ void execs_on_sock(struct daemon *d, struct execp *e);
 bool execs_reaped(struct daemon *d, pid_t p, int status);
 void execs_conn_closed(struct daemon *d, struct conn *cl);
 void execs_reap(struct daemon *d);
+
+/* spawnerd.c: the spawner of inits (src/lib/spawner.h). up: start it,
+ * once, before any container is loaded; reaped: whether pid was it (then
+ * started again); down: stop it. */
+int spawner_up(struct daemon *d, cg_err_t *err);
+bool spawner_reaped(struct daemon *d, pid_t pid, int wstatus);
+void spawner_down(struct daemon *d);
 
 /* handlers.c: a request -> the library and supervise.c -> a reply, or the
  * client parked (main.c makes it the server's on_request). */

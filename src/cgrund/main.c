@@ -354,6 +354,13 @@ int main(int argc, char **argv)
 		sd_notifyf(0, "STATUS=failed: %s", err.msg);
 		return 1;
 	}
+	/* Before any container is loaded: the spawner is forked while we are
+	 * small (spawner.h), after the manager and layout it relies on. */
+	if (spawner_up(&d, &err) < 0) {
+		log_msg(3, "%s", err.msg);
+		sd_notifyf(0, "STATUS=failed: %s", err.msg);
+		return 1;
+	}
 	sup_readopt(&d);
 	bus_sync(&d);
 	sd_notify(0, "READY=1");
@@ -400,6 +407,7 @@ int main(int argc, char **argv)
 	 * the next cgrund. */
 	stats_shutdown(&d);
 	leases_shutdown(&d);
+	spawner_down(&d);
 	sd_notify(0, "STOPPING=1");
 	if (d.failed) {
 		/* Non-zero, so that systemd's Restart=on-failure starts a new

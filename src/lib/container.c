@@ -23,6 +23,7 @@
 #include "rootfs.h"
 #include "secopt.h"
 #include "spawn.h"
+#include "spawner.h"
 #include "store.h"
 #include "userns.h"
 
@@ -345,7 +346,13 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.exec_tramp_fd = tramp,
 		.idmap = c->idmap.count ? &c->idmap : NULL, .layers = layers,
 	};
-	int r = cg_spawn_begin(&a, &c->spawning, err);
+	/* cgrund: its spawner clones the init (spawner.h says why); not with
+	 * --userns=auto, whose maps and idmapped layers the init's parent
+	 * makes after the clone (cg_idmap_prepare): cgrund does that itself. */
+	int r = c->ctx->spawner && a.idmap == NULL ? cg_spawner_begin(c->ctx->spawner, &a, &c->spawning, err) : 1;
+
+	if (r == 1)
+		r = cg_spawn_begin(&a, &c->spawning, err);
 
 	cg_seccomp_free(&sc);
 	return r;

@@ -14,6 +14,7 @@
 #include "util.h"
 
 struct cg_manager;
+struct cg_spawner;
 
 /* level: syslog's (LOG_WARNING, ...); msg: one line without newline. */
 typedef void cg_log_fn(void *data, int level, const char *msg);
@@ -39,6 +40,8 @@ struct cg_ctx {
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
 	int exec_tramp_fd;              /* the exec trampoline's memfd (exec-tramp.h) */
 	bool exec_tramp_made;           /* ... once made by cg_ctx_exec_tramp */
+	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
+	struct cg_spawner *spawner;
 };
 
 /* The built-in store and run directories (configure's --with-store-dir,

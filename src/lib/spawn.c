@@ -602,13 +602,16 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 }
 
 /* share: CLONE_FILES, see struct fd_slots. cgroup_fd: the cgroup2
- * directory to clone into, or -1. */
-static pid_t do_clone(int cgroup_fd, bool share, bool userns, int *pidfd, bool *into_cgroup)
+ * directory to clone into, or -1. userns: CLONE_NEWUSER (--userns=auto).
+ * sibling: CLONE_PARENT (a spawner). */
+static pid_t do_clone(int cgroup_fd, bool share, bool userns, bool sibling, int *pidfd, bool *into_cgroup)
 {
+	uint64_t more = (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | (sibling ? CLONE_PARENT : 0);
 	struct clone_args ca = {
-		.flags = NS_FLAGS | (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | CLONE_PIDFD,
+		.flags = NS_FLAGS | more | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
+		/* A sibling's is its creator's (the kernel wants 0 here). */
+		.exit_signal = sibling ? 0 : SIGCHLD,
 	};
 	pid_t pid;
 
@@ -631,8 +634,7 @@ static pid_t do_clone(int cgroup_fd, bool share, bool userns, int *pidfd, bool *
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
 	*pidfd = -1;
-	return (pid_t)syscall(SYS_clone, NS_FLAGS | (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | SIGCHLD,
-			      NULL, NULL, NULL, NULL);
+	return (pid_t)syscall(SYS_clone, NS_FLAGS | more | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static void kill_and_reap(pid_t pid, int *status)
@@ -901,6 +903,24 @@ static void wait_unshared(int sock, int pidfd)
 	}
 }
 
+pid_t cg_spawn_sibling(const struct cg_spawn_args *a, int sock, int *pidfd, cg_err_t *err)
+{
+	struct cg_spawn_args ca = *a;
+	int csock = sock;
+	int *const fds[] = { &csock, &ca.stdio[0], &ca.stdio[1], &ca.stdio[2], &ca.exit_fd, &ca.exec_tramp_fd };
+	bool into = false;
+	pid_t pid;
+
+	*pidfd = -1;
+	note_ignored_signals();
+	pid = do_clone(a->cg ? a->cg->unified_fd : -1, false, false, true, pidfd, &into);
+	if (pid == 0)
+		spawned_main(&ca, into, &csock, -1, -1, fds, ARRAY_SIZE(fds));
+	if (pid < 0)
+		return cg_error(err, errno, "clone");
+	return pid;
+}
+
 int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_t *err)
 {
 	int sv[2], pidfd = -1;
@@ -932,7 +952,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	}
 	note_ignored_signals();
 	/* Our cgroup fd may sit in a slot the child's fds took for now. */
-	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, a->idmap != NULL, &pidfd, &into);
+	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, a->idmap != NULL, false, &pidfd, &into);
 	if (pid == 0)
 		spawned_main(&ca, into, &csock, share ? m.bound : -1, sv[0], fds, ARRAY_SIZE(fds));
 	if (pid > 0 && pidfd < 0)

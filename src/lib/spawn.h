@@ -76,6 +76,11 @@ int cg_spawn_go(struct cg_spawning *s, cg_err_t *err);
 int cg_spawn_collect(struct cg_spawning *s, bool wait, struct cg_proc *out, cg_err_t *err);
 void cg_spawn_abort(struct cg_spawning *s, cg_err_t *err);
 
+/* For a spawner (spawner.c): clone a's init as our parent's child
+ * (CLONE_PARENT), sock its end of the sync socket; the init gets a copy of
+ * our fd table, which a spawner keeps small. The pid, or -1 with err. */
+pid_t cg_spawn_sibling(const struct cg_spawn_args *a, int sock, int *pidfd, cg_err_t *err);
+
 /* Start argv in a running container (joins its cgroups and namespaces);
  * the process is the caller's child. a->cg, caps, user, env, tty, stdio
  * as for cg_spawn; a->rootfs is unused. */
