@@ -255,3 +255,24 @@ ep_sleeper()
 	EP_CTRS=
 	ep_stop_daemon
 }
+
+@test "run through cgrund: the init its spawner clones execs a #!/proc/self/exe command through the trampoline too" {
+	ep_start_daemon
+	# The spawner is up: the init is its clone, not cgrund's.
+	[ -s "$CGRUN_RUN_DIR/spawner.pid" ]
+	ep_hold_fifo
+	"$CGRUN" run --rm --name ep-drun -v "$PROBE_DIR:/probe:ro" \
+		dyn /evil.sh </dev/null >/dev/null 2>"$EP/err" 3>&- &
+	local client=$! evil
+	track_pid "$client"
+	EP_CTRS=ep-drun
+	evil=$(ep_blocked "$client")
+	ep_attack ep-drun "$evil" 2
+	wait_bg "$client" 20
+	local status=$BG_STATUS
+	wait_bg "$EP_ATTACKER" 20
+	ep_assert_safe
+	[ "$status" = 126 ]
+	EP_CTRS=
+	ep_stop_daemon
+}
