@@ -33,6 +33,13 @@
  * before, or the trampoline's failure message, worded here exactly as a
  * failure in cgrun's own child is (cg_exec_fail_error).
  *
+ * The container's init is the trampoline too once the command is started
+ * (cg_exec_tramp_become_init): otherwise PID 1 would run cgrun's binary for
+ * the container's whole life, and a container given CAP_SYS_PTRACE could
+ * open its /proc/1/exe. It costs one more exec of this small program, made
+ * after the command's start is reported, and the init's memory is then a
+ * few pages instead of a copy of cgrun's or cgrund's.
+ *
  * vm.memfd_noexec=2 forbids executable memfds: cgrun then fails with a
  * message saying so rather than running the command unprotected. */
 #include "config.h"
@@ -45,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../tramp/exec-tramp-proto.h"
@@ -124,20 +132,22 @@ int cg_ctx_exec_tramp(struct cg_ctx *ctx, cg_err_t *err)
 	return fd;
 }
 
-char **cg_exec_tramp_argv(char *const *argv, int sock)
+char **cg_exec_tramp_argv(char *const *argv, int sock, int wait_fd)
 {
-	size_t n = 0, strings = sizeof(CG_TRAMP_MAGIC) + 12;
+	size_t n = 0, strings = sizeof(CG_TRAMP_MAGIC) + 2 * 12;
 	char **out, *s;
 
 	while (argv[n])
 		n++;
-	out = xcalloc(1, (n + 3) * sizeof(char *) + strings);
-	s = (char *)(out + n + 3);
+	out = xcalloc(1, (n + 4) * sizeof(char *) + strings);
+	s = (char *)(out + n + 4);
 	out[0] = memcpy(s, CG_TRAMP_MAGIC, sizeof(CG_TRAMP_MAGIC));
 	out[1] = s + sizeof(CG_TRAMP_MAGIC);
 	snprintf(out[1], 12, "%d", sock);
+	out[2] = out[1] + 12;
+	snprintf(out[2], 12, "%d", wait_fd);
 	for (size_t i = 0; i < n; i++)
-		out[i + 2] = argv[i];
+		out[i + 3] = argv[i];
 	return out;
 }
 
@@ -171,4 +181,20 @@ bool cg_exec_tramp_message(const char *buf, size_t n, cg_err_t *err)
 	name[n - 6] = '\0';
 	cg_exec_fail_error(err, (int)e, name);
 	return true;
+}
+
+void cg_exec_tramp_become_init(int tramp_fd, int cmd, int exit_fd, int oom_fd)
+{
+	char c[16], e[16], o[16];
+	char *argv[] = { (char *)CG_INIT_MAGIC, c, e, o, NULL };
+	char *envp[] = { NULL };
+
+	if (tramp_fd < 0) {
+		errno = EBADF;
+		return;
+	}
+	snprintf(c, sizeof(c), "%d", cmd);
+	snprintf(e, sizeof(e), "%d", exit_fd);
+	snprintf(o, sizeof(o), "%d", oom_fd);
+	syscall(SYS_execveat, tramp_fd, "", argv, envp, AT_EMPTY_PATH);
 }

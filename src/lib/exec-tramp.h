@@ -21,9 +21,16 @@ bool cg_exec_tramp_available(void);
 int cg_ctx_exec_tramp(struct cg_ctx *ctx, cg_err_t *err);
 
 /* Pure: the trampoline's argv for the command argv with the sync socket
- * sock: { magic, "<sock>", argv[0], argv[1], ... NULL } in one malloc'd
- * block (free it once). */
-char **cg_exec_tramp_argv(char *const *argv, int sock);
+ * sock and the fd wait_fd (-1: none) whose EOF it waits for before the
+ * command's exec: { magic, "<sock>", "<wait_fd>", argv[0], argv[1], ...
+ * NULL } in one malloc'd block (free it once). */
+char **cg_exec_tramp_argv(char *const *argv, int sock, int wait_fd);
+
+/* The container's init becomes the trampoline's init mode (exec-tramp-main.c,
+ * init_main): execveat of tramp_fd with the command's pid, the exit fd and
+ * the OOM fd (-1: none; both must be open across exec). Returns only if the
+ * exec failed, with errno set: the caller then goes on as the init itself. */
+void cg_exec_tramp_become_init(int tramp_fd, int cmd, int exit_fd, int oom_fd);
 
 /* Pure: 127 for "not found" errors, 126 for the rest. */
 int cg_exec_errno_code(int e);

@@ -21,7 +21,10 @@
  * the command itself: a "#!/proc/self/exe" script would have the kernel run
  * our binary in the container (CVE-2019-5736); through the trampoline it
  * runs the trampoline again, which refuses. exec's processes likewise
- * (exec_middle).
+ * (exec_middle). Once X has exec'd, C becomes the trampoline's init mode
+ * (its init_loop, in a few pages) and the trampoline in X waits for that
+ * exec (a pipe's EOF) before it runs the command: from the command's
+ * first instruction nothing in the container runs our binary.
  * The sync socket is close-on-exec in the command: P reads EOF once it has
  * been exec'd, or a message saying what failed (from X, or 'T' from the
  * trampoline).
@@ -299,6 +302,7 @@ struct cmd_plan {
 	char *host_var, *home_var;  /* HOSTNAME=, HOME= when added to env */
 	cap_t caps;
 	char **tramp_argv;          /* the exec trampoline's argv, or NULL */
+	int wait_fd;                /* the trampoline waits for its EOF, or -1 */
 };
 
 static int resolve_user(const struct cg_spawn_args *a, struct cg_user *u, cg_err_t *err)
@@ -357,11 +361,13 @@ static void plan_free(struct cmd_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int plan_command(const struct cg_spawn_args *a, int sock, struct cmd_plan *p, cg_err_t *err)
+static int plan_command(const struct cg_spawn_args *a, int sock, int wait_fd, struct cmd_plan *p,
+			cg_err_t *err)
 {
 	const char *who = a->user ? a->user : "root";
 
 	memset(p, 0, sizeof(*p));
+	p->wait_fd = wait_fd;
 	/* The working directory is created as root, like docker does, before
 	 * the switch to a user who may not be allowed to. */
 	if (a->workdir && mkdir_p(a->workdir, 0755, err) < 0)
@@ -373,7 +379,7 @@ static int plan_command(const struct cg_spawn_args *a, int sock, struct cmd_plan
 		return cg_error_wrap(err, "switching to user %s", who);
 	build_env(a, p);
 	if (a->exec_tramp_fd >= 0)
-		p->tramp_argv = cg_exec_tramp_argv(a->argv, sock);
+		p->tramp_argv = cg_exec_tramp_argv(a->argv, sock, wait_fd);
 	return 0;
 }
 
@@ -459,7 +465,7 @@ static void __attribute__((noreturn)) command_main(const struct cg_spawn_args *a
 		 * command, so no exec of it ever starts from cgrun's binary.
 		 * The socket stays open for it to report a failure; it closes
 		 * the socket on the command's exec. */
-		if (fcntl(sock, F_SETFD, 0) < 0)
+		if (fcntl(sock, F_SETFD, 0) < 0 || (p->wait_fd >= 0 && fcntl(p->wait_fd, F_SETFD, 0) < 0))
 			child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "exec trampoline: fcntl"), &err));
 		syscall(SYS_execveat, a->exec_tramp_fd, "", p->tramp_argv, p->env, AT_EMPTY_PATH);
 		cg_error(&err, errno, "starting the exec trampoline");
@@ -561,7 +567,13 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * remembers it; the command asks for the same set, so drops nothing). */
 	if (cg_caps_apply_bounding(a->caps, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
-	if (plan_command(a, sock, &plan, &err) < 0)
+	/* The command waits, in the trampoline, until this init has become the
+	 * trampoline's init mode (below): the write end closes on that exec. */
+	int waitp[2] = { -1, -1 };
+
+	if (a->exec_tramp_fd >= 0 && pipe2(waitp, O_CLOEXEC) < 0)
+		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "pipe"), &err));
+	if (plan_command(a, sock, waitp[0], &plan, &err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	/* The init's view of its own memory cgroup, for the exit status's
 	 * OOM mark (init_loop); -1 without a memory controller. */
@@ -579,6 +591,8 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	if (cmd == 0)
 		command_main(a, &plan, stdio, sock);
 	plan_free(&plan);
+	if (waitp[0] >= 0)
+		close(waitp[0]);
 	/* Only now, with the command gone to its exec: its argv may live in
 	 * the memory this rewrites. */
 	cg_proc_title_set("cgrun-init");
@@ -587,17 +601,47 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * to forward signals to any user. */
 	int efd = a->exit_fd >= 0 ? fcntl(a->exit_fd, F_DUPFD_CLOEXEC, 0) : -1;
 	int ofd = efd >= 0 ? fcntl(oom_fd, F_DUPFD_CLOEXEC, efd + 1) : -1;
+	/* And the trampoline, which init becomes below (close-on-exec: the
+	 * init it runs has no use for it). */
+	int top = ofd > efd ? ofd : efd;
+	int tfd = a->exec_tramp_fd >= 0 ? fcntl(a->exec_tramp_fd, F_DUPFD_CLOEXEC, top + 1) : -1;
 
-	/* Keep efd and ofd (ofd > efd when both are there), close the rest. */
-	if (efd > 0)
-		close_range(0, (unsigned)efd - 1, 0);
-	if (ofd > efd + 1)
-		close_range((unsigned)efd + 1, (unsigned)ofd - 1, 0);
-	close_range((unsigned)(ofd > efd ? ofd : efd) + 1, ~0U, 0);
+	int wfd = tfd >= 0 && waitp[1] >= 0 ? fcntl(waitp[1], F_DUPFD_CLOEXEC, tfd + 1) : -1;
+
+	/* Keep efd, ofd, tfd and wfd (in that order when there), close the
+	 * rest. Without wfd the command waits no more: a failed dup lets it
+	 * go at once, as before this init became the trampoline. */
+	int keep[] = { efd, ofd, tfd, wfd }, next = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		if (keep[i] < 0)
+			continue;
+		if (keep[i] > next)
+			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
+		next = keep[i] + 1;
+	}
+	close_range((unsigned)next, ~0U, 0);
 	struct cg_caps init_caps = { .set = 1ULL << CAP_KILL };
 
 	if (cg_caps_apply_bounding(&init_caps, &err) < 0 || cg_caps_apply_sets(&init_caps, true, &err) < 0)
 		_exit(125);
+	/* Nothing in the container runs cgrun's binary from here on: the init
+	 * is the trampoline's init mode (exec-tramp.c), root with CAP_KILL as
+	 * here (the bounding set holds only it), the signals still blocked,
+	 * any already pending (SIGCHLD of a command that has ended) still
+	 * there. efd and ofd stay open across that exec. If it fails, this
+	 * process goes on as the init, as it did before. */
+	if (tfd >= 0) {
+		if ((efd < 0 || fcntl(efd, F_SETFD, 0) == 0) && (ofd < 0 || fcntl(ofd, F_SETFD, 0) == 0))
+			cg_exec_tramp_become_init(tfd, cmd, efd, ofd);
+		close(tfd);
+		if (wfd >= 0)
+			close(wfd);  /* the command goes on */
+		if (efd >= 0)
+			fcntl(efd, F_SETFD, FD_CLOEXEC);
+		if (ofd >= 0)
+			fcntl(ofd, F_SETFD, FD_CLOEXEC);
+	}
 	init_loop(cmd, efd, ofd);
 }
 
@@ -1084,7 +1128,7 @@ static void __attribute__((noreturn)) exec_middle(const struct cg_spawn_args *a,
 
 		if (a->tty && open_console(sock, stdio, false, &a->winsize, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, (cg_error_wrap(&err, "allocating the terminal"), &err));
-		if (plan_command(a, sock, &plan, &err) < 0)
+		if (plan_command(a, sock, -1, &plan, &err) < 0)
 			child_fail(sock, MSG_SETUP, 125, &err);
 		command_main(a, &plan, stdio, sock);
 	}

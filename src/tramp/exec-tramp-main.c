@@ -4,14 +4,21 @@
  * how it is made and started, is told in src/lib/exec-tramp.c; this is the
  * program itself.
  *
- * Its protocol: argv = { CG_TRAMP_MAGIC, "<fd>", FILE, ARGS... }, envp the
- * command's environment. It makes itself non-dumpable, marks fd (the sync
- * socket to cgrun, which the exec left open for it) close-on-exec, and
- * runs FILE with argv { FILE, ARGS... } as execvp(3) would (a PATH search
+ * Its protocol: argv = { CG_TRAMP_MAGIC, "<fd>", "<wait fd>", FILE, ARGS... },
+ * envp the command's environment. It makes itself non-dumpable, marks fd
+ * (the sync socket to cgrun, which the exec left open for it)
+ * close-on-exec, waits for EOF on the wait fd unless it is -1 (the
+ * container's init holds its other end until it has become this program's
+ * init mode: until then PID 1 runs cgrun's binary, and the command, which
+ * the container controls, must not run yet), and runs FILE with argv { FILE, ARGS... } as execvp(3) would (a PATH search
  * for a name without '/', /bin/sh for a file without a known format). If
  * that fails it sends 'T', the exit code, the errno and FILE over fd, for
  * cgrun to word the error as it does for any other exec failure, and exits
  * with the code (126, or 127 for "not found").
+ *
+ * With argv[0] CG_INIT_MAGIC it is the container's init instead (init_main
+ * below): spawn.c's init execs it once the command is started, so that
+ * nothing in the container, PID 1 included, runs cgrun's binary.
  *
  * Started any other way (a script whose interpreter line names
  * /proc/self/exe, which now resolves to this memfd and no longer to cgrun's
@@ -23,10 +30,16 @@
 #error "the exec trampoline is written for x86_64 only"
 #endif
 
+#define NR_read 0
 #define NR_write 1
+#define NR_close 3
 #define NR_fcntl 72
 #define NR_sendto 44
 #define NR_execve 59
+#define NR_pread64 17
+#define NR_wait4 61
+#define NR_kill 62
+#define NR_rt_sigtimedwait 128
 #define NR_prctl 157
 #define NR_exit_group 231
 
@@ -42,6 +55,10 @@
 #define F_SETFD_ 2
 #define FD_CLOEXEC_ 1
 #define PR_SET_DUMPABLE_ 4
+#define PR_SET_NAME_ 15
+#define SIGCHLD_ 17
+#define WNOHANG_ 1
+#define E_INTR 4
 #define MSG_NOSIGNAL_ 0x4000
 
 /* Up to 6 arguments, the kernel's x86_64 convention: -errno on failure. */
@@ -197,6 +214,111 @@ static long search_exec(const char *file, char **argv, char **envp)
 	return eacces ? -E_ACCES : -E_NOENT;
 }
 
+/* A decimal fd or pid from argv, or -1 for "-1"; -2 if malformed. */
+static long number(const char *d)
+{
+	long v = 0;
+
+	if (d[0] == '-' && d[1] == '1' && d[2] == '\0')
+		return -1;
+	if (*d == '\0')
+		return -2;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || v > 100000000)
+			return -2;
+		v = v * 10 + (*d - '0');
+	}
+	return v;
+}
+
+/* "oom_kill N" with N > 0 in the memory cgroup's memory.events (v2) or
+ * memory.oom_control (v1), read through fd. */
+static int oom_counted(long fd)
+{
+	char buf[1024];
+	long n = fd >= 0 ? sys6(NR_pread64, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0) : -1;
+	static const char key[] = "oom_kill ";
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (long i = 0; i + (long)sizeof(key) - 1 < n; i++) {
+		int j = 0;
+
+		while (key[j] && buf[i + j] == key[j])
+			j++;
+		if (key[j] == '\0')
+			return buf[i + j] != '0';
+	}
+	return 0;
+}
+
+/* The exit status line for cgrun/cgrund, "CODE[ oom]\n", into buf. */
+static unsigned long status_line(char *buf, int code, int oom)
+{
+	char digits[4];
+	unsigned long n = 0, k = 0;
+
+	do
+		digits[k++] = (char)('0' + code % 10), code /= 10;
+	while (code && k < sizeof(digits));
+	while (k)
+		buf[n++] = digits[--k];
+	if (oom) {
+		memcpy(buf + n, " oom", 4);
+		n += 4;
+	}
+	buf[n++] = '\n';
+	return n;
+}
+
+/* The container's init, as spawn.c's init_loop is: every signal but
+ * SIGCHLD forwarded to the command; children reaped; when the command
+ * ends, its status (with the OOM mark) written to the exit fd, and the
+ * init exits with it. */
+static void __attribute__((noreturn)) init_main(long argc, char **argv)
+{
+	long cmd, efd, ofd;
+	unsigned long all = ~0UL;  /* the kernel leaves out SIGKILL and SIGSTOP */
+	char si[128];               /* siginfo_t: not read */
+
+	if (argc != 4 || (cmd = number(argv[1])) <= 0 || (efd = number(argv[2])) < -1 ||
+	    (ofd = number(argv[3])) < -1)
+		refuse();
+	sys3(NR_prctl, PR_SET_NAME_, "cgrun-init", 0);
+	for (;;) {
+		long sig = sys6(NR_rt_sigtimedwait, (long)&all, (long)si, 0, sizeof(all), 0, 0);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD_) {
+			sys3(NR_kill, cmd, sig, 0);
+			continue;
+		}
+		for (;;) {
+			int status = 0;
+			long p = sys6(NR_wait4, -1, (long)&status, WNOHANG_, 0, 0, 0);
+
+			if (p == -E_INTR)
+				continue;
+			if (p <= 0)
+				break;
+			if (p == cmd) {
+				/* As cg_exit_code: exited, its code; killed by
+				 * signal N, 128+N; else 125. */
+				int sig = status & 0x7f;
+				int code = sig == 0 ? (status >> 8) & 0xff : sig != 0x7f ? 128 + sig : 125;
+				char line[16];
+				unsigned long n = status_line(line, code, efd >= 0 && oom_counted(ofd));
+
+				if (efd >= 0)
+					sys3(NR_write, efd, line, n);
+				die(code);
+			}
+		}
+	}
+}
+
 void __attribute__((noreturn, used)) tramp_main(long *sp);
 
 void tramp_main(long *sp)
@@ -211,17 +333,26 @@ void tramp_main(long *sp)
 	/* Until the command's exec, which sets it anew from the command's
 	 * file: nothing in the container may ptrace us or open our fds. */
 	sys3(NR_prctl, PR_SET_DUMPABLE_, 0, 0);
-	if (argc < 3 || !same(argv[0], CG_TRAMP_MAGIC) || argv[1][0] == '\0')
+	if (argc >= 1 && same(argv[0], CG_INIT_MAGIC))
+		init_main(argc, argv);
+	long wait_fd;
+
+	if (argc < 4 || !same(argv[0], CG_TRAMP_MAGIC) || (fd = number(argv[1])) < 0 ||
+	    (wait_fd = number(argv[2])) < -1)
 		refuse();
-	for (const char *d = argv[1]; *d; d++) {
-		if (*d < '0' || *d > '9' || fd > 1000000)
-			refuse();
-		fd = fd * 10 + (*d - '0');
-	}
 	/* The socket must not reach the command: cgrun reads its EOF as
 	 * "the command was exec'd". */
 	if (sys3(NR_fcntl, fd, F_SETFD_, FD_CLOEXEC_) < 0)
 		refuse();
+	if (wait_fd >= 0) {
+		char b;
+		long r;
+
+		while ((r = sys3(NR_read, wait_fd, &b, 1)) == -E_INTR || r > 0)
+			;
+		sys3(NR_close, wait_fd, 0, 0);
+	}
+	argv++;
 	e = -search_exec(argv[2], argv + 2, envp);
 	code = e == E_NOENT || e == E_NOTDIR ? 127 : 126;
 	msg[0] = CG_TRAMP_MSG_KIND;

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 		perror("socketpair");
 		return 1;
 	}
-	char **targv = cg_exec_tramp_argv(cmd, sv[1]);
+	char **targv = cg_exec_tramp_argv(cmd, sv[1], -1);
 
 	t[0] = calloc((size_t)runs, sizeof(double));
 	t[1] = calloc((size_t)runs, sizeof(double));

@@ -276,3 +276,37 @@ ep_sleeper()
 	EP_CTRS=
 	ep_stop_daemon
 }
+
+# PID 1, seen with CAP_SYS_PTRACE
+# (which lets the container open /proc/1/exe despite non-dumpable), is the
+# trampoline's init, not cgrun's or cgrund's binary.
+@test "PID 1 is the trampoline's init: even with CAP_SYS_PTRACE the container finds no host binary there" {
+	run -0 "$CGRUN" run --rm --cgroup-parent="$CGRUN_PARENT" --cap-add SYS_PTRACE -v "$PROBE_DIR:/probe:ro" \
+		dyn /probe/probe reopen-exe 1 1
+	echo "$output"
+	[ "${lines[0]}" = "exe /memfd:cgrun-exec-trampoline (deleted)" ]
+	[ "${lines[1]}" = "reopen timeout" ]
+	# Its name and its exit status path are the init's as before.
+	run -0 "$CGRUN" run --rm --cgroup-parent="$CGRUN_PARENT" dyn /bin/busybox cat /proc/1/comm
+	[ "$output" = cgrun-init ]
+	run -3 "$CGRUN" run --rm --cgroup-parent="$CGRUN_PARENT" dyn /bin/busybox sh -c 'exit 3'
+}
+
+@test "through cgrund too: the init its spawner cloned becomes the trampoline's init" {
+	ep_start_daemon
+	run -0 "$CGRUN" run --rm --cap-add SYS_PTRACE -v "$PROBE_DIR:/probe:ro" dyn /probe/probe reopen-exe 1 1
+	echo "$output"
+	[ "${lines[0]}" = "exe /memfd:cgrun-exec-trampoline (deleted)" ]
+	"$CGRUN" run -d --name ep-init dyn /bin/busybox sleep 1000 >/dev/null
+	EP_CTRS=ep-init
+	local pid
+	pid=$("$CGRUN" inspect ep-init | grep -oE '"pid": *[0-9]+' | grep -oE '[0-9]+$')
+	[ -n "$pid" ]
+	# From the host: the init's exe and its memory (a few pages, not a copy
+	# of cgrund's).
+	[ "$(readlink "/proc/$pid/exe")" = "/memfd:cgrun-exec-trampoline (deleted)" ]
+	[ "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")" -lt 512 ]
+	run -0 "$CGRUN" rm -f ep-init
+	EP_CTRS=
+	ep_stop_daemon
+}

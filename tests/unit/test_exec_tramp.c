@@ -25,14 +25,18 @@
 static void test_argv(void **state)
 {
 	char *cmd[] = { "ls", "-l", NULL };
-	char **a = cg_exec_tramp_argv(cmd, 7);
+	char **a = cg_exec_tramp_argv(cmd, 7, 12);
 
 	(void)state;
 	assert_string_equal(a[0], CG_TRAMP_MAGIC);
 	assert_string_equal(a[1], "7");
-	assert_string_equal(a[2], "ls");
-	assert_string_equal(a[3], "-l");
-	assert_null(a[4]);
+	assert_string_equal(a[2], "12");
+	assert_string_equal(a[3], "ls");
+	assert_string_equal(a[4], "-l");
+	assert_null(a[5]);
+	free(a);
+	a = cg_exec_tramp_argv(cmd, 3, -1);
+	assert_string_equal(a[2], "-1");
 	free(a);
 }
 
@@ -117,7 +121,7 @@ static void test_program(void **state)
 	assert_true(ftruncate(fd, 0) < 0);
 
 	/* Started the way cgrun does: the failed exec reported. */
-	char *good[] = { CG_TRAMP_MAGIC, "SOCK", "no-such-command", NULL };
+	char *good[] = { CG_TRAMP_MAGIC, "SOCK", "-1", "no-such-command", NULL };
 
 	assert_int_equal(run_tramp(fd, good, msg, &n), 127);
 	memset(&err, 0, sizeof(err));
@@ -129,7 +133,7 @@ static void test_program(void **state)
 
 	assert_int_equal(run_tramp(fd, script, msg, &n), 126);
 	assert_int_equal(n, 0);
-	char *nofd[] = { CG_TRAMP_MAGIC, "x1", "true", NULL };
+	char *nofd[] = { CG_TRAMP_MAGIC, "x1", "-1", "true", NULL };
 
 	assert_int_equal(run_tramp(fd, nofd, msg, &n), 126);
 	cg_ctx_free(&ctx);
