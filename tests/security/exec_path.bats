@@ -258,7 +258,10 @@ ep_sleeper()
 
 @test "run through cgrund: the init its spawner clones execs a #!/proc/self/exe command through the trampoline too" {
 	ep_start_daemon
-	# The spawner is up: the init is its clone, not cgrund's.
+	# The spawner is up: the init is its clone, not cgrund's. (cgrund
+	# writes its pid just after the socket is there: wait, in a slow VM.)
+	local i
+	for i in $(seq 200); do [ -s "$CGRUN_RUN_DIR/spawner.pid" ] && break; nap 0.05; done
 	[ -s "$CGRUN_RUN_DIR/spawner.pid" ]
 	ep_hold_fifo
 	"$CGRUN" run --rm --name ep-drun -v "$PROBE_DIR:/probe:ro" \
