@@ -1,7 +1,8 @@
 /* seccomp-cost.c - what a seccomp filter costs a container's start:
  * getting it uncached (compiled with libseccomp and written to the cache),
  * getting it cached (read back), and installing it (seccomp(2), in a
- * child). The default filter, or with PROFILE the one of a docker JSON
+ * child), against installing a 1-instruction filter (the kernel's floor).
+ * The default filter, or with PROFILE the one of a docker JSON
  * profile (by its text, as a start gets the one in its record).
  * Built by `make check`; run as tests/bench/seccomp-cost [RUNS [PROFILE]].
  * Prints the median and minimum of each in microseconds. */
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +47,38 @@ static int get_filter(const char *dir, const char *profile_text, uint64_t caps, 
 	return cg_seccomp_get_json(dir, profile_text, "profile", caps, f, cached, err);
 }
 
+/* How long seccomp(2) takes to install f, in a child that is forked for
+ * it (a filter cannot be taken off again). */
+static int install_us(const struct cg_seccomp *f, double *out)
+{
+	int pfd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		cg_err_t err = { 0 };
+		double t = now_us(), d;
+
+		if (cg_seccomp_load(f, &err) < 0)
+			_exit(1);
+		d = now_us() - t;
+		_exit(write(pfd[1], &d, sizeof(d)) == sizeof(d) ? 0 : 1);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], out, sizeof(*out));
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) < 0 || n != sizeof(*out) || status != 0)
+		return -1;
+	return 0;
+}
+
 static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
@@ -54,7 +89,11 @@ int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 20;
 	char dir[] = "/tmp/cgrun-seccomp-cost.XXXXXX";
-	double *unc, *cac, *load;
+	double *unc, *cac, *load, *flo;
+	/* The smallest filter there is (allow everything): what seccomp(2)
+	 * costs on this kernel whatever the filter, to set the rest against. */
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct cg_seccomp floor_f = { .insns = &allow, .len = 1 };
 	struct cg_caps caps;
 	cg_err_t err = { 0 };
 	cleanup_free char *text = NULL;
@@ -70,6 +109,7 @@ int main(int argc, char **argv)
 	unc = xcalloc((size_t)runs, sizeof(double));
 	cac = xcalloc((size_t)runs, sizeof(double));
 	load = xcalloc((size_t)runs, sizeof(double));
+	flo = xcalloc((size_t)runs, sizeof(double));
 	cg_caps_default(&caps);
 	for (int i = 0; i < runs; i++) {
 		struct cg_seccomp f;
@@ -90,26 +130,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		cac[i] = now_us() - t0;
-		int pfd[2];
-		pid_t pid;
-
-		if (pipe(pfd) < 0 || (pid = fork()) < 0)
-			return 1;
-		if (pid == 0) {
-			double t = now_us(), d;
-
-			if (cg_seccomp_load(&f, &err) < 0)
-				_exit(1);
-			d = now_us() - t;
-			_exit(write(pfd[1], &d, sizeof(d)) == sizeof(d) ? 0 : 1);
-		}
-		close(pfd[1]);
-		if (read(pfd[0], &load[i], sizeof(double)) != sizeof(double)) {
+		if (install_us(&f, &load[i]) < 0 || install_us(&floor_f, &flo[i]) < 0) {
 			fprintf(stderr, "seccomp-cost: loading the filter failed\n");
 			return 1;
 		}
-		close(pfd[0]);
-		waitpid(pid, NULL, 0);
 		if (i == 0)
 			printf("filter: %u instructions\n", f.len);
 		cg_seccomp_free(&f);
@@ -117,6 +141,7 @@ int main(int argc, char **argv)
 	report("uncached (compile + write cache)", unc, runs);
 	report("cached (read cache)", cac, runs);
 	report("seccomp(2) install", load, runs);
+	report("seccomp(2) install, 1 instruction", flo, runs);
 	rm_rf(dir, &err);
 	return 0;
 }
