@@ -36,6 +36,16 @@ char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
 	return xasprintf("%s:%s", init, image);
 }
 
+/* What the run takes from the image's config where the spec says nothing:
+ * its environment (under the spec's), user and working directory. */
+static void apply_image_config(struct cg_container *c)
+{
+	free(c->envp);
+	c->envp = cg_env_merge(c->image.env, c->spec->env);
+	c->user = c->spec->user ? c->spec->user : c->image.user;
+	c->workdir = c->spec->workdir ? c->spec->workdir : c->image.workdir;
+}
+
 /* Is argv0 an executable inside the image (resolved within its root)? The
  * check spares a whole container start for a typo; volumes may shadow it. */
 static bool command_in_image(const struct cg_container *r, const char *argv0)
@@ -49,15 +59,15 @@ static bool command_in_image(const struct cg_container *r, const char *argv0)
 		if (!strncmp(argv0, r->spec->volumes[i].dst, strlen(r->spec->volumes[i].dst)) ||
 		    strchr(argv0, '/') == NULL)
 			return true;  /* a volume may provide it: let exec decide */
-	for (size_t i = 0; i < r->spec->nenv; i++)
-		if (!strncmp(r->spec->env[i], "PATH=", 5))
-			path = r->spec->env[i] + 5;
+	for (size_t i = 0; r->envp && r->envp[i]; i++)
+		if (!strncmp(r->envp[i], "PATH=", 5))
+			path = r->envp[i] + 5;
 	if (strchr(argv0, '/')) {
 		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 		int fd = (int)syscall(SYS_openat2, root, argv0, &how, sizeof(how));
 
 		if (fd < 0)
-			return r->spec->workdir != NULL && argv0[0] != '/';
+			return r->workdir != NULL && argv0[0] != '/';
 		close(fd);
 		return true;
 	}
@@ -112,6 +122,15 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		return -1;
 	if (cg_image_lookup(c->ctx, s->image, &c->image, err) < 0)
 		return -1;
+	apply_image_config(c);
+	if (c->user && !s->user) {
+		struct user_spec us;
+		char *buf;
+
+		if (parse_user(c->user, &us, &buf, err) < 0)
+			return cg_error_wrap(err, "image '%s' names its user", s->image);
+		free(buf);
+	}
 	c->argv = s->argv && s->argv[0] ? s->argv : c->image.cmd;
 	if (c->argv == NULL || c->argv[0] == NULL)
 		return cg_error(err, 0, "no command given and image '%s' has no default; add one after the image name", s->image);
@@ -339,7 +358,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 	/* The child has its own copy of all this from the clone on. */
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
-		.envp = spec->env, .user = spec->user, .workdir = spec->workdir, .caps = &caps,
+		.envp = c->envp, .user = c->user, .workdir = c->workdir, .caps = &caps,
 		.seccomp = confined ? &sc : NULL, .no_new_privs = spec->no_new_privs,
 		.tty = s->tty, .winsize = s->winsize, .exit_fd = exit_fd, .die_with_parent = s->die_with_owner,
 		.stdio = { s->stdio[0], s->stdio[1], s->stdio[2] }, .nofile = c->ctx->nofile,
@@ -627,6 +646,8 @@ void cg_container_free(struct cg_container *c)
 	if (c->pty_master >= 0)
 		close(c->pty_master);
 	cg_image_free(&c->image);
+	free(c->envp);
+	c->envp = NULL;
 	free(c->dir);
 	free(c->rundir);
 	c->dir = c->rundir = NULL;
@@ -694,6 +715,7 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 		/* The image may be gone; the record is still usable for rm. */
 		memset(&c->image, 0, sizeof(c->image));
 	}
+	apply_image_config(c);
 	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
 	if ((c->layout = cg_ctx_layout(ctx, err)) == NULL)
 		return -1;
@@ -756,8 +778,8 @@ static int exec_args(struct cg_container *c, char **argv, bool tty, const struct
 	if (cg_spec_seccomp(c->ctx->run_dir, c->spec, caps->set, sc, &confined, err) < 0)
 		return -1;
 	*a = (struct cg_spawn_args){
-		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->spec->env,
-		.user = c->spec->user, .workdir = c->spec->workdir, .caps = caps, .tty = tty,
+		.cg = &c->cg, .hostname = c->hostname, .argv = argv, .envp = c->envp,
+		.user = c->user, .workdir = c->workdir, .caps = caps, .tty = tty,
 		.seccomp = confined ? sc : NULL, .no_new_privs = c->spec->no_new_privs,
 		.exit_fd = -1, .winsize = ws ? *ws : (struct winsize){ 0 },
 		.stdio = { stdio ? stdio[0] : -1, stdio ? stdio[1] : -1, stdio ? stdio[2] : -1 },

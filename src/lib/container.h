@@ -32,6 +32,8 @@ struct cg_container {
 	char *dir;                     /* <store>/containers/<id>: layers, record */
 	char *rundir;                  /* <run>/containers/<id>: exit status, log */
 	char **argv;                   /* the spec's or the image's default */
+	char **envp;                   /* the image's Env under the spec's (cg_env_merge) */
+	const char *user, *workdir;    /* the spec's, else the image's */
 	bool made_dir, made_name, made_cgroup;
 	struct cg_idmap idmap;         /* --userns=auto: its ids outside; count 0: host */
 	const char *owner;             /* "cgrun" (in-process) or "cgrund" */

@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <json-c/json.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 
 #include "parse.h"
 #include "ctx.h"
+#include "imgref.h"
 
 extern char **environ;
 
@@ -33,6 +35,12 @@ void cg_image_free(struct cg_image *img)
 	free(img->dir);
 	free(img->rootfs);
 	free(img->source);
+	free(img->digest);
+	free(img->workdir);
+	free(img->user);
+	for (size_t i = 0; img->env && img->env[i]; i++)
+		free(img->env[i]);
+	free(img->env);
 	for (size_t i = 0; img->cmd && img->cmd[i]; i++)
 		free(img->cmd[i]);
 	free(img->cmd);
@@ -53,6 +61,31 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 		return cg_error(err, 0, "image '%s' is damaged (bad %s); remove it with 'cgrun image rm %s'",
 				img->name, path, img->name);
 	}
+	if (json_object_object_get_ex(root, "name", &v) && json_object_is_type(v, json_type_string)) {
+		free(img->name);
+		img->name = xstrdup(json_object_get_string(v));
+	}
+	if (json_object_object_get_ex(root, "digest", &v) && json_object_is_type(v, json_type_string))
+		img->digest = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "workdir", &v) && json_object_is_type(v, json_type_string) &&
+	    json_object_get_string(v)[0] == '/')
+		img->workdir = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "user", &v) && json_object_is_type(v, json_type_string) &&
+	    json_object_get_string(v)[0] != '\0')
+		img->user = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "env", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v), k = 0;
+
+		img->env = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(v, i);
+
+			/* KEY=VALUE only: anything else in a config is dropped. */
+			if (json_object_is_type(e, json_type_string) && strchr(json_object_get_string(e), '=') &&
+			    json_object_get_string(e)[0] != '=')
+				img->env[k++] = xstrdup(json_object_get_string(e));
+		}
+	}
 	if (json_object_object_get_ex(root, "source", &v))
 		img->source = xstrdup(json_object_get_string(v));
 	if (json_object_object_get_ex(root, "created", &v))
@@ -72,23 +105,72 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 	return 0;
 }
 
-int cg_image_lookup(const struct cg_ctx *ctx, const char *name, struct cg_image *img, cg_err_t *err)
+char *cg_image_dirname(const char *canonical)
+{
+	char *d = xstrdup(canonical);
+
+	for (char *p = d; *p; p++)
+		if (*p == '/')
+			*p = '+';
+		else if (*p == ':')
+			*p = '=';
+	return d;
+}
+
+/* name's key as a reference (docker's normalisation), or NULL. */
+static char *ref_key(const char *name)
+{
+	struct cg_imgref ref;
+	cg_err_t ignore = { 0 };
+	char *canon, *key;
+
+	if (cg_imgref_parse(name, &ref, &ignore) < 0)
+		return NULL;
+	canon = cg_imgref_string(&ref);
+	cg_imgref_free(&ref);
+	key = cg_image_dirname(canon);
+	free(canon);
+	return key;
+}
+
+static bool key_exists(const struct cg_ctx *ctx, const char *key)
+{
+	cleanup_free char *rootfs = xasprintf("%s/images/%s/rootfs", ctx->store_dir, key);
+	struct stat st;
+
+	return stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *cg_image_resolve(const struct cg_ctx *ctx, const char *name)
+{
+	char *key;
+
+	/* An imported image whose name is also a short reference
+	 * ("ubuntu") wins over the pulled one, as it did before pulls. */
+	if (valid_image_name(name) && key_exists(ctx, name))
+		return xstrdup(name);
+	key = ref_key(name);
+	if (key && !key_exists(ctx, key)) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
+/* The image stored as images/KEY: NAME is what the user called it. */
+static int lookup_key(const struct cg_ctx *ctx, const char *key, struct cg_image *img, cg_err_t *err)
 {
 	cleanup_free char *dir = images_dir(ctx);
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
-	if (!valid_image_name(name))
-		return cg_error(err, 0, "invalid image name '%s': use lower-case letters, digits, '.', '_' and '-'", name);
-	img->name = xstrdup(name);
-	img->dir = xasprintf("%s/%s", dir, name);
+	img->dir = xasprintf("%s/%s", dir, key);
 	img->rootfs = xasprintf("%s/rootfs", img->dir);
 	if (stat(img->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		cg_image_free(img);
-		return cg_error(err, 0, "image '%s' not found; import one with 'cgrun image import %s ROOTFS.tar'%s",
-				name, name, strcmp(name, "busybox") == 0 ?
-				" or 'cgrun image import --busybox busybox'" : "");
+		return -ENOENT;
 	}
+	img->name = xstrdup(key);
 	if (load_meta(img, err) < 0) {
 		cg_image_free(img);
 		return -1;
@@ -96,19 +178,51 @@ int cg_image_lookup(const struct cg_ctx *ctx, const char *name, struct cg_image 
 	return 0;
 }
 
-static int write_meta(const char *dir, const char *name, const char *source, const char *const *cmd,
-		      cg_err_t *err)
+int cg_image_lookup(const struct cg_ctx *ctx, const char *name, struct cg_image *img, cg_err_t *err)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	cleanup_free char *key = NULL;
+	int r;
+
+	memset(img, 0, sizeof(*img));
+	if (!valid_image_name(name) && (key = ref_key(name)) == NULL)
+		return cg_error(err, 0, "invalid image name '%s': use a reference such as ubuntu, ubuntu:24.04 or registry:5000/team/app:1, or an imported image's name (lower-case letters, digits, '.', '_' and '-')",
+				name);
+	free(key);
+	key = cg_image_resolve(ctx, name);
+	if (key == NULL || (r = lookup_key(ctx, key, img, err)) == -ENOENT)
+		return cg_error(err, 0, "image '%s' not found; pull it with 'cgrun pull %s'%s%s",
+				name, name, valid_image_name(name) ? " or import one with 'cgrun image import NAME ROOTFS.tar'" : "",
+				strcmp(name, "busybox") == 0 ? " or 'cgrun image import --busybox busybox'" : "");
+	return r;
+}
+
+static json_object *str_array(const char *const *v)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(arr, json_object_new_string(v[i]));
+	return arr;
+}
+
+static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *err)
+{
+	json_object *root = json_object_new_object();
 	cleanup_free char *path = xasprintf("%s/image.json", dir);
 	int r;
 
-	json_object_object_add(root, "name", json_object_new_string(name));
-	json_object_object_add(root, "source", json_object_new_string(source));
+	json_object_object_add(root, "name", json_object_new_string(m->name));
+	json_object_object_add(root, "source", json_object_new_string(m->source));
 	json_object_object_add(root, "created", json_object_new_int64((int64_t)time(NULL)));
-	for (size_t i = 0; cmd && cmd[i]; i++)
-		json_object_array_add(arr, json_object_new_string(cmd[i]));
-	json_object_object_add(root, "cmd", arr);
+	json_object_object_add(root, "cmd", str_array(m->cmd));
+	if (m->digest)
+		json_object_object_add(root, "digest", json_object_new_string(m->digest));
+	if (m->env)
+		json_object_object_add(root, "env", str_array(m->env));
+	if (m->workdir)
+		json_object_object_add(root, "workdir", json_object_new_string(m->workdir));
+	if (m->user)
+		json_object_object_add(root, "user", json_object_new_string(m->user));
 	r = write_file_atomic(path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY), 0644, err);
 	json_object_put(root);
 	return r;
@@ -145,10 +259,12 @@ static int begin_import(const struct cg_ctx *ctx, const char *name, bool replace
 	return 0;
 }
 
-static int finish_import(const struct cg_ctx *ctx, const char *name, bool replace, const char *tmp, const char *final,
-			 const char *source, const char *const *cmd, cg_err_t *err)
+static int finish_import(const struct cg_ctx *ctx, const struct cg_image_meta *m, bool replace, const char *tmp,
+			 const char *final, cg_err_t *err)
 {
-	if (write_meta(tmp, name, source, cmd, err) < 0)
+	const char *name = m->name;
+
+	if (write_meta(tmp, m, err) < 0)
 		return -1;
 	if (replace) {
 		/* Checked last, just before the swap (an import can take long):
@@ -230,7 +346,8 @@ int cg_image_import(const struct cg_ctx *ctx, const char *name, const char *sour
 		return cg_error_wrap(err, "importing %s", source);
 	}
 	default_cmd(rootfs, cmd);
-	if (finish_import(ctx, name, replace, tmp, final, abs, cmd, err) < 0) {
+	if (finish_import(ctx, &(struct cg_image_meta){ .name = name, .source = abs, .cmd = cmd }, replace, tmp,
+			  final, err) < 0) {
 		rm_rf(tmp, NULL);
 		return -1;
 	}
@@ -345,7 +462,8 @@ int cg_image_import_busybox(const struct cg_ctx *ctx, const char *name, const ch
 	if (r == 0) {
 		cleanup_free char *src = xasprintf("busybox-static %s", busybox);
 
-		r = finish_import(ctx, name, replace, tmp, final, src, cmd, err);
+		r = finish_import(ctx, &(struct cg_image_meta){ .name = name, .source = src, .cmd = cmd }, replace,
+				  tmp, final, err);
 	}
 	if (r < 0) {
 		rm_rf(tmp, NULL);
@@ -416,7 +534,7 @@ int cg_image_remove(const struct cg_ctx *ctx, const char *name, cg_err_t *err)
 				name, user, user);
 	}
 	/* Rename first: the image vanishes at once, then the tree goes. */
-	trash = xasprintf("%s/.rm-%s-%d", dir, name, (int)getpid());
+	trash = xasprintf("%s/.rm-%s-%d", dir, strrchr(img.dir, '/') + 1, (int)getpid());
 	if (rename(img.dir, trash) < 0) {
 		int e = errno;
 
@@ -425,4 +543,56 @@ int cg_image_remove(const struct cg_ctx *ctx, const char *name, cg_err_t *err)
 	}
 	cg_image_free(&img);
 	return rm_rf(trash, err);
+}
+
+int cg_image_stage(const struct cg_ctx *ctx, const char *key, char **tmp, cg_err_t *err)
+{
+	cleanup_free char *dir = images_dir(ctx);
+	cleanup_free char *rootfs = NULL;
+
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	*tmp = xasprintf("%s/.tmp-%s-%d", dir, key, (int)getpid());
+	rootfs = xasprintf("%s/rootfs", *tmp);
+	rm_rf(*tmp, NULL);
+	if (mkdir(*tmp, 0700) < 0 || mkdir(rootfs, 0755) < 0) {
+		int e = errno;
+
+		rm_rf(*tmp, NULL);
+		free(*tmp);
+		*tmp = NULL;
+		return cg_error(err, e, "create %s", rootfs);
+	}
+	return 0;
+}
+
+int cg_image_commit(const struct cg_ctx *ctx, const char *key, const char *tmp, const struct cg_image_meta *m,
+		    cg_err_t *err)
+{
+	cleanup_free char *final = xasprintf("%s/images/%s", ctx->store_dir, key);
+
+	return finish_import(ctx, m, true, tmp, final, err);
+}
+
+void cg_image_stage_clean(const struct cg_ctx *ctx)
+{
+	cleanup_free char *dir = images_dir(ctx);
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	/* What a killed import or pull left: .tmp-KEY-PID and .rm-KEY-PID of
+	 * processes that are gone. */
+	while (d && (de = readdir(d)) != NULL) {
+		const char *dash = strrchr(de->d_name, '-');
+		cleanup_free char *path = NULL;
+		long pid;
+
+		if ((strncmp(de->d_name, ".tmp-", 5) && strncmp(de->d_name, ".rm-", 4)) || dash == NULL)
+			continue;
+		pid = strtol(dash + 1, NULL, 10);
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		rm_rf(path, NULL);
+	}
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "container.h"
+#include "image.h"
 #include "store.h"
 
 void cg_container_info_free(struct cg_container_info *c)
@@ -173,12 +174,18 @@ char *cg_container_using_image(const struct cg_ctx *ctx, const char *name)
 	size_t n;
 	char *found = NULL;
 	cg_err_t ignore = { 0 };
+	/* By the image's key in the store: "ubuntu" and
+	 * "docker.io/library/ubuntu:latest" are one image. */
+	cleanup_free char *key = cg_image_resolve(ctx, name);
 
-	if (cg_container_list(ctx, &v, &n, &ignore) < 0)
+	if (key == NULL || cg_container_list(ctx, &v, &n, &ignore) < 0)
 		return NULL;
-	for (size_t i = 0; i < n && !found; i++)
-		if (!strcmp(v[i].image, name))
+	for (size_t i = 0; i < n && !found; i++) {
+		cleanup_free char *k = cg_image_resolve(ctx, v[i].image);
+
+		if (k && !strcmp(k, key))
 			found = xstrdup(v[i].name ? v[i].name : v[i].id);
+	}
 	cg_container_list_free(v, n);
 	return found;
 }

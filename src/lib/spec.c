@@ -84,3 +84,34 @@ int cg_restart_parse(const char *s, enum cg_restart *mode, int *max, cg_err_t *e
 		*max = (int)n;
 	return 0;
 }
+
+/* KEY of "KEY=VALUE" (or of "KEY") is the same in a and b. */
+static bool same_key(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n) == 0 && (b[n] == '=' || b[n] == '\0');
+}
+
+char **cg_env_merge(char *const *base, char *const *over)
+{
+	size_t nb = 0, no = 0, k = 0;
+	char **v;
+
+	while (base && base[nb])
+		nb++;
+	while (over && over[no])
+		no++;
+	v = xcalloc(nb + no + 1, sizeof(char *));
+	for (size_t i = 0; i < nb; i++) {
+		bool overridden = false;
+
+		for (size_t j = 0; j < no && !overridden; j++)
+			overridden = same_key(base[i], over[j]);
+		if (!overridden)
+			v[k++] = base[i];
+	}
+	for (size_t j = 0; j < no; j++)
+		v[k++] = over[j];
+	return v;
+}

@@ -47,6 +47,10 @@ void cg_spec_free(struct cg_spec *s);
 /* Add "KEY=VALUE" (the CLI turns -e KEY into KEY=VALUE from its own
  * environment first). */
 int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err);
+/* An image's environment (base) under the run's (over), as docker merges
+ * them: base's entries whose key over sets go. A new NULL-terminated
+ * array of the strings of both (free the array only). */
+char **cg_env_merge(char *const *base, char *const *over);
 int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err);
 
 enum cg_restart { CG_RESTART_NO = 0, CG_RESTART_ON_FAILURE, CG_RESTART_ALWAYS };

@@ -1,6 +1,6 @@
 /* test_misc.c - exit codes (spawn.c), overlay lowerdirs (container.c),
  * their escaping and the masked paths (rootfs.c), and the error helpers
- * (util.c). */
+ * (util.c), and the merge of an image's environment with a run's (spec.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 #include "record.h"
 #include "rootfs.h"
 #include "spawn.h"
+#include "spec.h"
 #include "util.h"
 
 /* Wait statuses as the kernel encodes them (glibc's W_EXITCODE/W_STOPCODE). */
@@ -336,6 +337,36 @@ static void test_events_frozen(void **state)
 	assert_false(cg_events_frozen(""));
 }
 
+/* docker's order: the image's variables, then the run's; a key the run
+ * sets replaces the image's (wherever it stood), whatever its value. */
+static void test_env_merge(void **state)
+{
+	char *img[] = { "PATH=/img/bin", "LANG=C.UTF-8", "HOME=/root", "PATHX=1", NULL };
+	char *run[] = { "PATH=/run/bin", "FOO=bar", "HOME=", NULL };
+	char **v;
+
+	(void)state;
+	v = cg_env_merge(img, run);
+	assert_string_equal(v[0], "LANG=C.UTF-8");
+	assert_string_equal(v[1], "PATHX=1");  /* not PATH's: keys match whole */
+	assert_string_equal(v[2], "PATH=/run/bin");
+	assert_string_equal(v[3], "FOO=bar");
+	assert_string_equal(v[4], "HOME=");
+	assert_null(v[5]);
+	free(v);
+	v = cg_env_merge(NULL, run);
+	assert_string_equal(v[0], "PATH=/run/bin");
+	assert_null(v[3]);
+	free(v);
+	v = cg_env_merge(img, NULL);
+	assert_string_equal(v[3], "PATHX=1");
+	assert_null(v[4]);
+	free(v);
+	v = cg_env_merge(NULL, NULL);
+	assert_null(v[0]);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_stat_start_time),
 		cmocka_unit_test(test_file_writers),
 		cmocka_unit_test(test_events_frozen),
+		cmocka_unit_test(test_env_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
