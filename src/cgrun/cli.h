@@ -17,5 +17,6 @@ int cmd_unpause(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 #endif

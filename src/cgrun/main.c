@@ -20,6 +20,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n"
 	      "  run      run a command in a new container (the default)\n"
+	      "  pull     pull an image from a registry\n"
 	      "  image    import, list and remove images\n"
 	      "  ps       list containers (-a: also those that exited)\n"
 	      "  inspect  show containers as JSON\n"
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
 		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
 		{ "update", cmd_update }, { "exec", cmd_exec }, { "stats", cmd_stats },
+		{ "pull", cmd_pull },
 	};
 
 	cg_proc_title_init(argc, argv);

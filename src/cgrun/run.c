@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "cli.h"
 #include "cli-util.h"
+#include "pull-policy.h"
 #include "limit-opts.h"
 #include "client.h"
 #include "foreground.h"
@@ -28,7 +29,7 @@
 
 enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
-	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
+	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_PULL, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 	OPT_SECURITY_OPT,
 	OPT_USERNS,
 };
@@ -53,6 +54,7 @@ static const struct option run_opts[] = {
 	{ "detach", no_argument, NULL, 'd' },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "userns", required_argument, NULL, OPT_USERNS },
+	{ "pull", required_argument, NULL, OPT_PULL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -101,6 +103,9 @@ static void run_usage(void)
 	      "                           being 65536 ids of user cgrun's range in\n"
 	      "                           /etc/subuid and /etc/subgid outside; host: the\n"
 	      "                           host's (default; cgrund: its userns setting)\n"
+	      "      --pull=POLICY        missing (default): pull IMAGE from its registry\n"
+	      "                           when the store has none; always: pull it first\n"
+	      "                           (an imported image is never pulled over); never\n"
 	      "      --help               show this help\n"
 	      "\n"
 	      "Exit status: the command's; 128+N if it was killed by signal N; 125 if cgrun\n"
@@ -268,6 +273,7 @@ int cmd_run(int argc, char **argv)
 	struct option opts[ARRAY_SIZE(run_opts) + 16];
 	cg_err_t err = { 0 };
 	bool detach = false;
+	enum cli_pull pull = CLI_PULL_MISSING;
 	int c, status = 0, r = 0;
 
 	cg_spec_init(&spec);
@@ -344,6 +350,9 @@ int cmd_run(int argc, char **argv)
 			spec.cgroup_manager = k == CG_MANAGER_AUTO ? NULL : optarg;
 			break;
 		}
+		case OPT_PULL:
+			r = cli_pull_policy(optarg, &pull, &err);
+			break;
 		case OPT_HELP:
 			run_usage();
 			cg_spec_free(&spec);
@@ -365,6 +374,10 @@ int cmd_run(int argc, char **argv)
 	spec.argv = optind + 1 < argc ? argv + optind + 1 : NULL;
 	if (r == 0 && spec.restart && strcmp(spec.restart, "no") != 0 && !detach)
 		r = cg_error(&err, 0, "--restart needs -d: only cgrund can restart a container");
+	if (r == 0 && (r = cli_pull_for_run(spec.image, pull, &err)) == CLI_PULL_REPORTED) {
+		cg_spec_free(&spec);
+		return EXIT_CGRUN;
+	}
 	if (r < 0) {
 		cg_spec_free(&spec);
 		return cli_fail(&err);

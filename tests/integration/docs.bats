@@ -293,7 +293,7 @@ stop_sleeper()
 @test "exit codes of run: the command's, 128+N, 125 (unknown image), 126, 127" {
 	run -7 cg_run --rm busybox sh -c 'exit 7'
 	run -137 cg_run --rm busybox sh -c 'kill -KILL $$'
-	run -125 --separate-stderr cg_run --rm no-such-image true
+	run -125 --separate-stderr cg_run --rm --pull=never no-such-image true
 	assert_one_error_line
 	run -126 --separate-stderr cg_run --rm busybox /etc/passwd
 	assert_one_error_line

@@ -52,10 +52,19 @@ expect_error()
 	expect_error 125 --rm --cpuset-cpus="$(getconf _NPROCESSORS_CONF)" busybox true
 }
 
-@test "unknown image: 125, naming the image and how to import one" {
-	expect_error 125 --rm nosuchimage true
+@test "unknown image: 125, naming the image and how to pull or import one" {
+	# --pull=never: the default would ask docker.io, and tests send
+	# nothing outside the machine (tests/image/pull.bats pulls from a
+	# registry of its own).
+	expect_error 125 --rm --pull=never nosuchimage true
 	[[ $stderr == *nosuchimage* ]]
+	[[ $stderr == *"cgrun pull nosuchimage"* ]]
 	[[ $stderr == *"cgrun image import"* ]]
+}
+
+@test "--pull takes missing, always or never" {
+	expect_error 125 --rm --pull=sometimes busybox true
+	[[ $stderr == *"--pull takes missing, always or never, not 'sometimes'"* ]]
 }
 
 @test "missing command: 127" {
