@@ -61,6 +61,23 @@ struct resp {
 	struct blob_state *blob; /* stream 200/206 bodies here */
 };
 
+/* cg_error without the strerror suffix: these messages say what happened
+ * themselves; code is still the errno-style value returned. */
+static int fail(cg_err_t *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(cg_err_t *err, int code, const char *fmt, ...)
+{
+	char buf[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cg_error(err, 0, "%s", buf);
+	if (err != NULL)
+		err->code = code;
+	return -code;
+}
+
 static void resp_clear_headers(struct resp *p)
 {
 	free(p->content_type);
@@ -286,10 +303,8 @@ static int http_error(struct cg_registry *r, const struct resp *p, const char *w
 	if (desc[0] == '\0')
 		snprintf(desc, sizeof(desc), "%s",
 			 p->status == 401 ? "unauthorized" : p->status == 404 ? "not found" : "request failed");
-	cg_error(err, 0, "registry %s: %s (%s: HTTP %ld)%s", r->host, desc, what, p->status,
-		 p->status == 401 ? ": check the user name and password" : "");
-	err->code = code;
-	return -code;
+	return fail(err, code, "registry %s: %s (%s: HTTP %ld)%s", r->host, desc, what, p->status,
+		    p->status == 401 ? ": check the user name and password" : "");
 }
 
 static int transport_error(struct cg_registry *r, CURLcode cc, const char *what, cg_err_t *err)
@@ -301,11 +316,11 @@ static int transport_error(struct cg_registry *r, CURLcode cc, const char *what,
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
-		return cg_error(err, EPROTO,
+		return fail(err, EPROTO,
 				"registry %s: TLS: %s (%s; pass the registry's CA, or --tls-verify=false to skip verification)",
 				r->host, detail, what);
 	default:
-		return cg_error(err, EIO, "registry %s: %s: %s", r->host, what, detail);
+		return fail(err, EIO, "registry %s: %s: %s", r->host, what, detail);
 	}
 }
 
@@ -367,7 +382,7 @@ static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_e
 	if (strncmp(c->realm, "https://", 8) != 0 && strncmp(c->realm, "http://", 7) != 0) {
 		curl_free(svc);
 		curl_free(sc);
-		return cg_error(err, EPROTO, "registry %s: token realm '%s' is not an http(s) URL", r->host,
+		return fail(err, EPROTO, "registry %s: token realm '%s' is not an http(s) URL", r->host,
 				c->realm);
 	}
 	url = xasprintf("%s%sservice=%s&scope=%s", c->realm, strchr(c->realm, '?') ? "&" : "?", svc, sc);
@@ -383,7 +398,7 @@ static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_e
 	} else if ((root = json_tokener_parse(p.body ? p.body : "")) == NULL ||
 		   !((json_object_object_get_ex(root, "token", &tok) && json_object_get_string_len(tok) > 0) ||
 		     json_object_object_get_ex(root, "access_token", &tok))) {
-		ret = cg_error(err, EPROTO, "registry %s: the token server's reply has no token", r->host);
+		ret = fail(err, EPROTO, "registry %s: the token server's reply has no token", r->host);
 	} else {
 		free(r->auth);
 		r->auth = xasprintf("Authorization: Bearer %s", json_object_get_string(tok));
@@ -413,7 +428,7 @@ static int authenticate(struct cg_registry *r, const struct resp *p, const char 
 	for (size_t i = 0; i < n && ret == -1; i++) {
 		if (strcmp(c[i].scheme, "basic") == 0) {
 			if (r->user == NULL) {
-				ret = cg_error(err, EACCES, "registry %s: authentication required (%s): give a user name and password",
+				ret = fail(err, EACCES, "registry %s: authentication required (%s): give a user name and password",
 					       r->host, what);
 			} else {
 				free(r->auth);
@@ -423,7 +438,7 @@ static int authenticate(struct cg_registry *r, const struct resp *p, const char 
 		}
 	}
 	if (ret == -1)
-		ret = cg_error(err, ENOTSUP, "registry %s: no supported authentication scheme in '%s'", r->host,
+		ret = fail(err, ENOTSUP, "registry %s: no supported authentication scheme in '%s'", r->host,
 			       p->www_auth);
 	cg_challenges_free(c, n);
 	return ret;
@@ -452,11 +467,11 @@ static int request(struct cg_registry *r, const char *url, const struct curl_sli
 
 		*cc = perform(r, cur, own ? r->auth : NULL, hdrs, p);
 		if (p->blob && p->blob->rc < 0)
-			return cg_error(err, -p->blob->rc, "registry %s: %s: %s", r->host, what, p->blob->msg);
+			return fail(err, -p->blob->rc, "registry %s: %s: %s", r->host, what, p->blob->msg);
 		if (*cc != CURLE_OK && !(*cc == CURLE_WRITE_ERROR && p->too_big))
 			return transport_error(r, *cc, what, err);
 		if (p->too_big)
-			return cg_error(err, EFBIG, "registry %s: %s: reply larger than %zu bytes", r->host, what,
+			return fail(err, EFBIG, "registry %s: %s: reply larger than %zu bytes", r->host, what,
 					p->max);
 		if (p->status == 200 || p->status == 206)
 			return 0;
@@ -465,14 +480,14 @@ static int request(struct cg_registry *r, const char *url, const struct curl_sli
 			char *next;
 
 			if (++redirects > MAX_REDIRECTS)
-				return cg_error(err, ELOOP, "registry %s: %s: too many redirects", r->host, what);
+				return fail(err, ELOOP, "registry %s: %s: too many redirects", r->host, what);
 			next = p->location ? resolve_location(cur, p->location) : NULL;
 			if (next == NULL)
-				return cg_error(err, EPROTO, "registry %s: %s: bad redirect to '%s'", r->host, what,
+				return fail(err, EPROTO, "registry %s: %s: bad redirect to '%s'", r->host, what,
 						p->location ? p->location : "");
 			if (strncmp(cur, "https:", 6) == 0 && strncmp(next, "http:", 5) == 0) {
 				free(next);
-				return cg_error(err, EPROTO, "registry %s: %s: refusing a redirect from https to http",
+				return fail(err, EPROTO, "registry %s: %s: refusing a redirect from https to http",
 						r->host, what);
 			}
 			free(cur);
@@ -515,27 +530,27 @@ struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 	cleanup_free char *url = NULL;
 
 	if (*api_host == '\0' || strpbrk(api_host, "/?#@ ") != NULL) {
-		cg_error(err, EINVAL, "bad registry host '%s'", api_host);
+		fail(err, EINVAL, "bad registry host '%s'", api_host);
 		return NULL;
 	}
 	if (*repo_path == '\0' || strpbrk(repo_path, "?#@: ") != NULL) {
-		cg_error(err, EINVAL, "bad repository '%s'", repo_path);
+		fail(err, EINVAL, "bad repository '%s'", repo_path);
 		return NULL;
 	}
 	if ((o->user == NULL) != (o->pass == NULL)) {
-		cg_error(err, EINVAL, "registry %s: a user name needs a password and a password a user name",
+		fail(err, EINVAL, "registry %s: a user name needs a password and a password a user name",
 			 api_host);
 		return NULL;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		cg_error(err, ENOMEM, "initialising libcurl");
+		fail(err, ENOMEM, "initialising libcurl");
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->curl = curl_easy_init();
 	if (r->curl == NULL) {
 		free(r);
-		cg_error(err, ENOMEM, "initialising libcurl");
+		fail(err, ENOMEM, "initialising libcurl");
 		return NULL;
 	}
 	r->host = xstrdup(api_host);
@@ -547,7 +562,7 @@ struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 	url = xasprintf("%s://%s/", o->plain_http ? "http" : "https", api_host);
 	r->origin = origin_of(url);
 	if (r->origin == NULL) {
-		cg_error(err, EINVAL, "bad registry host '%s'", api_host);
+		fail(err, EINVAL, "bad registry host '%s'", api_host);
 		cg_registry_free(r);
 		return NULL;
 	}
@@ -632,7 +647,7 @@ int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char 
 
 	if (*ref == '\0' || strpbrk(ref, "/?#@ ") != NULL ||
 	    (strchr(ref, ':') != NULL && !is_sha256_digest(ref)))
-		return cg_error(err, EINVAL, "registry %s: bad manifest reference '%s'", r->host, ref);
+		return fail(err, EINVAL, "registry %s: bad manifest reference '%s'", r->host, ref);
 	url = xasprintf("%s/v2/%s/manifests/%s", r->origin, r->repo, ref);
 	if (accept != NULL && accept[0] != NULL) {
 		cleanup_free char *line = xstrdup("Accept: ");
@@ -651,11 +666,11 @@ int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char 
 	}
 	if (EVP_Digest(p.body ? p.body : "", p.len, md, NULL, EVP_sha256(), NULL) != 1) {
 		resp_reset(&p);
-		return cg_error(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
+		return fail(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
 	}
 	got = digest_string(md);
 	if (strchr(ref, ':') != NULL && strcmp(got, ref) != 0) {
-		cg_error(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host, what, got);
+		fail(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host, what, got);
 		free(got);
 		resp_reset(&p);
 		return -EBADMSG;
@@ -680,12 +695,12 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 	int failures = 0, ret;
 
 	if (!is_sha256_digest(digest))
-		return cg_error(err, EINVAL, "registry %s: unsupported blob digest '%s'", r->host, digest);
+		return fail(err, EINVAL, "registry %s: unsupported blob digest '%s'", r->host, digest);
 	url = xasprintf("%s/v2/%s/blobs/%s", r->origin, r->repo, digest);
 	b.md = EVP_MD_CTX_new();
 	if (b.md == NULL || EVP_DigestInit_ex(b.md, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(b.md);
-		return cg_error(err, ENOMEM, "registry %s: sha256 context", r->host);
+		return fail(err, ENOMEM, "registry %s: sha256 context", r->host);
 	}
 	for (;;) {
 		struct curl_slist *hdrs = NULL;
@@ -716,17 +731,17 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 	}
 	ret = 0;
 	if (size >= 0 && b.offset != size) {
-		ret = cg_error(err, EBADMSG, "registry %s: %s: got %" PRId64 " bytes, expected %" PRId64,
+		ret = fail(err, EBADMSG, "registry %s: %s: got %" PRId64 " bytes, expected %" PRId64,
 			       r->host, what, b.offset, size);
 		goto out;
 	}
 	if (EVP_DigestFinal_ex(b.md, md, NULL) != 1) {
-		ret = cg_error(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
+		ret = fail(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
 		goto out;
 	}
 	got = digest_string(md);
 	if (strcmp(got, digest) != 0)
-		ret = cg_error(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host,
+		ret = fail(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host,
 			       what, got);
 out:
 	EVP_MD_CTX_free(b.md);

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	cg_err_t err = { 0 };
 	int c, i, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.ca_file = optarg; break;
 		case 'u': o.user = optarg; break;

@@ -21,6 +21,19 @@
 # token realm, and a fault-injecting front of a registry at $REG_FRONT);
 # reg_stop_token_server stops it (call it from teardown).
 
+# need_tool as tests/integration/common.bash has it, when that is not loaded.
+if ! declare -F need_tool >/dev/null; then
+	need_tool()
+	{
+		command -v "$1" >/dev/null && return 0
+		if [ "${CGRUN_TESTS_NO_SKIP:-0}" = 1 ]; then
+			echo "$1 is missing ($2), and CGRUN_TESTS_NO_SKIP=1 makes that a failure" >&2
+			return 1
+		fi
+		skip "$1 is missing ($2)"
+	}
+fi
+
 REG_IMAGE_DIR=${BATS_TEST_DIRNAME:-$(dirname "${BASH_SOURCE[0]}")}
 REG_PY=/usr/bin/python3
 REG_USER=tester
@@ -31,6 +44,8 @@ REG_TOKEN=127.0.0.1:5002
 REG_FRONT=127.0.0.1:5100
 REG_CDN_PORT=5101
 REG_REPO=test/busybox
+# token-server.py logs every request it sees here (reg_token_server empties it).
+REG_LOG_NAME=requests.log
 
 # reg_ns CMD...: run CMD in the test file's network namespace.
 reg_ns()
@@ -133,7 +148,8 @@ reg_setup()
 	[ -x "$REG_PY" ] && "$REG_PY" -c 'import cryptography' ||
 		{ echo "$REG_PY with python3-cryptography is needed" >&2; return 1; }
 	REG_DIR=$(mktemp -d /tmp/cgrun-reg.XXXXXX)
-	export REG_DIR
+	REG_LOG=$REG_DIR/$REG_LOG_NAME
+	export REG_DIR REG_LOG
 	: >"$REG_DIR/pids"
 	unshare -n -- sleep infinity </dev/null >/dev/null 2>&1 &
 	REG_NS_PID=$!
@@ -158,14 +174,14 @@ reg_setup()
 }
 
 # reg_token_server [token-server.py OPTIONS]: on 5100 (cdn on 5101 when
-# --redirect-port is given by the caller), log in $REG_DIR/token.log.
+# --redirect-port is given by the caller), requests logged in $REG_LOG.
 reg_token_server()
 {
-	: >"$REG_DIR/token.log"
+	: >"$REG_LOG"
 	reg_bg token-server "$REG_PY" "$REG_IMAGE_DIR/token-server.py" --port "${REG_FRONT#*:}" \
 		--cert "$REG_DIR/server.crt" --key "$REG_DIR/server.key" --ca "$REG_DIR/ca.crt" \
 		--sign-key "$REG_DIR/sign.key" --sign-cert "$REG_DIR/sign.crt" \
-		--storage "$REG_DIR/storage" --log "$REG_DIR/token.log" "$@"
+		--storage "$REG_DIR/storage" --log "$REG_LOG" "$@"
 	REG_TOKEN_PID=$REG_BG_PID
 	reg_wait_port "${REG_FRONT#*:}" "$REG_TOKEN_PID"
 }
@@ -315,6 +331,29 @@ reg_alive()
 	local st
 	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# reg_tag_manifest TAG: the digest TAG points to in the storage (read from
+# the registry's own files, not through the client under test).
+reg_tag_manifest()
+{
+	cat "$REG_DIR/storage/docker/registry/v2/repositories/$REG_REPO/_manifests/tags/$1/current/link"
+}
+
+# reg_plant_blob CONTENT_FILE: store CONTENT_FILE's bytes in the storage under
+# a digest that is NOT theirs, linked into $REG_REPO as a layer and as a
+# manifest revision (the registry serves stored bytes without re-hashing).
+# Prints that digest.
+reg_plant_blob()
+{
+	local hex st=$REG_DIR/storage/docker/registry/v2
+	hex=$( (cat "$1"; echo planted) | sha256sum | cut -d' ' -f1)
+	mkdir -p "$st/blobs/sha256/${hex:0:2}/$hex" "$st/repositories/$REG_REPO/_layers/sha256/$hex" \
+		"$st/repositories/$REG_REPO/_manifests/revisions/sha256/$hex"
+	cp "$1" "$st/blobs/sha256/${hex:0:2}/$hex/data"
+	printf 'sha256:%s' "$hex" >"$st/repositories/$REG_REPO/_layers/sha256/$hex/link"
+	printf 'sha256:%s' "$hex" >"$st/repositories/$REG_REPO/_manifests/revisions/sha256/$hex/link"
+	echo "sha256:$hex"
 }
 
 # reg_teardown: stop every process started, check none is left in the
