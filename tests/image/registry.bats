@@ -116,6 +116,15 @@ blob_ok()
 	[ "${lines[1]}" = "digest: $MDIG" ]
 }
 
+@test "plain http only when asked for (--plain-http)" {
+	run get --plain-http "$REG_PLAIN" "$REG_REPO" manifest oci blob "$LAYER" "$LAYER_SIZE"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "digest: $MDIG" ]
+	run get "$REG_PLAIN" "$REG_REPO" manifest oci
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"registry $REG_PLAIN: TLS: "* ]]
+}
+
 @test "htpasswd Basic auth: the right password pulls, a wrong one is a clear 401" {
 	run get "$REG_BASIC" "$REG_REPO" manifest oci
 	[ "$status" -eq 1 ]

@@ -13,10 +13,11 @@
 #   sign.crt/sign.key    the token signing certificate (the registry's rootcertbundle)
 #   htpasswd             user $REG_USER, password $REG_PASS (bcrypt)
 #   storage/             the registries' shared storage
-# and starts three docker-registry instances over that one storage:
+# and starts four docker-registry instances over that one storage:
 #   $REG_ANON  (127.0.0.1:5000)  anonymous
 #   $REG_BASIC (127.0.0.1:5001)  htpasswd Basic auth
 #   $REG_TOKEN (127.0.0.1:5002)  token auth, realm https://127.0.0.1:5100/token
+#   $REG_PLAIN (127.0.0.1:5003)  anonymous, plain http (an "insecure registry")
 # reg_token_server [OPTIONS] starts tests/image/token-server.py on 5100 (the
 # token realm, and a fault-injecting front of a registry at $REG_FRONT);
 # reg_stop_token_server stops it (call it from teardown).
@@ -41,6 +42,7 @@ REG_PASS=s3cret-pass
 REG_ANON=127.0.0.1:5000
 REG_BASIC=127.0.0.1:5001
 REG_TOKEN=127.0.0.1:5002
+REG_PLAIN=127.0.0.1:5003
 REG_FRONT=127.0.0.1:5100
 REG_CDN_PORT=5101
 REG_REPO=test/busybox
@@ -104,7 +106,7 @@ reg_make_certs()
 	cp "$d/ca.crt" "$d/certs.d/ca.crt"
 }
 
-# reg_start_registry NAME PORT none|htpasswd|token
+# reg_start_registry NAME PORT none|htpasswd|token [plain]: plain: http://
 reg_start_registry()
 {
 	local name=$1 port=$2 auth=$3 cfg=$REG_DIR/$1.yml
@@ -126,6 +128,9 @@ reg_start_registry()
 	    certificate: $REG_DIR/server.crt
 	    key: $REG_DIR/server.key
 	EOF
+	if [ "${4:-}" = plain ]; then
+		sed -i '/^  tls:$/,$d' "$cfg"
+	fi
 	case $auth in
 	none) ;;
 	htpasswd)
@@ -171,6 +176,7 @@ reg_setup()
 	reg_start_registry anon 5000 none
 	reg_start_registry basic 5001 htpasswd
 	reg_start_registry token 5002 token
+	reg_start_registry plain 5003 none plain
 }
 
 # reg_token_server [token-server.py OPTIONS]: on 5100 (cdn on 5101 when
@@ -200,10 +206,11 @@ reg_stop_token_server()
 
 # reg_build_images: an OCI layout $REG_DIR/layout with tags
 #   base     busybox-static (/bin/busybox and links), /etc/gone, /opq/{a,b}
-#   layered  on base: /etc/gone deleted (whiteout), /opq emptied and refilled
-#            (whiteouts or an opaque marker: umoci's choice), a hardlink, a
-#            symlink, a setuid file, a user.* xattr; config env, entrypoint,
-#            cmd, working dir, user
+#   layered  on base, a second layer (umoci's): /etc/gone deleted (whiteout),
+#            /opq/a and /opq/b deleted (whiteouts), /opq/c added, a hardlink, a
+#            symlink, a setuid file (/bin/suid), a user.* xattr (kept by umoci);
+#            config env, entrypoint, cmd, working dir, user; and a third
+#            layer (ours): /opq made opaque (.wh..wh..opq) holding only d
 #   multi    an index of layered (amd64) and an arm64 twin (same layers, own config)
 reg_build_images()
 {
@@ -239,8 +246,43 @@ reg_build_images()
 	umoci config --image "$L:layered" --config.env PATH=/bin --config.env CGRUN_TEST=layered \
 		--config.entrypoint /bin/sh --config.entrypoint -c --config.cmd 'echo hello' \
 		--config.workingdir /data --config.user 0:0 --architecture amd64 --os linux
+	reg_add_opaque_layer "$L"
 	reg_make_multi "$L"
 	reg_make_zstd "$L"
+}
+
+# reg_add_opaque_layer LAYOUT: umoci writes a whiteout per removed file, never
+# an opaque marker: append to layered a layer of our own making /opq opaque
+# (opq/.wh..wh..opq) with one new file opq/d, so /opq ends up holding d only.
+reg_add_opaque_layer()
+{
+	local L=$1 t=$REG_DIR/opaque mdig cdig diffid ldig lsize csize msize
+	mkdir -p "$t/opq"
+	: >"$t/opq/.wh..wh..opq"
+	echo d >"$t/opq/d"
+	tar -C "$t" --numeric-owner --owner=0 --group=0 --mtime=@0 -cf "$REG_DIR/opaque.tar" opq
+	diffid=sha256:$(sha256sum <"$REG_DIR/opaque.tar" | cut -d' ' -f1)
+	gzip -n <"$REG_DIR/opaque.tar" >"$REG_DIR/opaque.tar.gz"
+	lsize=$(stat -c %s "$REG_DIR/opaque.tar.gz")
+	ldig=$(reg_blob_put "$L" "$REG_DIR/opaque.tar.gz")
+	rm -rf "$t" "$REG_DIR/opaque.tar"
+	mdig=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "layered") | .digest' "$L/index.json")
+	cdig=$(jq -r .config.digest "$L/blobs/sha256/${mdig#sha256:}")
+	jq -c --arg d "$diffid" '.rootfs.diff_ids += [$d] |
+		.history += [{created: "1970-01-01T00:00:00Z", created_by: "registry_helpers.bash: opaque /opq"}]' \
+		"$L/blobs/sha256/${cdig#sha256:}" >"$REG_DIR/cfg"
+	csize=$(stat -c %s "$REG_DIR/cfg")
+	cdig=$(reg_blob_put "$L" "$REG_DIR/cfg")
+	jq -c --arg c "$cdig" --argjson cs "$csize" --arg l "$ldig" --argjson ls "$lsize" \
+		'.config.digest = $c | .config.size = $cs | .layers += [{
+		mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $l, size: $ls}]' \
+		"$L/blobs/sha256/${mdig#sha256:}" >"$REG_DIR/m"
+	msize=$(stat -c %s "$REG_DIR/m")
+	mdig=$(reg_blob_put "$L" "$REG_DIR/m")
+	jq -c --arg d "$mdig" --argjson s "$msize" '.manifests |= map(
+		if .annotations["org.opencontainers.image.ref.name"] == "layered" then .digest = $d | .size = $s else . end)' \
+		"$L/index.json" >"$REG_DIR/index.json"
+	mv "$REG_DIR/index.json" "$L/index.json"
 }
 
 # reg_make_zstd LAYOUT: tag zstd, layered with its layers recompressed with zstd.
