@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "registry.h"
+#include "registry-util.h"
 #include "registry-challenge-tmp.h" /* TEMPORARY: becomes "www-auth.h" at merge */
 
 #include <ctype.h>
@@ -18,7 +19,6 @@
 #include <time.h>
 
 #include <curl/curl.h>
-#include <json-c/json.h>
 #include <openssl/evp.h>
 
 #define MAX_REDIRECTS 5
@@ -142,10 +142,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *data)
 		slot = &p->content_range;
 	else if (IS("Retry-After")) {
 		cleanup_free char *v = trimmed(colon + 1, n - nlen - 1);
-		char *end;
-		long secs = strtol(v, &end, 10);
-		/* An HTTP-date is rare from registries: treat it as "a while". */
-		p->retry_after = (*v && *end == '\0' && secs >= 0) ? secs : 5;
+		p->retry_after = cg_retry_after_parse(v);
 	}
 #undef IS
 	if (slot != NULL && *slot == NULL)
@@ -214,84 +211,10 @@ static size_t write_cb(char *buf, size_t size, size_t nmemb, void *data)
 	return n;
 }
 
-/* "scheme://host:port" of url, the port made explicit. */
-static char *origin_of(const char *url)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
-
-	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-		for (char *s = host; *s; s++)
-			*s = tolower((unsigned char)*s);
-		out = xasprintf("%s://%s:%s", scheme, host, port);
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return out;
-}
-
-/* location resolved against base; NULL if malformed or not http(s). */
-static char *resolve_location(const char *base, const char *location)
-{
-	CURLU *u = curl_url();
-	char *full = NULL, *scheme = NULL, *out = NULL;
-
-	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    (strcmp(scheme, "https") == 0 || strcmp(scheme, "http") == 0) &&
-	    curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
-		out = xstrdup(full);
-	curl_free(full);
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	return out;
-}
-
 static bool same_origin(struct cg_registry *r, const char *url)
 {
-	cleanup_free char *o = origin_of(url);
+	cleanup_free char *o = cg_url_origin(url);
 	return o != NULL && strcmp(o, r->origin) == 0;
-}
-
-/* "manifest unknown: manifest unknown" from the registry's JSON errors body,
- * else the body's first line, else "". */
-static void describe_body(const struct resp *p, char *out, size_t outlen)
-{
-	json_object *root, *errs, *e0, *code, *msg;
-
-	out[0] = '\0';
-	if (p->body == NULL || p->len == 0)
-		return;
-	root = json_tokener_parse(p->body);
-	if (root && json_object_object_get_ex(root, "errors", &errs) &&
-	    json_object_is_type(errs, json_type_array) && json_object_array_length(errs) > 0) {
-		char codebuf[128] = "";
-		const char *m = NULL;
-
-		e0 = json_object_array_get_idx(errs, 0);
-		if (json_object_object_get_ex(e0, "code", &code)) {
-			snprintf(codebuf, sizeof(codebuf), "%s", json_object_get_string(code));
-			for (char *s = codebuf; *s; s++)
-				*s = *s == '_' ? ' ' : tolower((unsigned char)*s);
-		}
-		if (json_object_object_get_ex(e0, "message", &msg))
-			m = json_object_get_string(msg);
-		if (m && *m && strcasecmp(m, codebuf) != 0)
-			snprintf(out, outlen, "%s%s%s", codebuf, *codebuf ? ": " : "", m);
-		else
-			snprintf(out, outlen, "%s", codebuf);
-		json_object_put(root);
-		return;
-	}
-	json_object_put(root);
-	size_t n = strcspn(p->body, "\r\n");
-	snprintf(out, outlen, "%.*s", (int)(n > 200 ? 200 : n), p->body);
 }
 
 static int http_error(struct cg_registry *r, const struct resp *p, const char *what, cg_err_t *err)
@@ -299,7 +222,7 @@ static int http_error(struct cg_registry *r, const struct resp *p, const char *w
 	char desc[512];
 	int code = p->status == 404 ? ENOENT : p->status == 401 || p->status == 403 ? EACCES : EIO;
 
-	describe_body(p, desc, sizeof(desc));
+	cg_registry_describe_body(p->body, p->len, desc, sizeof(desc));
 	if (desc[0] == '\0')
 		snprintf(desc, sizeof(desc), "%s",
 			 p->status == 401 ? "unauthorized" : p->status == 404 ? "not found" : "request failed");
@@ -371,21 +294,24 @@ static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_e
 	struct resp p = { .max = 1024 * 1024, .retry_after = -1 };
 	cleanup_free char *scope_dflt = xasprintf("repository:%s:pull", r->repo);
 	const char *scope = c->scope ? c->scope : scope_dflt;
-	char *svc = curl_easy_escape(r->curl, c->service ? c->service : "", 0);
+	char *svc = c->service ? curl_easy_escape(r->curl, c->service, 0) : NULL;
 	char *sc = curl_easy_escape(r->curl, scope, 0);
 	cleanup_free char *url = NULL;
 	cleanup_free char *basic = NULL;
-	json_object *root = NULL, *tok;
+	cleanup_free char *tok = NULL;
 	CURLcode cc;
 	int ret = 0;
 
-	if (strncmp(c->realm, "https://", 8) != 0 && strncmp(c->realm, "http://", 7) != 0) {
+	/* A token realm over plain http would see the credentials (and hand
+	 * out a token) in clear: only for a registry that is plain http itself. */
+	if (strncmp(c->realm, "https://", 8) != 0 &&
+	    !(strncmp(c->realm, "http://", 7) == 0 && strncmp(r->origin, "http://", 7) == 0)) {
 		curl_free(svc);
 		curl_free(sc);
-		return fail(err, EPROTO, "registry %s: token realm '%s' is not an http(s) URL", r->host,
-				c->realm);
+		return fail(err, EPROTO, "registry %s: refusing token realm '%s' (not https)", r->host, c->realm);
 	}
-	url = xasprintf("%s%sservice=%s&scope=%s", c->realm, strchr(c->realm, '?') ? "&" : "?", svc, sc);
+	url = xasprintf("%s%s%s%s%sscope=%s", c->realm, strchr(c->realm, '?') ? "&" : "?",
+			svc ? "service=" : "", svc ? svc : "", svc ? "&" : "", sc);
 	curl_free(svc);
 	curl_free(sc);
 	if (r->user != NULL)
@@ -395,15 +321,13 @@ static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_e
 		ret = transport_error(r, cc, "fetching a token", err);
 	} else if (p.status != 200) {
 		ret = http_error(r, &p, "token server", err);
-	} else if ((root = json_tokener_parse(p.body ? p.body : "")) == NULL ||
-		   !((json_object_object_get_ex(root, "token", &tok) && json_object_get_string_len(tok) > 0) ||
-		     json_object_object_get_ex(root, "access_token", &tok))) {
+	} else if ((tok = cg_registry_token_parse(p.body)) == NULL) {
 		ret = fail(err, EPROTO, "registry %s: the token server's reply has no token", r->host);
 	} else {
 		free(r->auth);
-		r->auth = xasprintf("Authorization: Bearer %s", json_object_get_string(tok));
+		r->auth = xasprintf("Authorization: Bearer %s", tok);
+		explicit_bzero(tok, strlen(tok));
 	}
-	json_object_put(root);
 	resp_reset(&p);
 	return ret;
 }
@@ -481,15 +405,10 @@ static int request(struct cg_registry *r, const char *url, const struct curl_sli
 
 			if (++redirects > MAX_REDIRECTS)
 				return fail(err, ELOOP, "registry %s: %s: too many redirects", r->host, what);
-			next = p->location ? resolve_location(cur, p->location) : NULL;
+			next = p->location ? cg_url_redirect(cur, p->location) : NULL;
 			if (next == NULL)
-				return fail(err, EPROTO, "registry %s: %s: bad redirect to '%s'", r->host, what,
-						p->location ? p->location : "");
-			if (strncmp(cur, "https:", 6) == 0 && strncmp(next, "http:", 5) == 0) {
-				free(next);
-				return fail(err, EPROTO, "registry %s: %s: refusing a redirect from https to http",
-						r->host, what);
-			}
+				return fail(err, EPROTO, "registry %s: %s: refusing a redirect to '%s' (not https, or malformed)",
+					    r->host, what, p->location ? p->location : "");
 			free(cur);
 			cur = next;
 			continue;
@@ -560,7 +479,7 @@ struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 	r->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	r->tls_verify = o->tls_verify;
 	url = xasprintf("%s://%s/", o->plain_http ? "http" : "https", api_host);
-	r->origin = origin_of(url);
+	r->origin = cg_url_origin(url);
 	if (r->origin == NULL) {
 		fail(err, EINVAL, "bad registry host '%s'", api_host);
 		cg_registry_free(r);
@@ -612,26 +531,6 @@ void cg_registry_free(struct cg_registry *r)
 	free(r);
 }
 
-static bool is_sha256_digest(const char *d)
-{
-	if (strncmp(d, "sha256:", 7) != 0 || strlen(d) != 7 + 64)
-		return false;
-	for (const char *s = d + 7; *s; s++)
-		if (!isdigit((unsigned char)*s) && !(*s >= 'a' && *s <= 'f'))
-			return false;
-	return true;
-}
-
-static char *digest_string(const unsigned char *md)
-{
-	char *out = xcalloc(1, 7 + 64 + 1);
-
-	memcpy(out, "sha256:", 7);
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
-	return out;
-}
-
 int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char *const *accept,
 			     char **body, size_t *len, char **content_type, char **digest,
 			     cg_err_t *err)
@@ -646,7 +545,7 @@ int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char 
 	int ret;
 
 	if (*ref == '\0' || strpbrk(ref, "/?#@ ") != NULL ||
-	    (strchr(ref, ':') != NULL && !is_sha256_digest(ref)))
+	    (strchr(ref, ':') != NULL && !cg_digest_is_sha256(ref)))
 		return fail(err, EINVAL, "registry %s: bad manifest reference '%s'", r->host, ref);
 	url = xasprintf("%s/v2/%s/manifests/%s", r->origin, r->repo, ref);
 	if (accept != NULL && accept[0] != NULL) {
@@ -668,7 +567,7 @@ int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char 
 		resp_reset(&p);
 		return fail(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
 	}
-	got = digest_string(md);
+	got = cg_digest_format_sha256(md);
 	if (strchr(ref, ':') != NULL && strcmp(got, ref) != 0) {
 		fail(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host, what, got);
 		free(got);
@@ -694,7 +593,7 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 	unsigned char md[EVP_MAX_MD_SIZE];
 	int failures = 0, ret;
 
-	if (!is_sha256_digest(digest))
+	if (!cg_digest_is_sha256(digest))
 		return fail(err, EINVAL, "registry %s: unsupported blob digest '%s'", r->host, digest);
 	url = xasprintf("%s/v2/%s/blobs/%s", r->origin, r->repo, digest);
 	b.md = EVP_MD_CTX_new();
@@ -739,7 +638,7 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 		ret = fail(err, EIO, "registry %s: %s: sha256 failed", r->host, what);
 		goto out;
 	}
-	got = digest_string(md);
+	got = cg_digest_format_sha256(md);
 	if (strcmp(got, digest) != 0)
 		ret = fail(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host,
 			       what, got);
