@@ -376,6 +376,24 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* A connection that failed or broke: worth another try. */
+static bool transient(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* GET url until a 200/206: redirects, 401 challenges, 429/5xx back-off.
  * On a transport error returns -EIO with *cc set (the blob resumes). */
 static int request(struct cg_registry *r, const char *url, const struct curl_slist *hdrs,
@@ -392,8 +410,16 @@ static int request(struct cg_registry *r, const char *url, const struct curl_sli
 		*cc = perform(r, cur, own ? r->auth : NULL, hdrs, p);
 		if (p->blob && p->blob->rc < 0)
 			return fail(err, -p->blob->rc, "registry %s: %s: %s", r->host, what, p->blob->msg);
-		if (*cc != CURLE_OK && !(*cc == CURLE_WRITE_ERROR && p->too_big))
-			return transport_error(r, *cc, what, err);
+		if (*cc != CURLE_OK && !(*cc == CURLE_WRITE_ERROR && p->too_big)) {
+			/* A blob resumes in cg_registry_get_blob; anything else
+			 * is asked again, unless TLS failed (that will not mend). */
+			if (p->blob != NULL || !transient(*cc) || ++attempts >= CG_REGISTRY_MAX_ATTEMPTS)
+				return transport_error(r, *cc, what, err);
+			sleep_ms(250L << (attempts - 1));
+			free(cur);
+			cur = xstrdup(url);
+			continue;
+		}
 		if (p->too_big)
 			return fail(err, EFBIG, "registry %s: %s: reply larger than %zu bytes", r->host, what,
 					p->max);

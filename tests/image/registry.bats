@@ -205,6 +205,15 @@ blob_ok()
 	[ "$(grep -c "^GET /v2/$REG_REPO/manifests/oci" "$REG_LOG")" -eq 5 ]
 }
 
+@test "a connection closed without an answer is tried again" {
+	reg_token_server --upstream "$REG_ANON" --drop 2
+	run get "$REG_FRONT" "$REG_REPO" manifest oci
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "digest: $MDIG" ]
+	[ "$(grep -c '^dropped' "$REG_LOG")" -eq 2 ]
+	[ "$(grep -c "^GET /v2/$REG_REPO/manifests/oci" "$REG_LOG")" -eq 3 ]
+}
+
 @test "a connection cut mid-blob is resumed with Range" {
 	reg_token_server --upstream "$REG_ANON" --cut-after 100000
 	get "$REG_FRONT" "$REG_REPO" blob "$LAYER" "$LAYER_SIZE" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/out.err"

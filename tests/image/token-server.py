@@ -11,6 +11,7 @@ Serves, over TLS:
       Forwarded to --upstream (the real registry), with faults on demand:
       --429 N        the first N requests answer 429 with Retry-After: --retry-after
       --5xx N        the first N requests answer 503
+      --drop N       the first N requests get their connection closed, no answer
       --ignore-range blob GETs are forwarded without their Range header
       --cut-after B  the first blob GET closes the connection after B bytes
       --redirect-port P
@@ -51,6 +52,7 @@ class State:
         self.lock = threading.Lock()
         self.count_429 = args.n429
         self.count_5xx = args.n5xx
+        self.count_drop = args.drop
         self.cut_pending = args.cut_after is not None
         with open(args.sign_key, "rb") as f:
             self.key = serialization.load_pem_private_key(f.read(), None)
@@ -141,6 +143,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(429, b'{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}',
                               [("Retry-After", str(st.args.retry_after)),
                                ("Content-Type", "application/json")])
+        if st.take("count_drop"):
+            st.log("dropped")
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         if st.take("count_5xx"):
             return self.reply(503, b"upstream busy")
         if is_blob and st.args.redirect_port:
@@ -231,6 +238,7 @@ def main():
     p.add_argument("--429", dest="n429", type=int, default=0)
     p.add_argument("--retry-after", type=int, default=2)
     p.add_argument("--5xx", dest="n5xx", type=int, default=0)
+    p.add_argument("--drop", type=int, default=0)
     p.add_argument("--ignore-range", action="store_true")
     p.add_argument("--cut-after", type=int)
     p.add_argument("--redirect-port", type=int)
