@@ -646,7 +646,7 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 			break;
 		/* A lost connection: resume where it stopped. Give up after
 		 * CG_REGISTRY_MAX_ATTEMPTS tries in a row that brought nothing. */
-		if (cc == CURLE_OK || b.rc < 0 || cc == CURLE_WRITE_ERROR)
+		if (cc == CURLE_OK || b.rc < 0 || !transient(cc))
 			goto out;
 		if (b.offset > before)
 			failures = 0;
