@@ -180,6 +180,13 @@ blob_ok()
 	! grep -q AUTH-SEEN "$REG_LOG"
 }
 
+@test "one connection carries the whole pull" {
+	reg_token_server --upstream "$REG_ANON"
+	get "$REG_FRONT" "$REG_REPO" manifest oci manifest v2s2 blob "$LAYER" "$LAYER_SIZE" >/dev/null
+	[ "$(grep -c "^GET " "$REG_LOG")" -eq 3 ]
+	[ "$(grep "^GET " "$REG_LOG" | sed 's/.* conn=//' | sort -u | wc -l)" -eq 1 ]
+}
+
 @test "429: Retry-After is waited for, then the request succeeds" {
 	reg_token_server --upstream "$REG_ANON" --429 1 --retry-after 2
 	start=$(date +%s%N)

@@ -19,7 +19,7 @@ Serves, over TLS:
                      which serves the blob from --storage and refuses (403, and
                      logs AUTH-SEEN) any request carrying an Authorization header
 Every request is logged, one line each, to --log:
-  "token user=U", "GET /v2/... auth=yes|no range=...", "cdn auth=yes|no".
+  "token user=U", "GET /v2/... auth=yes|no range=... conn=CLIENT_PORT", "cdn auth=yes|no".
 --ttl: seconds a token lives (the registry adds 60 s of leeway to the exp
 claim: exp is written ttl - 60 s ahead, so a token really dies after ttl s).
 """
@@ -138,7 +138,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def front(self, st, path):
         is_blob = "/blobs/sha256:" in path
         rng = self.headers.get("Range")
-        st.log(f"GET {path} auth={'yes' if self.headers.get('Authorization') else 'no'} range={rng or '-'}")
+        st.log(f"GET {path} auth={'yes' if self.headers.get('Authorization') else 'no'} range={rng or '-'} "
+               f"conn={self.client_address[1]}")
         if st.take("count_429"):
             return self.reply(429, b'{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}',
                               [("Retry-After", str(st.args.retry_after)),
