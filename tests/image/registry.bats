@@ -198,6 +198,29 @@ blob_ok()
 	[ "$(grep -c "^GET /v2/$REG_REPO/manifests/oci" "$REG_LOG")" -eq 2 ]
 }
 
+@test "429 on a blob is waited for too; a Retry-After over a minute fails at once" {
+	reg_token_server --upstream "$REG_ANON" --429 1 --retry-after 1
+	start=$(date +%s%N)
+	get "$REG_FRONT" "$REG_REPO" blob "$LAYER" "$LAYER_SIZE" >"$BATS_TEST_TMPDIR/out"
+	end=$(date +%s%N)
+	blob_ok "$BATS_TEST_TMPDIR/out"
+	[ $(((end - start) / 1000000)) -ge 1000 ]
+	reg_stop_token_server
+	reg_token_server --upstream "$REG_ANON" --429 1 --retry-after 3600
+	start=$(date +%s)
+	run get "$REG_FRONT" "$REG_REPO" manifest oci
+	end=$(date +%s)
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"asked to retry after 3600s: registry $REG_FRONT: toomanyrequests: slow down (manifest oci: HTTP 429)"* ]]
+	[ $((end - start)) -lt 10 ]
+}
+
+@test "TLS: the test certificate names localhost as well as 127.0.0.1" {
+	run get "localhost:5000" "$REG_REPO" manifest oci
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "digest: $MDIG" ]
+}
+
 @test "5xx: retried with back-off, then success; endless 5xx gives up" {
 	reg_token_server --upstream "$REG_ANON" --5xx 2
 	run get "$REG_FRONT" "$REG_REPO" manifest oci
