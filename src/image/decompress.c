@@ -93,6 +93,11 @@ int cg_decomp_open(struct cg_decomp *d, int fd, cg_err_t *err)
 			return cg_error(err, ENOMEM, "zstd: ZSTD_createDStream");
 		if (ZSTD_isError(ZSTD_initDStream(d->zstd)))
 			return cg_error(err, 0, "zstd: ZSTD_initDStream failed");
+		/* The window a frame may ask for is what bounds zstd's memory:
+		 * 2^27 (128 MiB, libzstd's own default limit, what "zstd --long"
+		 * makes); a frame asking more is refused, not obeyed. */
+		if (ZSTD_isError(ZSTD_DCtx_setParameter(d->zstd, ZSTD_d_windowLogMax, 27)))
+			return cg_error(err, 0, "zstd: setting the window limit failed");
 		d->zstd_last = 1;
 		break;
 	case CG_COMPRESSION_NONE:

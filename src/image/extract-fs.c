@@ -12,14 +12,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-static int openat2_in(int dirfd, const char *path, int flags, uint64_t resolve)
+static int openat2_in(int dfd, const char *path, int flags, uint64_t resolve)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
 		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
 	};
 
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
 }
 
 /* Open PATH (non-empty) as a directory; errno set on failure. The first
@@ -138,19 +138,19 @@ static int remove_at(int dfd, const char *name, dev_t dev, bool check_dev, cg_er
 	return 0;
 }
 
-int cg_x_remove(int dirfd, const char *name, cg_err_t *err)
+int cg_x_remove(int dfd, const char *name, cg_err_t *err)
 {
-	return remove_at(dirfd, name, 0, false, err);
+	return remove_at(dfd, name, 0, false, err);
 }
 
-int cg_x_make_room(int dirfd, const char *name, cg_err_t *err)
+int cg_x_make_room(int dfd, const char *name, cg_err_t *err)
 {
 	/* The common cases in one call each: nothing there, or a file. */
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return cg_error(err, errno, "unlink %s", name);
-	return cg_x_remove(dirfd, name, err);
+	return cg_x_remove(dfd, name, err);
 }
 
 void cg_x_made(struct cg_extract_ctx *x, const char *path)

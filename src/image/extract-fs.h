@@ -37,20 +37,20 @@ struct cg_extract_ctx {
  * set; with !create a missing directory fails with err->code ENOENT. */
 int cg_x_open_dir(struct cg_extract_ctx *x, const char *path, bool create, cg_err_t *err);
 
-/* Remove NAME in the directory dirfd, a whole tree if it is a directory,
+/* Remove NAME in the directory dfd, a whole tree if it is a directory,
  * never following a symlink nor crossing a mount. Missing is success. */
-int cg_x_remove(int dirfd, const char *name, cg_err_t *err);
+int cg_x_remove(int dfd, const char *name, cg_err_t *err);
 
 /* Make room for a new non-directory NAME: whatever is there goes (a
  * directory with its tree). */
-int cg_x_make_room(int dirfd, const char *name, cg_err_t *err);
+int cg_x_make_room(int dfd, const char *name, cg_err_t *err);
 
 /* FLATTEN: remember that the layer made PATH. */
 void cg_x_made(struct cg_extract_ctx *x, const char *path);
 
-/* FLATTEN opaque directory: remove from the directory PATH (dirfd) every
+/* FLATTEN opaque directory: remove from the directory PATH (dfd) every
  * entry the layer did not make, descending into the ones it did. */
-int cg_x_empty_lower(struct cg_extract_ctx *x, int dirfd, const char *path, cg_err_t *err);
+int cg_x_empty_lower(struct cg_extract_ctx *x, int dfd, const char *path, cg_err_t *err);
 
 /* Record a directory's times for cg_x_finish_dirs. */
 void cg_x_defer_dir_times(struct cg_extract_ctx *x, const char *path, const struct timespec ts[2]);

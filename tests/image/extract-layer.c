@@ -1,12 +1,14 @@
 /* extract-layer.c - for tests only: extract the layer on stdin into ROOTDIR
  * (tests/image/extract.bats).
- *   extract-layer [--flatten] [--no-owner] ROOTDIR < LAYER
- * prints the diff_id and exits 0, or prints one error line and exits 1. */
+ *   extract-layer [--flatten] [--no-owner] [--shift=N] ROOTDIR < LAYER
+ * (--shift adds N to every owner's uid and gid) prints the diff_id and exits 0, or prints one error line and exits 1. */
 #include "config.h"
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layer-extract.h"
@@ -17,6 +19,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "flatten", no_argument, NULL, 'f' },
 		{ "no-owner", no_argument, NULL, 'n' },
+		{ "shift", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cg_extract_opts o = { .mode = CG_EXTRACT_OVERLAY, .keep_owner = true };
@@ -30,13 +33,25 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'f': o.mode = CG_EXTRACT_FLATTEN; break;
 		case 'n': o.keep_owner = false; break;
+		case 's': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n >= UINT32_MAX) {
+				fprintf(stderr, "extract-layer: --shift: not a number: %s\n", optarg);
+				return 1;
+			}
+			o.uid_shift = (uid_t)n;
+			o.gid_shift = (gid_t)n;
+			break;
+		}
 		default:
-			fprintf(stderr, "usage: extract-layer [--flatten] [--no-owner] ROOTDIR < LAYER\n");
+			fprintf(stderr, "usage: extract-layer [--flatten] [--no-owner] [--shift=N] ROOTDIR < LAYER\n");
 			return 1;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: extract-layer [--flatten] [--no-owner] ROOTDIR < LAYER\n");
+		fprintf(stderr, "usage: extract-layer [--flatten] [--no-owner] [--shift=N] ROOTDIR < LAYER\n");
 		return 1;
 	}
 	root = open(argv[optind], O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -157,6 +157,19 @@ check_basic()
 	[ "$(cat "$T/root/a")" = 1 ]
 }
 
+@test "owners are shifted by --shift, or left to the extracting user with --no-owner" {
+	printf 'file f data=x uid=1234 gid=5678\ndir d uid=1 gid=2\nsymlink l target=f uid=3 gid=4\n' | mktar "$T/l.tar"
+	run --separate-stderr "$EXTRACT" --shift=100000 "$T/root" <"$T/l.tar"
+	[ "$status" = 0 ]
+	[ "$(stat -c %u:%g "$T/root/f")" = 101234:105678 ]
+	[ "$(stat -c %u:%g "$T/root/d")" = 100001:100002 ]
+	[ "$(stat -c %u:%g "$T/root/l")" = 100003:100004 ]
+	mkdir "$T/root2"
+	run --separate-stderr "$EXTRACT" --no-owner "$T/root2" <"$T/l.tar"
+	[ "$status" = 0 ]
+	[ "$(stat -c %u:%g "$T/root2/f" "$T/root2/d" "$T/root2/l" | sort -u)" = 0:0 ]
+}
+
 @test "writes through a symlink that stays inside land inside; directory times are set last" {
 	mktar "$T/l.tar" <<'SPEC'
 dir sub mtime=1111111111
@@ -185,6 +198,7 @@ file before/.wh..wh..opq
 file before/keep data=k
 dir before mode=0711
 file deep/er/.wh.gone
+chr already-whiteout dev=0:0
 SPEC
 	extract "$T/l.tar"
 	echo "$stderr"
@@ -193,6 +207,7 @@ SPEC
 	[ "$(stat -c '%F %t:%T' "$r/etc/passwd")" = "character special file 0:0" ]
 	[ "$(stat -c '%F %t:%T' "$r/olddir")" = "character special file 0:0" ]
 	[ "$(stat -c '%F %t:%T' "$r/deep/er/gone")" = "character special file 0:0" ]
+	[ "$(stat -c '%F %t:%T' "$r/already-whiteout")" = "character special file 0:0" ]
 	[ "$(getfattr --only-values -n trusted.overlay.opaque "$r/after")" = y ]
 	[ "$(getfattr --only-values -n trusted.overlay.opaque "$r/before")" = y ]
 	[ "$(cat "$r/after/keep")" = k ]
@@ -235,6 +250,8 @@ file before/lower data=l
 file wasdir/f data=x
 file wasfile data=x
 symlink wasdir2 target=/etc
+file lowerfile data=lf
+file gone-by-dev data=x
 SPEC
 	mktar "$T/l2.tar" <<'SPEC'
 file etc/.wh.passwd
@@ -251,6 +268,8 @@ file wasdir data=nowfile
 dir wasfile
 dir wasdir2
 file wasdir2/in data=i
+hardlink tolower target=lowerfile
+chr gone-by-dev dev=0:0
 SPEC
 	extract --flatten "$T/l1.tar"
 	[ "$status" = 0 ]
@@ -267,6 +286,9 @@ SPEC
 	[ "$(cat "$r/wasdir")" = nowfile ]
 	[ -d "$r/wasfile" ]
 	[ -d "$r/wasdir2" ] && [ ! -L "$r/wasdir2" ] && [ "$(cat "$r/wasdir2/in")" = i ]
+	# A hardlink may name a file of a lower layer; a 0:0 device deletes.
+	[ "$(stat -c %i "$r/tolower")" = "$(stat -c %i "$r/lowerfile")" ]
+	[ ! -e "$r/gone-by-dev" ]
 	# Flatten mode makes no overlay whiteouts or xattrs.
 	[ -z "$(find "$r" -type c -o -name '.wh.*')" ]
 	run getfattr -R --absolute-names -d -m trusted. "$r"
