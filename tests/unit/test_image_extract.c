@@ -1,6 +1,7 @@
 /* test_image_extract.c - the pure rules of layer extraction: entry names
  * (tar-path.c), whiteout names, the xattrs a layer may set, and the
- * compression told by a stream's first bytes (decompress.c). */
+ * compression told by a stream's first bytes (decompress.c), and the
+ * sha256 helpers (sha256.c). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "decompress.h"
+#include "sha256.h"
 #include "tar-path.h"
 
 static void expect_clean(const char *name, const char *want)
@@ -117,6 +119,28 @@ static void test_compression_detect(void **state)
 	assert_string_equal(cg_compression_name(CG_COMPRESSION_XZ), "xz");
 }
 
+static void test_sha256(void **state)
+{
+	struct cg_sha256 h;
+	char out[CG_SHA256_DIGEST_LEN];
+	cg_err_t err = { 0 };
+
+	(void)state;
+	/* FIPS 180-2's "abc", fed in two pieces, and the empty input. */
+	assert_int_equal(cg_sha256_init(&h, &err), 0);
+	assert_int_equal(cg_sha256_update(&h, "a", 1, &err), 0);
+	assert_int_equal(cg_sha256_update(&h, "bc", 2, &err), 0);
+	assert_int_equal(cg_sha256_final(&h, out, &err), 0);
+	assert_string_equal(out, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_null(h.md_ctx);
+	assert_int_equal(cg_sha256_init(&h, &err), 0);
+	assert_int_equal(cg_sha256_final(&h, out, &err), 0);
+	assert_string_equal(out, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* Used after final: an error, not a crash. */
+	assert_true(cg_sha256_update(&h, "x", 1, &err) < 0);
+	cg_sha256_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_whiteout_kind),
 		cmocka_unit_test(test_xattr_allowed),
 		cmocka_unit_test(test_compression_detect),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
