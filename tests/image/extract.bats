@@ -311,6 +311,30 @@ SPEC
 	untouched
 }
 
+@test "an entry named like a symlink before it replaces the link, writing nothing through it" {
+	chmod 0700 "$T/sentinel"
+	mktar "$T/l.tar" <<SPEC
+symlink f target=$T/hostfile
+file f data=evil mode=0666
+symlink d target=$T/sentinel
+dir d mode=0777 uid=1234
+symlink p target=$T/hostfile
+fifo p
+symlink h target=$T/hostfile
+file real data=r
+hardlink h target=real
+SPEC
+	extract "$T/l.tar"
+	echo "$stderr"
+	[ "$status" = 0 ]
+	[ "$(stat -c '%F %s' "$T/root/f")" = "regular file 4" ]
+	[ "$(stat -c '%F %a %u' "$T/root/d")" = "directory 777 1234" ]
+	[ "$(stat -c %F "$T/root/p")" = fifo ]
+	[ "$(stat -c %i "$T/root/h")" = "$(stat -c %i "$T/root/real")" ]
+	[ "$(stat -c '%a %u' "$T/sentinel")" = "700 0" ]
+	untouched
+}
+
 @test "refused: '..' traversal" {
 	printf 'file ../../sentinel/pwned data=x\n' | mktar "$T/l.tar"
 	refused "$T/l.tar" "layer entry '../../sentinel/pwned': '..' components are refused"
