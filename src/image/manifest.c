@@ -32,7 +32,7 @@ static const struct {
 
 static const struct {
 	const char *type;
-	enum cg_compression compression;
+	enum cg_layer_compression compression;
 	bool foreign;
 } layer_types[] = {
 	{ "application/vnd.docker.image.rootfs.diff.tar.gzip", CG_COMP_GZIP, false },

@@ -24,7 +24,7 @@
 enum { CG_MF_IMAGE = 1, CG_MF_INDEX = 2 };
 
 /* A layer's compression, from its media type. */
-enum cg_compression { CG_COMP_NONE = 0, CG_COMP_GZIP, CG_COMP_ZSTD };
+enum cg_layer_compression { CG_COMP_NONE = 0, CG_COMP_GZIP, CG_COMP_ZSTD };
 
 struct cg_descriptor {
 	char *media_type;
@@ -34,7 +34,7 @@ struct cg_descriptor {
 	bool attestation;             /* index entry: vnd.docker.reference.type=attestation-manifest,
 					 or platform unknown/unknown (buildkit's) */
 	/* Layers only: */
-	enum cg_compression compression;
+	enum cg_layer_compression compression;
 	bool foreign;                 /* docker foreign / OCI non-distributable layer */
 	char **urls;                  /* where a foreign layer may be fetched; NULL-terminated or NULL */
 };
