@@ -46,6 +46,29 @@ static void apply_image_config(struct cg_container *c)
 	c->workdir = c->spec->workdir ? c->spec->workdir : c->image.workdir;
 }
 
+/* docker's rule: the image's Entrypoint, then the run's command or else
+ * the image's Cmd. */
+static void pick_argv(struct cg_container *c)
+{
+	char **tail = c->spec->argv && c->spec->argv[0] ? c->spec->argv : c->image.cmd;
+	size_t ne = 0, nt = 0;
+
+	free(c->argv_owned);
+	c->argv_owned = NULL;
+	c->argv = tail;
+	while (c->image.entrypoint && c->image.entrypoint[ne])
+		ne++;
+	if (ne == 0)
+		return;
+	while (tail && tail[nt])
+		nt++;
+	c->argv_owned = xcalloc(ne + nt + 1, sizeof(char *));
+	memcpy(c->argv_owned, c->image.entrypoint, ne * sizeof(char *));
+	if (nt)
+		memcpy(c->argv_owned + ne, tail, nt * sizeof(char *));
+	c->argv = c->argv_owned;
+}
+
 /* Is argv0 an executable inside the image (resolved within its root)? The
  * check spares a whole container start for a typo; volumes may shadow it. */
 static bool command_in_image(const struct cg_container *r, const char *argv0)
@@ -131,7 +154,7 @@ static int validate(struct cg_container *c, cg_err_t *err)
 			return cg_error_wrap(err, "image '%s' names its user", s->image);
 		free(buf);
 	}
-	c->argv = s->argv && s->argv[0] ? s->argv : c->image.cmd;
+	pick_argv(c);
 	if (c->argv == NULL || c->argv[0] == NULL)
 		return cg_error(err, 0, "no command given and image '%s' has no default; add one after the image name", s->image);
 	if (!command_in_image(c, c->argv[0])) {
@@ -647,7 +670,9 @@ void cg_container_free(struct cg_container *c)
 		close(c->pty_master);
 	cg_image_free(&c->image);
 	free(c->envp);
+	free(c->argv_owned);
 	c->envp = NULL;
+	c->argv_owned = NULL;
 	free(c->dir);
 	free(c->rundir);
 	c->dir = c->rundir = NULL;
@@ -716,7 +741,7 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 		memset(&c->image, 0, sizeof(c->image));
 	}
 	apply_image_config(c);
-	c->argv = spec->argv && spec->argv[0] ? spec->argv : c->image.cmd;
+	pick_argv(c);
 	if ((c->layout = cg_ctx_layout(ctx, err)) == NULL)
 		return -1;
 	/* A scope made by the cgrund before the managers: in machine.slice

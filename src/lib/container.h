@@ -31,7 +31,8 @@ struct cg_container {
 	struct cg_cgroup cg;
 	char *dir;                     /* <store>/containers/<id>: layers, record */
 	char *rundir;                  /* <run>/containers/<id>: exit status, log */
-	char **argv;                   /* the spec's or the image's default */
+	char **argv;                   /* the image's Entrypoint, then the spec's or the image's Cmd */
+	char **argv_owned;             /* argv's array when it joins two (its strings are theirs) */
 	char **envp;                   /* the image's Env under the spec's (cg_env_merge) */
 	const char *user, *workdir;    /* the spec's, else the image's */
 	bool made_dir, made_name, made_cgroup;

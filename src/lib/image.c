@@ -44,7 +44,26 @@ void cg_image_free(struct cg_image *img)
 	for (size_t i = 0; img->cmd && img->cmd[i]; i++)
 		free(img->cmd[i]);
 	free(img->cmd);
+	for (size_t i = 0; img->entrypoint && img->entrypoint[i]; i++)
+		free(img->entrypoint[i]);
+	free(img->entrypoint);
 	memset(img, 0, sizeof(*img));
+}
+
+/* root's array of strings KEY, NULL-terminated; NULL when absent or empty. */
+static char **str_list(json_object *root, const char *key)
+{
+	json_object *v;
+	size_t n;
+	char **out;
+
+	if (!json_object_object_get_ex(root, key, &v) || !json_object_is_type(v, json_type_array) ||
+	    (n = json_object_array_length(v)) == 0)
+		return NULL;
+	out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(json_object_get_string(json_object_array_get_idx(v, i)));
+	return out;
 }
 
 static int load_meta(struct cg_image *img, cg_err_t *err)
@@ -90,17 +109,8 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 		img->source = xstrdup(json_object_get_string(v));
 	if (json_object_object_get_ex(root, "created", &v))
 		img->created = json_object_get_int64(v);
-	if (json_object_object_get_ex(root, "cmd", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-
-		img->cmd = xcalloc(n + 1, sizeof(char *));
-		for (size_t i = 0; i < n; i++)
-			img->cmd[i] = xstrdup(json_object_get_string(json_object_array_get_idx(v, i)));
-		if (n == 0) {
-			free(img->cmd);
-			img->cmd = NULL;
-		}
-	}
+	img->cmd = str_list(root, "cmd");
+	img->entrypoint = str_list(root, "entrypoint");
 	json_object_put(root);
 	return 0;
 }
@@ -215,6 +225,8 @@ static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *
 	json_object_object_add(root, "source", json_object_new_string(m->source));
 	json_object_object_add(root, "created", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(root, "cmd", str_array(m->cmd));
+	if (m->entrypoint)
+		json_object_object_add(root, "entrypoint", str_array(m->entrypoint));
 	if (m->digest)
 		json_object_object_add(root, "digest", json_object_new_string(m->digest));
 	if (m->env)
@@ -502,7 +514,7 @@ int cg_image_list(const struct cg_ctx *ctx, struct cg_image **out, size_t *n, cg
 		struct cg_image img;
 		cg_err_t ignore = { 0 };
 
-		if (de->d_name[0] == '.' || cg_image_lookup(ctx, de->d_name, &img, &ignore) < 0)
+		if (de->d_name[0] == '.' || lookup_key(ctx, de->d_name, &img, &ignore) < 0)
 			continue;
 		du_total = 0;
 		nftw(img.rootfs, du_add, 32, FTW_PHYS | FTW_MOUNT);

@@ -12,6 +12,7 @@ struct cg_image {
 	char *dir;        /* <store>/images/<name> */
 	char *rootfs;     /* <dir>/rootfs */
 	char **cmd;       /* default command, NULL-terminated, may be NULL */
+	char **entrypoint; /* pulled: the config's Entrypoint, put before the command; or NULL */
 	char *source;
 	char *digest;     /* pulled images: the manifest's digest, else NULL */
 	char **env;       /* pulled: the config's Env (NULL-terminated), or NULL */
@@ -40,7 +41,8 @@ void cg_image_free(struct cg_image *img);
 struct cg_image_meta {
 	const char *name;           /* as image ls shows it */
 	const char *source;         /* where it came from: a path, or REF@DIGEST */
-	const char *const *cmd;     /* the default command (Entrypoint + Cmd) */
+	const char *const *cmd;     /* the default command (pulled: the config's Cmd) */
+	const char *const *entrypoint; /* pulled: the config's Entrypoint */
 	const char *digest;         /* pulled: the manifest's digest */
 	const char *const *env;     /* pulled: the config's Env */
 	const char *workdir, *user; /* pulled: the config's WorkingDir, User */

@@ -187,6 +187,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 break
             self.wfile.write(chunk)
             sent += len(chunk)
+            if is_blob and st.args.slow_blobs:
+                self.wfile.flush()
+                time.sleep(len(chunk) / st.args.slow_blobs)
         conn.close()
 
 
@@ -242,6 +245,7 @@ def main():
     p.add_argument("--drop", type=int, default=0)
     p.add_argument("--ignore-range", action="store_true")
     p.add_argument("--cut-after", type=int)
+    p.add_argument("--slow-blobs", type=int, default=0, help="serve blobs at this many bytes a second")
     p.add_argument("--redirect-port", type=int)
     args = p.parse_args()
     state = State(args)

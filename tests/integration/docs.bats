@@ -26,7 +26,9 @@ SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # "VERB long NAME" / "VERB short C" lines of cgrun's option tables.
 code_options()
 {
-	awk -f "$BATS_TEST_DIRNAME/option-tables.awk" "$SRC"/src/lib/limit-table.c "$SRC"/src/cgrun/*.c
+	# cgrun-image's verbs (pull) are cgrun's too: cgrun execs it for them.
+	awk -f "$BATS_TEST_DIRNAME/option-tables.awk" "$SRC"/src/lib/limit-table.c "$SRC"/src/cgrun/*.c \
+		"$SRC"/src/image/image-tool.c
 }
 
 # The verbs of main.c's dispatch table, one a line.
@@ -106,7 +108,8 @@ setup()
 	run -0 table_of stop S
 	[ "$output" = t ]
 	local n
-	n=$(grep -c 'struct option [a-z_]*\[\] = {' "$SRC"/src/cgrun/*.c | awk -F: '{ s += $2 } END { print s }')
+	n=$(grep -c 'struct option [a-z_]*\[\] = {' "$SRC"/src/cgrun/*.c "$SRC"/src/image/image-tool.c |
+		awk -F: '{ s += $2 } END { print s }')
 	[ "$n" -eq "$(awk '{ print $1 ($2 == "import" ? " import" : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u | wc -l)" ]
 }
 

@@ -1,0 +1,361 @@
+/* pull.c - an image from a registry into the store.
+ *
+ * manifest (an index is resolved to the platform's manifest) -> config ->
+ * each layer streamed from the socket through its sha256 (the registry
+ * client) into a pipe, read by the extractor in a thread of its own
+ * (decompression, the diff_id's sha256, the tar reader, the entries made
+ * under the staging root). Layers are applied in order onto one root (the
+ * store keeps flattened images); the image is renamed into place last, so
+ * it is complete or absent. */
+#include "config.h"
+
+#include "pull.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "image.h"
+#include "image-config.h"
+#include "imgref.h"
+#include "layer-extract.h"
+#include "manifest.h"
+#include "credentials.h"
+#include "registry.h"
+
+#define CONFIG_MAX (8u << 20)   /* an image config larger than this is refused */
+
+static const char *const accept_types[] = {
+	"application/vnd.oci.image.index.v1+json",
+	"application/vnd.docker.distribution.manifest.list.v2+json",
+	"application/vnd.oci.image.manifest.v1+json",
+	"application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void human(char *buf, size_t n, double bytes)
+{
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB" };
+	size_t u = 0;
+
+	while (bytes >= 1000 && u + 1 < ARRAY_SIZE(unit)) {
+		bytes /= 1000;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
+}
+
+/* ------------------------------------------------------------------------
+ * Progress: a line per layer, rewritten in place on a terminal. */
+
+struct progress {
+	FILE *out;
+	bool tty, quiet;
+	const char *id;         /* the layer's short id */
+	int64_t total, done;
+	double start, last;
+};
+
+static void progress_show(struct progress *p, const char *state, bool final)
+{
+	char d[32], t[32], rate[32];
+	double el = now_s() - p->start;
+
+	if (p->quiet || (!p->tty && !final))
+		return;
+	human(d, sizeof(d), (double)p->done);
+	human(t, sizeof(t), (double)p->total);
+	human(rate, sizeof(rate), el > 0 ? (double)p->done / el : 0);
+	fprintf(p->out, "%s%s: %s %s/%s (%s/s)%s", p->tty ? "\r\033[K" : "", p->id, state, d, t, rate,
+		p->tty && !final ? "" : "\n");
+	fflush(p->out);
+}
+
+/* ------------------------------------------------------------------------
+ * One layer: the download writes into a pipe, the extractor reads it. */
+
+struct extract_job {
+	int rootfd, in_fd;
+	char diff_id[72];
+	struct cg_extract_stats st;
+	cg_err_t err;
+	int r;
+};
+
+static void *extract_thread(void *arg)
+{
+	struct extract_job *j = arg;
+	struct cg_extract_opts o = { .mode = CG_EXTRACT_FLATTEN, .keep_owner = true };
+
+	j->r = cg_layer_extract_fd(j->rootfd, j->in_fd, &o, j->diff_id, &j->st, &j->err);
+	/* Whatever the extractor did not read (it failed, or the tar ended
+	 * early): the writer must not block on a full pipe. */
+	close(steal_fd(&j->in_fd));
+	return NULL;
+}
+
+struct sink {
+	int fd;
+	struct progress *prog;
+	bool broken;            /* the extractor went away: stop writing */
+	bool reset;             /* the registry restarted the blob */
+};
+
+static int sink_write(void *arg, const void *buf, size_t n)
+{
+	struct sink *s = arg;
+	const char *p = buf;
+
+	while (n > 0 && !s->broken) {
+		ssize_t w = write(s->fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			s->broken = true;  /* EPIPE: the extractor's error says why */
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		s->prog->done += w;
+	}
+	if (s->prog->tty && now_s() - s->prog->last > 0.2) {
+		s->prog->last = now_s();
+		progress_show(s->prog, "pulling", false);
+	}
+	return s->broken ? -1 : 0;
+}
+
+/* The registry answered a resumed request with the whole blob: what the
+ * extractor made of the first bytes cannot be taken back from a root that
+ * holds the layers below, so the pull fails (and is tried again whole). */
+static int sink_reset(void *arg)
+{
+	struct sink *s = arg;
+
+	s->reset = true;
+	return -ESPIPE;
+}
+
+static int pull_layer(struct cg_registry *reg, int rootfd, const struct cg_descriptor *layer, const char *diff_id,
+		      struct progress *prog, cg_err_t *err)
+{
+	struct extract_job job = { .rootfd = rootfd, .in_fd = -1 };
+	int pfd[2], r, e;
+	pthread_t th;
+	struct sink s;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return cg_error(err, errno, "pipe");
+	job.in_fd = pfd[0];
+	if ((e = pthread_create(&th, NULL, extract_thread, &job)) != 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return cg_error(err, e, "starting the layer's extractor");
+	}
+	s = (struct sink){ .fd = pfd[1], .prog = prog };
+	prog->start = prog->last = now_s();
+	prog->done = 0;
+	prog->total = layer->size;
+	r = cg_registry_get_blob(reg, layer->digest, layer->size, sink_write, sink_reset, &s, err);
+	close(pfd[1]);
+	pthread_join(th, NULL);
+	if (r < 0 && s.reset)
+		return cg_error(err, ESPIPE, "layer %s: the registry sent it again from the start after a resumed request; pull again",
+				layer->digest);
+	if (r < 0 && !s.broken)
+		return cg_error_wrap(err, "layer %s", layer->digest);
+	if (job.r < 0) {
+		/* The extractor's error is the cause: the download stopped
+		 * only because it closed the pipe. */
+		*err = job.err;
+		return cg_error_wrap(err, "layer %s", layer->digest);
+	}
+	if (r < 0)
+		return cg_error_wrap(err, "layer %s", layer->digest);
+	if (strcmp(job.diff_id, diff_id) != 0)
+		return cg_error(err, 0, "layer %s: its content is %s, but the image's config says %s", layer->digest,
+				job.diff_id, diff_id);
+	progress_show(prog, "done", true);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Manifests and the config. */
+
+struct membuf {
+	char *data;
+	size_t len, max;
+};
+
+static int mem_reset(void *arg)
+{
+	((struct membuf *)arg)->len = 0;
+	return 0;
+}
+
+static int mem_sink(void *arg, const void *buf, size_t n)
+{
+	struct membuf *m = arg;
+
+	if (m->len + n > m->max)
+		return -1;
+	m->data = realloc(m->data, m->len + n + 1);
+	if (m->data == NULL)
+		abort();
+	memcpy(m->data + m->len, buf, n);
+	m->len += n;
+	m->data[m->len] = '\0';
+	return 0;
+}
+
+/* The image manifest for the platform: ref's, or the one its index names. */
+static int resolve_manifest(struct cg_registry *reg, const struct cg_imgref *ref, const char *platform,
+			    struct cg_manifest *m, char **digest, cg_err_t *err)
+{
+	cleanup_free char *body = NULL, *ctype = NULL, *os = NULL, *arch = NULL, *variant = NULL;
+	const struct cg_descriptor *d;
+	size_t len;
+
+	if (cg_registry_get_manifest(reg, ref->digest ? ref->digest : ref->tag, accept_types, &body, &len, &ctype,
+				     digest, err) < 0)
+		return -1;
+	if (cg_manifest_parse(body, len, ctype, m, err) < 0)
+		return -1;
+	if (m->kind == CG_MF_IMAGE)
+		return 0;
+	if (platform) {
+		if (cg_platform_parse(platform, &os, &arch, &variant, err) < 0)
+			return -1;
+	} else {
+		cg_platform_host(&os, &arch, &variant);
+	}
+	if ((d = cg_index_pick(m, os, arch, variant, err)) == NULL)
+		return -1;
+	cleanup_free char *pick = xstrdup(d->digest);
+
+	cg_manifest_free(m);
+	free(steal_pointer(&body));
+	free(steal_pointer(&ctype));
+	free(steal_pointer(digest));
+	if (cg_registry_get_manifest(reg, pick, accept_types, &body, &len, &ctype, digest, err) < 0)
+		return -1;
+	if (cg_manifest_parse(body, len, ctype, m, err) < 0)
+		return -1;
+	if (m->kind != CG_MF_IMAGE)
+		return cg_error(err, 0, "%s: the index's entry for %s/%s is itself an index", pick, os, arch);
+	return 0;
+}
+
+static struct cg_registry *open_registry(const struct cg_imgref *ref, const struct cg_pull_opts *o,
+					 cg_err_t *err)
+{
+	cleanup_free char *user = NULL, *pass = NULL;
+	struct cg_registry_opts ro = { .tls_verify = o->tls_verify, .ca_file = o->ca_file };
+
+	if (cg_creds_lookup(ref->domain, &user, &pass, err) < 0)
+		return NULL;
+	ro.user = user;
+	ro.pass = pass;
+	return cg_registry_new(ref->api_host, ref->path, &ro, err);
+}
+
+int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_opts *o, char **name, cg_err_t *err)
+{
+	struct cg_imgref ref;
+	struct cg_registry *reg = NULL;
+	struct cg_manifest m = { 0 };
+	struct cg_image_config cfg = { 0 };
+	struct membuf conf = { .max = CONFIG_MAX };
+	cleanup_free char *canon = NULL, *key = NULL, *digest = NULL, *tmp = NULL, *source = NULL;
+	cleanup_close int rootfd = -1;
+	struct cg_image have = { 0 };
+	cg_err_t ignore = { 0 };
+	int r = -1;
+
+	if (cg_imgref_parse(ref_s, &ref, err) < 0)
+		return -1;
+	canon = cg_imgref_string(&ref);
+	key = cg_image_dirname(canon);
+	cg_image_stage_clean(ctx);
+	if ((reg = open_registry(&ref, o, err)) == NULL)
+		goto out;
+	if (resolve_manifest(reg, &ref, o->platform, &m, &digest, err) < 0)
+		goto out;
+	/* Present with this very manifest: nothing to fetch. */
+	if (cg_image_lookup(ctx, canon, &have, &ignore) == 0 && have.digest && !strcmp(have.digest, digest)) {
+		if (!o->quiet)
+			fprintf(o->out, "Image is up to date for %s\n", canon);
+		r = 0;
+		goto done;
+	}
+	if (cg_registry_get_blob(reg, m.config.digest, m.config.size, mem_sink, mem_reset, &conf, err) < 0 ||
+	    cg_image_config_parse(conf.data, conf.len, &cfg, err) < 0) {
+		cg_error_wrap(err, "image config %s", m.config.digest);
+		goto out;
+	}
+	if (cfg.ndiff_ids != m.nlayers) {
+		cg_error(err, 0, "%s: the manifest has %zu layers but its config %zu", canon, m.nlayers, cfg.ndiff_ids);
+		goto out;
+	}
+	if (!o->quiet)
+		fprintf(o->out, "Pulling %s (%zu layer%s)\n", canon, m.nlayers, m.nlayers == 1 ? "" : "s");
+	if (cg_image_stage(ctx, key, &tmp, err) < 0)
+		goto out;
+	{
+		cleanup_free char *rootfs = xasprintf("%s/rootfs", tmp);
+
+		rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0) {
+			cg_error(err, errno, "open %s", rootfs);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < m.nlayers; i++) {
+		char id[24];
+		struct progress prog = { .out = o->out, .quiet = o->quiet, .tty = isatty(fileno(o->out)), .id = id };
+
+		snprintf(id, sizeof(id), "%.12s", m.layers[i].digest + strlen("sha256:"));
+		if (pull_layer(reg, rootfd, &m.layers[i], cfg.diff_ids[i], &prog, err) < 0)
+			goto out;
+	}
+	source = xasprintf("%s@%s", canon, digest);
+	if (cg_image_commit(ctx, key, tmp,
+			    &(struct cg_image_meta){ .name = canon, .source = source, .cmd = (const char *const *)cfg.cmd,
+						     .entrypoint = (const char *const *)cfg.entrypoint,
+						     .digest = digest, .env = (const char *const *)cfg.env,
+						     .workdir = cfg.workdir, .user = cfg.user }, err) < 0)
+		goto out;
+	free(steal_pointer(&tmp));
+	if (!o->quiet)
+		fprintf(o->out, "Digest: %s\nDownloaded newer image for %s\n", digest, canon);
+	r = 0;
+done:
+	if (name)
+		*name = xstrdup(canon);
+out:
+	if (tmp)
+		rm_rf(tmp, NULL);
+	cg_image_free(&have);
+	cg_image_config_free(&cfg);
+	cg_manifest_free(&m);
+	free(conf.data);
+	if (reg)
+		cg_registry_free(reg);
+	cg_imgref_free(&ref);
+	return r;
+}
