@@ -53,7 +53,7 @@ struct blob_state {
 struct resp {
 	long status;
 	bool headers_done;
-	char *content_type, *www_auth, *location, *content_range;
+	char *content_type, *www_auth, *location, *content_range, *docker_digest;
 	long retry_after; /* seconds, -1 none */
 	char *body;
 	size_t len, max;
@@ -84,7 +84,8 @@ static void resp_clear_headers(struct resp *p)
 	free(p->www_auth);
 	free(p->location);
 	free(p->content_range);
-	p->content_type = p->www_auth = p->location = p->content_range = NULL;
+	free(p->docker_digest);
+	p->content_type = p->www_auth = p->location = p->content_range = p->docker_digest = NULL;
 	p->status = 0;
 	p->retry_after = -1;
 	p->headers_done = false;
@@ -140,6 +141,8 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *data)
 		slot = &p->location;
 	else if (IS("Content-Range"))
 		slot = &p->content_range;
+	else if (IS("Docker-Content-Digest"))
+		slot = &p->docker_digest;
 	else if (IS("Retry-After")) {
 		cleanup_free char *v = trimmed(colon + 1, n - nlen - 1);
 		p->retry_after = cg_retry_after_parse(v);
@@ -596,6 +599,15 @@ int cg_registry_get_manifest(struct cg_registry *r, const char *ref, const char 
 	got = cg_digest_format_sha256(md);
 	if (strchr(ref, ':') != NULL && strcmp(got, ref) != 0) {
 		fail(err, EBADMSG, "registry %s: %s: the bytes received have digest %s", r->host, what, got);
+		free(got);
+		resp_reset(&p);
+		return -EBADMSG;
+	}
+	/* By tag: the registry's own word on the digest (when it gives one)
+	 * must be what the bytes hash to, or something between changed them. */
+	if (p.docker_digest && cg_digest_is_sha256(p.docker_digest) && strcmp(got, p.docker_digest) != 0) {
+		fail(err, EBADMSG, "registry %s: %s: the registry says its digest is %s but the bytes received have %s",
+		     r->host, what, p.docker_digest, got);
 		free(got);
 		resp_reset(&p);
 		return -EBADMSG;

@@ -210,3 +210,12 @@ FRONT=$REG_FRONT/$REG_REPO
 	run -0 cg_run --rm --pull=never "$REG_FRONT/$REG_REPO:oci"
 	[ "$output" = hello ]
 }
+
+@test "a manifest by tag whose bytes are not the digest the registry names is refused" {
+	reg_token_server --upstream "$REG_ANON" --tamper-manifests
+	run -125 --separate-stderr pull "$FRONT:oci"
+	assert_one_error_line
+	[[ $stderr == *"the registry says its digest is sha256:"* ]]
+	grep -q tampered "$REG_LOG"
+	[ ! -e "$CGRUN_STORE_DIR/images/$(key_of "$FRONT:oci")" ]
+}

@@ -163,6 +163,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         conn = http.client.HTTPSConnection(st.args.upstream, context=ctx)
         conn.request("GET", self.path, headers=headers)
         up = conn.getresponse()
+        if st.args.tamper_manifests and "/manifests/" in path and up.status == 200:
+            # The same JSON with one more byte: the registry's
+            # Docker-Content-Digest header no longer matches the body.
+            body = up.read() + b"\n"
+            conn.close()
+            st.log("tampered")
+            return self.reply(200, body, [(k, up.getheader(k)) for k in ("Content-Type", "Docker-Content-Digest")
+                                          if up.getheader(k) is not None])
         self.send_response(up.status)
         for k in ("Content-Type", "Content-Length", "Docker-Content-Digest", "WWW-Authenticate",
                   "Content-Range", "Location", "Docker-Distribution-Api-Version"):
@@ -245,6 +253,7 @@ def main():
     p.add_argument("--drop", type=int, default=0)
     p.add_argument("--ignore-range", action="store_true")
     p.add_argument("--cut-after", type=int)
+    p.add_argument("--tamper-manifests", action="store_true", help="append a byte to every manifest")
     p.add_argument("--slow-blobs", type=int, default=0, help="serve blobs at this many bytes a second")
     p.add_argument("--redirect-port", type=int)
     args = p.parse_args()
