@@ -32,8 +32,12 @@ static void pull_usage(FILE *f)
 	      "  -q, --quiet                no progress; print the image's name only\n"
 	      "      --help                 show this help\n"
 	      "\n"
-	      "Credentials come from ${XDG_RUNTIME_DIR}/containers/auth.json, then\n"
+	      "Credentials come from $REGISTRY_AUTH_FILE, else\n"
+	      "${XDG_RUNTIME_DIR}/containers/auth.json, ~/.config/containers/auth.json,\n"
 	      "~/.docker/config.json. CGRUN_REGISTRY_CA names an extra CA bundle.\n"
+	      "Registries listed in " CGRUN_CONF_DIR "/registries.conf as 'insecure HOST[:PORT]'\n"
+	      "are reached without certificate checks, as 'insecure http://HOST[:PORT]' over\n"
+	      "plain HTTP (CGRUN_REGISTRIES_CONF names another file).\n"
 	      "\n"
 	      "Exit status: 0 pulled (or already up to date); 125 on failure.\n", f);
 }
@@ -80,6 +84,9 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 	}
 	if (o.ca_file && o.ca_file[0] == '\0')
 		o.ca_file = NULL;
+	o.registries_conf = getenv("CGRUN_REGISTRIES_CONF");
+	if (o.registries_conf == NULL || o.registries_conf[0] != '/')
+		o.registries_conf = CGRUN_CONF_DIR "/registries.conf";
 	if (cg_pull(cli_ctx(), argv[optind], &o, &name, &err) < 0) {
 		if (!for_run)
 			return cli_fail(&err);

@@ -27,6 +27,7 @@
 #include "layer-extract.h"
 #include "manifest.h"
 #include "credentials.h"
+#include "registries-conf.h"
 #include "registry.h"
 
 #define CONFIG_MAX (8u << 20)   /* an image config larger than this is refused */
@@ -266,7 +267,13 @@ static struct cg_registry *open_registry(const struct cg_imgref *ref, const stru
 {
 	cleanup_free char *user = NULL, *pass = NULL;
 	struct cg_registry_opts ro = { .tls_verify = o->tls_verify, .ca_file = o->ca_file };
+	enum cg_reg_security sec = CG_REG_SECURE;
 
+	if (o->registries_conf && cg_registries_conf_lookup(o->registries_conf, ref->domain, &sec, err) < 0)
+		return NULL;
+	if (sec == CG_REG_INSECURE_TLS)
+		ro.tls_verify = false;
+	ro.plain_http = sec == CG_REG_PLAIN_HTTP;
 	if (cg_creds_lookup(ref->domain, &user, &pass, err) < 0)
 		return NULL;
 	ro.user = user;

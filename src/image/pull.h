@@ -15,6 +15,7 @@ struct cg_pull_opts {
 	const char *platform;   /* "OS/ARCH[/VARIANT]"; NULL: the host's */
 	bool tls_verify;        /* false: --tls-verify=false */
 	const char *ca_file;    /* an extra CA bundle (CGRUN_REGISTRY_CA), or NULL */
+	const char *registries_conf; /* insecure registries (registries-conf.h), or NULL */
 	bool quiet;             /* no progress, only the image's id at the end */
 	FILE *out;              /* progress and the final lines (stderr / stdout) */
 };

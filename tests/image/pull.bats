@@ -219,3 +219,23 @@ FRONT=$REG_FRONT/$REG_REPO
 	grep -q tampered "$REG_LOG"
 	[ ! -e "$CGRUN_STORE_DIR/images/$(key_of "$FRONT:oci")" ]
 }
+
+@test "registries.conf: insecure HOST skips certificate checks, insecure http://HOST speaks plain HTTP" {
+	local conf=$BATS_TEST_TMPDIR/registries.conf
+	# Without the test CA and without an entry: refused.
+	run -125 --separate-stderr reg_ns env CGRUN_REGISTRIES_CONF="$conf" timeout 60 "$CGRUN" pull -q "$IMG:oci"
+	assert_one_error_line
+	printf '# test\ninsecure %s\n' "$REG_ANON" >"$conf"
+	run -0 --separate-stderr reg_ns env CGRUN_REGISTRIES_CONF="$conf" timeout 60 "$CGRUN" pull -q "$IMG:oci"
+	# The plain-HTTP registry: TLS to it fails, an http:// entry reaches it.
+	run -125 --separate-stderr reg_ns env CGRUN_REGISTRIES_CONF="$conf" timeout 60 "$CGRUN" pull -q "$REG_PLAIN/$REG_REPO:oci"
+	assert_one_error_line
+	printf 'insecure http://%s\n' "$REG_PLAIN" >>"$conf"
+	run -0 --separate-stderr reg_ns env CGRUN_REGISTRIES_CONF="$conf" timeout 60 "$CGRUN" pull -q "$REG_PLAIN/$REG_REPO:oci"
+	[ "$output" = "$REG_PLAIN/$REG_REPO:oci" ]
+	# A malformed file: one line naming it and the line.
+	printf 'insecure\n' >"$conf"
+	run -125 --separate-stderr reg_ns env CGRUN_REGISTRIES_CONF="$conf" timeout 60 "$CGRUN" pull -q "$IMG:oci"
+	assert_one_error_line
+	[[ $stderr == *"$conf:1: "* ]]
+}
