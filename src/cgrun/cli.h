@@ -18,5 +18,7 @@ int cmd_update(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 
 #endif

@@ -21,12 +21,14 @@ static void usage(FILE *f)
 	      "Commands:\n"
 	      "  run      run a command in a new container (the default)\n"
 	      "  pull     pull an image from a registry\n"
+	      "  login    log in to a registry (credentials checked, then stored)\n"
+	      "  logout   remove a registry's stored credentials\n"
 	      "  image    import, list and remove images\n"
 	      "  ps       list containers (-a: also those that exited)\n"
 	      "  inspect  show containers as JSON\n"
 	      "  logs     print a detached container's output (-f: follow)\n"
 	      "  exec     run a command in a running container\n"
-	      "  stop     stop containers (SIGTERM, then SIGKILL)\n"
+	      "  stop     stop containers (SIGTERM or the image's StopSignal, then SIGKILL)\n"
 	      "  kill     send a signal to containers\n"
 	      "  wait     wait for containers to exit\n"
 	      "  pause    freeze containers;  unpause: thaw them\n"
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
 		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
 		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
 		{ "update", cmd_update }, { "exec", cmd_exec }, { "stats", cmd_stats },
-		{ "pull", cmd_pull },
+		{ "pull", cmd_pull }, { "login", cmd_login }, { "logout", cmd_logout },
 	};
 
 	cg_proc_title_init(argc, argv);

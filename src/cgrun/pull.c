@@ -1,4 +1,4 @@
-/* pull.c - `cgrun pull` and run's --pull: both exec cgrun-image, the
+/* pull.c - `cgrun pull`, `login`, `logout` and run's --pull: they exec cgrun-image, the
  * program that links the registry client (image-tool.c says why it is
  * one of its own). */
 #include "config.h"
@@ -38,19 +38,35 @@ static char *image_tool(void)
 	return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
 }
 
-int cmd_pull(int argc, char **argv)
+/* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
+static int exec_tool(const char *verb, int argc, char **argv)
 {
 	cleanup_free char *tool = image_tool();
 	char **v = xcalloc((size_t)argc + 2, sizeof(char *));
 
 	v[0] = tool;
-	v[1] = "pull";
+	v[1] = (char *)verb;
 	for (int i = 1; i < argc; i++)
 		v[i + 1] = argv[i];
 	execv(tool, v);
-	die_msg("cannot run %s (it pulls images; make install puts it there): %s", tool, strerror(errno));
+	die_msg("cannot run %s (it talks to registries; make install puts it there): %s", tool, strerror(errno));
 	free(v);
 	return EXIT_CGRUN;
+}
+
+int cmd_pull(int argc, char **argv)
+{
+	return exec_tool("pull", argc, argv);
+}
+
+int cmd_login(int argc, char **argv)
+{
+	return exec_tool("login", argc, argv);
+}
+
+int cmd_logout(int argc, char **argv)
+{
+	return exec_tool("logout", argc, argv);
 }
 
 int cli_pull_policy(const char *s, enum cli_pull *p, cg_err_t *err)

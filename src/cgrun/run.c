@@ -31,7 +31,7 @@ enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_PULL, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 	OPT_SECURITY_OPT,
-	OPT_USERNS,
+	OPT_USERNS, OPT_ENTRYPOINT,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -41,6 +41,7 @@ static const struct option run_opts[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "workdir", required_argument, NULL, 'w' },
 	{ "user", required_argument, NULL, 'u' },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "volume", required_argument, NULL, 'v' },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "interactive", no_argument, NULL, 'i' },
@@ -83,6 +84,9 @@ static void run_usage(void)
 	      "  -e, --env=KEY[=VALUE]    set an environment variable (KEY alone: copy ours)\n"
 	      "  -w, --workdir=DIR        working directory (created if missing)\n"
 	      "  -u, --user=USER[:GROUP]  user name or uid, from the image's /etc/passwd\n"
+	      "      --entrypoint=PROG    run PROG (one word) instead of the image's\n"
+	      "                           Entrypoint, and drop its Cmd; --entrypoint=\"\":\n"
+	      "                           no Entrypoint (COMMAND, or the image's Cmd, alone)\n"
 	      "  -v, --volume=SRC:DST[:OPTS] bind mount a host path; OPTS: ro, rw,\n"
 	      "                           idmap (with --userns=auto), comma-separated\n"
 	      "      --rm                 remove the container's files when it exits\n"
@@ -300,6 +304,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'u':
 			spec.user = optarg;
+			break;
+		case OPT_ENTRYPOINT:
+			spec.entrypoint = optarg;
 			break;
 		case 'v':
 			r = cg_spec_add_volume(&spec, optarg, &err);

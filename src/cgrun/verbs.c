@@ -84,7 +84,8 @@ int cmd_stop(int argc, char **argv)
 		case 'h':
 			puts("Usage: cgrun stop [-t SECS] NAME|ID...\n"
 			     "\n"
-			     "Stop containers: SIGTERM, then SIGKILL after SECS.\n"
+			     "Stop containers: SIGTERM (or the signal their image's StopSignal\n"
+			     "names), then SIGKILL after SECS.\n"
 			     "\n"
 			     "  -t, --time=SECS  seconds before SIGKILL, 0..86400 (default: cgrund's\n"
 			     "                   stop_timeout; 10 without cgrund)\n"

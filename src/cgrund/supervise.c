@@ -526,9 +526,9 @@ void sup_request_stop(struct daemon *d, struct ctr *t, int timeout)
 	t->restart_at = 0;
 	if (t->c.state == CG_STATE_PAUSED)
 		cg_freeze(&t->c.cg, false, &ignore);
-	/* SIGTERM to the init, which forwards it; SIGKILL when time is up
-	 * (sup_on_tick). */
-	if (timeout == 0 || cg_container_kill(&t->c, SIGTERM, &ignore) < 0) {
+	/* SIGTERM (or the image's StopSignal) to the init, which forwards
+	 * it; SIGKILL when time is up (sup_on_tick). */
+	if (timeout == 0 || cg_container_kill(&t->c, t->c.stop_signal, &ignore) < 0) {
 		cg_container_kill(&t->c, SIGKILL, &ignore);
 	} else {
 		t->kill_at = now_ms() + (int64_t)timeout * 1000;

@@ -1,20 +1,25 @@
-/* image-tool.c - cgrun-image: the verbs that talk to registries (pull).
+/* image-tool.c - cgrun-image: the verbs that talk to registries (pull,
+ * login, logout).
  * A program of its own, which cgrun execs, so that libcurl, libarchive,
  * libcrypto and libzstd (and the dozens of libraries libcurl loads) are
  * loaded by a pull and never by a container's start: cgrun itself stays
  * at the few libraries every run needs. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli-util.h"
 #include "ctx.h"
+#include "login.h"
 #include "pull.h"
 
 static void pull_usage(FILE *f)
@@ -99,6 +104,215 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 	return 0;
 }
 
+static void login_usage(FILE *f)
+{
+	fputs("Usage: cgrun login [-u USER] [-p PASSWORD | --password-stdin] REGISTRY\n"
+	      "\n"
+	      "Log in to a registry: the user name and password are checked against\n"
+	      "it (its /v2/ endpoint, answering its challenge) and only then stored\n"
+	      "where pulls look for them: $REGISTRY_AUTH_FILE, else\n"
+	      "${XDG_RUNTIME_DIR}/containers/auth.json (podman's file). Asked for on\n"
+	      "the terminal when not given.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -u, --username=USER        the user name\n"
+	      "  -p, --password=PASSWORD    the password (visible to other users in ps:\n"
+	      "                             prefer --password-stdin)\n"
+	      "      --password-stdin       read the password from stdin\n"
+	      "      --tls-verify=false     do not verify the registry's TLS certificate\n"
+	      "      --help                 show this help\n"
+	      "\n"
+	      "Exit status: 0 logged in; 125 on failure (a refused password included:\n"
+	      "nothing is stored then).\n", f);
+}
+
+/* The password on stdin, its trailing newline(s) dropped, as docker. */
+static char *read_password_stdin(cg_err_t *err)
+{
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 256;
+			if (cap > 65536) {
+				free(buf);
+				cg_error(err, 0, "--password-stdin: more than 64 KiB on stdin");
+				return NULL;
+			}
+			if ((buf = realloc(buf, cap)) == NULL)
+				abort();
+		}
+		n = read(STDIN_FILENO, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			cg_error(err, errno, "--password-stdin: reading stdin");
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	return buf;
+}
+
+/* A line from the terminal (echo off for a password); NULL and err when
+ * there is no terminal to ask on. */
+static char *prompt(const char *what, bool secret, cg_err_t *err)
+{
+	cleanup_close int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	struct termios old, quiet;
+	char line[1024];
+	ssize_t n;
+	size_t len = 0;
+	bool restore = false;
+
+	if (fd < 0 || !isatty(STDIN_FILENO)) {
+		cg_error(err, 0, "no %s given and no terminal to ask on: use %s", what,
+			 secret ? "-p or --password-stdin" : "-u");
+		return NULL;
+	}
+	dprintf(fd, "%s: ", secret ? "Password" : "Username");
+	if (secret && tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	while (len + 1 < sizeof(line) && (n = read(fd, line + len, 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	if (restore) {
+		tcsetattr(fd, TCSAFLUSH, &old);
+		dprintf(fd, "\n");
+	}
+	char *s = xstrdup(line);
+
+	explicit_bzero(line, sizeof(line));
+	return s;
+}
+
+static int cmd_login(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "username", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'p' },
+		{ "password-stdin", no_argument, NULL, 'S' },
+		{ "tls-verify", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_login_opts o = { .tls_verify = true, .ca_file = getenv("CGRUN_REGISTRY_CA") };
+	cleanup_free char *user = NULL, *pass = NULL, *file = NULL;
+	bool from_stdin = false, on_cli = false;
+	cg_err_t err = { 0 };
+	int c, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:u:p:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u': free(user); user = xstrdup(optarg); break;
+		case 'p':
+			free(pass);
+			pass = xstrdup(optarg);
+			on_cli = true;
+			break;
+		case 'S': from_stdin = true; break;
+		case 't':
+			if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0) {
+				die_msg("--tls-verify takes true or false, not '%s'", optarg);
+				return EXIT_CGRUN;
+			}
+			o.tls_verify = !strcmp(optarg, "true");
+			break;
+		case 'h': login_usage(stdout); return 0;
+		default: return usage_error("login", c, argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1) {
+		die_msg("usage: cgrun login [-u USER] [-p PASSWORD | --password-stdin] REGISTRY; see 'cgrun login --help'");
+		return EXIT_CGRUN;
+	}
+	if (on_cli && from_stdin) {
+		die_msg("--password and --password-stdin cannot be used together");
+		return EXIT_CGRUN;
+	}
+	if (from_stdin && user == NULL) {
+		die_msg("--password-stdin needs --username (stdin holds the password)");
+		return EXIT_CGRUN;
+	}
+	if (on_cli)
+		fputs("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n", stderr);
+	if (o.ca_file && o.ca_file[0] == '\0')
+		o.ca_file = NULL;
+	if ((user == NULL && (user = prompt("user name", false, &err)) == NULL) ||
+	    (pass == NULL && (pass = from_stdin ? read_password_stdin(&err) : prompt("password", true, &err)) == NULL))
+		return cli_fail(&err);
+	r = cg_login(argv[optind], user, pass, &o, &file, &err);
+	explicit_bzero(pass, strlen(pass));
+	if (r < 0) {
+		if (r == -EACCES)
+			die_msg("login to %s refused: %s", argv[optind], err.msg);
+		else
+			die_msg("login to %s failed: %s", argv[optind], err.msg);
+		return EXIT_CGRUN;
+	}
+	fprintf(stderr, "Credentials stored (unencrypted) in %s\n", file);
+	puts("Login Succeeded!");
+	return 0;
+}
+
+static int cmd_logout(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	cleanup_free char *file = NULL;
+	cg_err_t err = { 0 };
+	int c, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			puts("Usage: cgrun logout REGISTRY\n"
+			     "\n"
+			     "Remove the credentials cgrun login stored for REGISTRY (from\n"
+			     "$REGISTRY_AUTH_FILE, else ${XDG_RUNTIME_DIR}/containers/auth.json).\n"
+			     "\n"
+			     "      --help  show this help\n"
+			     "\n"
+			     "Exit status: 0 (also when there were none: it says so); 125 on failure.");
+			return 0;
+		default: return usage_error("logout", c, argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1) {
+		die_msg("usage: cgrun logout REGISTRY; see 'cgrun logout --help'");
+		return EXIT_CGRUN;
+	}
+	if ((r = cg_logout(argv[optind], &file, &err)) < 0)
+		return cli_fail(&err);
+	if (r == 0)
+		printf("Not logged in to %s (no credentials for it in %s)\n", argv[optind], file);
+	else
+		printf("Removed login credentials for %s from %s\n", argv[optind], file);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* A layer's extractor that fails closes its end of the pipe the
@@ -108,6 +322,10 @@ int main(int argc, char **argv)
 		return cmd_pull(argc - 1, argv + 1, false);
 	if (argc >= 2 && !strcmp(argv[1], "run-pull"))
 		return cmd_pull(argc - 1, argv + 1, true);
-	fprintf(stderr, "cgrun-image: usage: cgrun-image pull [OPTIONS] IMAGE (run by 'cgrun pull')\n");
+	if (argc >= 2 && !strcmp(argv[1], "login"))
+		return cmd_login(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "logout"))
+		return cmd_logout(argc - 1, argv + 1);
+	fprintf(stderr, "cgrun-image: usage: cgrun-image pull|login|logout ... (run by 'cgrun pull', 'cgrun login', 'cgrun logout')\n");
 	return EXIT_CGRUN;
 }

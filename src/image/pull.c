@@ -345,7 +345,10 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 			    &(struct cg_image_meta){ .name = canon, .source = source, .cmd = (const char *const *)cfg.cmd,
 						     .entrypoint = (const char *const *)cfg.entrypoint,
 						     .digest = digest, .env = (const char *const *)cfg.env,
-						     .workdir = cfg.workdir, .user = cfg.user }, err) < 0)
+						     .workdir = cfg.workdir, .user = cfg.user,
+						     .stop_signal = cfg.stop_signal,
+						     .labels = (const char *const *)cfg.labels,
+						     .exposed_ports = (const char *const *)cfg.exposed_ports }, err) < 0)
 		goto out;
 	free(steal_pointer(&tmp));
 	if (!o->quiet)

@@ -295,10 +295,10 @@ static char *basic_header(struct cg_registry *r)
 static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_err_t *err)
 {
 	struct resp p = { .max = 1024 * 1024, .retry_after = -1 };
-	cleanup_free char *scope_dflt = xasprintf("repository:%s:pull", r->repo);
+	cleanup_free char *scope_dflt = r->repo[0] ? xasprintf("repository:%s:pull", r->repo) : NULL;
 	const char *scope = c->scope ? c->scope : scope_dflt;
 	char *svc = c->service ? curl_easy_escape(r->curl, c->service, 0) : NULL;
-	char *sc = curl_easy_escape(r->curl, scope, 0);
+	char *sc = scope ? curl_easy_escape(r->curl, scope, 0) : NULL;
 	cleanup_free char *url = NULL;
 	cleanup_free char *basic = NULL;
 	cleanup_free char *tok = NULL;
@@ -313,8 +313,9 @@ static int fetch_token(struct cg_registry *r, const struct cg_challenge *c, cg_e
 		curl_free(sc);
 		return fail(err, EPROTO, "registry %s: refusing token realm '%s' (not https)", r->host, c->realm);
 	}
-	url = xasprintf("%s%s%s%s%sscope=%s", c->realm, strchr(c->realm, '?') ? "&" : "?",
-			svc ? "service=" : "", svc ? svc : "", svc ? "&" : "", sc);
+	url = xasprintf("%s%s%s%s%s%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?",
+			svc ? "service=" : "", svc ? svc : "", svc && sc ? "&" : "", sc ? "scope=" : "",
+			sc ? sc : "");
 	curl_free(svc);
 	curl_free(sc);
 	if (r->user != NULL)
@@ -481,7 +482,7 @@ struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 		fail(err, EINVAL, "bad registry host '%s'", api_host);
 		return NULL;
 	}
-	if (*repo_path == '\0' || strpbrk(repo_path, "?#@: ") != NULL) {
+	if (repo_path != NULL && (*repo_path == '\0' || strpbrk(repo_path, "?#@: ") != NULL)) {
 		fail(err, EINVAL, "bad repository '%s'", repo_path);
 		return NULL;
 	}
@@ -502,7 +503,7 @@ struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 		return NULL;
 	}
 	r->host = xstrdup(api_host);
-	r->repo = xstrdup(repo_path);
+	r->repo = xstrdup(repo_path ? repo_path : "");
 	r->user = o->user ? xstrdup(o->user) : NULL;
 	r->pass = o->pass ? xstrdup(o->pass) : NULL;
 	r->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
@@ -682,6 +683,18 @@ int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size
 			       what, got);
 out:
 	EVP_MD_CTX_free(b.md);
+	resp_reset(&p);
+	return ret;
+}
+
+int cg_registry_check_login(struct cg_registry *r, cg_err_t *err)
+{
+	struct resp p = { .max = 64 * 1024, .retry_after = -1 };
+	cleanup_free char *url = xasprintf("%s/v2/", r->origin);
+	CURLcode cc;
+	int ret;
+
+	ret = request(r, url, NULL, &p, "login", &cc, err);
 	resp_reset(&p);
 	return ret;
 }

@@ -38,7 +38,8 @@ struct cg_registry_opts {
 struct cg_registry;
 
 /* api_host: "127.0.0.1:5000" or "registry-1.docker.io"; repo_path:
- * "library/busybox". The strings are copied. NULL and err set on failure. */
+ * "library/busybox", or NULL for a client that only checks a login. The
+ * strings are copied. NULL and err set on failure. */
 struct cg_registry *cg_registry_new(const char *api_host, const char *repo_path,
 				    const struct cg_registry_opts *o, cg_err_t *err);
 void cg_registry_free(struct cg_registry *r);
@@ -69,5 +70,12 @@ typedef int (*cg_blob_reset)(void *arg);
  * caller must discard whatever it made of the bytes. Only sha256 digests. */
 int cg_registry_get_blob(struct cg_registry *r, const char *digest, int64_t size,
 			 cg_blob_sink sink, cg_blob_reset reset, void *arg, cg_err_t *err);
+
+/* GET /v2/ with the credentials, answering the registry's challenge as a
+ * pull does (Basic, or a token from its realm: with no scope when the
+ * client has no repository, as docker login asks). 0 when the registry
+ * accepts them (or asks for none); -EACCES when it refuses them; another
+ * -errno when it cannot be asked. */
+int cg_registry_check_login(struct cg_registry *r, cg_err_t *err);
 
 #endif

@@ -128,7 +128,7 @@ int cg_local_stop(struct cg_ctx *ctx, const char *key, int timeout, cg_err_t *er
 		/* A frozen init would never see the TERM. */
 		if (l.c.state == CG_STATE_PAUSED)
 			cg_freeze(&l.c.cg, false, &ignore);
-		if (timeout == 0 || cg_container_kill(&l.c, SIGTERM, &ignore) < 0 ||
+		if (timeout == 0 || cg_container_kill(&l.c, l.c.stop_signal, &ignore) < 0 ||
 		    !gone_within(l.c.pidfd, timeout * 1000)) {
 			if (cg_container_kill(&l.c, SIGKILL, err) < 0)
 				ret = -1;

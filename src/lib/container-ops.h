@@ -21,9 +21,9 @@
 /* Freeze or thaw a running (paused) container and record its new state. */
 int cg_container_pause(struct cg_container *c, bool freeze, cg_err_t *err);
 
-/* SIGTERM (forwarded by the init to the command), SIGKILL after timeout
- * seconds (0: at once); returns once the init is gone. A container that is
- * not running is already stopped. */
+/* SIGTERM, or the image's StopSignal (forwarded by the init to the
+ * command), SIGKILL after timeout seconds (0: at once); returns once the
+ * init is gone. A container that is not running is already stopped. */
 int cg_local_stop(struct cg_ctx *ctx, const char *key, int timeout, cg_err_t *err);
 int cg_local_kill(struct cg_ctx *ctx, const char *key, int sig, cg_err_t *err);
 int cg_local_pause(struct cg_ctx *ctx, const char *key, bool freeze, cg_err_t *err);

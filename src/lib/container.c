@@ -44,6 +44,11 @@ static void apply_image_config(struct cg_container *c)
 	c->envp = cg_env_merge(c->image.env, c->spec->env);
 	c->user = c->spec->user ? c->spec->user : c->image.user;
 	c->workdir = c->spec->workdir ? c->spec->workdir : c->image.workdir;
+	/* A name this host has no number for (or none): stop as docker
+	 * does without one. */
+	c->stop_signal = c->image.stop_signal ? cg_signal_parse(c->image.stop_signal) : -1;
+	if (c->stop_signal <= 0 || c->stop_signal == SIGKILL)
+		c->stop_signal = SIGTERM;
 }
 
 /* docker's rule: the image's Entrypoint, then the run's command or else
@@ -51,19 +56,28 @@ static void apply_image_config(struct cg_container *c)
 static void pick_argv(struct cg_container *c)
 {
 	char **tail = c->spec->argv && c->spec->argv[0] ? c->spec->argv : c->image.cmd;
+	char *one[] = { c->spec->entrypoint, NULL };
+	char **entry = c->image.entrypoint;
 	size_t ne = 0, nt = 0;
 
+	/* --entrypoint=X replaces the image's Entrypoint and, as docker's,
+	 * drops its Cmd; --entrypoint="" leaves the command (or Cmd) alone. */
+	if (c->spec->entrypoint) {
+		entry = c->spec->entrypoint[0] ? one : NULL;
+		if (entry && !(c->spec->argv && c->spec->argv[0]))
+			tail = NULL;
+	}
 	free(c->argv_owned);
 	c->argv_owned = NULL;
 	c->argv = tail;
-	while (c->image.entrypoint && c->image.entrypoint[ne])
+	while (entry && entry[ne])
 		ne++;
 	if (ne == 0)
 		return;
 	while (tail && tail[nt])
 		nt++;
 	c->argv_owned = xcalloc(ne + nt + 1, sizeof(char *));
-	memcpy(c->argv_owned, c->image.entrypoint, ne * sizeof(char *));
+	memcpy(c->argv_owned, entry, ne * sizeof(char *));
 	if (nt)
 		memcpy(c->argv_owned + ne, tail, nt * sizeof(char *));
 	c->argv = c->argv_owned;

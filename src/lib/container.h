@@ -35,6 +35,7 @@ struct cg_container {
 	char **argv_owned;             /* argv's array when it joins two (its strings are theirs) */
 	char **envp;                   /* the image's Env under the spec's (cg_env_merge) */
 	const char *user, *workdir;    /* the spec's, else the image's */
+	int stop_signal;               /* what stop sends first: the image's StopSignal, else SIGTERM */
 	bool made_dir, made_name, made_cgroup;
 	struct cg_idmap idmap;         /* --userns=auto: its ids outside; count 0: host */
 	const char *owner;             /* "cgrun" (in-process) or "cgrund" */

@@ -47,6 +47,13 @@ void cg_image_free(struct cg_image *img)
 	for (size_t i = 0; img->entrypoint && img->entrypoint[i]; i++)
 		free(img->entrypoint[i]);
 	free(img->entrypoint);
+	free(img->stop_signal);
+	for (size_t i = 0; img->labels && img->labels[i]; i++)
+		free(img->labels[i]);
+	free(img->labels);
+	for (size_t i = 0; img->exposed_ports && img->exposed_ports[i]; i++)
+		free(img->exposed_ports[i]);
+	free(img->exposed_ports);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -111,6 +118,11 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 		img->created = json_object_get_int64(v);
 	img->cmd = str_list(root, "cmd");
 	img->entrypoint = str_list(root, "entrypoint");
+	if (json_object_object_get_ex(root, "stop_signal", &v) && json_object_is_type(v, json_type_string) &&
+	    json_object_get_string(v)[0] != '\0')
+		img->stop_signal = xstrdup(json_object_get_string(v));
+	img->labels = str_list(root, "labels");
+	img->exposed_ports = str_list(root, "exposed_ports");
 	json_object_put(root);
 	return 0;
 }
@@ -235,6 +247,12 @@ static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *
 		json_object_object_add(root, "workdir", json_object_new_string(m->workdir));
 	if (m->user)
 		json_object_object_add(root, "user", json_object_new_string(m->user));
+	if (m->stop_signal)
+		json_object_object_add(root, "stop_signal", json_object_new_string(m->stop_signal));
+	if (m->labels)
+		json_object_object_add(root, "labels", str_array(m->labels));
+	if (m->exposed_ports)
+		json_object_object_add(root, "exposed_ports", str_array(m->exposed_ports));
 	r = write_file_atomic(path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY), 0644, err);
 	json_object_put(root);
 	return r;

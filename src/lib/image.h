@@ -18,6 +18,9 @@ struct cg_image {
 	char **env;       /* pulled: the config's Env (NULL-terminated), or NULL */
 	char *workdir;    /* pulled: the config's WorkingDir, or NULL */
 	char *user;       /* pulled: the config's User, or NULL */
+	char *stop_signal; /* pulled: the config's StopSignal ("SIGUSR1", "10"), or NULL */
+	char **labels;    /* pulled: the config's Labels as "k=v", or NULL */
+	char **exposed_ports; /* pulled: the config's ExposedPorts ("8080/tcp"), or NULL */
 	long long created;
 	unsigned long long size;  /* filled by cg_image_list only */
 };
@@ -46,6 +49,9 @@ struct cg_image_meta {
 	const char *digest;         /* pulled: the manifest's digest */
 	const char *const *env;     /* pulled: the config's Env */
 	const char *workdir, *user; /* pulled: the config's WorkingDir, User */
+	const char *stop_signal;    /* pulled: the config's StopSignal */
+	const char *const *labels;  /* pulled: the config's Labels, "k=v" */
+	const char *const *exposed_ports; /* pulled: the config's ExposedPorts */
 };
 
 /* The store's key (directory name) of a pulled image: its canonical

@@ -1,11 +1,13 @@
 /* inspect.c - what `cgrun inspect` shows of a container, the same whether
  * the CLI reads the store itself or asks cgrund: its record as the codec
- * reads it, where its cgroups are, and where its log goes. */
+ * reads it, its image's Labels, ExposedPorts and StopSignal (docker's
+ * "Config"), where its cgroups are, and where its log goes. */
 #include "config.h"
 
 #include "inspect.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 #include "secopt.h"
 
@@ -27,6 +29,28 @@ static struct json_object *security_json(const struct cg_spec *s)
 	return o;
 }
 
+/* What its image's config says beyond the command, as docker's inspect
+ * shows it (Config.Labels, Config.ExposedPorts, Config.StopSignal). */
+static struct json_object *image_config_json(const struct cg_container *c)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *labels = json_object_new_object(), *ports = json_object_new_object();
+
+	for (size_t i = 0; c->image.labels && c->image.labels[i]; i++) {
+		const char *kv = c->image.labels[i], *eq = strchr(kv, '=');
+		cleanup_free char *k = xasprintf("%.*s", eq ? (int)(eq - kv) : (int)strlen(kv), kv);
+
+		json_object_object_add(labels, k, json_object_new_string(eq ? eq + 1 : ""));
+	}
+	for (size_t i = 0; c->image.exposed_ports && c->image.exposed_ports[i]; i++)
+		json_object_object_add(ports, c->image.exposed_ports[i], json_object_new_object());
+	json_object_object_add(o, "Labels", labels);
+	json_object_object_add(o, "ExposedPorts", ports);
+	if (c->image.stop_signal)
+		json_object_object_add(o, "StopSignal", json_object_new_string(c->image.stop_signal));
+	return o;
+}
+
 struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t *err)
 {
 	struct cg_record r;
@@ -39,6 +63,7 @@ struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t 
 	}
 	o = cg_record_to_json(&r);
 	json_object_object_add(o, "security", security_json(&r.spec));
+	json_object_object_add(o, "Config", image_config_json(c));
 	if (json_object_object_get_ex(o, "spec", &spec))
 		json_object_object_del(spec, "seccomp_profile");
 	cg_record_free(&r);

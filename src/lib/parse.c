@@ -323,6 +323,18 @@ int cg_signal_parse(const char *s)
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (!strcasecmp(s, sigs[i].name))
 			return sigs[i].sig;
+	/* RTMIN, RTMIN+N, RTMAX, RTMAX-N (systemd images stop with RTMIN+3). */
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		bool min = !strncasecmp(s, "RTMIN", 5);
+		int base = min ? SIGRTMIN : SIGRTMAX;
+
+		s += 5;
+		if (*s == '\0')
+			return base;
+		if (*s != (min ? '+' : '-') || parse_int_range("signal", s + 1, 1, SIGRTMAX - SIGRTMIN, &n, NULL) < 0)
+			return -1;
+		return min ? base + (int)n : base - (int)n;
+	}
 	return -1;
 }
 

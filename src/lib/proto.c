@@ -305,6 +305,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	json_object_object_add(o, "env", a);
 	add_str(o, "workdir", s->workdir);
 	add_str(o, "user", s->user);
+	add_str(o, "entrypoint", s->entrypoint);
 	a = json_object_new_array();
 	for (size_t i = 0; i < s->nvolumes; i++) {
 		char *v = xasprintf("%s:%s:%s%s", s->volumes[i].src, s->volumes[i].dst,
@@ -345,6 +346,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "hostname", (const char **)&s->hostname, err) < 0 ||
 	    get_string(o, "workdir", (const char **)&s->workdir, err) < 0 ||
 	    get_string(o, "user", (const char **)&s->user, err) < 0 ||
+	    get_string(o, "entrypoint", (const char **)&s->entrypoint, err) < 0 ||
 	    get_string(o, "cgroup_parent", (const char **)&s->cgroup_parent, err) < 0 ||
 	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||

@@ -18,6 +18,8 @@ struct cg_spec {
 	size_t nenv;
 	char *workdir;          /* NULL: the user's home or / */
 	char *user;             /* USER[:GROUP], NULL: root */
+	char *entrypoint;       /* --entrypoint: NULL: the image's; "": none;
+				 * else replaces the image's Entrypoint */
 	struct volume_spec *volumes;
 	size_t nvolumes;
 	char **volume_bufs;

@@ -209,7 +209,9 @@ reg_stop_token_server()
 #   layered  on base, a second layer (umoci's): /etc/gone deleted (whiteout),
 #            /opq/a and /opq/b deleted (whiteouts), /opq/c added, a hardlink, a
 #            symlink, a setuid file (/bin/suid), a user.* xattr (kept by umoci);
-#            config env, entrypoint, cmd, working dir, user; and a third
+#            config env, entrypoint, cmd, working dir, user, stop signal
+#            (SIGUSR1), labels (org.cgrun.test=layered, k=v), exposed
+#            ports (8080/tcp, 53/udp); and a third
 #            layer (ours): /opq made opaque (.wh..wh..opq) holding only d
 #   multi    an index of layered (amd64) and an arm64 twin (same layers, own config)
 reg_build_images()
@@ -245,7 +247,9 @@ reg_build_images()
 	rm -rf "$b"
 	umoci config --image "$L:layered" --config.env PATH=/bin --config.env CGRUN_TEST=layered \
 		--config.entrypoint /bin/sh --config.entrypoint -c --config.cmd 'echo hello' \
-		--config.workingdir /data --config.user 0:0 --architecture amd64 --os linux
+		--config.workingdir /data --config.user 0:0 --architecture amd64 --os linux \
+		--config.stopsignal SIGUSR1 --config.label org.cgrun.test=layered --config.label k=v \
+		--config.exposedports 8080/tcp --config.exposedports 53/udp
 	reg_add_opaque_layer "$L"
 	reg_make_multi "$L"
 	reg_make_zstd "$L"

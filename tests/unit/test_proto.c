@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -184,6 +185,7 @@ static void test_spec_roundtrip(void **state)
 	s.limits.pids_limit = CG_UNLIMITED;
 	s.limits.cpuset_cpus = strdup("0-1");
 	s.remove = true;
+	s.entrypoint = "";
 	assert_int_equal(cg_spec_add_env(&s, "A=b", &err), 0);
 	assert_int_equal(cg_spec_add_volume(&s, "/tmp:/data:ro", &err), 0);
 	o = cg_spec_to_json(&s);
@@ -199,6 +201,8 @@ static void test_spec_roundtrip(void **state)
 	assert_int_equal(back.limits.cpu_period, CG_UNSET);
 	assert_string_equal(back.limits.cpuset_cpus, "0-1");
 	assert_true(back.remove);
+	assert_non_null(back.entrypoint);      /* "" (no Entrypoint) is not NULL (the image's) */
+	assert_string_equal(back.entrypoint, "");
 	assert_int_equal(back.nenv, 1);
 	assert_string_equal(back.env[0], "A=b");
 	assert_int_equal(back.nvolumes, 1);
@@ -275,6 +279,11 @@ static void test_restart_and_signals(void **state)
 	assert_int_equal(cg_signal_parse("10"), 10);
 	assert_int_equal(cg_signal_parse("65"), -1);
 	assert_int_equal(cg_signal_parse("BOGUS"), -1);
+	assert_int_equal(cg_signal_parse("SIGRTMIN+3"), SIGRTMIN + 3);
+	assert_int_equal(cg_signal_parse("RTMAX-1"), SIGRTMAX - 1);
+	assert_int_equal(cg_signal_parse("RTMIN"), SIGRTMIN);
+	assert_int_equal(cg_signal_parse("RTMIN-1"), -1);
+	assert_int_equal(cg_signal_parse("RTMIN+99"), -1);
 }
 
 static void test_match(void **state)

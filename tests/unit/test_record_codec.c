@@ -35,6 +35,7 @@ static void test_roundtrip(void **state)
 	r.spec.seccomp_path = "/etc/p.json";
 	r.spec.seccomp_profile = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
 	r.spec.no_new_privs = true;
+	r.spec.entrypoint = "/bin/echo";
 	r.argv = argv;
 	r.state = CG_STATE_OOM_KILLED;
 	r.exit_code = 137;
@@ -66,6 +67,7 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.hostname, "web");
 	assert_string_equal(back.spec.image, "busybox");
 	assert_string_equal(back.spec.name, "web");
+	assert_string_equal(back.spec.entrypoint, "/bin/echo");
 	assert_int_equal(back.spec.limits.cpu_quota, 2000);
 	/* The profile's text is kept in the record, not only its file. */
 	assert_string_equal(back.spec.seccomp_path, "/etc/p.json");
