@@ -291,6 +291,31 @@ static int mask_paths(const struct own_mounts *m, cg_err_t *err)
 	return 0;
 }
 
+int cg_overlay_mount(const struct cg_rootfs *r, const char *opts, cg_err_t *err)
+{
+	cleanup_close int cwd = -1;
+	int ret = 0;
+
+	/* The layers' short links are relative to the store, which keeps
+	 * the option under a page with a hundred layers and more (mount(2)'s
+	 * data is one page; fsconfig's lowerdir+ would need Linux 6.8). */
+	if (r->lower_base) {
+		cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0)
+			return cg_error(err, errno, "open the working directory");
+		if (chdir(r->lower_base) < 0)
+			return cg_error(err, errno, "chdir %s", r->lower_base);
+	}
+	if (strlen(opts) >= (size_t)sysconf(_SC_PAGESIZE))
+		ret = cg_error(err, E2BIG, "the image has too many layers for one overlay mount (its options take %zu bytes, at most %ld)",
+			       strlen(opts), sysconf(_SC_PAGESIZE) - 1);
+	else if (mount("overlay", r->target, "overlay", MS_NODEV, opts) < 0)
+		ret = cg_error(err, errno, "mount overlay on %s", r->target);
+	if (cwd >= 0 && fchdir(cwd) < 0 && ret == 0)
+		ret = cg_error(err, errno, "fchdir back");
+	return ret;
+}
+
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL;
@@ -314,7 +339,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	 * layers that die with the container (--rm). */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
-	if (!r->premounted && do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
+	if (!r->premounted && cg_overlay_mount(r, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

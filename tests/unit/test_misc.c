@@ -103,8 +103,12 @@ static void test_overlay_lowerdirs(void **state)
 	 * directories, ',' between options. Each is escaped with a backslash
 	 * (and a backslash itself), as overlayfs documents; the ':' between the
 	 * two layers is not. */
-	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a:b,c/images/x\\y/rootfs");
+	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a\\:b\\,c/images/x\\\\y/rootfs");
 	assert_string_equal(s, "/s/a\\:b\\,c/containers/abc/init:/s/a\\:b\\,c/images/x\\\\y/rootfs");
+	free(s);
+	/* A layered image's short links come as they are, top first. */
+	s = cg_overlay_lowerdirs("/i", "l/0123:l/4567");
+	assert_string_equal(s, "/i:l/0123:l/4567");
 	free(s);
 }
 
