@@ -367,9 +367,11 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 		r = cg_layer_commit(ps->ctx, hex, tmp, size, err);
 	if (r < 0) {
 		rm_rf(tmp, NULL);
-		if (err->code == ENOSPC)
-			cg_error(err, ENOSPC, "no space left on device in %s while extracting layer %s; free space or run 'cgrun image prune'",
+		if (err->code == ENOSPC) {
+			cg_error(err, 0, "no space left on device in %s while extracting layer %s; free space or run 'cgrun image prune'",
 				 ps->ctx->store_dir, layer->digest);
+			err->code = ENOSPC;
+		}
 		return -1;
 	}
 	progress_show(&prog, "done", true);
@@ -531,9 +533,11 @@ done:
 out:
 	if (tmp)
 		rm_rf(tmp, NULL);
-	if (r < 0 && err->code == ENOSPC && strncmp(err->msg, "no space left", 13) != 0)
-		cg_error(err, ENOSPC, "no space left on device in %s while pulling %s; free space or run 'cgrun image prune'",
+	if (r < 0 && err->code == ENOSPC && strncmp(err->msg, "no space left", 13) != 0) {
+		cg_error(err, 0, "no space left on device in %s while pulling %s; free space or run 'cgrun image prune'",
 			 ctx->store_dir, canon);
+		err->code = ENOSPC;
+	}
 	cg_image_free(&have);
 	cg_image_config_free(&cfg);
 	cg_manifest_free(&m);

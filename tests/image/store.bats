@@ -140,7 +140,7 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 }
 
 @test "prune removes the layers and blobs no image uses and dead pulls' leftovers, nothing else" {
-	local dead
+	local dead live
 	pull -q "$IMG:child1"
 	pull -q "$IMG:child2"
 	# child1's record gone behind the store's back: its own layer is
@@ -149,18 +149,21 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 	# What a killed pull leaves: a scratch layer of a dead process; and one
 	# of a live process, which stays.
 	sleep 100 &
-	track_pid $!
+	live=$!
+	track_pid "$live"
 	bash -c 'exit 0' &
 	dead=$!
 	wait "$dead"
 	mkdir -p "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'a%.0s' {1..64})-$dead/diff"
-	mkdir -p "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$!/diff"
+	mkdir -p "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$live/diff"
 	run -0 "$CGRUN" image prune
 	[[ $output == "Deleted 1 layer ("*"), 2 blobs, 1 leftover" ]]
 	[ "$(layer_dirs | wc -l)" = 4 ]
 	[ ! -e "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'a%.0s' {1..64})-$dead" ]
-	[ -e "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$!" ]
-	rm -rf "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$!"
+	[ -e "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$live" ]
+	rm -rf "$CGRUN_STORE_DIR/layers/.tmp-$(printf 'b%.0s' {1..64})-$live"
+	kill "$live"
+	wait "$live" || true
 	run -0 cg_run --rm --pull=never "$IMG:child2" 'cat /layers/*'
 	[ "$output" = "two 1" ]
 	run -0 "$CGRUN" image prune
@@ -207,7 +210,7 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 	mkdir "$SMALL"
 	mount -t tmpfs -o size=1m tmpfs "$SMALL"
 	run -125 --separate-stderr env CGRUN_STORE_DIR="$SMALL" nsenter -t "$REG_NS_PID" -n -- \
-		env CGRUN_REGISTRY_CA="$REG_DIR/ca.crt" timeout 120 "$CGRUN" pull "$IMG:child1"
+		env CGRUN_REGISTRY_CA="$REG_DIR/ca.crt" timeout 120 "$CGRUN" pull -q "$IMG:child1"
 	assert_one_error_line
 	[[ $stderr == *"no space left on device in $SMALL while extracting layer sha256:"*"; free space or run 'cgrun image prune'"* ]]
 	[ -z "$(find "$SMALL/layers" -mindepth 1 -maxdepth 1 -name '.tmp-*')" ]
