@@ -17,7 +17,7 @@ static void image_usage(FILE *f)
 {
 	fputs("Usage: cgrun image import [--replace] NAME SOURCE\n"
 	      "       cgrun image import [--replace] --busybox [--from=PATH] NAME\n"
-	      "       cgrun image ls [-q]       (or: cgrun images [-q])\n"
+	      "       cgrun image ls            (or: cgrun images)\n"
 	      "       cgrun image rm NAME...\n"
 	      "       cgrun image prune\n"
 	      "       cgrun image inspect NAME...\n"
@@ -28,7 +28,7 @@ static void image_usage(FILE *f)
 	      "       (Debian's busybox-static; --from names another binary).\n"
 	      "--replace replaces an image of that name in one step (refused while a\n"
 	      "       container uses it); without it, an existing name is an error.\n"
-	      "ls lists REPOSITORY, TAG, IMAGE ID, CREATED and SIZE (-q: the IDs only).\n"
+	      "ls lists REPOSITORY, TAG, IMAGE ID, CREATED and SIZE.\n"
 	      "rm removes the image, then the layers no other image uses.\n"
 	      "prune removes the layers and blobs no image uses, and what killed pulls\n"
 	      "       and imports left behind.\n"
