@@ -217,3 +217,20 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 	[ -z "$(find "$SMALL/images" -mindepth 1 -maxdepth 1 2>/dev/null)" ]
 	run -0 env CGRUN_STORE_DIR="$SMALL" "$CGRUN" image prune
 }
+
+@test "--userns=auto runs layered images: every layer idmapped, 63 of them too" {
+	local d=$BATS_TEST_TMPDIR/subid
+	mkdir "$d"
+	printf 'cgrun:2000000000:131072\n' >"$d/subuid"
+	cp "$d/subuid" "$d/subgid"
+	export CGRUN_SUBUID_FILE=$d/subuid CGRUN_SUBGID_FILE=$d/subgid
+	pull -q "$IMG:child1"
+	pull -q "$IMG:many"
+	run -0 cg_run --rm --pull=never --userns=auto "$IMG:child1" \
+		'cat /layers/*; stat -c %u:%g /layers/one-1 /bin/suid; ls /opq; cat /proc/self/uid_map'
+	[ "${lines[0]}" = "one 1" ]
+	[ "${lines[1]}" = 0:0 ] && [ "${lines[2]}" = 0:0 ] && [ "${lines[3]}" = d ]
+	[[ ${lines[4]} == *" 2000"*" 65536" ]]
+	run -0 cg_run --rm --pull=never --userns=auto "$IMG:many" 'cat /layers/many-1 /layers/many-60'
+	[ "$output" = $'many 1\nmany 60' ]
+}
