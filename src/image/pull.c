@@ -351,6 +351,7 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 	if (cg_layer_present(ps->ctx, hex)) {
 		if (!ps->o->quiet)
 			fprintf(ps->o->out, "%s: already exists\n", id);
+		cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
 		return 0;
 	}
 	if (*reg == NULL && (*reg = open_registry(ps->ref, ps->o, err)) == NULL)
@@ -374,6 +375,7 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 		}
 		return -1;
 	}
+	cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
 	progress_show(&prog, "done", true);
 	return 0;
 }

@@ -600,25 +600,27 @@ int cg_image_remove(const struct cg_ctx *ctx, const char *name, cg_err_t *err)
 {
 	struct cg_image img;
 	cleanup_free char *dir = images_dir(ctx);
-	cleanup_free char *trash = NULL;
+	cleanup_free char *trash = NULL, *path = NULL;
 	cleanup_free char *user = NULL;
+	cleanup_free char *key = cg_image_resolve(ctx, name);
 
-	if (cg_image_lookup(ctx, name, &img, err) < 0)
+	/* A damaged image (a layer missing, a bad record) is removed too:
+	 * only one that is not there at all is an error. */
+	if (key == NULL) {
+		if (cg_image_lookup(ctx, name, &img, err) == 0) {
+			cg_image_free(&img);
+			return cg_error(err, 0, "image '%s' not found", name);
+		}
 		return -1;
-	if (ctx->image_user && (user = ctx->image_user(ctx, name)) != NULL) {
-		cg_image_free(&img);
+	}
+	if (ctx->image_user && (user = ctx->image_user(ctx, name)) != NULL)
 		return cg_error(err, 0, "image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
 				name, user, user);
-	}
 	/* Rename first: the image vanishes at once, then the tree goes. */
-	trash = xasprintf("%s/.rm-%s-%d", dir, strrchr(img.dir, '/') + 1, (int)getpid());
-	if (rename(img.dir, trash) < 0) {
-		int e = errno;
-
-		cg_image_free(&img);
-		return cg_error(err, e, "remove image '%s'", name);
-	}
-	cg_image_free(&img);
+	path = xasprintf("%s/%s", dir, key);
+	trash = xasprintf("%s/.rm-%s-%d", dir, key, (int)getpid());
+	if (rename(path, trash) < 0)
+		return cg_error(err, errno, "remove image '%s'", name);
 	if (rm_rf(trash, err) < 0)
 		return -1;
 	/* Then the layers and blobs no other image records; while a pull
@@ -807,12 +809,14 @@ int cg_image_gc(const struct cg_ctx *ctx, bool wait, struct cg_gc_stats *st, cg_
 				st->layers += r == 0;
 				st->bytes += r == 0 ? size : 0;
 			} else if (dot && dot != de->d_name && !strcmp(dot, ".lock")) {
-				/* A layer's lock file: dropped once no one holds it. */
+				/* A layer's lock file a killed pull left: dropped
+				 * unless held (a locker that took it meanwhile sees
+				 * it unlinked and locks a new one, layers.c). */
 				cleanup_free char *hex = xasprintf("%.*s", (int)(dot - de->d_name), de->d_name);
 				cleanup_free char *p = xasprintf("%s/%s", ldir, de->d_name);
 				int fd;
 
-				if (!cg_layer_hex_valid(hex) || cg_layer_present(ctx, hex))
+				if (!cg_layer_hex_valid(hex))
 					continue;
 				fd = open(p, O_RDWR | O_CLOEXEC);
 				if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)

@@ -105,6 +105,16 @@ int cg_layer_lock(const struct cg_ctx *ctx, const char *hex, cg_err_t *err)
 	return lock_path(path, LOCK_EX, err);
 }
 
+void cg_layer_unlock(const struct cg_ctx *ctx, const char *hex, int fd)
+{
+	cleanup_free char *path = xasprintf("%s/layers/%s.lock", ctx->store_dir, hex);
+
+	if (fd < 0)
+		return;
+	unlink(path);
+	close(fd);
+}
+
 int cg_layer_begin(const struct cg_ctx *ctx, const char *hex, char **tmp, cg_err_t *err)
 {
 	cleanup_free char *diff = NULL;

@@ -38,6 +38,9 @@ uint64_t cg_layer_size(const struct cg_ctx *ctx, const char *hex);
 int cg_layers_lock(const struct cg_ctx *ctx, int how, bool nonblock, cg_err_t *err);
 /* layers/<hex>.lock taken exclusively (waits for a concurrent maker). */
 int cg_layer_lock(const struct cg_ctx *ctx, const char *hex, cg_err_t *err);
+/* Unlink the lock file and close fd (its holder, once the layer is in
+ * place or found there): a waiter then sees it unlinked and locks anew. */
+void cg_layer_unlock(const struct cg_ctx *ctx, const char *hex, int fd);
 /* Make layers/.tmp-<hex>-<pid>/diff; *tmp is the .tmp- directory. */
 int cg_layer_begin(const struct cg_ctx *ctx, const char *hex, char **tmp, cg_err_t *err);
 /* Record size, make the short link, rename tmp to layers/<hex>. */

@@ -234,3 +234,22 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 	run -0 cg_run --rm --pull=never --userns=auto "$IMG:many" 'cat /layers/many-1 /layers/many-60'
 	[ "$output" = $'many 1\nmany 60' ]
 }
+
+@test "a layer gone behind the store's back: run says so in one line, pull mends it, rm removes it" {
+	local top
+	pull -q "$IMG:child1"
+	top=$(jq -r '.layers[3]' "$(json_of "$IMG:child1")")
+	rm -rf "$CGRUN_STORE_DIR/layers/$top"
+	run -125 --separate-stderr cg_run --rm --pull=never "$IMG:child1" true
+	assert_one_error_line
+	[[ $stderr == *"is damaged (its layer ${top:0:12} is missing)"* ]]
+	pull -q "$IMG:child1"
+	run -0 cg_run --rm --pull=never "$IMG:child1" 'cat /layers/*'
+	[ "$output" = "one 1" ]
+	rm -rf "$CGRUN_STORE_DIR/layers/$top"
+	run -0 "$CGRUN" image rm "$IMG:child1"
+	[ ! -e "$(json_of "$IMG:child1")" ]
+	[ -z "$(layer_dirs)" ]
+	# No lock file outlives its pull.
+	[ -z "$(find "$CGRUN_STORE_DIR/layers" -name '*.lock' -not -name .lock)" ]
+}
