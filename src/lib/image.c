@@ -171,12 +171,15 @@ static char *ref_key(const char *name)
 	return key;
 }
 
+/* An image is there when its record is (whatever its type: reading it
+ * says what is wrong), or, for an imported one, its rootfs/. */
 static bool key_exists(const struct cg_ctx *ctx, const char *key)
 {
 	cleanup_free char *meta = xasprintf("%s/images/%s/image.json", ctx->store_dir, key);
+	cleanup_free char *rootfs = xasprintf("%s/images/%s/rootfs", ctx->store_dir, key);
 	struct stat st;
 
-	return stat(meta, &st) == 0 && S_ISREG(st.st_mode);
+	return lstat(meta, &st) == 0 || (stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 char *cg_image_resolve(const struct cg_ctx *ctx, const char *name)
