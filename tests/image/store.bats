@@ -253,3 +253,21 @@ layer_dirs() { find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -n
 	# No lock file outlives its pull.
 	[ -z "$(find "$CGRUN_STORE_DIR/layers" -name '*.lock' -not -name .lock)" ]
 }
+
+@test "an image of 153 layers: past mount(2)'s page, one lowerdir+ a layer (Linux 6.8+), else one clear line" {
+	add_layers "$REG_DIR/layout" layered huge 150 huge
+	reg_ns skopeo --insecure-policy copy -q --dest-cert-dir "$REG_DIR/certs.d" \
+		"oci:$REG_DIR/layout:huge" "docker://$REG_ANON/$REG_REPO:huge"
+	pull -q "$IMG:huge"
+	local v
+	v=$(uname -r)
+	v=${v%%-*}
+	if [ "${v%%.*}" -gt 6 ] || { [ "${v%%.*}" = 6 ] && [ "$(cut -d. -f2 <<<"$v")" -ge 8 ]; }; then
+		run -0 cg_run --rm --pull=never "$IMG:huge" 'cat /layers/huge-1 /layers/huge-150; ls /layers | wc -l'
+		[ "$output" = $'huge 1\nhuge 150\n150' ]
+	else
+		run -125 --separate-stderr cg_run --rm --pull=never "$IMG:huge" true
+		assert_one_error_line
+		[[ $stderr == *"too many layers for one overlay mount on this kernel"* ]]
+	fi
+}
