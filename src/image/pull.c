@@ -4,9 +4,13 @@
  * each layer streamed from the socket through its sha256 (the registry
  * client) into a pipe, read by the extractor in a thread of its own
  * (decompression, the diff_id's sha256, the tar reader, the entries made
- * under the staging root). Layers are applied in order onto one root (the
- * store keeps flattened images); the image is renamed into place last, so
- * it is complete or absent. */
+ * under the layer's own scratch directory, overlay whiteouts and all).
+ * Up to PULL_JOBS layers at once, each by a thread with its own registry
+ * connection; each layer is kept by chain ID (layers.h), made under its
+ * lock and renamed into place after its diff_id matched, so a layer
+ * already in the store (another image's, or a concurrent pull's) is not
+ * fetched again. The manifest and config go to blobs/; the image record
+ * is written last, so the image is complete or absent. */
 #include "config.h"
 
 #include "pull.h"
@@ -16,12 +20,17 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "ctx.h"
 #include "image.h"
+#include "layers.h"
+#include "sha256.h"
 #include "image-config.h"
 #include "imgref.h"
 #include "layer-extract.h"
@@ -31,6 +40,7 @@
 #include "registry.h"
 
 #define CONFIG_MAX (8u << 20)   /* an image config larger than this is refused */
+#define PULL_JOBS 3             /* layers downloaded at once */
 
 static const char *const accept_types[] = {
 	"application/vnd.oci.image.index.v1+json",
@@ -61,7 +71,8 @@ static void human(char *buf, size_t n, double bytes)
 }
 
 /* ------------------------------------------------------------------------
- * Progress: a line per layer, rewritten in place on a terminal. */
+ * Progress: a line per layer when it is done (layers go in parallel: whole
+ * lines, never a line rewritten in place that another layer's would cut). */
 
 struct progress {
 	FILE *out;
@@ -100,7 +111,7 @@ struct extract_job {
 static void *extract_thread(void *arg)
 {
 	struct extract_job *j = arg;
-	struct cg_extract_opts o = { .mode = CG_EXTRACT_FLATTEN, .keep_owner = true };
+	struct cg_extract_opts o = { .mode = CG_EXTRACT_OVERLAY, .keep_owner = true };
 
 	j->r = cg_layer_extract_fd(j->rootfd, j->in_fd, &o, j->diff_id, &j->st, &j->err);
 	/* Whatever the extractor did not read (it failed, or the tar ended
@@ -142,8 +153,8 @@ static int sink_write(void *arg, const void *buf, size_t n)
 }
 
 /* The registry answered a resumed request with the whole blob: what the
- * extractor made of the first bytes cannot be taken back from a root that
- * holds the layers below, so the pull fails (and is tried again whole). */
+ * extractor made of the first bytes cannot be taken back, so the layer
+ * fails (and the pull is tried again whole). */
 static int sink_reset(void *arg)
 {
 	struct sink *s = arg;
@@ -153,7 +164,7 @@ static int sink_reset(void *arg)
 }
 
 static int pull_layer(struct cg_registry *reg, int rootfd, const struct cg_descriptor *layer, const char *diff_id,
-		      struct progress *prog, cg_err_t *err)
+		      struct progress *prog, uint64_t *size, cg_err_t *err)
 {
 	struct extract_job job = { .rootfd = rootfd, .in_fd = -1 };
 	int pfd[2], r, e;
@@ -191,7 +202,7 @@ static int pull_layer(struct cg_registry *reg, int rootfd, const struct cg_descr
 	if (strcmp(job.diff_id, diff_id) != 0)
 		return cg_error(err, 0, "layer %s: its content is %s, but the image's config says %s", layer->digest,
 				job.diff_id, diff_id);
-	progress_show(prog, "done", true);
+	*size = job.st.tar_bytes;
 	return 0;
 }
 
@@ -226,7 +237,7 @@ static int mem_sink(void *arg, const void *buf, size_t n)
 
 /* The image manifest for the platform: ref's, or the one its index names. */
 static int resolve_manifest(struct cg_registry *reg, const struct cg_imgref *ref, const char *platform,
-			    struct cg_manifest *m, char **digest, cg_err_t *err)
+			    struct cg_manifest *m, char **digest, char **body_out, cg_err_t *err)
 {
 	cleanup_free char *body = NULL, *ctype = NULL, *os = NULL, *arch = NULL, *variant = NULL;
 	const struct cg_descriptor *d;
@@ -237,8 +248,10 @@ static int resolve_manifest(struct cg_registry *reg, const struct cg_imgref *ref
 		return -1;
 	if (cg_manifest_parse(body, len, ctype, m, err) < 0)
 		return -1;
-	if (m->kind == CG_MF_IMAGE)
+	if (m->kind == CG_MF_IMAGE) {
+		*body_out = steal_pointer(&body);
 		return 0;
+	}
 	if (platform) {
 		if (cg_platform_parse(platform, &os, &arch, &variant, err) < 0)
 			return -1;
@@ -259,6 +272,7 @@ static int resolve_manifest(struct cg_registry *reg, const struct cg_imgref *ref
 		return -1;
 	if (m->kind != CG_MF_IMAGE)
 		return cg_error(err, 0, "%s: the index's entry for %s/%s is itself an index", pick, os, arch);
+	*body_out = steal_pointer(&body);
 	return 0;
 }
 
@@ -281,6 +295,167 @@ static struct cg_registry *open_registry(const struct cg_imgref *ref, const stru
 	return cg_registry_new(ref->api_host, ref->path, &ro, err);
 }
 
+/* ------------------------------------------------------------------------
+ * The layers, PULL_JOBS at a time. */
+
+struct pull_state {
+	const struct cg_ctx *ctx;
+	const struct cg_imgref *ref;
+	const struct cg_pull_opts *o;
+	const struct cg_manifest *m;
+	const struct cg_image_config *cfg;
+	char (*chain)[65];          /* each layer's chain ID's hex */
+	pthread_mutex_t mu;
+	size_t next;
+	bool failed;
+	cg_err_t err;
+};
+
+/* The OCI image spec's ChainIDs: ChainID(L0) = DiffID(L0),
+ * ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
+static int chain_ids(const struct cg_image_config *cfg, char (*chain)[65], cg_err_t *err)
+{
+	char prev[CG_SHA256_DIGEST_LEN];
+
+	for (size_t i = 0; i < cfg->ndiff_ids; i++) {
+		const char *d = cfg->diff_ids[i];
+
+		if (strncmp(d, "sha256:", 7) != 0)
+			return cg_error(err, 0, "diff_id %s: only sha256 is supported", d);
+		if (i == 0) {
+			snprintf(prev, sizeof(prev), "%s", d);
+		} else {
+			cleanup_sha256 struct cg_sha256 h = { 0 };
+
+			if (cg_sha256_init(&h, err) < 0 || cg_sha256_update(&h, prev, strlen(prev), err) < 0 ||
+			    cg_sha256_update(&h, " ", 1, err) < 0 || cg_sha256_update(&h, d, strlen(d), err) < 0 ||
+			    cg_sha256_final(&h, prev, err) < 0)
+				return -1;
+		}
+		snprintf(chain[i], 65, "%s", prev + 7);
+		if (!cg_layer_hex_valid(chain[i]))
+			return cg_error(err, 0, "diff_id %s is not a sha256 digest", d);
+	}
+	return 0;
+}
+
+/* Layer i into layers/<chain>, unless it is there already. */
+static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i, cg_err_t *err)
+{
+	const struct cg_descriptor *layer = &ps->m->layers[i];
+	const char *hex = ps->chain[i];
+	cleanup_close int lock = -1, rootfd = -1;
+	cleanup_free char *tmp = NULL, *diff = NULL;
+	char id[24];
+	struct progress prog = { .out = ps->o->out, .quiet = ps->o->quiet, .id = id };
+	uint64_t size = 0;
+	int r;
+
+	snprintf(id, sizeof(id), "%.12s", layer->digest + strlen("sha256:"));
+	/* A concurrent pull of a layer waits here, then finds it made. */
+	if ((lock = cg_layer_lock(ps->ctx, hex, err)) < 0)
+		return -1;
+	if (cg_layer_present(ps->ctx, hex)) {
+		if (!ps->o->quiet)
+			fprintf(ps->o->out, "%s: already exists\n", id);
+		cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
+		return 0;
+	}
+	if (*reg == NULL && (*reg = open_registry(ps->ref, ps->o, err)) == NULL)
+		return -1;
+	if (cg_layer_begin(ps->ctx, hex, &tmp, err) < 0)
+		return -1;
+	diff = xasprintf("%s/diff", tmp);
+	rootfd = open(diff, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		r = cg_error(err, errno, "open %s", diff);
+	else
+		r = pull_layer(*reg, rootfd, layer, ps->cfg->diff_ids[i], &prog, &size, err);
+	if (r == 0)
+		r = cg_layer_commit(ps->ctx, hex, tmp, size, err);
+	if (r < 0) {
+		rm_rf(tmp, NULL);
+		if (err->code == ENOSPC) {
+			cg_error(err, 0, "no space left on device in %s while extracting layer %s; free space or run 'cgrun image prune'",
+				 ps->ctx->store_dir, layer->digest);
+			err->code = ENOSPC;
+		}
+		return -1;
+	}
+	cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
+	progress_show(&prog, "done", true);
+	return 0;
+}
+
+static void *layer_worker(void *arg)
+{
+	struct pull_state *ps = arg;
+	struct cg_registry *reg = NULL;
+
+	for (;;) {
+		cg_err_t e = { 0 };
+		size_t i;
+
+		pthread_mutex_lock(&ps->mu);
+		i = ps->next++;
+		if (ps->failed || i >= ps->m->nlayers) {
+			pthread_mutex_unlock(&ps->mu);
+			break;
+		}
+		pthread_mutex_unlock(&ps->mu);
+		if (fetch_layer(ps, &reg, i, &e) < 0) {
+			pthread_mutex_lock(&ps->mu);
+			if (!ps->failed) {
+				ps->failed = true;
+				ps->err = e;
+			}
+			pthread_mutex_unlock(&ps->mu);
+			break;
+		}
+	}
+	if (reg)
+		cg_registry_free(reg);
+	return NULL;
+}
+
+static int fetch_layers(struct pull_state *ps, cg_err_t *err)
+{
+	pthread_t th[PULL_JOBS];
+	size_t n = ps->m->nlayers < PULL_JOBS ? ps->m->nlayers : PULL_JOBS, started = 0;
+	int e = 0;
+
+	pthread_mutex_init(&ps->mu, NULL);
+	for (; started < n; started++)
+		if ((e = pthread_create(&th[started], NULL, layer_worker, ps)) != 0)
+			break;
+	if (started == 0) {
+		pthread_mutex_destroy(&ps->mu);
+		return cg_error(err, e, "starting the layers' downloads");
+	}
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&ps->mu);
+	if (ps->failed) {
+		*err = ps->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* The config's "created", 0 when absent or unreadable. */
+static long long config_created(const char *conf)
+{
+	json_object *root = json_tokener_parse(conf), *v;
+	long long t = 0;
+	cg_err_t ignore = { 0 };
+
+	if (root && json_object_object_get_ex(root, "created", &v) && json_object_is_type(v, json_type_string) &&
+	    cg_rfc3339_parse(json_object_get_string(v), &t, &ignore) < 0)
+		t = 0;
+	json_object_put(root);
+	return t;
+}
+
 int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_opts *o, char **name, cg_err_t *err)
 {
 	struct cg_imgref ref;
@@ -288,8 +463,10 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 	struct cg_manifest m = { 0 };
 	struct cg_image_config cfg = { 0 };
 	struct membuf conf = { .max = CONFIG_MAX };
-	cleanup_free char *canon = NULL, *key = NULL, *digest = NULL, *tmp = NULL, *source = NULL;
-	cleanup_close int rootfd = -1;
+	cleanup_free char *canon = NULL, *key = NULL, *digest = NULL, *tmp = NULL, *source = NULL, *body = NULL;
+	cleanup_free char (*chain)[65] = NULL;
+	cleanup_free const char **layers = NULL;
+	cleanup_close int store_lock = -1;
 	struct cg_image have = { 0 };
 	cg_err_t ignore = { 0 };
 	int r = -1;
@@ -301,7 +478,7 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 	cg_image_stage_clean(ctx);
 	if ((reg = open_registry(&ref, o, err)) == NULL)
 		goto out;
-	if (resolve_manifest(reg, &ref, o->platform, &m, &digest, err) < 0)
+	if (resolve_manifest(reg, &ref, o->platform, &m, &digest, &body, err) < 0)
 		goto out;
 	/* Present with this very manifest: nothing to fetch. */
 	if (cg_image_lookup(ctx, canon, &have, &ignore) == 0 && have.digest && !strcmp(have.digest, digest)) {
@@ -319,33 +496,41 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 		cg_error(err, 0, "%s: the manifest has %zu layers but its config %zu", canon, m.nlayers, cfg.ndiff_ids);
 		goto out;
 	}
+	if (m.nlayers == 0 || m.nlayers > CG_MAX_LAYERS) {
+		cg_error(err, 0, "%s: %zu layers (an image has 1 to %d)", canon, m.nlayers, CG_MAX_LAYERS);
+		goto out;
+	}
+	chain = xcalloc(m.nlayers, sizeof(*chain));
+	if (chain_ids(&cfg, chain, err) < 0)
+		goto out;
 	if (!o->quiet)
 		fprintf(o->out, "Pulling %s (%zu layer%s)\n", canon, m.nlayers, m.nlayers == 1 ? "" : "s");
-	if (cg_image_stage(ctx, key, &tmp, err) < 0)
+	/* Held until the image is recorded: no collector takes the layers
+	 * placed meanwhile, which no image names yet. */
+	if ((store_lock = cg_layers_lock(ctx, LOCK_SH, false, err)) < 0)
 		goto out;
 	{
-		cleanup_free char *rootfs = xasprintf("%s/rootfs", tmp);
+		struct pull_state ps = { .ctx = ctx, .ref = &ref, .o = o, .m = &m, .cfg = &cfg, .chain = chain };
 
-		rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (rootfd < 0) {
-			cg_error(err, errno, "open %s", rootfs);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < m.nlayers; i++) {
-		char id[24];
-		struct progress prog = { .out = o->out, .quiet = o->quiet, .tty = isatty(fileno(o->out)), .id = id };
-
-		snprintf(id, sizeof(id), "%.12s", m.layers[i].digest + strlen("sha256:"));
-		if (pull_layer(reg, rootfd, &m.layers[i], cfg.diff_ids[i], &prog, err) < 0)
+		if (fetch_layers(&ps, err) < 0)
 			goto out;
 	}
+	if (cg_blob_put(ctx, digest, body, strlen(body), err) < 0 ||
+	    cg_blob_put(ctx, m.config.digest, conf.data, conf.len, err) < 0)
+		goto out;
+	layers = xcalloc(m.nlayers + 1, sizeof(char *));
+	for (size_t i = 0; i < m.nlayers; i++)
+		layers[i] = chain[i];
+	if (cg_image_stage(ctx, key, false, &tmp, err) < 0)
+		goto out;
 	source = xasprintf("%s@%s", canon, digest);
 	if (cg_image_commit(ctx, key, tmp,
 			    &(struct cg_image_meta){ .name = canon, .source = source, .cmd = (const char *const *)cfg.cmd,
 						     .entrypoint = (const char *const *)cfg.entrypoint,
 						     .digest = digest, .env = (const char *const *)cfg.env,
-						     .workdir = cfg.workdir, .user = cfg.user,
+						     .workdir = cfg.workdir, .user = cfg.user, .layers = layers,
+						     .config_digest = m.config.digest,
+						     .image_created = config_created(conf.data),
 						     .stop_signal = cfg.stop_signal,
 						     .labels = (const char *const *)cfg.labels,
 						     .exposed_ports = (const char *const *)cfg.exposed_ports }, err) < 0)
@@ -360,6 +545,11 @@ done:
 out:
 	if (tmp)
 		rm_rf(tmp, NULL);
+	if (r < 0 && err->code == ENOSPC && strncmp(err->msg, "no space left", 13) != 0) {
+		cg_error(err, 0, "no space left on device in %s while pulling %s; free space or run 'cgrun image prune'",
+			 ctx->store_dir, canon);
+		err->code = ENOSPC;
+	}
 	cg_image_free(&have);
 	cg_image_config_free(&cfg);
 	cg_manifest_free(&m);

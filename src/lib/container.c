@@ -29,11 +29,11 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs)
+char *cg_overlay_lowerdirs(const char *init_layer, const char *image_lowerdirs)
 {
-	cleanup_free char *init = cg_overlay_escape(init_layer), *image = cg_overlay_escape(image_rootfs);
+	cleanup_free char *init = cg_overlay_escape(init_layer);
 
-	return xasprintf("%s:%s", init, image);
+	return xasprintf("%s:%s", init, image_lowerdirs);
 }
 
 /* What the run takes from the image's config where the spec says nothing:
@@ -83,11 +83,24 @@ static void pick_argv(struct cg_container *c)
 	c->argv = c->argv_owned;
 }
 
+static bool command_in_layer(const struct cg_container *r, const char *dir, const char *argv0);
+
 /* Is argv0 an executable inside the image (resolved within its root)? The
- * check spares a whole container start for a typo; volumes may shadow it. */
+ * check spares a whole container start for a typo; volumes may shadow it.
+ * A layered image is looked at layer by layer, top first: a name found in
+ * none of them may still be reached through a symlink of a lower layer
+ * (/bin -> usr/bin) into a higher one when it holds a '/': exec decides. */
 static bool command_in_image(const struct cg_container *r, const char *argv0)
 {
-	cleanup_close int root = open(r->image.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; r->image.lowers && r->image.lowers[i]; i++)
+		if (command_in_layer(r, r->image.lowers[i], argv0))
+			return true;
+	return r->image.rootfs == NULL && strchr(argv0, '/') != NULL;
+}
+
+static bool command_in_layer(const struct cg_container *r, const char *dir, const char *argv0)
+{
+	cleanup_close int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	const char *path = DEFAULT_PATH;
 
 	if (root < 0)
@@ -362,7 +375,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 {
 	struct cg_spec *spec = c->spec;
 	cleanup_free char *init = xasprintf("%s/init", c->dir);
-	cleanup_free char *lower = cg_overlay_lowerdirs(init, c->image.rootfs);
+	cleanup_free char *lower = cg_overlay_lowerdirs(init, c->image.lowerdirs);
 	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
 	cleanup_free char *work = xasprintf("%s/work", c->dir);
 	cleanup_free char *target = xasprintf("%s/rootfs", c->dir);
@@ -377,17 +390,24 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 	if (exit_fd < 0)
 		return cg_error(err, errno, "create %s", exitp);
 	struct cg_rootfs rootfs = {
-		.lowerdirs = lower, .upperdir = upper, .workdir = work, .target = target,
+		.lowerdirs = lower, .lower_base = c->ctx->store_dir, .upperdir = upper, .workdir = work,
+		.target = target,
 		.volumes = spec->volumes, .nvolumes = spec->nvolumes, .cgroup = &c->cg,
 		.privileged = spec->privileged, .ephemeral = spec->remove,
 	};
 	struct cg_seccomp sc = { 0 };
 	bool confined;
 	int tramp = cg_ctx_exec_tramp(c->ctx, err);
-	const char *layers[] = { init, c->image.rootfs, NULL };
+	const char *layers[CG_MAX_LAYERS + 2] = { init };
+	size_t nl = 1;
 
 	if (tramp < 0 && err->code != 0)
 		return -1;
+	for (size_t i = 0; c->image.lowers && c->image.lowers[i]; i++) {
+		if (nl > CG_MAX_LAYERS)
+			return cg_error(err, E2BIG, "image '%s' has more than %d layers", spec->image, CG_MAX_LAYERS);
+		layers[nl++] = c->image.lowers[i];
+	}
 	if (spec->privileged)
 		cg_caps_all(&caps);
 	if (cg_spec_seccomp(c->ctx->run_dir, spec, caps.set, &sc, &confined, err) < 0)

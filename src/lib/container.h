@@ -130,8 +130,9 @@ int cg_container_exec_begin(struct cg_container *c, char **argv, bool tty, const
 /* Send a signal to the container's init (it forwards to the command). */
 int cg_container_kill(struct cg_container *c, int sig, cg_err_t *err);
 
-/* Pure: the directory list "a:b" overlay takes as lowerdir, each path
- * escaped (a store path may hold ':' or ','). */
-char *cg_overlay_lowerdirs(const char *init_layer, const char *image_rootfs);
+/* Pure: the directory list "init:image..." overlay takes as lowerdir: the
+ * init layer escaped (a store path may hold ':' or ','), then the image's
+ * lowerdirs as they are (struct cg_image's, escaped already). */
+char *cg_overlay_lowerdirs(const char *init_layer, const char *image_lowerdirs);
 
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "idmap-mount.h"
+#include "image.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -149,8 +150,8 @@ static int mount_there(const char *const *layers, const int *lfds, const struct 
 	for (size_t i = 0; layers[i]; i++)
 		if (syscall(SYS_move_mount, lfds[i], "", AT_FDCWD, layers[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return cg_error(err, errno, "--userns=auto: mounting the idmapped %s", layers[i]);
-	if (mount("overlay", r->target, "overlay", MS_NODEV, opts) < 0)
-		return cg_error(err, errno, "mount overlay on %s (over idmapped layers)", r->target);
+	if (cg_overlay_mount(r, opts, err) < 0)
+		return cg_error_wrap(err, "over idmapped layers");
 	fd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cg_error(err, errno, "open %s", r->target);
@@ -207,7 +208,7 @@ int cg_idmap_prepare(pid_t child, const struct cg_idmap *m, const char *const *l
 	size_t nl = 0, nv = r->nvolumes;
 	char path[64];
 	cleanup_close int userns = -1;
-	int ret = -1, lfds[8], fds[MAX_VOLUME_FDS + 1];
+	int ret = -1, lfds[CG_MAX_LAYERS + 1], fds[MAX_VOLUME_FDS + 1];
 	size_t nfds = 0;
 
 	while (layers[nl])

@@ -1,6 +1,9 @@
-/* image.c - the image store: <store>/images/<name>/{rootfs/,image.json}.
- * Imports are built in a temporary directory and renamed into place, so an
- * image is either complete or absent. */
+/* image.c - the image store: <store>/images/<key>/image.json, with
+ * rootfs/ beside it for imported images; pulled images name their layers
+ * (layers.h) by chain ID in image.json, and their manifest and config are
+ * kept in <store>/blobs/sha256/. Images are built in a temporary directory
+ * and renamed into place (after their layers), so an image is either
+ * complete or absent. */
 #include "config.h"
 
 #include "image.h"
@@ -13,6 +16,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -21,6 +25,8 @@
 #include "parse.h"
 #include "ctx.h"
 #include "imgref.h"
+#include "layers.h"
+#include "rootfs.h"
 
 extern char **environ;
 
@@ -29,8 +35,19 @@ static char *images_dir(const struct cg_ctx *ctx)
 	return xasprintf("%s/images", ctx->store_dir);
 }
 
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 void cg_image_free(struct cg_image *img)
 {
+	free_strv(img->layers);
+	free_strv(img->lowers);
+	free(img->lowerdirs);
+	free(img->config_digest);
 	free(img->name);
 	free(img->dir);
 	free(img->rootfs);
@@ -114,6 +131,17 @@ static int load_meta(struct cg_image *img, cg_err_t *err)
 	}
 	if (json_object_object_get_ex(root, "source", &v))
 		img->source = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "config_digest", &v) && json_object_is_type(v, json_type_string))
+		img->config_digest = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(root, "image_created", &v))
+		img->image_created = json_object_get_int64(v);
+	img->layers = str_list(root, "layers");
+	for (size_t i = 0; img->layers && img->layers[i]; i++)
+		if (!cg_layer_hex_valid(img->layers[i])) {
+			json_object_put(root);
+			return cg_error(err, 0, "image '%s' is damaged (bad layer in %s); remove it with 'cgrun image rm %s'",
+					img->name, path, img->name);
+		}
 	if (json_object_object_get_ex(root, "created", &v))
 		img->created = json_object_get_int64(v);
 	img->cmd = str_list(root, "cmd");
@@ -155,12 +183,15 @@ static char *ref_key(const char *name)
 	return key;
 }
 
+/* An image is there when its record is (whatever its type: reading it
+ * says what is wrong), or, for an imported one, its rootfs/. */
 static bool key_exists(const struct cg_ctx *ctx, const char *key)
 {
+	cleanup_free char *meta = xasprintf("%s/images/%s/image.json", ctx->store_dir, key);
 	cleanup_free char *rootfs = xasprintf("%s/images/%s/rootfs", ctx->store_dir, key);
 	struct stat st;
 
-	return stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode);
+	return lstat(meta, &st) == 0 || (stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 char *cg_image_resolve(const struct cg_ctx *ctx, const char *name)
@@ -186,16 +217,44 @@ static int lookup_key(const struct cg_ctx *ctx, const char *key, struct cg_image
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
-	img->dir = xasprintf("%s/%s", dir, key);
-	img->rootfs = xasprintf("%s/rootfs", img->dir);
-	if (stat(img->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		cg_image_free(img);
+	if (!key_exists(ctx, key))
 		return -ENOENT;
-	}
+	img->dir = xasprintf("%s/%s", dir, key);
 	img->name = xstrdup(key);
 	if (load_meta(img, err) < 0) {
 		cg_image_free(img);
 		return -1;
+	}
+	if (img->layers == NULL) {
+		/* Imported (or pulled flattened by an older cgrun): one layer. */
+		img->rootfs = xasprintf("%s/rootfs", img->dir);
+		if (stat(img->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			cg_image_free(img);
+			return -ENOENT;
+		}
+		img->lowers = xcalloc(2, sizeof(char *));
+		img->lowers[0] = xstrdup(img->rootfs);
+		img->lowerdirs = cg_overlay_escape(img->rootfs);
+		return 0;
+	}
+	size_t n = 0, len = 0;
+
+	while (img->layers[n])
+		n++;
+	img->lowers = xcalloc(n + 1, sizeof(char *));
+	img->lowerdirs = xcalloc(n * (CG_LAYER_LINK_LEN + 3) + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *hex = img->layers[n - 1 - i];
+		cleanup_free char *link = cg_layer_link(hex);
+
+		if (!cg_layer_present(ctx, hex)) {
+			cg_error(err, 0, "image '%s' is damaged (its layer %.12s is missing); pull it again or remove it with 'cgrun image rm %s'",
+				 img->name, hex, img->name);
+			cg_image_free(img);
+			return -1;
+		}
+		img->lowers[i] = xasprintf("%s/layers/%s/diff", ctx->store_dir, hex);
+		len += (size_t)sprintf(img->lowerdirs + len, "%s%s", i ? ":" : "", link);
 	}
 	return 0;
 }
@@ -253,6 +312,12 @@ static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *
 		json_object_object_add(root, "labels", str_array(m->labels));
 	if (m->exposed_ports)
 		json_object_object_add(root, "exposed_ports", str_array(m->exposed_ports));
+	if (m->layers)
+		json_object_object_add(root, "layers", str_array(m->layers));
+	if (m->config_digest)
+		json_object_object_add(root, "config_digest", json_object_new_string(m->config_digest));
+	if (m->image_created)
+		json_object_object_add(root, "image_created", json_object_new_int64(m->image_created));
 	r = write_file_atomic(path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY), 0644, err);
 	json_object_put(root);
 	return r;
@@ -535,7 +600,10 @@ int cg_image_list(const struct cg_ctx *ctx, struct cg_image **out, size_t *n, cg
 		if (de->d_name[0] == '.' || lookup_key(ctx, de->d_name, &img, &ignore) < 0)
 			continue;
 		du_total = 0;
-		nftw(img.rootfs, du_add, 32, FTW_PHYS | FTW_MOUNT);
+		if (img.rootfs)
+			nftw(img.rootfs, du_add, 32, FTW_PHYS | FTW_MOUNT);
+		for (size_t i = 0; img.layers && img.layers[i]; i++)
+			du_total += cg_layer_size(ctx, img.layers[i]);
 		img.size = du_total;
 		v = realloc(v, (cnt + 1) * sizeof(*v));
 		if (v == NULL)
@@ -553,29 +621,35 @@ int cg_image_remove(const struct cg_ctx *ctx, const char *name, cg_err_t *err)
 {
 	struct cg_image img;
 	cleanup_free char *dir = images_dir(ctx);
-	cleanup_free char *trash = NULL;
+	cleanup_free char *trash = NULL, *path = NULL;
 	cleanup_free char *user = NULL;
+	cleanup_free char *key = cg_image_resolve(ctx, name);
 
-	if (cg_image_lookup(ctx, name, &img, err) < 0)
+	/* A damaged image (a layer missing, a bad record) is removed too:
+	 * only one that is not there at all is an error. */
+	if (key == NULL) {
+		if (cg_image_lookup(ctx, name, &img, err) == 0) {
+			cg_image_free(&img);
+			return cg_error(err, 0, "image '%s' not found", name);
+		}
 		return -1;
-	if (ctx->image_user && (user = ctx->image_user(ctx, name)) != NULL) {
-		cg_image_free(&img);
+	}
+	if (ctx->image_user && (user = ctx->image_user(ctx, name)) != NULL)
 		return cg_error(err, 0, "image '%s' is used by container %s; remove it first with 'cgrun rm %s'",
 				name, user, user);
-	}
 	/* Rename first: the image vanishes at once, then the tree goes. */
-	trash = xasprintf("%s/.rm-%s-%d", dir, strrchr(img.dir, '/') + 1, (int)getpid());
-	if (rename(img.dir, trash) < 0) {
-		int e = errno;
-
-		cg_image_free(&img);
-		return cg_error(err, e, "remove image '%s'", name);
-	}
-	cg_image_free(&img);
-	return rm_rf(trash, err);
+	path = xasprintf("%s/%s", dir, key);
+	trash = xasprintf("%s/.rm-%s-%d", dir, key, (int)getpid());
+	if (rename(path, trash) < 0)
+		return cg_error(err, errno, "remove image '%s'", name);
+	if (rm_rf(trash, err) < 0)
+		return -1;
+	/* Then the layers and blobs no other image records; while a pull
+	 * runs, they stay for the next rm or prune. */
+	return cg_image_gc(ctx, false, NULL, err);
 }
 
-int cg_image_stage(const struct cg_ctx *ctx, const char *key, char **tmp, cg_err_t *err)
+int cg_image_stage(const struct cg_ctx *ctx, const char *key, bool with_rootfs, char **tmp, cg_err_t *err)
 {
 	cleanup_free char *dir = images_dir(ctx);
 	cleanup_free char *rootfs = NULL;
@@ -585,7 +659,7 @@ int cg_image_stage(const struct cg_ctx *ctx, const char *key, char **tmp, cg_err
 	*tmp = xasprintf("%s/.tmp-%s-%d", dir, key, (int)getpid());
 	rootfs = xasprintf("%s/rootfs", *tmp);
 	rm_rf(*tmp, NULL);
-	if (mkdir(*tmp, 0700) < 0 || mkdir(rootfs, 0755) < 0) {
+	if (mkdir(*tmp, 0700) < 0 || (with_rootfs && mkdir(rootfs, 0755) < 0)) {
 		int e = errno;
 
 		rm_rf(*tmp, NULL);
@@ -604,14 +678,14 @@ int cg_image_commit(const struct cg_ctx *ctx, const char *key, const char *tmp, 
 	return finish_import(ctx, m, true, tmp, final, err);
 }
 
-void cg_image_stage_clean(const struct cg_ctx *ctx)
+/* .tmp-NAME-PID and .rm-NAME-PID in dir of processes that are gone: what
+ * killed imports, pulls and removals left. Returns how many went. */
+static unsigned clean_dead(const char *dir)
 {
-	cleanup_free char *dir = images_dir(ctx);
 	cleanup_closedir DIR *d = opendir(dir);
 	struct dirent *de;
+	unsigned n = 0;
 
-	/* What a killed import or pull left: .tmp-KEY-PID and .rm-KEY-PID of
-	 * processes that are gone. */
 	while (d && (de = readdir(d)) != NULL) {
 		const char *dash = strrchr(de->d_name, '-');
 		cleanup_free char *path = NULL;
@@ -623,6 +697,177 @@ void cg_image_stage_clean(const struct cg_ctx *ctx)
 		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
-		rm_rf(path, NULL);
+		if (rm_rf(path, NULL) == 0)
+			n++;
 	}
+	return n;
+}
+
+void cg_image_stage_clean(const struct cg_ctx *ctx)
+{
+	cleanup_free char *dir = images_dir(ctx);
+	cleanup_free char *layers = xasprintf("%s/layers", ctx->store_dir);
+
+	clean_dead(dir);
+	clean_dead(layers);
+}
+
+char *cg_blob_path(const struct cg_ctx *ctx, const char *digest)
+{
+	const char *hex = strncmp(digest, "sha256:", 7) ? digest : digest + 7;
+
+	return xasprintf("%s/blobs/sha256/%s", ctx->store_dir, hex);
+}
+
+int cg_blob_put(const struct cg_ctx *ctx, const char *digest, const char *data, size_t len, cg_err_t *err)
+{
+	cleanup_free char *dir = xasprintf("%s/blobs/sha256", ctx->store_dir);
+	cleanup_free char *path = NULL;
+
+	if (strncmp(digest, "sha256:", 7) || !cg_layer_hex_valid(digest + 7))
+		return cg_error(err, 0, "bad digest '%s'", digest);
+	if (memchr(data, '\0', len))
+		return cg_error(err, 0, "blob %s holds a NUL byte", digest);
+	path = cg_blob_path(ctx, digest);
+	if (path_exists(path))
+		return 0;
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	return write_file_atomic(path, data, 0644, err);
+}
+
+/* A list of strings, to look names up in. */
+struct strset {
+	char **v;
+	size_t n;
+};
+
+static void strset_add(struct strset *s, const char *x)
+{
+	s->v = realloc(s->v, (s->n + 1) * sizeof(char *));
+	if (s->v == NULL)
+		abort();
+	s->v[s->n++] = xstrdup(x);
+}
+
+static bool strset_has(const struct strset *s, const char *x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], x))
+			return true;
+	return false;
+}
+
+static void strset_free(struct strset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/* What image.json in dir references: layers' hex and blobs' hex. */
+static void add_refs(const char *dir, struct strset *layers, struct strset *blobs)
+{
+	cleanup_free char *path = xasprintf("%s/image.json", dir);
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+	json_object *root, *v;
+	static const char *const blob_keys[] = { "digest", "config_digest" };
+
+	if (read_file(path, &text, 1 << 20, &ignore) < 0 || (root = json_tokener_parse(text)) == NULL)
+		return;
+	if (json_object_object_get_ex(root, "layers", &v) && json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			strset_add(layers, json_object_get_string(json_object_array_get_idx(v, i)));
+	for (size_t i = 0; i < ARRAY_SIZE(blob_keys); i++)
+		if (json_object_object_get_ex(root, blob_keys[i], &v) && json_object_is_type(v, json_type_string) &&
+		    !strncmp(json_object_get_string(v), "sha256:", 7))
+			strset_add(blobs, json_object_get_string(v) + 7);
+	json_object_put(root);
+}
+
+int cg_image_gc(const struct cg_ctx *ctx, bool wait, struct cg_gc_stats *st, cg_err_t *err)
+{
+	cleanup_free char *idir = images_dir(ctx);
+	cleanup_free char *ldir = xasprintf("%s/layers", ctx->store_dir);
+	cleanup_free char *linkdir = xasprintf("%s/l", ctx->store_dir);
+	cleanup_free char *bdir = xasprintf("%s/blobs/sha256", ctx->store_dir);
+	struct cg_gc_stats dummy;
+	struct strset layers = { 0 }, blobs = { 0 };
+	cleanup_close int lock = -1;
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof(*st));
+	if (!path_exists(ldir) && !path_exists(bdir))
+		return 0;
+	lock = cg_layers_lock(ctx, LOCK_EX, !wait, err);
+	if (lock == -EWOULDBLOCK)
+		return 0;  /* a pull runs: its layers are not recorded yet */
+	if (lock < 0)
+		return -1;
+	st->leftovers = clean_dead(idir) + clean_dead(ldir);
+	if ((d = opendir(idir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			cleanup_free char *p = xasprintf("%s/%s", idir, de->d_name);
+
+			if (de->d_name[0] != '.')
+				add_refs(p, &layers, &blobs);
+		}
+		closedir(d);
+	}
+	if ((d = opendir(ldir)) != NULL) {
+		while ((de = readdir(d)) != NULL && r == 0) {
+			const char *dot = strchr(de->d_name, '.');
+
+			if (cg_layer_hex_valid(de->d_name) && !strset_has(&layers, de->d_name)) {
+				uint64_t size = cg_layer_size(ctx, de->d_name);
+
+				r = cg_layer_remove(ctx, de->d_name, err);
+				st->layers += r == 0;
+				st->bytes += r == 0 ? size : 0;
+			} else if (dot && dot != de->d_name && !strcmp(dot, ".lock")) {
+				/* A layer's lock file a killed pull left: dropped
+				 * unless held (a locker that took it meanwhile sees
+				 * it unlinked and locks a new one, layers.c). */
+				cleanup_free char *hex = xasprintf("%.*s", (int)(dot - de->d_name), de->d_name);
+				cleanup_free char *p = xasprintf("%s/%s", ldir, de->d_name);
+				int fd;
+
+				if (!cg_layer_hex_valid(hex))
+					continue;
+				fd = open(p, O_RDWR | O_CLOEXEC);
+				if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+					unlink(p);
+				if (fd >= 0)
+					close(fd);
+			}
+		}
+		closedir(d);
+	}
+	if (r == 0 && (d = opendir(linkdir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			cleanup_free char *p = xasprintf("%s/%s", linkdir, de->d_name);
+			struct stat sb;
+
+			if (de->d_name[0] != '.' && stat(p, &sb) < 0 && errno == ENOENT)
+				unlink(p);
+		}
+		closedir(d);
+	}
+	if (r == 0 && (d = opendir(bdir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			cleanup_free char *p = xasprintf("%s/%s", bdir, de->d_name);
+
+			if (de->d_name[0] != '.' && !strset_has(&blobs, de->d_name) && unlink(p) == 0)
+				st->blobs++;
+		}
+		closedir(d);
+	}
+	strset_free(&layers);
+	strset_free(&blobs);
+	return r;
 }

@@ -7,10 +7,20 @@
 
 #include "util.h"
 
+/* overlayfs takes at most 500 lower directories; the init layer is one. */
+#define CG_MAX_LAYERS 256
+
 struct cg_image {
 	char *name;
 	char *dir;        /* <store>/images/<name> */
-	char *rootfs;     /* <dir>/rootfs */
+	char *rootfs;     /* imported (and old flattened) images: <dir>/rootfs; layered: NULL */
+	char **layers;    /* layered (pulled): chain IDs' hex, bottom first, NULL-terminated */
+	char **lowers;    /* the lower directories, top first, NULL-terminated: the
+			   * layers' diff dirs, or { rootfs } */
+	char *lowerdirs;  /* the overlay's lowerdir value for them, top first, escaped:
+			   * "l/LINK:..." relative to the store directory, or rootfs */
+	char *config_digest; /* pulled: the config blob's digest (the image ID) */
+	long long image_created; /* pulled: the config's created time, 0 unknown */
 	char **cmd;       /* default command, NULL-terminated, may be NULL */
 	char **entrypoint; /* pulled: the config's Entrypoint, put before the command; or NULL */
 	char *source;
@@ -52,6 +62,9 @@ struct cg_image_meta {
 	const char *stop_signal;    /* pulled: the config's StopSignal */
 	const char *const *labels;  /* pulled: the config's Labels, "k=v" */
 	const char *const *exposed_ports; /* pulled: the config's ExposedPorts */
+	const char *const *layers;  /* pulled: chain IDs' hex, bottom first */
+	const char *config_digest;  /* pulled: the config blob's digest */
+	long long image_created;    /* pulled: the config's created time */
 };
 
 /* The store's key (directory name) of a pulled image: its canonical
@@ -61,13 +74,28 @@ char *cg_image_dirname(const char *canonical);
 /* The key of the image name means (an imported name first, then name as
  * a reference), or NULL when there is none. */
 char *cg_image_resolve(const struct cg_ctx *ctx, const char *name);
-/* A staging directory <images>/.tmp-KEY-PID with rootfs/ in it, for an
- * image to be built in and then committed under KEY in one rename (an
- * image of that key is replaced, unless a container uses it). */
-int cg_image_stage(const struct cg_ctx *ctx, const char *key, char **tmp, cg_err_t *err);
+/* A staging directory <images>/.tmp-KEY-PID (with rootfs/ in it when
+ * with_rootfs), for an image to be built in and then committed under KEY
+ * in one rename (an image of that key is replaced, unless a container uses
+ * it). A layered image's record (m->layers) is all it holds. */
+int cg_image_stage(const struct cg_ctx *ctx, const char *key, bool with_rootfs, char **tmp, cg_err_t *err);
 int cg_image_commit(const struct cg_ctx *ctx, const char *key, const char *tmp, const struct cg_image_meta *m,
 		    cg_err_t *err);
 /* Remove what killed imports and pulls left behind. */
 void cg_image_stage_clean(const struct cg_ctx *ctx);
+
+/* <store>/blobs/sha256/<hex> (manifests and configs, their exact bytes). */
+char *cg_blob_path(const struct cg_ctx *ctx, const char *digest);
+int cg_blob_put(const struct cg_ctx *ctx, const char *digest, const char *data, size_t len, cg_err_t *err);
+
+struct cg_gc_stats {
+	unsigned layers, blobs, leftovers;
+	unsigned long long bytes; /* the removed layers' recorded sizes */
+};
+/* Remove the layers and blobs no image records, dangling short links, lock
+ * files of absent layers and the .tmp-/.rm- entries of dead processes.
+ * wait: wait for running pulls to end; else, while one runs, collect
+ * nothing (returns 0, st->... zero). st may be NULL. */
+int cg_image_gc(const struct cg_ctx *ctx, bool wait, struct cg_gc_stats *st, cg_err_t *err);
 
 #endif

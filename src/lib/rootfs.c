@@ -291,6 +291,76 @@ static int mask_paths(const struct own_mounts *m, cg_err_t *err)
 	return 0;
 }
 
+/* The options do not fit mount(2)'s page: the new mount API, one
+ * "lowerdir+" a layer (Linux 6.8+), each path unescaped. */
+static int overlay_mount_each(const struct cg_rootfs *r, size_t optlen, cg_err_t *err)
+{
+	cleanup_close int fsfd = fsopen("overlay", FSOPEN_CLOEXEC), mfd = -1;
+	cleanup_free char *one = xcalloc(strlen(r->lowerdirs) + 1, 1);
+	size_t k = 0;
+
+	if (fsfd < 0)
+		return cg_error(err, errno, "fsopen overlay");
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+		return cg_error(err, errno, "overlay option source");
+	for (const char *p = r->lowerdirs;; p++) {
+		if (*p == '\\' && p[1]) {
+			one[k++] = *++p;
+			continue;
+		}
+		if (*p != ':' && *p != '\0') {
+			one[k++] = *p;
+			continue;
+		}
+		one[k] = '\0';
+		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", one, 0) < 0) {
+			if (errno == EINVAL)
+				return cg_error(err, E2BIG, "the image has too many layers for one overlay mount on this kernel (the options take %zu bytes, at most %ld; Linux 6.8 and later take more)",
+						optlen, sysconf(_SC_PAGESIZE) - 1);
+			return cg_error(err, errno, "overlay lowerdir+ %s", one);
+		}
+		k = 0;
+		if (*p == '\0')
+			break;
+	}
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", r->upperdir, 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", r->workdir, 0) < 0 ||
+	    (r->ephemeral && fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0))
+		return cg_error(err, errno, "overlay options");
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cg_error(err, errno, "create the overlay");
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+	if (mfd < 0)
+		return cg_error(err, errno, "fsmount overlay");
+	if (move_mount(mfd, "", AT_FDCWD, r->target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cg_error(err, errno, "attach the overlay on %s", r->target);
+	return 0;
+}
+
+int cg_overlay_mount(const struct cg_rootfs *r, const char *opts, cg_err_t *err)
+{
+	cleanup_close int cwd = -1;
+	int ret = 0;
+
+	/* The layers' short links are relative to the store, which keeps
+	 * the option under a page with a hundred layers and more (mount(2)'s
+	 * data is one page; fsconfig's lowerdir+ would need Linux 6.8). */
+	if (r->lower_base) {
+		cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0)
+			return cg_error(err, errno, "open the working directory");
+		if (chdir(r->lower_base) < 0)
+			return cg_error(err, errno, "chdir %s", r->lower_base);
+	}
+	if (strlen(opts) >= (size_t)sysconf(_SC_PAGESIZE))
+		ret = overlay_mount_each(r, strlen(opts), err);
+	else if (mount("overlay", r->target, "overlay", MS_NODEV, opts) < 0)
+		ret = cg_error(err, errno, "mount overlay on %s", r->target);
+	if (cwd >= 0 && fchdir(cwd) < 0 && ret == 0)
+		ret = cg_error(err, errno, "fchdir back");
+	return ret;
+}
+
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 {
 	cleanup_free char *opts = NULL;
@@ -314,7 +384,7 @@ int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err)
 	 * layers that die with the container (--rm). */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", r->lowerdirs, upper, work,
 			 r->ephemeral ? ",volatile" : "");
-	if (!r->premounted && do_mount("overlay", r->target, "overlay", MS_NODEV, opts, err) < 0)
+	if (!r->premounted && cg_overlay_mount(r, opts, err) < 0)
 		return cg_error_wrap(err, "mounting the root filesystem");
 	rootfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

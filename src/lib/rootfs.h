@@ -10,7 +10,9 @@
 #include "util.h"
 
 struct cg_rootfs {
-	const char *lowerdirs;     /* "init:image", top first, each escaped (cg_overlay_escape) */
+	const char *lowerdirs;     /* "init:layer:...", top first, each escaped (cg_overlay_escape) */
+	const char *lower_base;    /* relative lowerdirs (the image's "l/LINK" short links)
+				    * are relative to it: the overlay is mounted from there */
 	const char *upperdir;
 	const char *workdir;
 	const char *target;        /* where the overlay is mounted (in our mount ns only) */
@@ -33,6 +35,10 @@ struct cg_rootfs {
  * made meanwhile instead of after. */
 int cg_rootfs_prepare(const struct cg_rootfs *r, cg_err_t *err);
 int cg_rootfs_enter(const struct cg_rootfs *r, cg_err_t *err);
+
+/* mount(2) the overlay on r->target with opts, from r->lower_base when
+ * set (relative lowerdirs); a too long option is a clear E2BIG. */
+int cg_overlay_mount(const struct cg_rootfs *r, const char *opts, cg_err_t *err);
 
 /* A path as overlayfs options take it: a backslash before every '\\', ':'
  * (lowerdir's separator) and ',' (the options'). Pure; the caller frees. */

@@ -85,6 +85,7 @@ static struct cg_rootfs *copy_rootfs(struct cg_arena *ar, const struct cg_rootfs
 	if (c == NULL)
 		return NULL;
 	c->lowerdirs = arena_strdup(ar, r->lowerdirs);
+	c->lower_base = arena_strdup(ar, r->lower_base);
 	c->upperdir = arena_strdup(ar, r->upperdir);
 	c->workdir = arena_strdup(ar, r->workdir);
 	c->target = arena_strdup(ar, r->target);

@@ -29,11 +29,13 @@ teardown()
 	local ret=0
 	reg_stop_token_server
 	# A pull leaves nothing half-made in the store, whatever became of it.
-	if compgen -G "$CGRUN_STORE_DIR/images/.tmp-*" >/dev/null; then
-		echo "leaked staging dir: $(echo "$CGRUN_STORE_DIR"/images/.tmp-*)" >&2
+	if compgen -G "$CGRUN_STORE_DIR/images/.tmp-*" >/dev/null ||
+		compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*" >/dev/null; then
+		echo "leaked staging dir: $(echo "$CGRUN_STORE_DIR"/images/.tmp-* "$CGRUN_STORE_DIR"/layers/.tmp-*)" >&2
 		ret=1
 	fi
 	rm -rf "$CGRUN_STORE_DIR"/images/127.0.0.1* "$CGRUN_STORE_DIR"/images/.tmp-* "$CGRUN_STORE_DIR"/images/.rm-*
+	"$CGRUN" image prune >/dev/null || ret=1
 	cg_teardown || ret=1
 	return "$ret"
 }
@@ -58,7 +60,7 @@ FRONT=$REG_FRONT/$REG_REPO
 	[[ $stderr == *"Pulling $IMG:oci (3 layers)"* ]]
 	[[ $stderr == *"Downloaded newer image for $IMG:oci"* ]]
 	run -0 "$CGRUN" image ls
-	[[ $output == *"$IMG:oci"* ]]
+	[[ $output == *"$IMG "*" oci "* ]]
 	# Entrypoint + Cmd, Env, WorkingDir from the image's config.
 	run -0 cg_run --rm --pull=never "$IMG:oci"
 	[ "$output" = hello ]
@@ -67,25 +69,40 @@ FRONT=$REG_FRONT/$REG_REPO
 	# -e and -w win over the image's.
 	run -0 cg_run --rm --pull=never -e CGRUN_TEST=mine -w / "$IMG:oci" 'echo $CGRUN_TEST; pwd'
 	[ "$output" = $'mine\n/' ]
-	# The layers, flattened in order.
-	local root=$CGRUN_STORE_DIR/images/$(key_of "$IMG:oci")/rootfs
-	[ ! -e "$root/etc/gone" ]                  # a whiteout of layer 2
-	[ "$(ls "$root/opq")" = d ]               # opaque in layer 3: a, b, c gone
-	[ "$(stat -c %h "$root/data/file")" = 2 ] # hardlinked
-	[ "$(stat -c %i "$root/data/file")" = "$(stat -c %i "$root/data/hardlink")" ]
-	[ "$(readlink "$root/data/symlink")" = ../data/file ]
-	[ "$(stat -c %a:%u "$root/bin/suid")" = 4755:0 ]
-	[ "$(getfattr --only-values -n user.cgrun "$root/data/file")" = layered ]
-	[ -z "$(find "$root" -name '.wh.*')" ]
+	# The layers as the container sees them, stacked in order.
+	run -0 cg_run --rm --pull=never -w / "$IMG:oci" \
+		'test ! -e /etc/gone && ls /opq && stat -c %h /data/file && stat -c %i /data/file /data/hardlink | uniq | wc -l; readlink /data/symlink; stat -c %a:%u /bin/suid'
+	[ "$output" = $'d\n2\n1\n../data/file\n4755:0' ]
+	# Stored as three layers, each a directory of its own with overlay's
+	# whiteouts: a 0:0 device for the deleted file, the opaque xattr.
+	local l layers=() json=$CGRUN_STORE_DIR/images/$(key_of "$IMG:oci")/image.json
+	mapfile -t layers < <(jq -r '.layers[]' "$json")
+	[ "${#layers[@]}" = 3 ]
+	for l in "${layers[@]}"; do [ -d "$CGRUN_STORE_DIR/layers/$l/diff" ]; done
+	[ ! -e "$CGRUN_STORE_DIR/images/$(key_of "$IMG:oci")/rootfs" ]
+	[ "$(stat -c %t:%T:%F "$CGRUN_STORE_DIR/layers/${layers[1]}/diff/etc/gone")" = "0:0:character special file" ]
+	[ "$(getfattr --only-values -n trusted.overlay.opaque "$CGRUN_STORE_DIR/layers/${layers[2]}/diff/opq")" = y ]
+	[ "$(getfattr --only-values -n user.cgrun "$CGRUN_STORE_DIR/layers/${layers[1]}/diff/data/file")" = layered ]
+	[ -z "$(find "$CGRUN_STORE_DIR/layers/" -name '.wh.*')" ]
+	# The chain IDs are the OCI spec's, from the config's diff_ids.
+	local cfg=$CGRUN_STORE_DIR/blobs/sha256/$(jq -r .config_digest "$json" | cut -d: -f2) d c
+	mapfile -t d < <(jq -r '.rootfs.diff_ids[]' "$cfg")
+	[ "${layers[0]}" = "${d[0]#sha256:}" ]
+	c=$(printf '%s %s' "${d[0]}" "${d[1]}" | sha256sum | cut -d' ' -f1)
+	[ "${layers[1]}" = "$c" ]
+	c=$(printf 'sha256:%s %s' "$c" "${d[2]}" | sha256sum | cut -d' ' -f1)
+	[ "${layers[2]}" = "$c" ]
 }
 
-@test "docker v2 schema 2 and zstd-compressed OCI layers pull to the same tree" {
+@test "docker v2 schema 2 and zstd-compressed OCI layers: the same layers, stored once" {
 	local a b
 	pull -q "$IMG:v2s2"
 	pull -q "$IMG:zstd"
-	a=$CGRUN_STORE_DIR/images/$(key_of "$IMG:v2s2")/rootfs
-	b=$CGRUN_STORE_DIR/images/$(key_of "$IMG:zstd")/rootfs
-	diff -r --no-dereference "$a" "$b"
+	# The same diff_ids: the same layers, stored once.
+	a=$(jq -c .layers "$CGRUN_STORE_DIR/images/$(key_of "$IMG:v2s2")/image.json")
+	b=$(jq -c .layers "$CGRUN_STORE_DIR/images/$(key_of "$IMG:zstd")/image.json")
+	[ "$a" = "$b" ]
+	[ "$(find "$CGRUN_STORE_DIR/layers" -mindepth 1 -maxdepth 1 -type d -not -name '.*' | wc -l)" = 3 ]
 	run -0 cg_run --rm --pull=never "$IMG:zstd"
 	[ "$output" = hello ]
 }
@@ -194,18 +211,20 @@ FRONT=$REG_FRONT/$REG_REPO
 	pid=$!
 	track_pid "$pid"
 	for ((i = 0; i < 200; i++)); do
-		compgen -G "$CGRUN_STORE_DIR/images/.tmp-*/rootfs/bin" >/dev/null && break
+		compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*/diff/bin" >/dev/null && break
 		sleep 0.05
 	done
-	compgen -G "$CGRUN_STORE_DIR/images/.tmp-*" >/dev/null
+	compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*" >/dev/null
 	[[ $(readlink "/proc/$pid/exe") == */cgrun-image ]]
 	kill -KILL "$pid"
 	wait "$pid" || true
 	# What the killed pull left, until the next one clears it.
-	compgen -G "$CGRUN_STORE_DIR/images/.tmp-*" >/dev/null
+	compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*" >/dev/null
+	[ ! -e "$CGRUN_STORE_DIR/images/$(key_of "$REG_FRONT/$REG_REPO:oci")" ]
 	reg_stop_token_server
 	reg_token_server --upstream "$REG_ANON"
 	run -0 --separate-stderr pull -q "$REG_FRONT/$REG_REPO:oci"
+	! compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*" || false
 	! compgen -G "$CGRUN_STORE_DIR/images/.tmp-*" || false
 	run -0 cg_run --rm --pull=never "$REG_FRONT/$REG_REPO:oci"
 	[ "$output" = hello ]

@@ -99,7 +99,7 @@ import_and_check()
 	run -0 "$CGRUN" image import lstwo "$BATS_TEST_TMPDIR/dir"
 	run -0 "$CGRUN" image ls
 	echo "$output"
-	[[ ${lines[0]} == NAME* ]]
+	[[ ${lines[0]} == "REPOSITORY "*" TAG "*" IMAGE ID "*" CREATED "*" SIZE" ]]
 	[ "$(awk 'NR > 1 { print $1 }' <<<"$output" | sort | tr '\n' ' ')" = "busybox lsone lstwo " ]
 	run -0 "$CGRUN" image rm lsone lstwo
 	images_are busybox

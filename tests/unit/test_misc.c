@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "container.h"
+#include "layers.h"
 #include "record.h"
 #include "rootfs.h"
 #include "spawn.h"
@@ -103,8 +104,30 @@ static void test_overlay_lowerdirs(void **state)
 	 * directories, ',' between options. Each is escaped with a backslash
 	 * (and a backslash itself), as overlayfs documents; the ':' between the
 	 * two layers is not. */
-	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a:b,c/images/x\\y/rootfs");
+	s = cg_overlay_lowerdirs("/s/a:b,c/containers/abc/init", "/s/a\\:b\\,c/images/x\\\\y/rootfs");
 	assert_string_equal(s, "/s/a\\:b\\,c/containers/abc/init:/s/a\\:b\\,c/images/x\\\\y/rootfs");
+	free(s);
+	/* A layered image's short links come as they are, top first. */
+	s = cg_overlay_lowerdirs("/i", "l/0123:l/4567");
+	assert_string_equal(s, "/i:l/0123:l/4567");
+	free(s);
+}
+
+static void test_layer_names(void **state)
+{
+	const char *hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	char *s;
+
+	(void)state;
+	assert_true(cg_layer_hex_valid(hex));
+	assert_false(cg_layer_hex_valid("0123456789abcdef"));                  /* short */
+	assert_false(cg_layer_hex_valid("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
+	assert_false(cg_layer_hex_valid("../3456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	assert_false(cg_layer_hex_valid(""));
+	s = cg_layer_link(hex);
+	/* "l/" and 26 digits: 28 bytes and a ':' a layer in the option. */
+	assert_string_equal(s, "l/0123456789abcdef0123456789");
+	assert_int_equal(strlen(s), 2 + CG_LAYER_LINK_LEN);
 	free(s);
 }
 
@@ -374,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_exit_code_real_child),
 		cmocka_unit_test(test_exec_errno_code),
 		cmocka_unit_test(test_overlay_lowerdirs),
+		cmocka_unit_test(test_layer_names),
 		cmocka_unit_test(test_overlay_escape),
 		cmocka_unit_test(test_rootfs_paths),
 		cmocka_unit_test(test_error),
