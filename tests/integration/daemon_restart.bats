@@ -216,7 +216,9 @@ kill9_daemon()
 	dt_start_daemon
 	# Its processes are gone with the record, the name and the cgroups.
 	dt_wait_until 5 init_gone "$pid" "$start"
-	[ ! -d "$(dt_cgdir pids "$id")" ]
+	# cgrund removes the cgroups once it has seen them empty: on cgroup
+	# v1 that can come a moment after the init is gone.
+	dt_wait_until 5 eval '[ ! -d "$(dt_cgdir pids "$id")" ]'
 	[ ! -e "$CGRUN_STORE_DIR/containers/$id" ]
 	[ ! -L "$CGRUN_STORE_DIR/names/dt-half" ]
 	run -125 "$CGRUN" rm -f dt-half
