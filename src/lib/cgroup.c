@@ -255,10 +255,14 @@ static int kill_procs_in(const char *dir)
  * are removed (say an init left by a cgrund that was killed half-way through
  * starting it, whose record never said "running") is killed first. Otherwise
  * the cgroups could not go and the processes would outlive their record.
- * A few rounds, for processes forked meanwhile. */
+ * Rounds until the cgroups are empty, for processes forked meanwhile and
+ * because a killed process stays listed until it has exited: the end of a
+ * PID namespace's init can take hundreds of milliseconds on a loaded or
+ * emulated machine (the removal's own retries cover 500 ms). Up to 2 s;
+ * an empty cgroup returns at once. */
 static void kill_leftovers(const struct cg_cgroup *cg)
 {
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 100; round++) {
 		int n = cg->unified_path ? kill_procs_in(cg->unified_path) : 0;
 
 		for (int c = 0; c < CG_NCTRL && !cg->unified_has_ctrls; c++)
