@@ -17,10 +17,8 @@ setup_file()
 {
 	# The first test stops a container with no cgrund; the others start it.
 	DT_NO_DAEMON=1 dt_setup_file || return 1
-	[ -x "$(dirname "$CGRUN")/cgrun-image" ] || { echo "no cgrun-image beside $CGRUN: make" >&2; return 1; }
-	reg_setup
-	reg_build_images
-	reg_push_images
+	reg_need_image_tool || return 1
+	reg_setup_images
 	reg_ns env CGRUN_REGISTRY_CA="$REG_DIR/ca.crt" timeout 120 "$CGRUN" pull -q "$IMG" >/dev/null
 }
 

@@ -12,10 +12,8 @@ IMG=$REG_ANON/$REG_REPO
 setup_file()
 {
 	cg_setup_file
-	[ -x "$(dirname "$CGRUN")/cgrun-image" ] || { echo "no cgrun-image beside $CGRUN: make" >&2; return 1; }
-	reg_setup
-	reg_build_images
-	reg_push_images
+	reg_need_image_tool || return 1
+	reg_setup_images
 }
 
 teardown_file()

@@ -15,9 +15,7 @@ setup_file()
 	GET=${REGISTRY_GET:-$BATS_TEST_DIRNAME/registry-get}
 	[ -x "$GET" ] || { echo "$GET is not built: make tests/image/registry-get" >&2; return 1; }
 	export GET
-	reg_setup
-	reg_build_images
-	reg_push_images
+	reg_setup_images
 	# The OCI image's manifest and its first layer, from the registry's files.
 	MDIG=$(reg_tag_manifest oci)
 	LAYER=$(jq -r '.layers[0].digest' "$(reg_blob_path "$MDIG")")

@@ -143,6 +143,22 @@ reg_start_registry()
 	reg_wait_port "$port" "$REG_BG_PID"
 }
 
+# reg_need_image_tool: cgrun-image is built beside $CGRUN (cgrun execs it).
+reg_need_image_tool()
+{
+	[ -x "$(dirname "$CGRUN")/cgrun-image" ] || { echo "no cgrun-image beside $CGRUN: make" >&2; return 1; }
+}
+
+# reg_setup_images: the registries of reg_setup with the test images built
+# and pushed to them: what a file that pulls needs in its setup_file. Plain
+# lines, not an && list: errexit (bats' setup_file) must stop each step.
+reg_setup_images()
+{
+	reg_setup
+	reg_build_images
+	reg_push_images
+}
+
 # reg_setup: namespace, certificates, credentials, the three registries.
 reg_setup()
 {

@@ -47,7 +47,7 @@ add_layers()
 setup_file()
 {
 	cg_setup_file
-	[ -x "$(dirname "$CGRUN")/cgrun-image" ] || { echo "no cgrun-image beside $CGRUN: make" >&2; return 1; }
+	reg_need_image_tool || return 1
 	reg_setup
 	reg_build_images
 	add_layers "$REG_DIR/layout" layered child1 1 one
