@@ -253,7 +253,7 @@ static int make_hardlink(struct cg_extract_ctx *x, struct ent *n, const char *na
 
 static int make_whiteout_dev(struct ent *n, const char *name, cg_err_t *err)
 {
-	if (cg_x_remove(n->pfd, name, err) < 0)
+	if (rm_rf_at(n->pfd, name, err) < 0)
 		return -1;
 	if (mknodat(n->pfd, name, S_IFCHR | 0600, makedev(0, 0)) < 0)
 		return cg_error(err, errno, "make the overlay whiteout %s", name);
@@ -276,7 +276,7 @@ static int whiteout(struct cg_extract_ctx *x, struct ent *n, enum cg_whiteout ki
 		return 0;
 	}
 	if (kind == CG_WHITEOUT_FILE)
-		return cg_x_remove(n->pfd, target, err);
+		return rm_rf_at(n->pfd, target, err);
 	return cg_x_empty_lower(x, n->pfd, n->parent, err);
 }
 
@@ -301,7 +301,7 @@ static int make_entry(struct cg_extract_ctx *x, struct archive *a, struct ent *n
 		if (archive_entry_rdevmajor(n->e) == 0 && archive_entry_rdevminor(n->e) == 0) {
 			if (x->o->mode == CG_EXTRACT_OVERLAY)
 				return make_whiteout_dev(n, n->base, err);
-			return cg_x_remove(n->pfd, n->base, err);
+			return rm_rf_at(n->pfd, n->base, err);
 		}
 		/* fallthrough */
 	case AE_IFBLK:

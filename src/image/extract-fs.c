@@ -101,48 +101,6 @@ int cg_x_open_dir(struct cg_extract_ctx *x, const char *path, bool create, cg_er
 	}
 }
 
-static int remove_at(int dfd, const char *name, dev_t dev, bool check_dev, cg_err_t *err)
-{
-	struct stat st;
-	cleanup_closedir DIR *d = NULL;
-	struct dirent *de;
-	int fd;
-
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", name);
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
-			return cg_error(err, errno, "unlink %s", name);
-		return 0;
-	}
-	if (check_dev && st.st_dev != dev)
-		return cg_error(err, EXDEV, "refusing to remove %s: it is a mount point", name);
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return cg_error(err, errno, "open %s", name);
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return cg_error(err, errno, "opendir %s", name);
-	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (remove_at(dirfd(d), de->d_name, st.st_dev, true, err) < 0)
-			return cg_error_wrap(err, "%s", name);
-	}
-	if (errno != 0)
-		return cg_error(err, errno, "read directory %s", name);
-	if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return cg_error(err, errno, "rmdir %s", name);
-	return 0;
-}
-
-int cg_x_remove(int dfd, const char *name, cg_err_t *err)
-{
-	return remove_at(dfd, name, 0, false, err);
-}
-
 int cg_x_make_room(int dfd, const char *name, cg_err_t *err)
 {
 	/* The common cases in one call each: nothing there, or a file. */
@@ -150,7 +108,7 @@ int cg_x_make_room(int dfd, const char *name, cg_err_t *err)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return cg_error(err, errno, "unlink %s", name);
-	return cg_x_remove(dfd, name, err);
+	return rm_rf_at(dfd, name, err);
 }
 
 void cg_x_made(struct cg_extract_ctx *x, const char *path)
@@ -179,7 +137,7 @@ int cg_x_empty_lower(struct cg_extract_ctx *x, int dfd, const char *path, cg_err
 			continue;
 		child = path[0] ? xasprintf("%s/%s", path, de->d_name) : xstrdup(de->d_name);
 		if (!json_object_object_get_ex(x->made, child, NULL)) {
-			if (cg_x_remove(dirfd(d), de->d_name, err) < 0)
+			if (rm_rf_at(dirfd(d), de->d_name, err) < 0)
 				return cg_error_wrap(err, "empty the opaque directory /%s", path);
 			continue;
 		}

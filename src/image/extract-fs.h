@@ -37,10 +37,6 @@ struct cg_extract_ctx {
  * set; with !create a missing directory fails with err->code ENOENT. */
 int cg_x_open_dir(struct cg_extract_ctx *x, const char *path, bool create, cg_err_t *err);
 
-/* Remove NAME in the directory dfd, a whole tree if it is a directory,
- * never following a symlink nor crossing a mount. Missing is success. */
-int cg_x_remove(int dfd, const char *name, cg_err_t *err);
-
 /* Make room for a new non-directory NAME: whatever is there goes (a
  * directory with its tree). */
 int cg_x_make_room(int dfd, const char *name, cg_err_t *err);

@@ -258,54 +258,61 @@ int mkdir_p(const char *path, mode_t mode, cg_err_t *err)
 	return 0;
 }
 
-static int rm_rf_at(int parent, const char *name, dev_t dev, cg_err_t *err)
+/* Removes NAME below PARENT and, if it is a directory, all below it, without
+ * following a symlink or crossing into another filesystem (a mount point
+ * below is refused: a container's leftover mount must not take the host's
+ * files with it). */
+static int rm_tree_below(int parent, const char *name, dev_t dev, cg_err_t *err)
+{
+	struct stat st;
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *de;
+	int fd;
+
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", name);
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+			return cg_error(err, errno, "unlink %s", name);
+		return 0;
+	}
+	if (st.st_dev != dev)
+		return cg_error(err, EXDEV, "refusing to remove %s: it is a mount point", name);
+	/* overlayfs leaves its work/work dir with mode 000. */
+	fchmodat(parent, name, 0700, 0);
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", name);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return cg_error(err, errno, "opendir %s", name);
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (rm_tree_below(dirfd(d), de->d_name, dev, err) < 0)
+			return cg_error_wrap(err, "%s", name);
+	}
+	if (errno != 0)
+		return cg_error(err, errno, "read directory %s", name);
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return cg_error(err, errno, "rmdir %s", name);
+	return 0;
+}
+
+int rm_rf_at(int parent, const char *name, cg_err_t *err)
 {
 	struct stat st;
 
 	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", name);
-	if (S_ISDIR(st.st_mode)) {
-		int fd;
-		DIR *d;
-		struct dirent *de;
-
-		if (st.st_dev != dev)
-			return cg_error(err, EXDEV, "refusing to remove %s: it is a mount point", name);
-		/* overlayfs leaves its work/work dir with mode 000. */
-		fchmodat(parent, name, 0700, 0);
-		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return cg_error(err, errno, "open %s", name);
-		d = fdopendir(fd);
-		if (d == NULL) {
-			close(fd);
-			return cg_error(err, errno, "opendir %s", name);
-		}
-		while ((de = readdir(d)) != NULL) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0) {
-				closedir(d);
-				return cg_error_wrap(err, "%s", name);
-			}
-		}
-		closedir(d);
-		if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-			return cg_error(err, errno, "rmdir %s", name);
-		return 0;
-	}
-	if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
-		return cg_error(err, errno, "unlink %s", name);
-	return 0;
+	return rm_tree_below(parent, name, st.st_dev, err);
 }
 
 int rm_rf(const char *path, cg_err_t *err)
 {
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : cg_error(err, errno, "stat %s", path);
-	return rm_rf_at(AT_FDCWD, path, st.st_dev, err);
+	return rm_rf_at(AT_FDCWD, path, err);
 }
 
 bool path_exists(const char *path)

@@ -74,6 +74,8 @@ int read_file_at(int dirfd, const char *path, char **out, size_t max, cg_err_t *
 int mkdir_p(const char *path, mode_t mode, cg_err_t *err);
 /* Remove a tree without following symlinks or crossing mount points. */
 int rm_rf(const char *path, cg_err_t *err);
+/* rm_rf of NAME relative to the directory fd PARENT. */
+int rm_rf_at(int parent, const char *name, cg_err_t *err);
 bool path_exists(const char *path);
 /* Run argv (no shell) and wait; returns 0 when it exited 0. */
 int run_command(char *const argv[], cg_err_t *err);
