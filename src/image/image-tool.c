@@ -389,7 +389,8 @@ static int image_load(int argc, char **argv)
 		fd = dup(STDIN_FILENO);
 	} else {
 		fd = open(input, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		o.source = abs = realpath(input, NULL);
+		abs = realpath(input, NULL);
+		o.source = abs ? abs : input;
 	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		die_msg("cannot read %s: %s", input, strerror(errno));

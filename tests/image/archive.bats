@@ -176,7 +176,7 @@ legacy_archive()
 	xz -c "$REG_DIR/docker.tar" >"$T/a.tar.xz"
 	local f
 	for f in a.tar.gz a.tar.zst a.tar.xz; do
-		run -0 "$CGRUN" image load -q -i "$T/$f"
+		run -0 "$CGRUN" image load -q -i - <"$T/$f"
 		[[ $output == "Loaded image: $REF:"* ]]
 	done
 	check_layered "$REF:docker"
