@@ -305,3 +305,32 @@ legacy_archive()
 	refused "$T/no-such-file" "cannot read"
 	"$CGRUN" image rm "$REF:oci" >/dev/null
 }
+
+@test "one archive, two names: both stored; a load killed mid-archive leaves nothing the next one trips on" {
+	"$CGRUN" image load -q -i "$REG_DIR/oci.tar" >/dev/null
+	"$CGRUN" image load -q -i "$REG_DIR/docker.tar" >/dev/null
+	"$CGRUN" image save -o "$T/two.tar" "$REF:oci" "$REF:docker"
+	"$CGRUN" image rm "$REF:oci" "$REF:docker" >/dev/null
+	# Killed while it reads: a writer that stops half-way and waits.
+	mkfifo "$T/fifo"
+	{ head -c 1500000 "$T/two.tar"; exec sleep 60; } >"$T/fifo" &
+	local writer=$! loader i
+	echo "$writer" >>"$BATS_TEST_TMPDIR/.cg-pids"
+	"$CGRUN" image load -q -i "$T/fifo" &
+	loader=$!
+	for ((i = 0; i < 100; i++)); do
+		compgen -G "$CGRUN_STORE_DIR/layers/.tmp-load-*/0/diff/*" >/dev/null && break
+		sleep 0.1
+	done
+	compgen -G "$CGRUN_STORE_DIR/layers/.tmp-load-*" >/dev/null
+	kill -KILL "$loader"
+	wait "$loader" || true
+	kill "$writer"
+	wait "$writer" || true
+	# The next load cleans up after it, and stores both names.
+	run -0 "$CGRUN" image load -q -i "$T/two.tar"
+	[ "$output" = "Loaded image: $REF:oci"$'\n'"Loaded image: $REF:docker" ]
+	! compgen -G "$CGRUN_STORE_DIR/layers/.tmp-load-*"
+	check_layered "$REF:docker"
+	"$CGRUN" image rm "$REF:oci" "$REF:docker" >/dev/null
+}
