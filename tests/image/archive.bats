@@ -216,6 +216,17 @@ legacy_archive()
 	[ "$(stat -c %a:%u "$m/bin/suid")" = 4755:0 ]
 	[ "$(getfattr --only-values -n user.cgrun "$m/data/file")" = layered ]
 	podman_cmd image unmount "$REF:oci" >/dev/null
+	# What podman saves of it (docker-archive, its default, and oci-archive) loads into cgrun.
+	podman_cmd save -q -o "$T/p-docker.tar" "$REF:oci"
+	podman_cmd save -q --format oci-archive -o "$T/p-oci.tar" "$REF:oci"
+	"$CGRUN" image rm "$REF:oci" >/dev/null
+	run -0 "$CGRUN" image load -q -i "$T/p-docker.tar"
+	[ "$output" = "Loaded image: $REF:oci" ]
+	check_layered "$REF:oci"
+	"$CGRUN" image rm "$REF:oci" >/dev/null
+	run -0 "$CGRUN" image load -q -i "$T/p-oci.tar"
+	[ "$output" = "Loaded image: $REF:oci" ]  # podman's ref.name is the whole name
+	check_layered "$REF:oci"
 	# Back into cgrun, under the same name: the same files.
 	"$CGRUN" image rm "$REF:oci" >/dev/null
 	run -0 "$CGRUN" image load -q -i "$T/s.tar"
