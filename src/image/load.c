@@ -16,7 +16,8 @@
  * every blob's digest with its name before any layer is placed, so a bad
  * archive leaves nothing in the store. The price: a layer the store
  * already has is extracted anyway, and a member no manifest names is
- * extracted for nothing (then removed). */
+ * extracted for nothing (then removed). load-members.c reads the
+ * members; this file makes images of them. */
 #include "config.h"
 
 #include "load.h"

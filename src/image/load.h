@@ -22,9 +22,11 @@ struct cg_load_opts {
 	void *arg;
 };
 
-/* Read the archive from fd (never seeked) and store its images. All or
- * nothing: every layer is verified against its config before any is
- * placed in the store; on failure nothing is left in it. */
+/* Read the archive from fd (never seeked) and store its images. Every
+ * layer is verified against its config, and every blob against its
+ * digest, before any is placed in the store: a bad archive leaves nothing
+ * in it. A failure while storing (a full disk, a name whose image a
+ * container uses) may leave placed layers, which image prune collects. */
 int cg_image_load(const struct cg_ctx *ctx, int fd, const struct cg_load_opts *o, cg_err_t *err);
 
 #endif
