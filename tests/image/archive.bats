@@ -345,3 +345,21 @@ legacy_archive()
 	check_layered "$REF:docker"
 	"$CGRUN" image rm "$REF:oci" "$REF:docker" >/dev/null
 }
+
+@test "memory stays bounded: a 96 MiB layer before its manifest, gzip-compressed, through a pipe" {
+	local d=$T/big diff rss
+	mkdir -p "$d/l"
+	python3 "$BATS_TEST_DIRNAME/mktar.py" "$d/l/layer.tar" <<<"file big zeros=100663296"
+	diff=sha256:$(sha256sum <"$d/l/layer.tar" | cut -d' ' -f1)
+	printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$diff" >"$d/c.json"
+	printf '[{"Config":"c.json","RepoTags":["big:1"],"Layers":["l/layer.tar"]}]' >"$d/manifest.json"
+	tar -C "$d" -cf - l c.json manifest.json | gzip -1 >"$T/big.tar.gz"
+	rm -rf "$d"
+	run --separate-stderr /usr/bin/time -f 'maxrss_kb=%M' "$CGRUN" image load -q -i - <"$T/big.tar.gz"
+	[ "$status" = 0 ]
+	[ "$output" = "Loaded image: docker.io/library/big:1" ]
+	rss=$(printf '%s\n' "$stderr" | sed -n 's/^maxrss_kb=//p')
+	echo "peak RSS ${rss} kB" >&2
+	[ "$rss" -lt 32768 ]
+	"$CGRUN" image rm big:1 >/dev/null
+}
