@@ -21,5 +21,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+/* cgrun VERB ARGS... as cgrun-image VERB ARGS... (pull.c): the verbs that
+ * need libcurl, libarchive or libcrypto. Returns only on failure. */
+int exec_image_tool(const char *verb, int argc, char **argv);
 
 #endif

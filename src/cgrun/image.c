@@ -1,4 +1,5 @@
-/* image.c - `cgrun image import|ls|rm|prune|inspect` and `cgrun images`. */
+/* image.c - `cgrun image import|ls|rm|prune|inspect` and `cgrun images`;
+ * `image load|save` run in cgrun-image (image-tool.c). */
 #include "config.h"
 
 #include <getopt.h>
@@ -21,6 +22,8 @@ static void image_usage(FILE *f)
 	      "       cgrun image rm NAME...\n"
 	      "       cgrun image prune\n"
 	      "       cgrun image inspect NAME...\n"
+	      "       cgrun image load [-q|--quiet] [-i|--input=FILE]\n"
+	      "       cgrun image save [-o|--output=FILE] NAME...\n"
 	      "\n"
 	      "SOURCE is a root filesystem: a directory or a tar archive (.tar, .tar.gz,\n"
 	      "       .tar.xz, .tar.zst), such as Ubuntu's ubuntu-base tarball.\n"
@@ -33,6 +36,10 @@ static void image_usage(FILE *f)
 	      "prune removes the layers and blobs no image uses, and what killed pulls\n"
 	      "       and imports left behind.\n"
 	      "inspect prints the images' details as a JSON array.\n"
+	      "load reads a docker save or OCI layout archive (plain, gzip, zstd or xz)\n"
+	      "       from FILE or stdin and stores its images ('cgrun image load --help').\n"
+	      "save writes the images as an OCI layout tar (with docker's manifest.json)\n"
+	      "       to FILE or a stdout that is no terminal ('cgrun image save --help').\n"
 	      "--help shows this help.\n"
 	      "\n"
 	      "Exit status: 0; 125 on failure.\n", f);
@@ -449,6 +456,9 @@ int cmd_image(int argc, char **argv)
 		return image_prune(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "inspect"))
 		return image_inspect(argc - 1, argv + 1);
-	die_msg("unknown image command '%s'; use import, ls, rm, prune or inspect", argv[1]);
+	/* Archives need libarchive and libcrypto: cgrun-image reads and writes them. */
+	if (!strcmp(argv[1], "load") || !strcmp(argv[1], "save"))
+		return exec_image_tool(argv[1], argc - 1, argv + 1);
+	die_msg("unknown image command '%s'; use import, load, save, ls, rm, prune or inspect", argv[1]);
 	return EXIT_CGRUN;
 }

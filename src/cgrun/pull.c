@@ -1,4 +1,4 @@
-/* pull.c - `cgrun pull`, `login`, `logout` and run's --pull: they exec cgrun-image, the
+/* pull.c - `cgrun pull`, `login`, `logout`, `image load|save` and run's --pull: they exec cgrun-image, the
  * program that links the registry client (image-tool.c says why it is
  * one of its own). */
 #include "config.h"
@@ -39,7 +39,7 @@ static char *image_tool(void)
 }
 
 /* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
-static int exec_tool(const char *verb, int argc, char **argv)
+int exec_image_tool(const char *verb, int argc, char **argv)
 {
 	cleanup_free char *tool = image_tool();
 	char **v = xcalloc((size_t)argc + 2, sizeof(char *));
@@ -56,17 +56,17 @@ static int exec_tool(const char *verb, int argc, char **argv)
 
 int cmd_pull(int argc, char **argv)
 {
-	return exec_tool("pull", argc, argv);
+	return exec_image_tool("pull", argc, argv);
 }
 
 int cmd_login(int argc, char **argv)
 {
-	return exec_tool("login", argc, argv);
+	return exec_image_tool("login", argc, argv);
 }
 
 int cmd_logout(int argc, char **argv)
 {
-	return exec_tool("logout", argc, argv);
+	return exec_image_tool("logout", argc, argv);
 }
 
 int cli_pull_policy(const char *s, enum cli_pull *p, cg_err_t *err)

@@ -10,6 +10,8 @@
 
 #include "imgref.h"
 #include "json-get.h"
+#include "layers.h"
+#include "sha256.h"
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (Howard Hinnant's days_from_civil): no timegm, whose time_t and tm_year
@@ -209,4 +211,32 @@ void cg_image_config_free(struct cg_image_config *c)
 	free(c->arch);
 	free(c->variant);
 	memset(c, 0, sizeof(*c));
+}
+
+/* The OCI image spec's ChainIDs: ChainID(L0) = DiffID(L0),
+ * ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
+int cg_chain_ids(const struct cg_image_config *cfg, char (*chain)[65], cg_err_t *err)
+{
+	char prev[CG_SHA256_DIGEST_LEN];
+
+	for (size_t i = 0; i < cfg->ndiff_ids; i++) {
+		const char *d = cfg->diff_ids[i];
+
+		if (strncmp(d, "sha256:", 7) != 0)
+			return cg_error(err, 0, "diff_id %s: only sha256 is supported", d);
+		if (i == 0) {
+			snprintf(prev, sizeof(prev), "%s", d);
+		} else {
+			cleanup_sha256 struct cg_sha256 h = { 0 };
+
+			if (cg_sha256_init(&h, err) < 0 || cg_sha256_update(&h, prev, strlen(prev), err) < 0 ||
+			    cg_sha256_update(&h, " ", 1, err) < 0 || cg_sha256_update(&h, d, strlen(d), err) < 0 ||
+			    cg_sha256_final(&h, prev, err) < 0)
+				return -1;
+		}
+		snprintf(chain[i], 65, "%s", prev + 7);
+		if (!cg_layer_hex_valid(chain[i]))
+			return cg_error(err, 0, "diff_id %s is not a sha256 digest", d);
+	}
+	return 0;
 }

@@ -27,6 +27,10 @@ struct cg_image_config {
 int cg_image_config_parse(const char *body, size_t len, struct cg_image_config *c, cg_err_t *err);
 void cg_image_config_free(struct cg_image_config *c);
 
+/* The OCI image spec's ChainIDs of the config's layers, as the hex digits
+ * the layer store names them by (layers.h): chain[i] for diff_ids[0..i]. */
+int cg_chain_ids(const struct cg_image_config *cfg, char (*chain)[65], cg_err_t *err);
+
 /* RFC 3339 ("2024-01-11T04:41:33.123456789Z", "...+02:00") to unix
  * seconds (fractions dropped); years 0001 to 9999. */
 int cg_rfc3339_parse(const char *s, long long *out, cg_err_t *err);

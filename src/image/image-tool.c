@@ -1,5 +1,5 @@
 /* image-tool.c - cgrun-image: the verbs that talk to registries (pull,
- * login, logout).
+ * login, logout) or read and write image archives (image load, save).
  * A program of its own, which cgrun execs, so that libcurl, libarchive,
  * libcrypto and libzstd (and the dozens of libraries libcurl loads) are
  * loaded by a pull and never by a container's start: cgrun itself stays
@@ -9,18 +9,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cli-util.h"
 #include "ctx.h"
+#include "load.h"
 #include "login.h"
 #include "pull.h"
+#include "save.h"
 
 static void pull_usage(FILE *f)
 {
@@ -313,6 +317,177 @@ static int cmd_logout(int argc, char **argv)
 	return 0;
 }
 
+static void load_usage(FILE *f)
+{
+	fputs("Usage: cgrun image load [-q] [-i FILE]\n"
+	      "\n"
+	      "Load the images of an archive into the store: a docker save archive\n"
+	      "(manifest.json, legacy or with blobs/) or an OCI image layout in a tar\n"
+	      "(index.json: podman save --format oci-archive, skopeo's oci-archive:),\n"
+	      "plain or compressed with gzip, zstd or xz. Each name the archive gives an\n"
+	      "image (RepoTags; the io.containerd.image.name or a whole\n"
+	      "org.opencontainers.image.ref.name annotation) is stored, normalised as pull\n"
+	      "normalises it, and printed as 'Loaded image: NAME'; an image with none is\n"
+	      "stored by its ID ('Loaded image ID: sha256:...'; run it by the 64 hex\n"
+	      "digits). Every layer's content is checked against its config, and every\n"
+	      "blob against its digest, before anything is stored.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -i, --input=FILE           read FILE (default, and '-': stdin)\n"
+	      "  -q, --quiet                no line per layer\n"
+	      "      --help                 show this help\n"
+	      "\n"
+	      "Exit status: 0 loaded; 125 on failure (nothing is stored then).\n", f);
+}
+
+static void print_loaded(void *arg, const char *name, const char *id)
+{
+	(void)arg;
+	if (name)
+		printf("Loaded image: %s\n", name);
+	else
+		printf("Loaded image ID: %s\n", id);
+	fflush(stdout);
+}
+
+static int image_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_load_opts o = { .out = stderr, .loaded = print_loaded };
+	const char *input = "-";
+	cleanup_free char *abs = NULL;
+	cleanup_close int fd = -1;
+	cg_err_t err = { 0 };
+	struct stat st;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:i:q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': input = optarg; break;
+		case 'q': o.quiet = true; break;
+		case 'h': load_usage(stdout); return 0;
+		default: return usage_error("image load", c, argv[optind - 1]);
+		}
+	}
+	if (optind != argc) {
+		die_msg("usage: cgrun image load [-q] [-i FILE]; see 'cgrun image load --help'");
+		return EXIT_CGRUN;
+	}
+	if (!strcmp(input, "-")) {
+		if (isatty(STDIN_FILENO)) {
+			die_msg("no archive to load: name one with -i FILE, or pipe one to stdin");
+			return EXIT_CGRUN;
+		}
+		o.source = "stdin";
+		fd = dup(STDIN_FILENO);
+	} else {
+		fd = open(input, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		abs = realpath(input, NULL);
+		o.source = abs ? abs : input;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		die_msg("cannot read %s: %s", input, strerror(errno));
+		return EXIT_CGRUN;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		die_msg("%s is a directory, not an image archive (a tar: 'tar -cf - -C DIR .' makes one of a layout)", input);
+		return EXIT_CGRUN;
+	}
+	if (cg_image_load(cli_ctx(), fd, &o, &err) < 0) {
+		die_msg("loading %s: %s", !strcmp(input, "-") ? "stdin" : input, err.msg);
+		return EXIT_CGRUN;
+	}
+	return 0;
+}
+
+static void save_usage(FILE *f)
+{
+	fputs("Usage: cgrun image save [-o FILE] IMAGE...\n"
+	      "\n"
+	      "Write images of the store to a tar: an OCI image layout (oci-layout,\n"
+	      "index.json naming each image with the org.opencontainers.image.ref.name\n"
+	      "and io.containerd.image.name annotations, blobs/sha256/) with docker\n"
+	      "save's manifest.json beside it, as docker 25 writes. podman load, skopeo\n"
+	      "(oci-archive: and docker-archive:), docker load and cgrun image load read\n"
+	      "it. Layers are written uncompressed, remade from the store's layers (an\n"
+	      "imported image is one layer); when a remade layer's digest differs from\n"
+	      "the diff_id its config records, the config written records the new one\n"
+	      "(the image's ID changes, its files do not).\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output=FILE          write FILE (replaced once complete); default,\n"
+	      "                             and '-': stdout, unless it is a terminal\n"
+	      "      --help                 show this help\n"
+	      "\n"
+	      "Exit status: 0 saved; 125 on failure (FILE is not written then).\n", f);
+}
+
+static int image_save(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = "-";
+	cleanup_free char *tmp = NULL;
+	cg_err_t err = { 0 };
+	int c, fd, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'h': save_usage(stdout); return 0;
+		default: return usage_error("image save", c, argv[optind - 1]);
+		}
+	}
+	if (optind == argc) {
+		die_msg("usage: cgrun image save [-o FILE] IMAGE...; see 'cgrun image save --help'");
+		return EXIT_CGRUN;
+	}
+	if (!strcmp(output, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			die_msg("refusing to write an image archive to a terminal: use -o FILE or redirect stdout");
+			return EXIT_CGRUN;
+		}
+		fd = STDOUT_FILENO;
+	} else {
+		/* Beside FILE and renamed over it once complete: a failed save
+		 * leaves no half archive, nor clobbers an old one. */
+		tmp = xasprintf("%s.tmp-%d", output, (int)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
+		if (fd < 0) {
+			die_msg("cannot create %s: %s", tmp, strerror(errno));
+			return EXIT_CGRUN;
+		}
+	}
+	r = cg_image_save(cli_ctx(), (const char *const *)argv + optind, (size_t)(argc - optind), fd, &err);
+	if (tmp) {
+		if (r == 0 && fsync(fd) < 0)
+			r = cg_error(&err, errno, "fsync %s", tmp);
+		if (close(fd) < 0 && r == 0)
+			r = cg_error(&err, errno, "close %s", tmp);
+		if (r == 0 && rename(tmp, output) < 0)
+			r = cg_error(&err, errno, "rename %s to %s", tmp, output);
+		if (r < 0)
+			unlink(tmp);
+	}
+	if (r < 0) {
+		die_msg("saving to %s: %s", tmp ? output : "stdout", err.msg);
+		return EXIT_CGRUN;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* A layer's extractor that fails closes its end of the pipe the
@@ -326,6 +501,10 @@ int main(int argc, char **argv)
 		return cmd_login(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "logout"))
 		return cmd_logout(argc - 1, argv + 1);
-	fprintf(stderr, "cgrun-image: usage: cgrun-image pull|login|logout ... (run by 'cgrun pull', 'cgrun login', 'cgrun logout')\n");
+	if (argc >= 2 && !strcmp(argv[1], "load"))
+		return image_load(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "save"))
+		return image_save(argc - 1, argv + 1);
+	fprintf(stderr, "cgrun-image: usage: cgrun-image pull|login|logout|load|save ... (run by 'cgrun pull', 'cgrun login', 'cgrun logout', 'cgrun image load', 'cgrun image save')\n");
 	return EXIT_CGRUN;
 }

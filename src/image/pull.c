@@ -32,6 +32,7 @@
 #include "layers.h"
 #include "sha256.h"
 #include "image-config.h"
+#include "image-record.h"
 #include "imgref.h"
 #include "layer-extract.h"
 #include "manifest.h"
@@ -311,34 +312,6 @@ struct pull_state {
 	cg_err_t err;
 };
 
-/* The OCI image spec's ChainIDs: ChainID(L0) = DiffID(L0),
- * ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
-static int chain_ids(const struct cg_image_config *cfg, char (*chain)[65], cg_err_t *err)
-{
-	char prev[CG_SHA256_DIGEST_LEN];
-
-	for (size_t i = 0; i < cfg->ndiff_ids; i++) {
-		const char *d = cfg->diff_ids[i];
-
-		if (strncmp(d, "sha256:", 7) != 0)
-			return cg_error(err, 0, "diff_id %s: only sha256 is supported", d);
-		if (i == 0) {
-			snprintf(prev, sizeof(prev), "%s", d);
-		} else {
-			cleanup_sha256 struct cg_sha256 h = { 0 };
-
-			if (cg_sha256_init(&h, err) < 0 || cg_sha256_update(&h, prev, strlen(prev), err) < 0 ||
-			    cg_sha256_update(&h, " ", 1, err) < 0 || cg_sha256_update(&h, d, strlen(d), err) < 0 ||
-			    cg_sha256_final(&h, prev, err) < 0)
-				return -1;
-		}
-		snprintf(chain[i], 65, "%s", prev + 7);
-		if (!cg_layer_hex_valid(chain[i]))
-			return cg_error(err, 0, "diff_id %s is not a sha256 digest", d);
-	}
-	return 0;
-}
-
 /* Layer i into layers/<chain>, unless it is there already. */
 static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i, cg_err_t *err)
 {
@@ -442,20 +415,6 @@ static int fetch_layers(struct pull_state *ps, cg_err_t *err)
 	return 0;
 }
 
-/* The config's "created", 0 when absent or unreadable. */
-static long long config_created(const char *conf)
-{
-	json_object *root = json_tokener_parse(conf), *v;
-	long long t = 0;
-	cg_err_t ignore = { 0 };
-
-	if (root && json_object_object_get_ex(root, "created", &v) && json_object_is_type(v, json_type_string) &&
-	    cg_rfc3339_parse(json_object_get_string(v), &t, &ignore) < 0)
-		t = 0;
-	json_object_put(root);
-	return t;
-}
-
 int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_opts *o, char **name, cg_err_t *err)
 {
 	struct cg_imgref ref;
@@ -463,9 +422,8 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 	struct cg_manifest m = { 0 };
 	struct cg_image_config cfg = { 0 };
 	struct membuf conf = { .max = CONFIG_MAX };
-	cleanup_free char *canon = NULL, *key = NULL, *digest = NULL, *tmp = NULL, *source = NULL, *body = NULL;
+	cleanup_free char *canon = NULL, *key = NULL, *digest = NULL, *source = NULL, *body = NULL;
 	cleanup_free char (*chain)[65] = NULL;
-	cleanup_free const char **layers = NULL;
 	cleanup_close int store_lock = -1;
 	struct cg_image have = { 0 };
 	cg_err_t ignore = { 0 };
@@ -501,7 +459,7 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 		goto out;
 	}
 	chain = xcalloc(m.nlayers, sizeof(*chain));
-	if (chain_ids(&cfg, chain, err) < 0)
+	if (cg_chain_ids(&cfg, chain, err) < 0)
 		goto out;
 	if (!o->quiet)
 		fprintf(o->out, "Pulling %s (%zu layer%s)\n", canon, m.nlayers, m.nlayers == 1 ? "" : "s");
@@ -518,24 +476,11 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 	if (cg_blob_put(ctx, digest, body, strlen(body), err) < 0 ||
 	    cg_blob_put(ctx, m.config.digest, conf.data, conf.len, err) < 0)
 		goto out;
-	layers = xcalloc(m.nlayers + 1, sizeof(char *));
-	for (size_t i = 0; i < m.nlayers; i++)
-		layers[i] = chain[i];
-	if (cg_image_stage(ctx, key, false, &tmp, err) < 0)
-		goto out;
 	source = xasprintf("%s@%s", canon, digest);
-	if (cg_image_commit(ctx, key, tmp,
-			    &(struct cg_image_meta){ .name = canon, .source = source, .cmd = (const char *const *)cfg.cmd,
-						     .entrypoint = (const char *const *)cfg.entrypoint,
-						     .digest = digest, .env = (const char *const *)cfg.env,
-						     .workdir = cfg.workdir, .user = cfg.user, .layers = layers,
-						     .config_digest = m.config.digest,
-						     .image_created = config_created(conf.data),
-						     .stop_signal = cfg.stop_signal,
-						     .labels = (const char *const *)cfg.labels,
-						     .exposed_ports = (const char *const *)cfg.exposed_ports }, err) < 0)
+	if (cg_image_record(ctx, &(struct cg_image_record){ .key = key, .name = canon, .source = source, .digest = digest,
+							 .config_digest = m.config.digest, .cfg = &cfg, .chain = chain },
+			    err) < 0)
 		goto out;
-	free(steal_pointer(&tmp));
 	if (!o->quiet)
 		fprintf(o->out, "Digest: %s\nDownloaded newer image for %s\n", digest, canon);
 	r = 0;
@@ -543,8 +488,6 @@ done:
 	if (name)
 		*name = xstrdup(canon);
 out:
-	if (tmp)
-		rm_rf(tmp, NULL);
 	if (r < 0 && err->code == ENOSPC && strncmp(err->msg, "no space left", 13) != 0) {
 		cg_error(err, 0, "no space left on device in %s while pulling %s; free space or run 'cgrun image prune'",
 			 ctx->store_dir, canon);

@@ -110,7 +110,7 @@ setup()
 	local n
 	n=$(grep -c 'struct option [a-z_]*\[\] = {' "$SRC"/src/cgrun/*.c "$SRC"/src/image/image-tool.c |
 		awk -F: '{ s += $2 } END { print s }')
-	[ "$n" -eq "$(awk '{ print $1 ($2 == "import" ? " import" : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u | wc -l)" ]
+	[ "$n" -eq "$(awk '{ print $1 ($2 ~ /^(import|load|save)$/ ? " " $2 : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u | wc -l)" ]
 }
 
 @test "cgrun --help lists every verb of main.c's table, and no other" {
@@ -229,7 +229,8 @@ setup()
 		table_of "$verb" L | grep -qvx help || { echo "cgrun(1): subsection '$verb' is no verb with options" >&2; fail=1; }
 	done <"$d/headings"
 	# ... and every verb with options beyond --help has one, with them all.
-	for verb in $(awk '{ print $1 ($2 == "import" ? "_import" : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u); do
+	# image's subcommands with options have a subsection each ("image load").
+	for verb in $(awk '{ print $1 ($2 ~ /^(import|load|save)$/ ? "_" $2 : "") }' "$BATS_FILE_TMPDIR/code-options" | sort -u); do
 		verb=${verb/_/ }
 		table_of "$verb" L | grep -qvx help || continue
 		for k in L S; do
