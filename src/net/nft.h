@@ -1,0 +1,35 @@
+/* nft.h - cgrun's nftables table `inet cgrun` through libnftables: the
+ * scripts of nft-script.c, each run as one transaction. Never touches
+ * another table. Works in the network namespace of the calling thread. */
+#ifndef CGRUN_NET_NFT_H
+#define CGRUN_NET_NFT_H
+
+#include "nft-script.h"
+
+struct cgnet_fw;
+
+int cgnet_fw_open(struct cgnet_fw **out, cg_err_t *err);
+void cgnet_fw_close(struct cgnet_fw *fw);
+
+/* Creates the table when absent and sets its base chains for exactly these
+ * networks; container chains and map elements are kept. Call again with
+ * the whole list when a network is added or removed. */
+int cgnet_fw_setup(struct cgnet_fw *fw, const struct cgnet_fw_net *nets, size_t n, cg_err_t *err);
+/* A container's DNAT rules, in one transaction. A host port that another
+ * container publishes is refused, naming that container. */
+int cgnet_fw_ctr_add(struct cgnet_fw *fw, const struct cgnet_fw_ctr *c, cg_err_t *err);
+/* Removes a container's chain and map elements in one transaction; an id
+ * with none is not an error (every teardown path may call it). */
+int cgnet_fw_ctr_del(struct cgnet_fw *fw, const char *id, cg_err_t *err);
+/* Removes the chains of containers not in live[] (after re-adoption).
+ * *removed (may be NULL) is how many went. */
+int cgnet_fw_reconcile(struct cgnet_fw *fw, const char *const *live, size_t nlive, size_t *removed,
+		       cg_err_t *err);
+/* Deletes the table (absent is fine). */
+int cgnet_fw_teardown(struct cgnet_fw *fw, cg_err_t *err);
+/* *warning: NULL, or what another table's forward drop policy does to these
+ * networks and what to add (cgnet_nft_forward_warning). */
+int cgnet_fw_forward_check(struct cgnet_fw *fw, const struct cgnet_fw_net *nets, size_t n, char **warning,
+			   cg_err_t *err);
+
+#endif
