@@ -7,8 +7,8 @@
 #include "port-spec.h"
 
 /* 0 when a socket of p's protocol can bind p's host ip:port; else
- * EADDRINUSE ("host port 0.0.0.0:8080/tcp is already in use") or the
- * bind's error (an address not of this host: EADDRNOTAVAIL). */
+ * an error ("host port 0.0.0.0:8080/tcp is already in use", "host address
+ * X of port ... is not an address of this host", or the bind's error). */
 int cgnet_hostport_check(const struct cgnet_port *p, cg_err_t *err);
 
 /* Gives every port whose host_port is 0 a free port of the ephemeral range

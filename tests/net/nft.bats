@@ -150,6 +150,14 @@ other_unchanged() {
 	run -0 ask $H tcp 127.0.0.1 8080
 	[ "$output" = "c1 10.88.0.1" ]
 	run -1 ask $P tcp 192.0.2.1 8080
+	# The same port on two addresses of one container: both, to each its port.
+	serve $C1 tcp 81 c1-81
+	run -0 tool del c1id
+	run -0 tool add c1id 10.88.0.2 127.0.0.1:8080:80 192.0.2.1:8080:81
+	run -0 ask $H tcp 127.0.0.1 8080
+	[ "$output" = "c1 10.88.0.1" ]
+	run -0 ask $P tcp 192.0.2.1 8080
+	[ "$output" = "c1-81 192.0.2.2" ]
 	# An address the host does not have is refused before any rule.
 	run -1 tool add c2id 10.88.0.3 203.0.113.9:8080:80
 	[ "$output" = "nft-tool: host address 203.0.113.9 of port 8080/tcp is not an address of this host" ]
