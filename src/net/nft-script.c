@@ -98,14 +98,22 @@ char *cgnet_nft_setup_script(const struct cgnet_fw_net *nets, size_t n, cg_err_t
 		 * answer 127.0.0.1 (its own loopback): masquerade to the bridge's
 		 * address. podman's netavark does the same. */
 		fprintf(f, "add rule " T " postrouting oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n", br);
-		/* Forwarding: out of the bridge anything; into it the replies and
-		 * what a published port DNATed; the rest (someone routing to the
-		 * subnet directly) dropped. */
-		fprintf(f, "add rule " T " forward iifname \"%s\" accept\n", br);
+	}
+	/* Forwarding. Into a bridge: replies, what a published port DNATed,
+	 * and what comes from the bridge itself (containers of one network
+	 * when br_netfilter hands bridged frames to this hook); the rest is
+	 * dropped: someone routing to the subnet directly, and new connections
+	 * from another network (networks are isolated, as docker's are). Out
+	 * of a bridge: anything, once the drops above had their say. */
+	for (size_t i = 0; i < n; i++) {
+		const char *br = nets[i].bridge;
+
 		fprintf(f, "add rule " T " forward oifname \"%s\" ct state established,related accept\n", br);
 		fprintf(f, "add rule " T " forward oifname \"%s\" ct status dnat accept\n", br);
-		fprintf(f, "add rule " T " forward oifname \"%s\" drop\n", br);
+		fprintf(f, "add rule " T " forward oifname \"%s\" iifname != \"%s\" drop\n", br, br);
 	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "add rule " T " forward iifname \"%s\" accept\n", nets[i].bridge);
 	return take(f, &buf);
 }
 
@@ -143,6 +151,34 @@ char *cgnet_nft_ctr_add_script(const struct cgnet_fw_ctr *c, cg_err_t *err)
 	for (size_t i = 0; i < c->nports; i++)
 		fprintf(f, "add element " T " publish { %s . %u : jump " CGNET_NFT_CTR_PREFIX "%s }\n",
 			cgnet_proto_name(c->ports[i].proto), c->ports[i].host_port, c->id);
+	return take(f, &buf);
+}
+
+char *cgnet_nft_ctr_del_known_script(const struct cgnet_fw_ctr *c, cg_err_t *err)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	if (!cgnet_ctr_id_valid(c->id))
+		return cg_error(err, 0, "container id '%s' cannot name an nft chain", c->id ? c->id : ""), NULL;
+	f = memstream(&buf, &len);
+	fprintf(f, "add chain " T " " CGNET_NFT_CTR_PREFIX "%s\n", c->id);
+	for (size_t i = 0; i < c->nports; i++)
+		fprintf(f, "add element " T " publish { %s . %u : jump " CGNET_NFT_CTR_PREFIX "%s }\n",
+			cgnet_proto_name(c->ports[i].proto), c->ports[i].host_port, c->id);
+	/* One delete per key: two ports of one container may share a key. */
+	for (size_t i = 0; i < c->nports; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = c->ports[j].proto == c->ports[i].proto && c->ports[j].host_port == c->ports[i].host_port;
+		if (!seen)
+			fprintf(f, "delete element " T " publish { %s . %u }\n", cgnet_proto_name(c->ports[i].proto),
+				c->ports[i].host_port);
+	}
+	fprintf(f, "flush chain " T " " CGNET_NFT_CTR_PREFIX "%s\n", c->id);
+	fprintf(f, "delete chain " T " " CGNET_NFT_CTR_PREFIX "%s\n", c->id);
 	return take(f, &buf);
 }
 

@@ -62,6 +62,12 @@ struct cgnet_nft_state {
 char *cgnet_nft_setup_script(const struct cgnet_fw_net *nets, size_t n, cg_err_t *err);
 /* A container's chain, rules and map elements. */
 char *cgnet_nft_ctr_add_script(const struct cgnet_fw_ctr *c, cg_err_t *err);
+/* Removes a container's chain and the map elements of its ports without
+ * knowing whether they are there: each is added (a no-op when present)
+ * then deleted, in one transaction. It fails only when one of the ports'
+ * elements jumps elsewhere or the chain is jumped to by an element of a
+ * port not in c (the caller then reads the table: cgnet_nft_ctr_del_script). */
+char *cgnet_nft_ctr_del_known_script(const struct cgnet_fw_ctr *c, cg_err_t *err);
 /* Removes the chains of the ids in del[] and the map elements that jump to
  * them (found in st); ids without a chain are skipped. Returns "" when
  * there is nothing to remove. */

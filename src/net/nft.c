@@ -141,12 +141,17 @@ static int del_ids(struct cgnet_fw *fw, const char *const *ids, size_t n, cg_err
 	return r;
 }
 
-int cgnet_fw_ctr_del(struct cgnet_fw *fw, const char *id, cg_err_t *err)
+int cgnet_fw_ctr_del(struct cgnet_fw *fw, const struct cgnet_fw_ctr *c, cg_err_t *err)
 {
-	if (!cgnet_ctr_id_valid(id))
-		return cg_error(err, 0, "container id '%s' cannot name an nft chain", id);
-	if (del_ids(fw, &id, 1, err) < 0)
-		return cg_error_wrap(err, "container %s", id);
+	cleanup_free char *s = cgnet_nft_ctr_del_known_script(c, err);
+
+	if (s == NULL)
+		return -err->code;
+	nft_ctx_output_set_flags(fw->nft, 0);
+	if (nft_run_cmd_from_buffer(fw->nft, s) == 0)
+		return 0;
+	if (del_ids(fw, &c->id, 1, err) < 0)
+		return cg_error_wrap(err, "container %s", c->id);
 	return 0;
 }
 

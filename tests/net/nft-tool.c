@@ -3,10 +3,12 @@
  *   nft-tool setup BRIDGE=CIDR...          table, base chains, route_localnet;
  *                                          another table's forward drop: warning on stderr
  *   nft-tool add ID CTR_IP SPEC...         publish (SPEC as -p); prints `cgrun port` lines
- *   nft-tool del ID
+ *   nft-tool del ID [SPEC...]              SPEC: those of add, host ports given
  *   nft-tool reconcile [LIVE_ID...]        prints "removed N"
  *   nft-tool teardown
  *   nft-tool hairpin PORT                  hairpin mode on a bridge port
+ *   nft-tool cost N                        N adds and dels of a container with one
+ *                                          port, one context: prints the mean ms of each
  *   nft-tool port [--filter F] SPEC...     parse and format only
  * Exit 0, 1 on error (one line on stderr), 2 on bad usage. */
 #include "config.h"
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fw-sysctl.h"
 #include "hairpin.h"
@@ -100,6 +103,58 @@ static int cmd_add(struct cgnet_fw *fw, int argc, char **argv, cg_err_t *err)
 	return r;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* What one container's rules cost a start and a removal with the context
+ * cgrund keeps open (the removal knowing the ports, and not). */
+static int cmd_cost(struct cgnet_fw *fw, int n, cg_err_t *err)
+{
+	struct cgnet_port port = { .host_port = 40999, .ctr_port = 80, .proto = IPPROTO_TCP };
+	struct cgnet_fw_ctr c = { .id = "costprobe", .ports = &port, .nports = 1 };
+	struct cgnet_fw_ctr bare = { .id = c.id };
+	double add = 0, del = 0, del_bare = 0, t;
+
+	inet_pton(AF_INET, "10.88.255.254", &c.ip);
+	for (int i = 0; i < n; i++) {
+		t = now_ms();
+		if (cgnet_fw_ctr_add(fw, &c, err) < 0)
+			return -1;
+		add += now_ms() - t;
+		t = now_ms();
+		if (cgnet_fw_ctr_del(fw, &c, err) < 0)
+			return -1;
+		del += now_ms() - t;
+		if (cgnet_fw_ctr_add(fw, &c, err) < 0)
+			return -1;
+		t = now_ms();
+		if (cgnet_fw_ctr_del(fw, &bare, err) < 0)
+			return -1;
+		del_bare += now_ms() - t;
+	}
+	printf("add %.3f ms, del %.3f ms, del without the ports %.3f ms\n", add / n, del / n, del_bare / n);
+	return 0;
+}
+
+static int cmd_del(struct cgnet_fw *fw, int argc, char **argv, cg_err_t *err)
+{
+	struct cgnet_ports ports = { 0 };
+	int r = parse_specs(argc - 1, argv + 1, &ports, err);
+
+	if (r == 0) {
+		struct cgnet_fw_ctr c = { .id = argv[0], .ports = ports.v, .nports = ports.n };
+
+		r = cgnet_fw_ctr_del(fw, &c, err);
+	}
+	cgnet_ports_free(&ports);
+	return r;
+}
+
 static int cmd_port(int argc, char **argv, cg_err_t *err)
 {
 	struct cgnet_ports ports = { 0 };
@@ -127,10 +182,11 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "port") == 0)
 		return cmd_port(argc - 2, argv + 2, &err) < 0 ? fail(&err) : 0;
 	if (!((strcmp(cmd, "setup") == 0 && argc >= 3) || (strcmp(cmd, "add") == 0 && argc >= 4) ||
-	      (strcmp(cmd, "del") == 0 && argc == 3) || strcmp(cmd, "reconcile") == 0 ||
-	      (strcmp(cmd, "teardown") == 0 && argc == 2) || (strcmp(cmd, "hairpin") == 0 && argc == 3))) {
-		fprintf(stderr, "usage: nft-tool setup BRIDGE=CIDR... | add ID IP SPEC... | del ID | "
-				"reconcile [ID...] | teardown | hairpin PORT | port [--filter F] SPEC...\n");
+	      (strcmp(cmd, "del") == 0 && argc >= 3) || strcmp(cmd, "reconcile") == 0 ||
+	      (strcmp(cmd, "teardown") == 0 && argc == 2) || (strcmp(cmd, "hairpin") == 0 && argc == 3) ||
+	      (strcmp(cmd, "cost") == 0 && argc == 3 && atoi(argv[2]) > 0))) {
+		fprintf(stderr, "usage: nft-tool setup BRIDGE=CIDR... | add ID IP SPEC... | del ID [SPEC...] | "
+				"reconcile [ID...] | teardown | hairpin PORT | cost N | port [--filter F] SPEC...\n");
 		return 2;
 	}
 	if (strcmp(cmd, "hairpin") == 0)
@@ -142,13 +198,15 @@ int main(int argc, char **argv)
 	} else if (strcmp(cmd, "add") == 0) {
 		r = cmd_add(fw, argc - 2, argv + 2, &err);
 	} else if (strcmp(cmd, "del") == 0) {
-		r = cgnet_fw_ctr_del(fw, argv[2], &err);
+		r = cmd_del(fw, argc - 2, argv + 2, &err);
 	} else if (strcmp(cmd, "reconcile") == 0) {
 		size_t removed;
 
 		r = cgnet_fw_reconcile(fw, (const char *const *)argv + 2, (size_t)argc - 2, &removed, &err);
 		if (r == 0)
 			printf("removed %zu\n", removed);
+	} else if (strcmp(cmd, "cost") == 0) {
+		r = cmd_cost(fw, atoi(argv[2]), &err);
 	} else {
 		r = cgnet_fw_teardown(fw, &err);
 	}

@@ -139,6 +139,9 @@ other_unchanged() {
 	# A port nobody published stays unreachable, and the peer cannot reach
 	# the container's own address (no route; and forward would drop it).
 	run -1 ask $P tcp 192.0.2.1 8081
+	# Containers of one bridge reach each other directly.
+	run -0 ask $C2 tcp 10.88.0.2 80
+	[ "$output" = "c1 10.88.0.3" ]
 	other_unchanged
 }
 
@@ -175,7 +178,8 @@ other_unchanged() {
 	run -0 tool add c1id 10.88.0.2 8080:80 5353:53/udp
 	run -0 ask $P tcp 192.0.2.1 8080
 	[ "$output" = "c1 192.0.2.2" ]
-	run -0 tool del c1id
+	# Removal knowing the ports: the table is not read.
+	run -0 tool del c1id 8080:80 5353:53/udp
 	[ "$(table)" = "$WITH_C2" ]
 	run -1 ask $P tcp 192.0.2.1 8080
 	run -0 ask $P tcp 192.0.2.1 9090
@@ -187,6 +191,15 @@ other_unchanged() {
 	# Setup again (a cgrund restart) keeps the containers' rules.
 	run -0 tool setup cgrun0=10.88.0.0/16
 	[ "$(table)" = "$WITH_C2" ]
+
+	# Removal with ports that are not the container's (a record lost or
+	# stale): it reads the table and removes what is really there; a port
+	# of another container is left to it.
+	run -0 tool add c1id 10.88.0.2 8080:80 5353:53/udp
+	run -0 tool del c1id 8080:80 9090:80
+	[ "$(table)" = "$WITH_C2" ]
+	run -0 ask $P tcp 192.0.2.1 9090
+	[ "$output" = "c2 192.0.2.2" ]
 
 	# c1 added again, then cgrund re-adopts only c2.
 	run -0 tool add c1id 10.88.0.2 8080:80

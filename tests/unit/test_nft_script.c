@@ -47,17 +47,17 @@ static void test_setup(void **state)
 		"add rule inet cgrun postrouting oifname != \"cgrun0\" ip saddr 10.88.0.0/16 masquerade\n"
 		"add rule inet cgrun postrouting oifname \"cgrun0\" ip saddr 10.88.0.0/16 ct status dnat masquerade\n"
 		"add rule inet cgrun postrouting oifname \"cgrun0\" ip saddr 127.0.0.0/8 masquerade\n"
-		"add rule inet cgrun forward iifname \"cgrun0\" accept\n"
-		"add rule inet cgrun forward oifname \"cgrun0\" ct state established,related accept\n"
-		"add rule inet cgrun forward oifname \"cgrun0\" ct status dnat accept\n"
-		"add rule inet cgrun forward oifname \"cgrun0\" drop\n"
 		"add rule inet cgrun postrouting oifname != \"br-web\" ip saddr 10.89.3.0/24 masquerade\n"
 		"add rule inet cgrun postrouting oifname \"br-web\" ip saddr 10.89.3.0/24 ct status dnat masquerade\n"
 		"add rule inet cgrun postrouting oifname \"br-web\" ip saddr 127.0.0.0/8 masquerade\n"
-		"add rule inet cgrun forward iifname \"br-web\" accept\n"
+		"add rule inet cgrun forward oifname \"cgrun0\" ct state established,related accept\n"
+		"add rule inet cgrun forward oifname \"cgrun0\" ct status dnat accept\n"
+		"add rule inet cgrun forward oifname \"cgrun0\" iifname != \"cgrun0\" drop\n"
 		"add rule inet cgrun forward oifname \"br-web\" ct state established,related accept\n"
 		"add rule inet cgrun forward oifname \"br-web\" ct status dnat accept\n"
-		"add rule inet cgrun forward oifname \"br-web\" drop\n");
+		"add rule inet cgrun forward oifname \"br-web\" iifname != \"br-web\" drop\n"
+		"add rule inet cgrun forward iifname \"cgrun0\" accept\n"
+		"add rule inet cgrun forward iifname \"br-web\" accept\n");
 	free(s);
 	/* Bridge names go inside quotes: nothing that could end them. */
 	nets[0].bridge = "br\"0";
@@ -99,7 +99,28 @@ static void test_ctr_add(void **state)
 	s = cgnet_nft_ctr_add_script(&c, &err);
 	assert_string_equal(s, "add chain inet cgrun ctr-abc123\nflush chain inet cgrun ctr-abc123\n");
 	free(s);
+	/* Removal knowing the ports: each element added then deleted, a key
+	 * two ports share deleted once. */
+	ports[2].host_port = 8080;
+	s = cgnet_nft_ctr_del_known_script(&c, &err);
+	assert_string_equal(s,
+		"add chain inet cgrun ctr-abc123\n"
+		"flush chain inet cgrun ctr-abc123\n"
+		"delete chain inet cgrun ctr-abc123\n");
+	free(s);
 	c.nports = 3;
+	s = cgnet_nft_ctr_del_known_script(&c, &err);
+	assert_string_equal(s,
+		"add chain inet cgrun ctr-abc123\n"
+		"add element inet cgrun publish { tcp . 8080 : jump ctr-abc123 }\n"
+		"add element inet cgrun publish { udp . 5353 : jump ctr-abc123 }\n"
+		"add element inet cgrun publish { tcp . 8080 : jump ctr-abc123 }\n"
+		"delete element inet cgrun publish { tcp . 8080 }\n"
+		"delete element inet cgrun publish { udp . 5353 }\n"
+		"flush chain inet cgrun ctr-abc123\n"
+		"delete chain inet cgrun ctr-abc123\n");
+	free(s);
+	ports[2].host_port = 9000;
 	ports[1].host_port = 0;
 	assert_null(cgnet_nft_ctr_add_script(&c, &err));
 	assert_string_equal(err.msg, "container abc123: port 1 has no host port chosen");
