@@ -106,12 +106,10 @@ int cgnet_port_parse(const char *spec, struct cgnet_ports *ports, cg_err_t *err)
 	if (split_colons(spec, s, part, len, &nparts, err) < 0)
 		return -1;
 	if (nparts == 3) {
-		char ipbuf[INET_ADDRSTRLEN];
-
-		if (len[0] >= sizeof(ipbuf) || (memcpy(ipbuf, part[0], len[0]), ipbuf[len[0]] = '\0',
-						inet_pton(AF_INET, ipbuf, &ip) != 1))
-			return cg_error(err, 0, "invalid port spec '%s': '%.*s' is not an IPv4 address",
-					spec, (int)len[0], part[0]);
+		/* s is a copy: the IP's colon can become its end. */
+		s[len[0]] = '\0';
+		if (inet_pton(AF_INET, s, &ip) != 1)
+			return cg_error(err, 0, "invalid port spec '%s': '%s' is not an IPv4 address", spec, s);
 	}
 	if (parse_range(spec, "container port", part[nparts - 1], len[nparts - 1], &clo, &chi, err) < 0)
 		return -1;

@@ -283,3 +283,38 @@ other_unchanged() {
 	run -0 tool teardown
 	other_unchanged
 }
+
+@test "two networks: each masqueraded, isolated from each other, published ports open to both" {
+	# c2 moves to a second bridge, br1 10.89.0.0/24.
+	ip -n $H link del v2
+	ip -n $H link add br1 type bridge
+	ip -n $H addr add 10.89.0.1/24 dev br1
+	ip -n $H link set br1 up
+	ip -n $H link add v2 type veth peer name eth0 netns $C2
+	ip -n $H link set v2 master br1 up
+	ip -n $C2 addr add 10.89.0.2/24 dev eth0
+	ip -n $C2 link set eth0 up
+	ip -n $C2 route add default via 10.89.0.1
+	serve $P tcp 7000 peer
+	serve $C1 tcp 80 c1
+	# Routed straight across before the table is there.
+	run -0 ask $C2 tcp 10.88.0.2 80
+	[ "$output" = "c1 10.89.0.2" ]
+	run -0 tool setup cgrun0=10.88.0.0/16 br1=10.89.0.0/24
+	run -0 tool add c1id 10.88.0.2 8080:80
+	run -0 ask $C2 tcp 192.0.2.2 7000
+	[ "$output" = "peer 192.0.2.1" ]
+	run -0 ask $C1 tcp 192.0.2.2 7000
+	[ "$output" = "peer 192.0.2.1" ]
+	# Straight across: dropped. Through the published port: in, masqueraded.
+	run -1 ask $C2 tcp 10.88.0.2 80
+	run -0 ask $C2 tcp 192.0.2.1 8080
+	[ "$output" = "c1 10.88.0.1" ]
+	# Back to one network: br1's rules go, the container's stay.
+	run -0 tool setup cgrun0=10.88.0.0/16
+	run ip netns exec $H nft list table inet cgrun
+	[[ "$output" != *br1* ]]
+	[[ "$output" == *"tcp . 8080 : jump ctr-c1id"* ]]
+	run -0 tool teardown
+	[ "$(ip netns exec $H nft list ruleset)" = "$BASELINE" ]
+}
