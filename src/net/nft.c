@@ -47,9 +47,22 @@ void cgnet_fw_close(struct cgnet_fw *fw)
 static int nft_fail(struct cgnet_fw *fw, const char *what, cg_err_t *err)
 {
 	const char *e = nft_ctx_get_error_buffer(fw->nft);
-	size_t len = e ? strcspn(e, "\n") : 0;
+	size_t len;
 
-	return cg_error(err, EIO, "nft: %s: %.*s", what, (int)len, len ? e : "failed");
+	if (e && strncmp(e, "Error: ", 7) == 0)
+		e += 7;
+	len = e ? strcspn(e, "\n") : 0;
+	return cg_error(err, 0, "nft: %s: %.*s", what, (int)len, len ? e : "failed");
+}
+
+/* One nft command or script. The error and output buffers accumulate until
+ * read: empty them first so that what is read after is this command's. */
+static int nft_cmd(struct cgnet_fw *fw, unsigned flags, const char *cmd)
+{
+	(void)nft_ctx_get_error_buffer(fw->nft);
+	(void)nft_ctx_get_output_buffer(fw->nft);
+	nft_ctx_output_set_flags(fw->nft, flags);
+	return nft_run_cmd_from_buffer(fw->nft, cmd);
 }
 
 static int run(struct cgnet_fw *fw, const char *script, const char *what, cg_err_t *err)
@@ -58,8 +71,7 @@ static int run(struct cgnet_fw *fw, const char *script, const char *what, cg_err
 		return -(err->code ? err->code : ENOMEM);
 	if (script[0] == '\0')
 		return 0;
-	nft_ctx_output_set_flags(fw->nft, 0);
-	if (nft_run_cmd_from_buffer(fw->nft, script) != 0)
+	if (nft_cmd(fw, 0, script) != 0)
 		return nft_fail(fw, what, err);
 	return 0;
 }
@@ -67,8 +79,7 @@ static int run(struct cgnet_fw *fw, const char *script, const char *what, cg_err
 /* Lists cgrun's table as JSON; an absent table is an empty state. */
 static int list_state(struct cgnet_fw *fw, struct cgnet_nft_state *st, cg_err_t *err)
 {
-	nft_ctx_output_set_flags(fw->nft, NFT_CTX_OUTPUT_JSON);
-	if (nft_run_cmd_from_buffer(fw->nft, "list table inet " CGNET_NFT_TABLE) != 0) {
+	if (nft_cmd(fw, NFT_CTX_OUTPUT_JSON, "list table inet " CGNET_NFT_TABLE) != 0) {
 		const char *e = nft_ctx_get_error_buffer(fw->nft);
 
 		*st = (struct cgnet_nft_state){ 0 };
@@ -147,8 +158,7 @@ int cgnet_fw_ctr_del(struct cgnet_fw *fw, const struct cgnet_fw_ctr *c, cg_err_t
 
 	if (s == NULL)
 		return -err->code;
-	nft_ctx_output_set_flags(fw->nft, 0);
-	if (nft_run_cmd_from_buffer(fw->nft, s) == 0)
+	if (nft_cmd(fw, 0, s) == 0)
 		return 0;
 	if (del_ids(fw, &c->id, 1, err) < 0)
 		return cg_error_wrap(err, "container %s", c->id);
@@ -192,8 +202,7 @@ int cgnet_fw_forward_check(struct cgnet_fw *fw, const struct cgnet_fw_net *nets,
 			   cg_err_t *err)
 {
 	*warning = NULL;
-	nft_ctx_output_set_flags(fw->nft, NFT_CTX_OUTPUT_JSON);
-	if (nft_run_cmd_from_buffer(fw->nft, "list chains") != 0)
+	if (nft_cmd(fw, NFT_CTX_OUTPUT_JSON, "list chains") != 0)
 		return nft_fail(fw, "listing chains", err);
 	*warning = cgnet_nft_forward_warning(nft_ctx_get_output_buffer(fw->nft), nets, n);
 	return 0;

@@ -228,6 +228,11 @@ other_unchanged() {
 	serve $H tcp 7777 hostsvc
 	serve $H udp 7778 hostsvc
 	serve $C1 tcp 80 c1
+	# Before setup: nft's reason, and nothing made.
+	run -1 tool add c1id 10.88.0.2 8080:80
+	[ "$output" = "nft-tool: container c1id: nft: adding the published ports: No such file or directory" ]
+	run -0 tool del c1id 8080:80
+	[ "$(ip netns exec $H nft list ruleset)" = "$BASELINE" ]
 	run -0 tool setup cgrun0=10.88.0.0/16
 	SETUP=$(table)
 	run -1 tool add c1id 10.88.0.2 7777:80
