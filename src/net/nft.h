@@ -1,6 +1,18 @@
 /* nft.h - cgrun's nftables table `inet cgrun` through libnftables: the
  * scripts of nft-script.c, each run as one transaction. Never touches
- * another table. Works in the network namespace of the calling thread. */
+ * another table. Works in the network namespace of the calling thread.
+ *
+ * The calls, in order (tests/net/nft-tool.c makes them the same way):
+ *   cgrund start:  cgnet_fw_open; cgnet_fw_setup(every network); per bridge
+ *                  (once it exists) cgnet_bridge_route_localnet;
+ *                  cgnet_fw_forward_check, its warning logged; after
+ *                  re-adoption cgnet_fw_reconcile(the live ids)
+ *   -p parsing:    cgnet_port_parse per -p (port-spec.h), in the client
+ *   a start:       cgnet_hostport_assign (hostport.h); cgnet_fw_ctr_add;
+ *                  cgnet_bridge_port_hairpin(its host-side veth) (hairpin.h);
+ *                  keep the ports, host ports chosen, in its record
+ *   an end:        cgnet_fw_ctr_del with those ports (every path; absent is fine)
+ *   no networks:   cgnet_fw_teardown */
 #ifndef CGRUN_NET_NFT_H
 #define CGRUN_NET_NFT_H
 
@@ -16,7 +28,9 @@ void cgnet_fw_close(struct cgnet_fw *fw);
  * the whole list when a network is added or removed. */
 int cgnet_fw_setup(struct cgnet_fw *fw, const struct cgnet_fw_net *nets, size_t n, cg_err_t *err);
 /* A container's DNAT rules, in one transaction. A host port that another
- * container publishes is refused, naming that container. */
+ * container publishes is refused, naming that container. An id already in
+ * the table has its rules replaced but keeps map elements of ports no
+ * longer given: call cgnet_fw_ctr_del first to re-add one. */
 int cgnet_fw_ctr_add(struct cgnet_fw *fw, const struct cgnet_fw_ctr *c, cg_err_t *err);
 /* Removes a container's chain and map elements in one transaction; an id
  * with none is not an error (every teardown path may call it). With c's
