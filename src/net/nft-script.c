@@ -233,7 +233,8 @@ static int parse_elem(json_object *e, struct cgnet_nft_elem *out)
 		return -1;
 	key = json_object_array_get_idx(e, 0);
 	verdict = json_object_array_get_idx(e, 1);
-	if (!json_object_object_get_ex(key, "concat", &concat) || json_object_array_length(concat) != 2 ||
+	if (!json_object_object_get_ex(key, "concat", &concat) || !json_object_is_type(concat, json_type_array) ||
+	    json_object_array_length(concat) != 2 ||
 	    !json_object_object_get_ex(verdict, "jump", &jump) ||
 	    !json_object_object_get_ex(jump, "target", &target))
 		return -1;
@@ -264,7 +265,8 @@ static int state_add(json_object *item, struct cgnet_nft_state *st)
 			strcpy(st->chains[st->nchains++], name);
 		}
 	} else if (json_object_object_get_ex(item, "map", &o) && jstr(o, "name") &&
-		   strcmp(jstr(o, "name"), "publish") == 0 && json_object_object_get_ex(o, "elem", &elems)) {
+		   strcmp(jstr(o, "name"), "publish") == 0 && json_object_object_get_ex(o, "elem", &elems) &&
+		   json_object_is_type(elems, json_type_array)) {
 		size_t n = json_object_array_length(elems);
 
 		st->elems = realloc(st->elems, (st->nelems + n) * sizeof(*st->elems));

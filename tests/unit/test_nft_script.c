@@ -191,6 +191,13 @@ static void test_state_and_del(void **state)
 	assert_false(st.present);
 	assert_int_equal(st.nchains, 0);
 	assert_int_equal(cgnet_nft_parse_state("{\"nftables\": []}", &st, &err), 0);
+	/* Odd shapes are skipped, not trusted. */
+	assert_int_equal(cgnet_nft_parse_state("{\"nftables\": [{\"map\": {\"name\": \"publish\", \"elem\": 3}},"
+					       "{\"map\": {\"name\": \"publish\", \"elem\": [[{\"concat\": 1}, {}], 7]}},"
+					       "{\"chain\": {\"name\": 5}}]}", &st, &err), 0);
+	assert_int_equal(st.nelems, 0);
+	assert_int_equal(st.nchains, 0);
+	cgnet_nft_state_free(&st);
 	assert_int_equal(cgnet_nft_parse_state("[1,2", &st, &err), -1);
 	assert_string_equal(err.msg, "nft listing of table inet cgrun: not the JSON expected");
 	s = cgnet_nft_teardown_script();
