@@ -7,11 +7,15 @@
  *   chain prerouting  nat, dstnat (-100): host-local daddr -> vmap @publish
  *   chain output      nat, -100: the same for the host's own connections
  *   chain postrouting nat, srcnat (100): masquerade per network
- *   chain forward     filter, filter (0): accept per network
+ *   chain forward     filter, filter (0): per network, into the bridge only
+ *                     replies and DNATed connections, out of it anything
  *   chain ctr-<id>    one per container: its DNAT rules
  * A container's ports are elements of one verdict map, so adding or
  * removing a container is one transaction that touches only its own chain
  * and elements: no rule handles to look up, nothing of others' rewritten.
+ * The map's key is protocol and host port only: one host port is one
+ * container's, even when two would publish it on different host addresses
+ * (refused; docker allows that).
  * The priorities are the standard ones (those of iptables' nat and filter
  * tables), so other tables' chains at the same hooks work as before. */
 #ifndef CGRUN_NET_NFT_SCRIPT_H
