@@ -11,7 +11,8 @@
  *   a start:       cgnet_hostport_assign (hostport.h); cgnet_fw_ctr_add;
  *                  cgnet_bridge_port_hairpin(its host-side veth) (hairpin.h);
  *                  keep the ports, host ports chosen, in its record
- *   an end:        cgnet_fw_ctr_del with those ports (every path; absent is fine)
+ *   an end:        cgnet_fw_ctr_del with those ports (every path; absent is fine),
+ *                  then cgnet_conntrack_forget(its address) (conntrack.h)
  *   no networks:   cgnet_fw_teardown */
 #ifndef CGRUN_NET_NFT_H
 #define CGRUN_NET_NFT_H

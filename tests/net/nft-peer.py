@@ -3,7 +3,8 @@
 
   nft-peer.py serve tcp|udp PORT NAME   answer every connection or datagram
                                         with "NAME SOURCE_IP" (forever)
-  nft-peer.py ask tcp|udp HOST PORT     print the answer; exit 1 after 2 s
+  nft-peer.py ask tcp|udp HOST PORT [SRCPORT]
+                                        print the answer; exit 1 after 2 s
                                         without one
 """
 import socket
@@ -27,13 +28,14 @@ def serve(proto, port, name):
         s.sendto(("%s %s\n" % (name, addr[0])).encode(), addr)
 
 
-def ask(proto, host, port):
+def ask(proto, host, port, srcport=0):
     try:
         if proto == "tcp":
             s = socket.create_connection((host, port), timeout=2)
             data = s.recv(512)
         else:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(("0.0.0.0", srcport))
             s.settimeout(2)
             s.sendto(b"?", (host, port))
             data = s.recv(512)
@@ -47,7 +49,7 @@ def ask(proto, host, port):
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "serve" and sys.argv[2] in ("tcp", "udp"):
         serve(sys.argv[2], int(sys.argv[3]), sys.argv[4])
-    elif len(sys.argv) == 5 and sys.argv[1] == "ask" and sys.argv[2] in ("tcp", "udp"):
-        sys.exit(ask(sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "ask" and sys.argv[2] in ("tcp", "udp"):
+        sys.exit(ask(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) == 6 else 0))
     print(__doc__, file=sys.stderr)
     sys.exit(2)

@@ -7,6 +7,7 @@
  *   nft-tool reconcile [LIVE_ID...]        prints "removed N"
  *   nft-tool teardown
  *   nft-tool hairpin PORT                  hairpin mode on a bridge port
+ *   nft-tool forget IP                     delete IP's conntrack entries; prints "forgot N"
  *   nft-tool cost N                        N adds and dels of a container with one
  *                                          port, one context: prints the mean ms of each
  *   nft-tool port [--filter F] SPEC...     parse and format only
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conntrack.h"
 #include "fw-sysctl.h"
 #include "hairpin.h"
 #include "hostport.h"
@@ -155,6 +157,19 @@ static int cmd_del(struct cgnet_fw *fw, int argc, char **argv, cg_err_t *err)
 	return r;
 }
 
+static int cmd_forget(const char *ip, cg_err_t *err)
+{
+	struct in_addr a;
+	size_t n;
+
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return cg_error(err, 0, "'%s': not an IPv4 address", ip);
+	if (cgnet_conntrack_forget(a, &n, err) < 0)
+		return -1;
+	printf("forgot %zu\n", n);
+	return 0;
+}
+
 static int cmd_port(int argc, char **argv, cg_err_t *err)
 {
 	struct cgnet_ports ports = { 0 };
@@ -183,14 +198,16 @@ int main(int argc, char **argv)
 		return cmd_port(argc - 2, argv + 2, &err) < 0 ? fail(&err) : 0;
 	if (!((strcmp(cmd, "setup") == 0 && argc >= 3) || (strcmp(cmd, "add") == 0 && argc >= 4) ||
 	      (strcmp(cmd, "del") == 0 && argc >= 3) || strcmp(cmd, "reconcile") == 0 ||
-	      (strcmp(cmd, "teardown") == 0 && argc == 2) || (strcmp(cmd, "hairpin") == 0 && argc == 3) ||
+	      (strcmp(cmd, "teardown") == 0 && argc == 2) || (strcmp(cmd, "hairpin") == 0 && argc == 3) || (strcmp(cmd, "forget") == 0 && argc == 3) ||
 	      (strcmp(cmd, "cost") == 0 && argc == 3 && atoi(argv[2]) > 0))) {
 		fprintf(stderr, "usage: nft-tool setup BRIDGE=CIDR... | add ID IP SPEC... | del ID [SPEC...] | "
-				"reconcile [ID...] | teardown | hairpin PORT | cost N | port [--filter F] SPEC...\n");
+				"reconcile [ID...] | teardown | hairpin PORT | forget IP | cost N | port [--filter F] SPEC...\n");
 		return 2;
 	}
 	if (strcmp(cmd, "hairpin") == 0)
 		return cgnet_bridge_port_hairpin(argv[2], true, &err) < 0 ? fail(&err) : 0;
+	if (strcmp(cmd, "forget") == 0)
+		return cmd_forget(argv[2], &err) < 0 ? fail(&err) : 0;
 	if (cgnet_fw_open(&fw, &err) < 0)
 		return fail(&err);
 	if (strcmp(cmd, "setup") == 0) {

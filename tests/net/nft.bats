@@ -69,7 +69,7 @@ teardown() {
 }
 
 tool() { ip netns exec $H "$TOOL" "$@"; }
-ask() { ip netns exec "$1" $PEER ask "$2" "$3" "$4"; }
+ask() { local ns=$1; shift; ip netns exec "$ns" $PEER ask "$@"; }
 
 # serve NS tcp|udp PORT NAME: a listener answering "NAME SOURCE_IP".
 serve() {
@@ -326,4 +326,26 @@ other_unchanged() {
 	[[ "$output" == *"tcp . 8080 : jump ctr-c1id"* ]]
 	run -0 tool teardown
 	[ "$(ip netns exec $H nft list ruleset)" = "$BASELINE" ]
+}
+
+@test "a removed container's connections are forgotten: a UDP flow goes to the port's next owner" {
+	serve $C1 udp 53 c1
+	serve $C2 udp 53 c2
+	run -0 tool setup cgrun0=10.88.0.0/16
+	run -0 tool add c1id 10.88.0.2 5353:53/udp
+	run -0 ask $P udp 192.0.2.1 5353 40000
+	[ "$output" = "c1 192.0.2.2" ]
+	run -0 tool del c1id 5353:53/udp
+	run -0 tool add c2id 10.88.0.3 5353:53/udp
+	# conntrack still sends the peer's flow (same source port) to c1.
+	run -0 ask $P udp 192.0.2.1 5353 40000
+	[ "$output" = "c1 192.0.2.2" ]
+	run -0 tool forget 10.88.0.2
+	[ "$output" = "forgot 1" ]
+	run -0 ask $P udp 192.0.2.1 5353 40000
+	[ "$output" = "c2 192.0.2.2" ]
+	run -0 tool forget 10.88.0.2
+	[ "$output" = "forgot 0" ]
+	run -1 tool forget 10.88.0
+	[ "$output" = "nft-tool: '10.88.0': not an IPv4 address" ]
 }
