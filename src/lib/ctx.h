@@ -40,6 +40,12 @@ struct cg_ctx {
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
 	int exec_tramp_fd;              /* the exec trampoline's memfd (exec-tramp.h) */
 	bool exec_tramp_made;           /* ... once made by cg_ctx_exec_tramp */
+	/* The default bridge network's subnet (CIDR text); NULL: the
+	 * network_subnet of cgrund.conf at dconf_file (read when a container
+	 * joins the bridge), else 10.88.0.0/16. cgrund sets the first from
+	 * its settings, cgrun the second, so both agree. */
+	const char *network_subnet;
+	const char *dconf_file;
 	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
 	struct cg_spawner *spawner;
 };

@@ -1,0 +1,126 @@
+/* container-net.c - a container's network from create to end
+ * (container-net.h). */
+#include "config.h"
+
+#include "container-net.h"
+
+#include <errno.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "dconf.h"
+#include "netmode.h"
+#include "network.h"
+#include "proc.h"
+#include "record.h"
+#include "userns.h"
+
+int cg_container_net_validate(const struct cg_spec *spec, cg_err_t *err)
+{
+	struct cg_netmode m;
+	bool automatic = false;
+
+	if (cg_netmode_parse(spec->network, &m, err) < 0)
+		return -1;
+	/* The init of a user namespace of its own has no say over a network
+	 * namespace of the host's user namespace. */
+	if (m.kind == CG_NET_CONTAINER && spec->userns && cg_userns_parse(spec->userns, &automatic, err) == 0 &&
+	    automatic)
+		return cg_error(err, 0, "--network=container: cannot be combined with --userns=auto");
+	return 0;
+}
+
+/* The default bridge as ctx says (ctx.h: network_subnet, dconf_file). */
+static int default_conf(const struct cg_ctx *ctx, struct cg_net_conf *conf, cg_err_t *err)
+{
+	struct cg_dconf d;
+	cleanup_free char *text = NULL;
+
+	if (ctx->network_subnet || ctx->dconf_file == NULL)
+		return cg_net_conf_default(conf, ctx->run_dir, ctx->network_subnet, err);
+	cg_dconf_defaults(&d);
+	if (read_file(ctx->dconf_file, &text, 1 << 20, err) < 0) {
+		if (err->code != ENOENT)
+			return -1;
+		memset(err, 0, sizeof(*err));
+	} else if (cg_dconf_parse(&d, text, err) < 0) {
+		return cg_error_wrap(err, "%s", ctx->dconf_file);
+	}
+	return cg_net_conf_default(conf, ctx->run_dir, d.network_subnet, err);
+}
+
+/* The init of running container key, for container:KEY. */
+static int container_init(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err)
+{
+	char id[65];
+	struct cg_record r;
+	int ret = 0;
+
+	if (cg_container_resolve(ctx, key, id, err) < 0)
+		return cg_error_wrap(err, "--network=container:%s", key);
+	if (cg_record_read(ctx, id, &r, err) < 0) {
+		cg_record_free(&r);
+		return cg_error_wrap(err, "--network=container:%s", key);
+	}
+	if ((r.state != CG_STATE_RUNNING && r.state != CG_STATE_PAUSED) || r.pid <= 0 ||
+	    !cg_proc_same(r.pid, r.pid_start))
+		ret = cg_error(err, 0, "--network=container:%s: container %.12s is not running", key, id);
+	else
+		*pid = r.pid;
+	cg_record_free(&r);
+	return ret;
+}
+
+int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a, cg_err_t *err)
+{
+	struct cg_netmode m;
+
+	if (cg_netmode_parse(c->spec->network, &m, err) < 0)
+		return -1;
+	a->net_host = m.kind == CG_NET_HOST;
+	a->netns_pid = 0;
+	if (m.kind == CG_NET_CONTAINER)
+		return container_init(c->ctx, m.target, &a->netns_pid, err);
+	return 0;
+}
+
+static bool on_bridge(const struct cg_container *c)
+{
+	struct cg_netmode m;
+	cg_err_t ignore = { 0 };
+
+	return cg_netmode_parse(c->spec->network, &m, &ignore) == 0 && m.kind == CG_NET_BRIDGE;
+}
+
+int cg_container_net_attach(struct cg_container *c, cg_err_t *err)
+{
+	struct cg_net_conf conf;
+	pid_t pid = c->spawning.pid;
+
+	if (!on_bridge(c))
+		return 0;
+	if (default_conf(c->ctx, &conf, err) < 0)
+		return -1;
+	return cg_net_attach(&conf, c->id, pid, cg_proc_start_time(pid), &c->net, err);
+}
+
+void cg_container_net_release(struct cg_container *c)
+{
+	struct cg_net_conf conf;
+	cg_err_t e = { 0 };
+
+	if (!on_bridge(c))
+		return;
+	if (default_conf(c->ctx, &conf, &e) < 0 || cg_net_detach(&conf, c->id, &e) < 0)
+		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
+	memset(&c->net, 0, sizeof(c->net));
+}
+
+int cg_net_reconcile_default(const struct cg_ctx *ctx, cg_err_t *err)
+{
+	struct cg_net_conf conf;
+
+	if (default_conf(ctx, &conf, err) < 0)
+		return -1;
+	return cg_net_reconcile(&conf, err);
+}
