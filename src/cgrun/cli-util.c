@@ -67,6 +67,7 @@ struct cg_ctx *cli_ctx(void)
 		ctx.dconf_file = absolute_env("CGRUN_CONFIG", CGRUN_CONF_DIR "/cgrund.conf");
 		ctx.log = warn_line;
 		ctx.image_user = cg_container_using_image;
+		ctx.running_init = cg_container_running_init;
 		made = true;
 	}
 	return &ctx;

@@ -289,6 +289,7 @@ static void make_ctx(struct daemon *d)
 	d->ctx.subgid_file = absolute_env("CGRUN_SUBGID_FILE", d->ctx.subgid_file);
 	d->ctx.log = log_line;
 	d->ctx.image_user = cg_container_using_image;
+	d->ctx.running_init = cg_container_running_init;
 	d->stats_naive = getenv("CGRUN_STATS_NAIVE") && !strcmp(getenv("CGRUN_STATS_NAIVE"), "1");
 }
 

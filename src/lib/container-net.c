@@ -12,7 +12,6 @@
 #include "netmode.h"
 #include "network.h"
 #include "proc.h"
-#include "record.h"
 #include "userns.h"
 
 int cg_container_net_validate(const struct cg_spec *spec, cg_err_t *err)
@@ -49,28 +48,6 @@ static int default_conf(const struct cg_ctx *ctx, struct cg_net_conf *conf, cg_e
 	return cg_net_conf_default(conf, ctx->run_dir, d.network_subnet, err);
 }
 
-/* The init of running container key, for container:KEY. */
-static int container_init(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err)
-{
-	char id[65];
-	struct cg_record r;
-	int ret = 0;
-
-	if (cg_container_resolve(ctx, key, id, err) < 0)
-		return cg_error_wrap(err, "--network=container:%s", key);
-	if (cg_record_read(ctx, id, &r, err) < 0) {
-		cg_record_free(&r);
-		return cg_error_wrap(err, "--network=container:%s", key);
-	}
-	if ((r.state != CG_STATE_RUNNING && r.state != CG_STATE_PAUSED) || r.pid <= 0 ||
-	    !cg_proc_same(r.pid, r.pid_start))
-		ret = cg_error(err, 0, "--network=container:%s: container %.12s is not running", key, id);
-	else
-		*pid = r.pid;
-	cg_record_free(&r);
-	return ret;
-}
-
 int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a, cg_err_t *err)
 {
 	struct cg_netmode m;
@@ -79,9 +56,12 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 		return -1;
 	a->net_host = m.kind == CG_NET_HOST;
 	a->netns_pid = 0;
-	if (m.kind == CG_NET_CONTAINER)
-		return container_init(c->ctx, m.target, &a->netns_pid, err);
-	return 0;
+	if (m.kind != CG_NET_CONTAINER)
+		return 0;
+	if (c->ctx->running_init == NULL)
+		return cg_error(err, EOPNOTSUPP, "--network=container: is not available here");
+	return c->ctx->running_init(c->ctx, m.target, &a->netns_pid, err) < 0 ?
+		cg_error_wrap(err, "--network=container:%s", m.target) : 0;
 }
 
 static bool on_bridge(const struct cg_container *c)

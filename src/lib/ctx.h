@@ -9,6 +9,7 @@
 #define CGRUN_CTX_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "cgroup-mode.h"
 #include "util.h"
@@ -36,6 +37,10 @@ struct cg_ctx {
 	 * asked by image rm and import --replace just before they act. The
 	 * program sets cg_container_using_image; NULL: no image is in use. */
 	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
+	/* The init of the running container key names, for
+	 * --network=container:KEY (0 with *pid, or -1 with err). The program
+	 * sets cg_container_running_init; NULL: that mode is refused. */
+	int (*running_init)(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err);
 	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
 	int exec_tramp_fd;              /* the exec trampoline's memfd (exec-tramp.h) */

@@ -88,9 +88,10 @@ int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 			snprintf(c->userns, sizeof(c->userns), "%s", val);
 		} else if (!strcmp(key, "network_subnet")) {
 			struct cg_cidr cidr;
+			cg_err_t why = { 0 };
 
-			if (cg_cidr_parse(val, &cidr, err) < 0)
-				return cg_error_wrap(err, "cgrund.conf line %d: network_subnet", line);
+			if (cg_cidr_parse(val, &cidr, &why) < 0)
+				return cg_error(err, 0, "cgrund.conf line %d: network_subnet: %s", line, why.msg);
 			snprintf(c->network_subnet, sizeof(c->network_subnet), "%s", val);
 		} else if (!strcmp(key, "stats_interval")) {
 			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
