@@ -246,6 +246,12 @@ static void test_dconf(void **state)
 	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager=systemd\n", &err), 0);
 	assert_string_equal(c.cgroup_manager, "systemd");
 	assert_int_equal(cg_dconf_parse(&c, "cgroup_manager = sysd\n", &err), -1);
+	assert_non_null(strstr(err.msg, "auto, systemd or cgroupfs"));
+	assert_string_equal(c.userns, "host");
+	assert_int_equal(cg_dconf_parse(&c, "userns = auto\n", &err), 0);
+	assert_string_equal(c.userns, "auto");
+	assert_int_equal(cg_dconf_parse(&c, "\n\nuserns = private\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 3: userns must be auto or host"));
 	/* The bridge's subnet: a usable CIDR only. */
 	assert_string_equal(c.network_subnet, "10.88.0.0/16");
 	assert_int_equal(cg_dconf_parse(&c, "network_subnet = 10.77.0.0/24\n", &err), 0);
@@ -253,12 +259,6 @@ static void test_dconf(void **state)
 	assert_int_equal(cg_dconf_parse(&c, "\nnetwork_subnet = 10.77.0.1/24\n", &err), -1);
 	assert_non_null(strstr(err.msg, "line 2: network_subnet"));
 	assert_int_equal(cg_dconf_parse(&c, "network_subnet = 10.77.0.0\n", &err), -1);
-	assert_non_null(strstr(err.msg, "auto, systemd or cgroupfs"));
-	assert_string_equal(c.userns, "host");
-	assert_int_equal(cg_dconf_parse(&c, "userns = auto\n", &err), 0);
-	assert_string_equal(c.userns, "auto");
-	assert_int_equal(cg_dconf_parse(&c, "\n\nuserns = private\n", &err), -1);
-	assert_non_null(strstr(err.msg, "line 3: userns must be auto or host"));
 }
 
 static void test_restart_and_signals(void **state)
