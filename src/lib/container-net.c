@@ -91,7 +91,9 @@ void cg_container_net_release(struct cg_container *c)
 
 	if (!on_bridge(c))
 		return;
-	if (default_conf(c->ctx, &conf, &e) < 0 || cg_net_detach(&conf, c->id, &e) < 0)
+	/* Every caller's init is gone or going (killed with its cgroup): its
+	 * namespace, and the veth with it, go with it (network.h). */
+	if (default_conf(c->ctx, &conf, &e) < 0 || cg_net_detach(&conf, c->id, false, &e) < 0)
 		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
 	memset(&c->net, 0, sizeof(c->net));
 }

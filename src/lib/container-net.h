@@ -15,8 +15,9 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 /* With --network=bridge: a veth into the bridge and an address for the
  * waiting init (c->spawning.pid), kept in c->net. */
 int cg_container_net_attach(struct cg_container *c, cg_err_t *err);
-/* Its address and veth given back (the veth usually went with its
- * namespace); nothing to do for other modes or when never attached. */
+/* Its address given back; its veth goes with its network namespace, once
+ * its init, dead or being killed, is gone. Nothing to do for other modes
+ * or when never attached. */
 void cg_container_net_release(struct cg_container *c);
 /* Every lease of the default bridge whose container's init is gone
  * released, its veth deleted (cgrund's start, after a kill -9 of the

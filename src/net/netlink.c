@@ -172,8 +172,8 @@ static int link_del(struct nl *n, const char *name)
 	return nl_talk(n, h);
 }
 
-/* Whether link index is a bridge: its IFLA_LINKINFO's kind. */
-struct kind_ctx { char kind[16]; };
+/* A link's kind (IFLA_LINKINFO's), index and flags. */
+struct kind_ctx { char kind[16]; int index; unsigned flags; };
 
 static int kind_attr(const struct nlattr *a, void *data)
 {
@@ -193,27 +193,37 @@ static int link_attr(const struct nlattr *a, void *data)
 
 static int link_cb(const struct nlmsghdr *h, void *data)
 {
+	struct kind_ctx *k = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+
+	k->index = ifi->ifi_index;
+	k->flags = ifi->ifi_flags;
 	return mnl_attr_parse(h, sizeof(struct ifinfomsg), link_attr, data);
 }
 
-static int link_kind(struct nl *n, int index, char *kind, size_t size)
+/* Link name in n's namespace: 0 with k filled, -ENODEV, or -errno. */
+static int link_get(struct nl *n, const char *name, struct kind_ctx *k)
 {
 	struct nlmsghdr *h = nl_msg(n, RTM_GETLINK, 0);
-	struct kind_ctx k = { "" };
 	unsigned portid = mnl_socket_get_portid(n->sock);
 	ssize_t r;
 
-	h->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
-	put_ifinfo(h, index, 0, 0);
+	memset(k, 0, sizeof(*k));
+	put_ifinfo(h, 0, 0, 0);
+	mnl_attr_put_strz(h, IFLA_IFNAME, name);
 	if (mnl_socket_sendto(n->sock, h, h->nlmsg_len) < 0)
 		return -errno;
-	r = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
-	if (r < 0)
-		return -errno;
-	if (mnl_cb_run(n->buf, (size_t)r, n->seq, portid, link_cb, &k) < 0)
-		return -errno;
-	snprintf(kind, size, "%s", k.kind);
-	return 0;
+	/* The link's message, then the ACK (NLM_F_ACK); or an error. */
+	for (;;) {
+		r = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
+		if (r < 0)
+			return -errno;
+		r = mnl_cb_run(n->buf, (size_t)r, n->seq, portid, link_cb, k);
+		if (r < 0)
+			return -errno;
+		if (r == MNL_CB_STOP)
+			return 0;
+	}
 }
 
 int cg_nl_bridge_ensure(const char *name, const struct cg_cidr *net, int *ifindex, cg_err_t *err)
@@ -221,12 +231,21 @@ int cg_nl_bridge_ensure(const char *name, const struct cg_cidr *net, int *ifinde
 	cleanup_nl struct nl *n = nl_open(err);
 	struct nlmsghdr *h;
 	struct nlattr *info;
-	char kind[16];
+	struct kind_ctx k;
 	int r, index;
 
 	if (n == NULL)
 		return -1;
-	/* Created up; EEXIST: made by an earlier start (or another cgrun). */
+	/* Usually there, made by an earlier start: one question. Its address
+	 * is not checked again (setting it costs more than all the rest). */
+	r = link_get(n, name, &k);
+	if (r < 0 && r != -ENODEV)
+		return cg_error(err, -r, "reading link %s", name);
+	if (r == 0 && !strcmp(k.kind, "bridge") && (k.flags & IFF_UP)) {
+		*ifindex = k.index;
+		return 0;
+	}
+	/* Created up; EEXIST: made meanwhile, or down, or not a bridge. */
 	h = nl_msg(n, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	put_ifinfo(h, 0, IFF_UP, IFF_UP);
 	mnl_attr_put_strz(h, IFLA_IFNAME, name);
@@ -240,12 +259,12 @@ int cg_nl_bridge_ensure(const char *name, const struct cg_cidr *net, int *ifinde
 	if (index == 0)
 		return cg_error(err, errno, "bridge %s", name);
 	if (r == -EEXIST) {
-		r = link_kind(n, index, kind, sizeof(kind));
+		r = link_get(n, name, &k);
 		if (r < 0)
 			return cg_error(err, -r, "reading link %s", name);
-		if (strcmp(kind, "bridge") != 0)
+		if (strcmp(k.kind, "bridge") != 0)
 			return cg_error(err, EEXIST, "link %s exists and is not a bridge (%s)", name,
-					kind[0] ? kind : "no kind");
+					k.kind[0] ? k.kind : "no kind");
 		if (link_up(n, index, name, err) < 0)
 			return -1;
 	}
@@ -290,31 +309,22 @@ static int veth_pair(struct nl *n, const struct cg_veth_conf *c, cg_err_t *err)
 static int configure_ct_end(const struct cg_veth_conf *c, cg_err_t *err)
 {
 	cleanup_nl struct nl *n = nl_open_in(c->netns_pid, err);
-	int index;
+	struct kind_ctx k;
+	int r;
 
 	if (n == NULL)
 		return -1;
-	/* The kernel gives the peer its index in that namespace: ask it. */
-	struct nlmsghdr *h = nl_msg(n, RTM_GETLINK, 0);
-	struct ifinfomsg *ifi;
-	ssize_t r;
-
-	h->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
-	put_ifinfo(h, 0, 0, 0);
-	mnl_attr_put_strz(h, IFLA_IFNAME, c->ct_name);
-	if (mnl_socket_sendto(n->sock, h, h->nlmsg_len) < 0)
-		return cg_error(err, errno, "netlink");
-	r = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
+	/* The kernel gives the peer its index in that namespace: ask it. Up
+	 * here, not at creation (a veth cannot open before its pair is
+	 * whole), and before the route: a gateway on a down link is refused. */
+	r = link_get(n, c->ct_name, &k);
 	if (r < 0)
-		return cg_error(err, errno, "netlink");
-	h = (struct nlmsghdr *)n->buf;
-	if (!mnl_nlmsg_ok(h, (int)r) || h->nlmsg_type != RTM_NEWLINK)
-		return cg_error(err, ENODEV, "finding %s in the container", c->ct_name);
-	ifi = mnl_nlmsg_get_payload(h);
-	index = ifi->ifi_index;
-	/* Up before the route: a gateway on a down link is refused. */
-	if (link_up(n, index, c->ct_name, err) < 0 ||
-	    addr_add(n, index, c->addr, c->prefix, c->addr | ~cg_cidr_mask(c->prefix), c->ct_name, err) < 0 ||
+		return cg_error(err, -r, "finding %s in the container", c->ct_name);
+	if (link_up(n, k.index, c->ct_name, err) < 0)
+		return -1;
+	int index = k.index;
+
+	if (addr_add(n, index, c->addr, c->prefix, c->addr | ~cg_cidr_mask(c->prefix), c->ct_name, err) < 0 ||
 	    default_route(n, index, c->gateway, err) < 0)
 		return -1;
 	return 0;

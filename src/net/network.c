@@ -55,15 +55,14 @@ int cg_net_attach(const struct cg_net_conf *c, const char *id, pid_t pid, unsign
 	return 0;
 }
 
-int cg_net_detach(const struct cg_net_conf *c, const char *id, cg_err_t *err)
+int cg_net_detach(const struct cg_net_conf *c, const char *id, bool delete_link, cg_err_t *err)
 {
 	cleanup_free char *dir = cg_net_lease_dir(c);
 	char veth[CG_VETH_NAME_MAX];
 
-	/* Usually gone already: the container's namespace took its end, and
-	 * the pair went with it. */
+	/* The link first: a veth never outlives its lease (network.h). */
 	cg_veth_name(id, veth);
-	if (cg_nl_link_del(veth, err) < 0)
+	if (delete_link && cg_nl_link_del(veth, err) < 0)
 		return -1;
 	return cg_lease_release(dir, id, err) < 0 ? -1 : 0;
 }
@@ -80,7 +79,7 @@ int cg_net_reconcile(const struct cg_net_conf *c, cg_err_t *err)
 	for (size_t i = 0; i < n; i++) {
 		if (cg_proc_same(v[i].pid, v[i].start))
 			continue;
-		if (cg_net_detach(c, v[i].id, err) < 0)
+		if (cg_net_detach(c, v[i].id, true, err) < 0)
 			return -1;
 		gone++;
 	}

@@ -45,11 +45,16 @@ struct cg_net_attachment {
  * on failure. */
 int cg_net_attach(const struct cg_net_conf *c, const char *id, pid_t pid, unsigned long long start,
 		  struct cg_net_attachment *out, cg_err_t *err);
-/* Undo attach for container id: its host veth if still there, then its
- * lease. Safe to call again, and for a container never attached. */
-int cg_net_detach(const struct cg_net_conf *c, const char *id, cg_err_t *err);
+/* Undo attach for container id: its lease, and with delete_link its host
+ * veth if still there. Safe to call again, and for a container never
+ * attached. Without delete_link the veth is left to the kernel, which
+ * deletes the pair when the container's network namespace goes (its last
+ * process exits): deleting it here costs some 25 ms (the kernel waits for
+ * RCU grace periods), racing a deletion that is coming anyway. */
+int cg_net_detach(const struct cg_net_conf *c, const char *id, bool delete_link, cg_err_t *err);
 /* Detach every container whose lease holder is no longer running (the
- * init's pid and start time no longer match). The number detached. */
+ * init's pid and start time no longer match), deleting its veth if
+ * something still holds its namespace. The number detached. */
 int cg_net_reconcile(const struct cg_net_conf *c, cg_err_t *err);
 
 #endif
