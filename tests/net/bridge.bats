@@ -87,6 +87,11 @@ teardown_file()
 	return "$ret"
 }
 
+bridge_has_no_port()
+{
+	[ -z "$(ns ip -o link show master cgrun0)" ]
+}
+
 # The IPv4 address of eth0 in the output of `ip -o -4 addr`.
 eth0_addr()
 {
@@ -135,10 +140,10 @@ net_setting()
 	run -0 "$CGRUN" exec a ping -c 1 -W 2 "$b"
 	run -0 "$CGRUN" exec b ping -c 1 -W 2 "$a"
 	"$CGRUN" rm -f a b >/dev/null
-	# rm -f gave both back.
+	# rm -f gave both back; the veths go with the containers' namespaces
+	# (the kernel deletes them a moment later).
 	[ ! -e "$LEASES/$a" ] && [ ! -e "$LEASES/$b" ]
-	run -0 ns ip -o link show master cgrun0
-	[ -z "$output" ]
+	dt_wait_until 5 bridge_has_no_port
 }
 
 @test "the lowest free address is given again after a release" {
@@ -236,6 +241,8 @@ net_setting()
 	# container long gone is left behind (a dead pid).
 	kill -KILL "$(dt_pid_of "$(dt_id_of r3)")"
 	printf '%064d 999999 1\n' 7 >"$LEASES/10.77.0.200"
+	# ... with its host veth still there (something held its namespace).
+	ns ip link add cg000000000000 type veth peer name cgtest-p0
 	dt_start_daemon
 	for ri in 1 2; do
 		[ "$(net_setting "r$ri" IPAddress)" = "${addr[$ri]}" ]
@@ -247,6 +254,8 @@ net_setting()
 	[ "$(dt_state "$(dt_id_of r3)")" = exited ]
 	[ ! -e "$LEASES/${addr[3]}" ]
 	[ ! -e "$LEASES/10.77.0.200" ]
+	! ns ip link show cg000000000000 2>/dev/null
+	! ns ip link show cgtest-p0 2>/dev/null
 	"$CGRUN" rm -f r1 r2 r3 >/dev/null
 }
 
