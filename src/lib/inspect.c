@@ -58,7 +58,7 @@ static struct json_object *network_json(const struct cg_record *r)
 {
 	struct json_object *o = json_object_new_object();
 	const struct cg_net_attachment *n = &r->net;
-	char a[CG_IP4_STRLEN], mac[18];
+	char a[CG_IP4_STRLEN], mac[CG_MAC_STRLEN];
 
 	json_object_object_add(o, "NetworkMode",
 			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_DEFAULT));
@@ -68,9 +68,7 @@ static struct json_object *network_json(const struct cg_record *r)
 	json_object_object_add(o, "IPAddress", json_object_new_string(cg_ip4_format(n->addr, a)));
 	json_object_object_add(o, "IPPrefixLen", json_object_new_int((int)n->prefix));
 	json_object_object_add(o, "Gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1], n->mac[2], n->mac[3],
-		 n->mac[4], n->mac[5]);
-	json_object_object_add(o, "MacAddress", json_object_new_string(mac));
+	json_object_object_add(o, "MacAddress", json_object_new_string(cg_mac_format(n->mac, mac)));
 	json_object_object_add(o, "HostVeth", json_object_new_string(n->host_veth));
 	return o;
 }

@@ -49,15 +49,13 @@ static struct json_object *strv_json(const char *const *v)
 static struct json_object *net_json(const struct cg_net_attachment *n, const char *network)
 {
 	struct json_object *o = json_object_new_object();
-	char a[CG_IP4_STRLEN], mac[18];
+	char a[CG_IP4_STRLEN], mac[CG_MAC_STRLEN];
 
 	add_str(o, "name", network ? network : CG_NETWORK_BRIDGE);
 	json_object_object_add(o, "ip_address", json_object_new_string(cg_ip4_format(n->addr, a)));
 	json_object_object_add(o, "prefix", json_object_new_int((int)n->prefix));
 	json_object_object_add(o, "gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1], n->mac[2], n->mac[3],
-		 n->mac[4], n->mac[5]);
-	json_object_object_add(o, "mac_address", json_object_new_string(mac));
+	json_object_object_add(o, "mac_address", json_object_new_string(cg_mac_format(n->mac, mac)));
 	json_object_object_add(o, "host_veth", json_object_new_string(n->host_veth));
 	return o;
 }

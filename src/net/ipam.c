@@ -76,6 +76,12 @@ void cg_veth_name(const char *id, char *buf)
 	snprintf(buf, CG_VETH_NAME_MAX, "cg%.12s", id);
 }
 
+char *cg_mac_format(const unsigned char mac[6], char *buf)
+{
+	snprintf(buf, CG_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
 void cg_mac_for(uint32_t addr, unsigned char mac[6])
 {
 	mac[0] = 0x02;

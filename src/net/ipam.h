@@ -37,5 +37,8 @@ void cg_veth_name(const char *id, char *buf);
 /* A MAC derived from the address, as docker does (02:42 then the four
  * bytes): stable for an address, locally administered, unicast. */
 void cg_mac_for(uint32_t addr, unsigned char mac[6]);
+/* "02:42:0a:58:00:02"; buf of CG_MAC_STRLEN bytes; returns buf. */
+#define CG_MAC_STRLEN 18
+char *cg_mac_format(const unsigned char mac[6], char *buf);
 
 #endif

@@ -216,6 +216,8 @@ static void veth_names_and_macs(void **state)
 	assert_true(strlen(name) < 16);
 	cg_mac_for(IP(10, 88, 1, 2), mac);
 	assert_memory_equal(mac, ((unsigned char[]){ 0x02, 0x42, 10, 88, 1, 2 }), 6);
+	char text[CG_MAC_STRLEN];
+	assert_string_equal(cg_mac_format(mac, text), "02:42:0a:58:01:02");
 }
 
 int main(void)
