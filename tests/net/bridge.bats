@@ -259,6 +259,21 @@ net_setting()
 	"$CGRUN" rm -f r1 r2 r3 >/dev/null
 }
 
+restarted_twice()
+{
+	[ "$(dt_field "$1" restarts)" = 2 ] && dt_state_is "$1" exited
+}
+
+@test "--restart: each run of the container is on the bridge, and the last gives its address back" {
+	id=$("$CGRUN" run -d --restart=on-failure:2 --network=bridge busybox sh -c \
+		'ip -o -4 addr show eth0 | grep -q "inet 10.77.0." && echo ADDR-OK; exit 3')
+	dt_wait_until 30 restarted_twice "$id"
+	run -0 "$CGRUN" logs "$id"
+	[ "$(grep -c ADDR-OK <<<"$output")" -eq 3 ]
+	[ -z "$(ls -A "$LEASES")" ]
+	"$CGRUN" rm "$id" >/dev/null
+}
+
 @test "in-process foreground run (no cgrund): the same network, released at exit" {
 	dt_stop_daemons
 	! dt_answers
