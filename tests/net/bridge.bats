@@ -30,6 +30,10 @@ setup_file()
 	ns ip link set lo up
 	DT_NO_DAEMON=1 dt_setup_file || return 1
 	printf 'network_subnet = %s\n' "$SUBNET" >>"$DT_CONF"
+	# For --userns=auto: a range of our own (tests/integration/daemon_userns.bats).
+	printf 'cgrun:%s:%s\n' 2200000000 $((2 * 65536)) >"$DT_DIR/subuid"
+	cp "$DT_DIR/subuid" "$DT_DIR/subgid"
+	export CGRUN_SUBUID_FILE=$DT_DIR/subuid CGRUN_SUBGID_FILE=$DT_DIR/subgid
 	# cgrund in the namespace: exec'd by nsenter, the same pid, so the
 	# helpers' pid bookkeeping (and their kill by pid) hold.
 	REAL_CGRUND=$CGRUND
@@ -190,6 +194,23 @@ net_setting()
 	[[ $output == *"container:a: container "*" is not running"* ]]
 	run -125 "$CGRUN" run --rm --network=container:nosuch busybox true
 	[[ $output == *"no such container 'nosuch'"* ]]
+	"$CGRUN" rm -f a >/dev/null
+}
+
+@test "--userns=auto on the bridge: the same network; container: is refused with it" {
+	# A host with cgroup v1 only refuses --userns=auto whatever the network.
+	[ -n "$(find /sys/fs/cgroup -maxdepth 2 -name cgroup.controllers -print -quit)" ] || {
+		run -125 "$CGRUN" run --rm --userns=auto --network=bridge busybox true
+		[[ $output == *"--userns=auto needs a cgroup2 hierarchy"* ]]
+		return 0
+	}
+	run -0 "$CGRUN" run --rm --userns=auto --network=bridge busybox sh -c \
+		'ip -o -4 addr; ping -c 1 -W 2 '"$GW"' >/dev/null && echo GATEWAY-OK'
+	[[ $(eth0_addr <<<"$output") == 10.77.0.* ]]
+	[[ $output == *GATEWAY-OK* ]]
+	"$CGRUN" run -d --name a --network=bridge busybox sleep 600
+	run -125 "$CGRUN" run --rm --userns=auto --network=container:a busybox true
+	[[ $output == *"--network=container: cannot be combined with --userns=auto"* ]]
 	"$CGRUN" rm -f a >/dev/null
 }
 
