@@ -114,6 +114,7 @@ static void run_usage(void)
 	      "                           network_subnet of cgrund.conf, default\n"
 	      "                           10.88.0.0/16) with a default route via it;\n"
 	      "                           container:NAME|ID: that running container's\n"
+	      "                           NAME: a user network (cgrun network create)\n"
 	      "                           (default " CG_NETWORK_DEFAULT ")\n"
 	      "      --pull=POLICY        missing (default): pull IMAGE from its registry\n"
 	      "                           when the store has none; always: pull it first\n"

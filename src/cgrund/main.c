@@ -368,7 +368,7 @@ int main(int argc, char **argv)
 	/* After the re-adoption, which gave back the addresses of what ended
 	 * meanwhile: what is left of containers gone some other way. */
 	{
-		int n = cg_net_reconcile_default(&d.ctx, &err);
+		int n = cg_net_reconcile_all(&d.ctx, &err);
 
 		if (n < 0)
 			log_msg(4, "reconciling network leases: %s", err.msg);

@@ -201,7 +201,7 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		if (automatic && cg_userns_unsupported(c->layout->mode))
 			return cg_error(err, 0, "%s", cg_userns_unsupported(c->layout->mode));
 	}
-	if (cg_container_net_validate(s, err) < 0)
+	if (cg_container_net_validate(c->ctx, s, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvolumes; i++)
 		if (s->volumes[i].idmap && (s->userns == NULL || strcmp(s->userns, "auto") != 0))

@@ -64,7 +64,7 @@ static struct json_object *network_json(const struct cg_record *r)
 			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_DEFAULT));
 	if (n->addr == 0)
 		return o;
-	json_object_object_add(o, "Bridge", json_object_new_string(CG_BRIDGE_LINK));
+	json_object_object_add(o, "Bridge", json_object_new_string(n->bridge[0] ? n->bridge : CG_BRIDGE_LINK));
 	json_object_object_add(o, "IPAddress", json_object_new_string(cg_ip4_format(n->addr, a)));
 	json_object_object_add(o, "IPPrefixLen", json_object_new_int((int)n->prefix));
 	json_object_object_add(o, "Gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));

@@ -57,6 +57,7 @@ static struct json_object *net_json(const struct cg_net_attachment *n, const cha
 	json_object_object_add(o, "gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
 	json_object_object_add(o, "mac_address", json_object_new_string(cg_mac_format(n->mac, mac)));
 	json_object_object_add(o, "host_veth", json_object_new_string(n->host_veth));
+	add_str(o, "bridge", n->bridge[0] ? n->bridge : NULL);
 	return o;
 }
 
@@ -190,7 +191,7 @@ static int idmap_field(struct json_object *o, struct cg_idmap *m, cg_err_t *err)
 static int net_field(struct json_object *o, struct cg_net_attachment *n, cg_err_t *err)
 {
 	struct json_object *v;
-	const char *ip = NULL, *gw = NULL, *mac = NULL, *veth = NULL;
+	const char *ip = NULL, *gw = NULL, *mac = NULL, *veth = NULL, *bridge = CG_BRIDGE_LINK;
 	int64_t prefix = -1;
 	unsigned m[6];
 	int end = 0;
@@ -201,6 +202,7 @@ static int net_field(struct json_object *o, struct cg_net_attachment *n, cg_err_
 		return cg_error(err, 0, "field 'network' is not an object");
 	if (str_field(v, "ip_address", &ip, err) < 0 || str_field(v, "gateway", &gw, err) < 0 ||
 	    str_field(v, "mac_address", &mac, err) < 0 || str_field(v, "host_veth", &veth, err) < 0 ||
+	    str_field(v, "bridge", &bridge, err) < 0 || strlen(bridge) >= sizeof(n->bridge) ||
 	    int_field(v, "prefix", &prefix, err) < 0)
 		return -1;
 	if (ip == NULL || gw == NULL || mac == NULL || veth == NULL || strlen(veth) >= sizeof(n->host_veth) ||
@@ -214,6 +216,7 @@ static int net_field(struct json_object *o, struct cg_net_attachment *n, cg_err_
 	for (int i = 0; i < 6; i++)
 		n->mac[i] = (unsigned char)m[i];
 	snprintf(n->host_veth, sizeof(n->host_veth), "%s", veth);
+	snprintf(n->bridge, sizeof(n->bridge), "%s", bridge);
 	return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "netdef.h"
+
 int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err)
 {
 	if (s == NULL)
@@ -20,7 +22,10 @@ int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err)
 	else if (!strncmp(s, "container:", 10) && s[10] != '\0') {
 		m->kind = CG_NET_CONTAINER;
 		m->target = s + 10;
+	} else if (cg_netdef_name_valid(s)) {
+		m->kind = CG_NET_USER;
+		m->target = s;
 	} else
-		return cg_error(err, EINVAL, "--network '%s': expected none, host, bridge or container:NAME|ID", s);
+		return cg_error(err, EINVAL, "--network '%s': expected none, host, bridge, container:NAME|ID or a network's name", s);
 	return 0;
 }

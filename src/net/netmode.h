@@ -18,14 +18,18 @@ enum cg_netmode_kind {
 	CG_NET_HOST,       /* the caller's namespace */
 	CG_NET_BRIDGE,     /* its own namespace, a veth into the bridge */
 	CG_NET_CONTAINER,  /* another container's namespace */
+	CG_NET_USER,       /* its own namespace, a veth into a user network's bridge */
 };
 
 struct cg_netmode {
 	enum cg_netmode_kind kind;
-	const char *target;  /* CG_NET_CONTAINER: the name or id (points into the text) */
+	const char *target;  /* CG_NET_CONTAINER: the name or id; CG_NET_USER: the
+			      * network's name (both point into the text) */
 };
 
-/* "none", "host", "bridge", "container:NAME|ID"; NULL: CG_NETWORK_DEFAULT. */
+/* "none", "host", "bridge", "container:NAME|ID", or a user network's name
+ * (netdef.h; whether it exists is not checked here); NULL:
+ * CG_NETWORK_DEFAULT. */
 int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err);
 
 #endif

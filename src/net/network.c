@@ -20,6 +20,14 @@ int cg_net_conf_default(struct cg_net_conf *c, const char *run_dir, const char *
 	return cg_cidr_parse(subnet ? subnet : CG_SUBNET_DEFAULT, &c->subnet, err);
 }
 
+void cg_net_conf_user(struct cg_net_conf *c, const char *run_dir, const struct cg_netdef *d)
+{
+	c->run_dir = run_dir;
+	c->name = d->name;
+	c->bridge = d->bridge;
+	c->subnet = d->subnet;
+}
+
 char *cg_net_lease_dir(const struct cg_net_conf *c)
 {
 	return xasprintf("%s/networks/%s/leases", c->run_dir, c->name);
@@ -51,6 +59,7 @@ int cg_net_attach(const struct cg_net_conf *c, const char *id, pid_t pid, unsign
 	out->addr = l.addr;
 	out->gateway = v.gateway;
 	out->prefix = c->subnet.prefix;
+	snprintf(out->bridge, sizeof(out->bridge), "%s", c->bridge);
 	memcpy(out->mac, v.mac, sizeof(out->mac));
 	return 0;
 }

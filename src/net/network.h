@@ -16,6 +16,7 @@
 
 #include "cidr.h"
 #include "ipam.h"
+#include "netdef.h"
 
 struct cg_net_conf {
 	const char *run_dir;
@@ -27,6 +28,8 @@ struct cg_net_conf {
 /* The default bridge network; subnet: its CIDR text, NULL for
  * CG_SUBNET_DEFAULT. -1 with err if subnet is not a usable one. */
 int cg_net_conf_default(struct cg_net_conf *c, const char *run_dir, const char *subnet, cg_err_t *err);
+/* User network d (c points into d). */
+void cg_net_conf_user(struct cg_net_conf *c, const char *run_dir, const struct cg_netdef *d);
 /* The lease directory of c (malloc'd). */
 char *cg_net_lease_dir(const struct cg_net_conf *c);
 
@@ -37,6 +40,7 @@ struct cg_net_attachment {
 	unsigned prefix;
 	unsigned char mac[6];
 	char host_veth[CG_VETH_NAME_MAX];
+	char bridge[16];       /* its network's bridge */
 };
 
 /* Give the container whose init is pid (start time start: proc.h) an

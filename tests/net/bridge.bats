@@ -61,7 +61,12 @@ net_leaks()
 		echo "leaked link: $l"
 		n=$((n + 1))
 	done < <(ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -vxE 'lo|cgrun0' || true)
-	for l in "$LEASES"/*; do
+	for l in "$CGRUN_STORE_DIR"/networks/*; do
+		[ -e "$l" ] || continue
+		echo "leaked network definition: ${l##*/}"
+		n=$((n + 1))
+	done
+	for l in "$CGRUN_RUN_DIR"/networks/*/leases/*; do
 		[ -e "$l" ] || continue
 		echo "leaked lease: ${l##*/} ($(cat "$l"))"
 		n=$((n + 1))
@@ -75,7 +80,9 @@ teardown()
 	dt_teardown || ret=1
 	if ! leaks=$(dt_wait_until 5 net_leaks >/dev/null 2>&1 || net_leaks); then
 		printf 'NETWORK LEAK CHECK FAILED:\n%s\n' "$leaks" >&2
-		rm -f "$LEASES"/*
+		rm -f "$CGRUN_RUN_DIR"/networks/*/leases/* "$CGRUN_STORE_DIR"/networks/*
+		ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg-' |
+			while read -r l; do ns ip link del "$l"; done
 		ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg[0-9a-f]{12}$' |
 			while read -r l; do ns ip link del "$l"; done
 		ret=1
@@ -215,9 +222,12 @@ net_setting()
 }
 
 @test "bad --network values are refused with one line and exit 125" {
+	run -125 "$CGRUN" run --rm --network=Bogus! busybox true
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"--network 'Bogus!': expected none, host, bridge, container:NAME|ID or a network's name"* ]]
 	run -125 "$CGRUN" run --rm --network=bogus busybox true
 	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == *"--network 'bogus': expected none, host, bridge or container:NAME|ID"* ]]
+	[[ $output == *"no such network 'bogus'"* ]]
 	run -125 "$CGRUN" run --rm --network=container: busybox true
 	[ "${#lines[@]}" -eq 1 ]
 }
@@ -293,6 +303,52 @@ restarted_twice()
 	[ "$(grep -c ADDR-OK <<<"$output")" -eq 3 ]
 	[ -z "$(ls -A "$LEASES")" ]
 	"$CGRUN" rm "$id" >/dev/null
+}
+
+@test "user networks: create, ls, inspect; their containers get addresses of their subnet and reach each other; rm" {
+	run -0 "$CGRUN" network create --subnet=10.66.1.0/24 front
+	[ "$output" = front ]
+	run -0 "$CGRUN" network create back
+	# Overlaps, names taken or not names, and the default's are refused.
+	run -125 "$CGRUN" network create --subnet=10.66.0.0/16 other
+	[[ $output == *"overlaps 10.66.1.0/24 of network front"* ]]
+	run -125 "$CGRUN" network create --subnet=10.77.0.128/25 other
+	[[ $output == *"of network bridge"* ]]
+	run -125 "$CGRUN" network create front
+	[[ $output == *"network 'front' exists"* ]]
+	run -125 "$CGRUN" network create Front
+	run -125 "$CGRUN" network create bridge
+	run -125 "$CGRUN" network rm bridge
+	run -0 "$CGRUN" network ls
+	[[ ${lines[1]} == "bridge "*"$SUBNET"*cgrun0 ]]
+	[[ $output == *"front "*"10.66.1.0/24"*cg-front* ]]
+	[[ $output == *"back "*"10.89.0.0/24"*cg-back* ]]
+	"$CGRUN" run -d --name f1 --network=front busybox sleep 600
+	"$CGRUN" run -d --name f2 --network=front busybox sleep 600
+	f1=$(net_setting f1 IPAddress)
+	f2=$(net_setting f2 IPAddress)
+	[ "$f1" = 10.66.1.2 ] && [ "$f2" = 10.66.1.3 ]
+	[ "$(net_setting f1 Bridge)" = cg-front ]
+	[ "$(net_setting f1 Gateway)" = 10.66.1.1 ]
+	run -0 "$CGRUN" exec f1 ip -o -4 addr
+	[ "$(eth0_addr <<<"$output")" = "$f1" ]
+	run -0 "$CGRUN" exec f1 ping -c 1 -W 2 "$f2"
+	run -0 "$CGRUN" exec f1 ping -c 1 -W 2 10.66.1.1
+	run -0 ns ip -o -4 addr show dev cg-front
+	[[ $output == *"inet 10.66.1.1/24"* ]]
+	run -0 "$CGRUN" network inspect front
+	[ "$(jq -r '.[0].Subnet' <<<"$output")" = 10.66.1.0/24 ]
+	[ "$(jq -r '.[0].Gateway' <<<"$output")" = 10.66.1.1 ]
+	[ "$(jq -r ".[0].Containers[\"$(dt_id_of f2)\"].IPAddress" <<<"$output")" = "$f2" ]
+	# In use: refused; then, with its containers gone, it goes with its bridge.
+	run -125 ns "$CGRUN" network rm front
+	[[ $output == *"network 'front' is in use by container"* ]]
+	"$CGRUN" rm -f f1 f2 >/dev/null
+	run -0 ns "$CGRUN" network rm front back
+	! ns ip link show cg-front 2>/dev/null
+	run -125 "$CGRUN" network inspect front
+	[[ $output == *"no such network 'front'"* ]]
+	[ ! -e "$CGRUN_RUN_DIR/networks/front" ]
 }
 
 @test "in-process foreground run (no cgrund): the same network, released at exit" {

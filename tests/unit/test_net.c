@@ -9,11 +9,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cidr.h"
 #include "ipam.h"
 #include "lease.h"
+#include "netdef.h"
 #include "netmode.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -201,8 +203,13 @@ static void netmode_parse(void **state)
 	assert_int_equal(cg_netmode_parse(CG_NETWORK_DEFAULT, &m, &(cg_err_t){ 0 }), 0);
 	assert_int_equal(cg_netmode_parse("container:", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("Bridge", &m, &err), -EINVAL);
+	assert_int_equal(cg_netmode_parse("web-net", &m, &err), 0);
+	assert_int_equal(m.kind, CG_NET_USER);
+	assert_string_equal(m.target, "web-net");
+	assert_int_equal(cg_netmode_parse("default", &m, &err), -EINVAL);
+	assert_int_equal(cg_netmode_parse("much-too-long-name", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("", &m, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "expected none, host, bridge"));
+	assert_non_null(strstr(err.msg, "expected none, host, bridge, container:NAME|ID or a network's name"));
 }
 
 static void veth_names_and_macs(void **state)
@@ -220,6 +227,86 @@ static void veth_names_and_macs(void **state)
 	assert_string_equal(cg_mac_format(mac, text), "02:42:0a:58:01:02");
 }
 
+static void netdef_names_text_and_subnets(void **state)
+{
+	struct cg_netdef d;
+	struct cg_cidr taken[3], out;
+	cg_err_t err = { 0 };
+	char buf[CG_NETDEF_TEXT_MAX], c[CG_CIDR_STRLEN];
+
+	(void)state;
+	assert_true(cg_netdef_name_valid("web"));
+	assert_true(cg_netdef_name_valid("a.b_c-9"));
+	assert_true(cg_netdef_name_valid("abcdefghijkl"));
+	assert_false(cg_netdef_name_valid("abcdefghijklm"));
+	assert_false(cg_netdef_name_valid(""));
+	assert_false(cg_netdef_name_valid("-web"));
+	assert_false(cg_netdef_name_valid("Web"));
+	assert_false(cg_netdef_name_valid("a/b"));
+	assert_false(cg_netdef_name_valid("bridge"));
+	assert_false(cg_netdef_name_valid("host"));
+	assert_false(cg_netdef_name_valid("none"));
+	assert_int_equal(cg_netdef_parse("web", "10.89.3.0/24 cg-web\n", &d, &err), 0);
+	assert_string_equal(d.name, "web");
+	assert_string_equal(d.bridge, "cg-web");
+	assert_int_equal(d.subnet.net, IP(10, 89, 3, 0));
+	cg_netdef_format(&d, buf);
+	assert_string_equal(buf, "10.89.3.0/24 cg-web\n");
+	assert_true(cg_netdef_parse("web", "10.89.3.0/24\n", &d, &err) < 0);
+	assert_true(cg_netdef_parse("web", "10.89.3.1/24 cg-web\n", &d, &err) < 0);
+	assert_true(cg_netdef_parse("web", "10.89.3.0/24 cg-web extra\n", &d, &err) < 0);
+	assert_true(cg_netdef_parse("web", "10.89.3.0/24 0123456789abcdef\n", &d, &err) < 0);
+	assert_true(cg_netdef_parse("Web", "10.89.3.0/24 cg-web\n", &d, &err) < 0);
+	/* The first /24 of 10.89 that overlaps nothing taken. */
+	assert_int_equal(cg_netdef_pick_subnet(NULL, 0, &out, &err), 0);
+	assert_string_equal(cg_cidr_format(&out, c), "10.89.0.0/24");
+	assert_int_equal(cg_cidr_parse("10.89.0.0/23", &taken[0], &err), 0);
+	assert_int_equal(cg_cidr_parse("10.88.0.0/16", &taken[1], &err), 0);
+	assert_int_equal(cg_cidr_parse("10.89.3.0/24", &taken[2], &err), 0);
+	assert_int_equal(cg_netdef_pick_subnet(taken, 3, &out, &err), 0);
+	assert_string_equal(cg_cidr_format(&out, c), "10.89.2.0/24");
+	assert_int_equal(cg_cidr_parse("10.0.0.0/8", &taken[0], &err), 0);
+	assert_int_equal(cg_netdef_pick_subnet(taken, 1, &out, &err), -ENOSPC);
+}
+
+static void netdef_files(void **state)
+{
+	char tmpl[] = "/tmp/cgrun-test-netdef-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	struct cg_cidr dflt;
+	struct cg_netdef a, b, l;
+	cleanup_free struct cg_netdef *v = NULL;
+	size_t n;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_non_null(dir);
+	assert_int_equal(cg_cidr_parse("10.88.0.0/16", &dflt, &err), 0);
+	assert_int_equal(cg_netdef_create(dir, "web", NULL, &dflt, &a, &err), 0);
+	assert_int_equal(a.subnet.net, IP(10, 89, 0, 0));
+	assert_string_equal(a.bridge, "cg-web");
+	assert_int_equal(cg_netdef_create(dir, "db", "192.168.50.0/24", &dflt, &b, &err), 0);
+	/* Taken names and overlapping subnets are refused, nothing written. */
+	assert_int_equal(cg_netdef_create(dir, "web", "192.168.60.0/24", &dflt, &l, &err), -EEXIST);
+	assert_non_null(strstr(err.msg, "network 'web' exists"));
+	assert_int_equal(cg_netdef_create(dir, "x", "10.88.5.0/24", &dflt, &l, &err), -EEXIST);
+	assert_non_null(strstr(err.msg, "overlaps 10.88.0.0/16 of network bridge"));
+	assert_int_equal(cg_netdef_create(dir, "y", "192.168.0.0/16", &dflt, &l, &err), -EEXIST);
+	assert_non_null(strstr(err.msg, "of network db"));
+	assert_true(cg_netdef_create(dir, "bridge", NULL, &dflt, &l, &err) < 0);
+	assert_int_equal(cg_netdef_list(dir, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "db");
+	assert_string_equal(v[1].name, "web");
+	assert_int_equal(cg_netdef_load(dir, "db", &l, &err), 0);
+	assert_int_equal(l.subnet.net, IP(192, 168, 50, 0));
+	assert_int_equal(cg_netdef_load(dir, "nosuch", &l, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no such network 'nosuch'"));
+	assert_int_equal(cg_netdef_remove(dir, "db", &err), 0);
+	assert_int_equal(cg_netdef_remove(dir, "web", &err), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +318,8 @@ int main(void)
 		cmocka_unit_test(lease_files),
 		cmocka_unit_test(netmode_parse),
 		cmocka_unit_test(veth_names_and_macs),
+		cmocka_unit_test(netdef_names_text_and_subnets),
+		cmocka_unit_test(netdef_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
