@@ -64,8 +64,10 @@ struct cg_ctx *cli_ctx(void)
 		ctx.run_dir = absolute_env("CGRUN_RUN_DIR", ctx.run_dir);
 		ctx.subuid_file = absolute_env("CGRUN_SUBUID_FILE", ctx.subuid_file);
 		ctx.subgid_file = absolute_env("CGRUN_SUBGID_FILE", ctx.subgid_file);
+		ctx.dconf_file = absolute_env("CGRUN_CONFIG", CGRUN_CONF_DIR "/cgrund.conf");
 		ctx.log = warn_line;
 		ctx.image_user = cg_container_using_image;
+		ctx.running_init = cg_container_running_init;
 		made = true;
 	}
 	return &ctx;

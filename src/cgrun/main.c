@@ -25,6 +25,7 @@ static void usage(FILE *f)
 	      "  logout   remove a registry's stored credentials\n"
 	      "  image    import, list, inspect, remove and prune images\n"
 	      "  images   list images (image ls)\n"
+	      "  network  create, list, inspect and remove networks\n"
 	      "  ps       list containers (-a: also those that exited)\n"
 	      "  inspect  show containers as JSON\n"
 	      "  logs     print a detached container's output (-f: follow)\n"
@@ -50,7 +51,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
-		{ "run", cmd_run }, { "image", cmd_image }, { "images", cmd_images }, { "ps", cmd_ps }, { "rm", cmd_rm },
+		{ "run", cmd_run }, { "image", cmd_image }, { "images", cmd_images }, { "network", cmd_network }, { "ps", cmd_ps }, { "rm", cmd_rm },
 		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
 		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
 		{ "update", cmd_update }, { "exec", cmd_exec }, { "stats", cmd_stats },

@@ -25,13 +25,14 @@
 #include "secopt.h"
 #include "parse.h"
 #include "spec.h"
+#include "netmode.h"
 #include "userns.h"
 
 enum {
 	OPT_NAME = LIMIT_OPT_LAST, OPT_HOSTNAME, OPT_RM, OPT_CAP_ADD,
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_PULL, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 	OPT_SECURITY_OPT,
-	OPT_USERNS, OPT_ENTRYPOINT,
+	OPT_USERNS, OPT_ENTRYPOINT, OPT_NETWORK,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -55,6 +56,7 @@ static const struct option run_opts[] = {
 	{ "detach", no_argument, NULL, 'd' },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "userns", required_argument, NULL, OPT_USERNS },
+	{ "network", required_argument, NULL, OPT_NETWORK },
 	{ "pull", required_argument, NULL, OPT_PULL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -107,6 +109,13 @@ static void run_usage(void)
 	      "                           being 65536 ids of user cgrun's range in\n"
 	      "                           /etc/subuid and /etc/subgid outside; host: the\n"
 	      "                           host's (default; cgrund: its userns setting)\n"
+	      "      --network=MODE       none: loopback only; host: the host's network;\n"
+	      "                           bridge: an address on bridge cgrun0 (subnet\n"
+	      "                           network_subnet of cgrund.conf, default\n"
+	      "                           10.88.0.0/16) with a default route via it;\n"
+	      "                           container:NAME|ID: that running container's\n"
+	      "                           NAME: a user network (cgrun network create)\n"
+	      "                           (default " CG_NETWORK_DEFAULT ")\n"
 	      "      --pull=POLICY        missing (default): pull IMAGE from its registry\n"
 	      "                           when the store has none; always: pull it first\n"
 	      "                           (an imported image is never pulled over); never\n"
@@ -339,6 +348,13 @@ int cmd_run(int argc, char **argv)
 		case OPT_SECURITY_OPT:
 			r = cg_spec_security_opt(&spec, optarg, &err);
 			break;
+		case OPT_NETWORK: {
+			struct cg_netmode m;
+
+			r = cg_netmode_parse(optarg, &m, &err);
+			spec.network = optarg;
+			break;
+		}
 		case OPT_USERNS: {
 			bool automatic;
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cgrund.h"
+#include "container-net.h"
 #include "log.h"
 
 #include <errno.h>
@@ -288,6 +289,7 @@ static void make_ctx(struct daemon *d)
 	d->ctx.subgid_file = absolute_env("CGRUN_SUBGID_FILE", d->ctx.subgid_file);
 	d->ctx.log = log_line;
 	d->ctx.image_user = cg_container_using_image;
+	d->ctx.running_init = cg_container_running_init;
 	d->stats_naive = getenv("CGRUN_STATS_NAIVE") && !strcmp(getenv("CGRUN_STATS_NAIVE"), "1");
 }
 
@@ -343,6 +345,7 @@ int main(int argc, char **argv)
 		}
 		memset(&err, 0, sizeof(err));
 	}
+	d.ctx.network_subnet = d.conf.network_subnet;
 	raise_nofile(&d);
 	if (pick_manager(&d, config, &err) < 0) {
 		log_msg(3, "%s", err.msg);
@@ -362,6 +365,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sup_readopt(&d);
+	/* After the re-adoption, which gave back the addresses of what ended
+	 * meanwhile: what is left of containers gone some other way. */
+	{
+		int n = cg_net_reconcile_all(&d.ctx, &err);
+
+		if (n < 0)
+			log_msg(4, "reconciling network leases: %s", err.msg);
+		else if (n > 0)
+			log_msg(6, "released %d network lease%s of containers that are gone", n, n == 1 ? "" : "s");
+		memset(&err, 0, sizeof(err));
+	}
 	bus_sync(&d);
 	sd_notify(0, "READY=1");
 	status_line(&d);

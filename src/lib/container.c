@@ -18,7 +18,9 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "container-net.h"
 #include "exec-tramp.h"
+#include "netmode.h"
 #include "proc.h"
 #include "rootfs.h"
 #include "secopt.h"
@@ -199,6 +201,8 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		if (automatic && cg_userns_unsupported(c->layout->mode))
 			return cg_error(err, 0, "%s", cg_userns_unsupported(c->layout->mode));
 	}
+	if (cg_container_net_validate(c->ctx, s, err) < 0)
+		return -1;
 	for (size_t i = 0; i < s->nvolumes; i++)
 		if (s->volumes[i].idmap && (s->userns == NULL || strcmp(s->userns, "auto") != 0))
 			return cg_error(err, 0, "volume %s:%s: idmap needs --userns=auto (the ids to map to)",
@@ -291,6 +295,7 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		.cgroup_mode = c->layout ? cg_mode_name(c->layout->mode) : NULL,
 		.cgroup_manager = c->mgr ? cg_manager_name(c->mgr) : NULL,
 		.idmap = c->idmap,
+		.net = c->net,
 	};
 
 	memcpy(r.id, c->id, sizeof(r.id));
@@ -344,6 +349,10 @@ int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_sp
 	c->cg.unified_fd = -1;
 	if (spec->cgroup_parent == NULL)
 		spec->cgroup_parent = (char *)cg_manager_default_parent(c->mgr);
+	/* Recorded as chosen: a later change of the default (netmode.h) does
+	 * not move an existing container to another network. */
+	if (spec->network == NULL)
+		spec->network = (char *)CG_NETWORK_DEFAULT;
 	if (validate(c, err) < 0)
 		goto fail;
 	if (cg_new_id(c->id) < 0) {
@@ -412,6 +421,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		cg_caps_all(&caps);
 	if (cg_spec_seccomp(c->ctx->run_dir, spec, caps.set, &sc, &confined, err) < 0)
 		return -1;
+
 	/* The child has its own copy of all this from the clone on. */
 	struct cg_spawn_args a = {
 		.rootfs = &rootfs, .cg = &c->cg, .hostname = c->hostname, .argv = c->argv,
@@ -422,6 +432,10 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 		.exec_tramp_fd = tramp,
 		.idmap = c->idmap.count ? &c->idmap : NULL, .layers = layers,
 	};
+	if (cg_container_net_spawn_args(c, &a, err) < 0) {
+		cg_seccomp_free(&sc);
+		return -1;
+	}
 	/* cgrund: its spawner clones the init (spawner.h says why); not with
 	 * --userns=auto, whose maps and idmapped layers the init's parent
 	 * makes after the clone (cg_idmap_prepare): cgrund does that itself. */
@@ -437,6 +451,7 @@ int cg_container_start_begin(struct cg_container *c, const struct cg_start *s, c
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
 {
 	cg_spawn_abort(&c->spawning, err);
+	cg_container_net_release(c);
 }
 
 int cg_container_start_go(struct cg_container *c, cg_err_t *err)
@@ -447,7 +462,17 @@ int cg_container_start_go(struct cg_container *c, cg_err_t *err)
 		cg_spawn_abort(&c->spawning, NULL);
 		return -1;
 	}
-	return cg_spawn_go(&c->spawning, err);
+	/* Its network before its command runs: the init waits meanwhile, in
+	 * the namespace the veth's far end is made in. */
+	if (cg_container_net_attach(c, err) < 0) {
+		cg_spawn_abort(&c->spawning, NULL);
+		return -1;
+	}
+	if (cg_spawn_go(&c->spawning, err) < 0) {
+		cg_container_net_release(c);
+		return -1;
+	}
+	return 0;
 }
 
 int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err)
@@ -456,6 +481,8 @@ int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err)
 	cg_err_t e = { 0 };
 	int r = cg_spawn_collect(&c->spawning, wait, &proc, err);
 
+	if (r < 0)
+		cg_container_net_release(c);
 	if (r != 0)
 		return r;
 	c->pid = proc.pid;
@@ -525,6 +552,7 @@ void cg_container_exited(struct cg_container *c, int wstatus)
 	c->oom_killed = (have && strstr(text, " oom") != NULL) || oom_kills(c) > 0;
 	c->state = c->oom_killed ? CG_STATE_OOM_KILLED : CG_STATE_EXITED;
 	c->finished = (int64_t)time(NULL);
+	cg_container_net_release(c);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	c->pidfd = -1;
@@ -550,6 +578,7 @@ static void destroy_outside_dir(struct cg_container *c)
 {
 	cg_err_t e = { 0 };
 
+	cg_container_net_release(c);
 	if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
 		cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 	c->made_cgroup = false;
@@ -572,6 +601,7 @@ void cg_container_destroy(struct cg_container *c, bool keep)
 	cg_err_t e = { 0 };
 
 	if (keep) {
+		cg_container_net_release(c);
 		if (c->made_cgroup && cg_destroy(&c->cg, &e) < 0)
 			cg_log(c->ctx, LOG_WARNING, "%s", e.msg);
 		c->made_cgroup = false;
@@ -754,6 +784,7 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 	c->pid = r.pid > 0 ? r.pid : -1;
 	c->pid_start = r.pid_start;
 	c->idmap = r.idmap;
+	c->net = r.net;
 	c->owner = r.by_cgrund ? "cgrund" : "cgrun";
 	/* A cgrund that re-adopts the container becomes its owner. */
 	if (!r.by_cgrund) {

@@ -14,6 +14,7 @@
 #include "cgroup-mode.h"
 #include "ctx.h"
 #include "image.h"
+#include "network.h"
 #include "record-codec.h"
 #include "spawn.h"
 #include "spec.h"
@@ -52,6 +53,7 @@ struct cg_container {
 	int restarts;
 	int64_t created, started, finished;
 	struct cg_spawning spawning;   /* between start_begin and start_finish */
+	struct cg_net_attachment net;  /* --network=bridge while it runs (addr 0: none) */
 };
 
 struct cg_start {

@@ -9,6 +9,7 @@
 #define CGRUN_CTX_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "cgroup-mode.h"
 #include "util.h"
@@ -36,10 +37,20 @@ struct cg_ctx {
 	 * asked by image rm and import --replace just before they act. The
 	 * program sets cg_container_using_image; NULL: no image is in use. */
 	char *(*image_user)(const struct cg_ctx *ctx, const char *image);
+	/* The init of the running container key names, for
+	 * --network=container:KEY (0 with *pid, or -1 with err). The program
+	 * sets cg_container_running_init; NULL: that mode is refused. */
+	int (*running_init)(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err);
 	struct cg_layout *layout_own;   /* what cg_ctx_layout detected */
 	struct cg_manager *managers[2]; /* one of each kind, made by cg_manager_pick */
 	int exec_tramp_fd;              /* the exec trampoline's memfd (exec-tramp.h) */
 	bool exec_tramp_made;           /* ... once made by cg_ctx_exec_tramp */
+	/* The default bridge network's subnet (CIDR text); NULL: the
+	 * network_subnet of cgrund.conf at dconf_file (read when a container
+	 * joins the bridge), else 10.88.0.0/16. cgrund sets the first from
+	 * its settings, cgrun the second, so both agree. */
+	const char *network_subnet;
+	const char *dconf_file;
 	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
 	struct cg_spawner *spawner;
 };

@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "cidr.h"
+#include "netmode.h"
 #include "parse.h"
 
 void cg_dconf_defaults(struct cg_dconf *c)
@@ -19,6 +21,7 @@ void cg_dconf_defaults(struct cg_dconf *c)
 	c->stop_timeout = 10;
 	snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "auto");
 	snprintf(c->userns, sizeof(c->userns), "host");
+	snprintf(c->network_subnet, sizeof(c->network_subnet), "%s", CG_SUBNET_DEFAULT);
 }
 
 static char *trim(char *s)
@@ -83,6 +86,13 @@ int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 			if (strcmp(val, "auto") != 0 && strcmp(val, "host") != 0)
 				return cg_error(err, 0, "cgrund.conf line %d: userns must be auto or host", line);
 			snprintf(c->userns, sizeof(c->userns), "%s", val);
+		} else if (!strcmp(key, "network_subnet")) {
+			struct cg_cidr cidr;
+			cg_err_t why = { 0 };
+
+			if (cg_cidr_parse(val, &cidr, &why) < 0)
+				return cg_error(err, 0, "cgrund.conf line %d: network_subnet: %s", line, why.msg);
+			snprintf(c->network_subnet, sizeof(c->network_subnet), "%s", val);
 		} else if (!strcmp(key, "stats_interval")) {
 			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
 				return cg_error_wrap(err, "cgrund.conf line %d", line);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "netmode.h"
 #include "secopt.h"
 
 /* The security options as docker users look for them; the profile's text
@@ -51,6 +52,27 @@ static struct json_object *image_config_json(const struct cg_container *c)
 	return o;
 }
 
+/* Its network as docker's NetworkSettings shows it: the mode always, the
+ * address, gateway and MAC while it has them (a bridge network, running). */
+static struct json_object *network_json(const struct cg_record *r)
+{
+	struct json_object *o = json_object_new_object();
+	const struct cg_net_attachment *n = &r->net;
+	char a[CG_IP4_STRLEN], mac[CG_MAC_STRLEN];
+
+	json_object_object_add(o, "NetworkMode",
+			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_DEFAULT));
+	if (n->addr == 0)
+		return o;
+	json_object_object_add(o, "Bridge", json_object_new_string(n->bridge[0] ? n->bridge : CG_BRIDGE_LINK));
+	json_object_object_add(o, "IPAddress", json_object_new_string(cg_ip4_format(n->addr, a)));
+	json_object_object_add(o, "IPPrefixLen", json_object_new_int((int)n->prefix));
+	json_object_object_add(o, "Gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
+	json_object_object_add(o, "MacAddress", json_object_new_string(cg_mac_format(n->mac, mac)));
+	json_object_object_add(o, "HostVeth", json_object_new_string(n->host_veth));
+	return o;
+}
+
 struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t *err)
 {
 	struct cg_record r;
@@ -64,6 +86,7 @@ struct json_object *cg_container_inspect(const struct cg_container *c, cg_err_t 
 	o = cg_record_to_json(&r);
 	json_object_object_add(o, "security", security_json(&r.spec));
 	json_object_object_add(o, "Config", image_config_json(c));
+	json_object_object_add(o, "NetworkSettings", network_json(&r));
 	if (json_object_object_get_ex(o, "spec", &spec))
 		json_object_object_del(spec, "seccomp_profile");
 	cg_record_free(&r);

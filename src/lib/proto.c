@@ -329,6 +329,7 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "cgroup_manager", s->cgroup_manager);
 	add_str(o, "restart", s->restart);
 	add_str(o, "userns", s->userns);
+	add_str(o, "network", s->network);
 	return o;
 }
 
@@ -351,6 +352,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_string(o, "cgroup_manager", (const char **)&s->cgroup_manager, err) < 0 ||
 	    get_string(o, "restart", (const char **)&s->restart, err) < 0 ||
 	    get_string(o, "userns", (const char **)&s->userns, err) < 0 ||
+	    get_string(o, "network", (const char **)&s->network, err) < 0 ||
 	    get_bool(o, "privileged", &s->privileged, err) < 0 ||
 	    get_bool(o, "seccomp_unconfined", &s->seccomp_unconfined, err) < 0 ||
 	    get_string(o, "seccomp_path", &s->seccomp_path, err) < 0 ||

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netmode.h"
 #include "proto.h"
 #include "store.h"
 
@@ -42,6 +43,22 @@ static struct json_object *strv_json(const char *const *v)
 	for (size_t i = 0; v && v[i]; i++)
 		json_object_array_add(a, json_object_new_string(v[i]));
 	return a;
+}
+
+/* Its bridge network, as inspect shows it (docker's NetworkSettings). */
+static struct json_object *net_json(const struct cg_net_attachment *n, const char *network)
+{
+	struct json_object *o = json_object_new_object();
+	char a[CG_IP4_STRLEN], mac[CG_MAC_STRLEN];
+
+	add_str(o, "name", network ? network : CG_NETWORK_BRIDGE);
+	json_object_object_add(o, "ip_address", json_object_new_string(cg_ip4_format(n->addr, a)));
+	json_object_object_add(o, "prefix", json_object_new_int((int)n->prefix));
+	json_object_object_add(o, "gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
+	json_object_object_add(o, "mac_address", json_object_new_string(cg_mac_format(n->mac, mac)));
+	json_object_object_add(o, "host_veth", json_object_new_string(n->host_veth));
+	add_str(o, "bridge", n->bridge[0] ? n->bridge : NULL);
+	return o;
 }
 
 struct json_object *cg_record_to_json(const struct cg_record *r)
@@ -79,6 +96,8 @@ struct json_object *cg_record_to_json(const struct cg_record *r)
 		json_object_object_add(m, "count", json_object_new_int64(r->idmap.count));
 		json_object_object_add(o, "idmap", m);
 	}
+	if (r->net.addr)
+		json_object_object_add(o, "network", net_json(&r->net, r->spec.network));
 	if (r->cgroups) {
 		json_object_object_add(o, "cgroups", strv_json(r->cgroups));
 		add_str(o, "events", r->events);
@@ -169,6 +188,38 @@ static int idmap_field(struct json_object *o, struct cg_idmap *m, cg_err_t *err)
 	return 0;
 }
 
+static int net_field(struct json_object *o, struct cg_net_attachment *n, cg_err_t *err)
+{
+	struct json_object *v;
+	const char *ip = NULL, *gw = NULL, *mac = NULL, *veth = NULL, *bridge = CG_BRIDGE_LINK;
+	int64_t prefix = -1;
+	unsigned m[6];
+	int end = 0;
+
+	if (!json_object_object_get_ex(o, "network", &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_object))
+		return cg_error(err, 0, "field 'network' is not an object");
+	if (str_field(v, "ip_address", &ip, err) < 0 || str_field(v, "gateway", &gw, err) < 0 ||
+	    str_field(v, "mac_address", &mac, err) < 0 || str_field(v, "host_veth", &veth, err) < 0 ||
+	    str_field(v, "bridge", &bridge, err) < 0 || strlen(bridge) >= sizeof(n->bridge) ||
+	    int_field(v, "prefix", &prefix, err) < 0)
+		return -1;
+	if (ip == NULL || gw == NULL || mac == NULL || veth == NULL || strlen(veth) >= sizeof(n->host_veth) ||
+	    prefix < 8 || prefix > 30 || cg_ip4_parse(ip, &n->addr, err) < 0 || cg_ip4_parse(gw, &n->gateway, err) < 0 ||
+	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &end) != 6 ||
+	    mac[end] != '\0') {
+		memset(n, 0, sizeof(*n));
+		return cg_error(err, 0, "field 'network' does not hold an address, gateway, mac and veth");
+	}
+	n->prefix = (unsigned)prefix;
+	for (int i = 0; i < 6; i++)
+		n->mac[i] = (unsigned char)m[i];
+	snprintf(n->host_veth, sizeof(n->host_veth), "%s", veth);
+	snprintf(n->bridge, sizeof(n->bridge), "%s", bridge);
+	return 0;
+}
+
 int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err)
 {
 	struct json_object *spec;
@@ -204,7 +255,7 @@ int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *er
 	    strv_field(o, "argv", true, &r->argv, err) < 0 ||
 	    strv_field(o, "cgroups", false, (char ***)&r->cgroups, err) < 0)
 		return -1;
-	if (idmap_field(o, &r->idmap, err) < 0)
+	if (idmap_field(o, &r->idmap, err) < 0 || net_field(o, &r->net, err) < 0)
 		return -1;
 	snprintf(r->hostname, sizeof(r->hostname), "%s", s ? s : "");
 	r->state = cg_state_from_name(state);

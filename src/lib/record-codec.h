@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "network.h"
 #include "spec.h"
 #include "state.h"
 #include "subid.h"
@@ -36,6 +37,7 @@ struct cg_record {
 	const char *events;          /* its cgroup.events directory (v2), or NULL */
 	const char **cgroups;        /* its cgroup directories, NULL-terminated */
 	struct cg_idmap idmap;       /* --userns=auto: its ids outside; count 0: none */
+	struct cg_net_attachment net; /* on a bridge network while it runs; addr 0: none */
 	struct json_object *json;    /* what the strings above point into */
 };
 

@@ -10,6 +10,7 @@
 
 #include "container.h"
 #include "image.h"
+#include "proc.h"
 #include "store.h"
 
 void cg_container_info_free(struct cg_container_info *c)
@@ -165,6 +166,27 @@ int cg_container_remove(struct cg_ctx *ctx, const char *key, cg_err_t *err)
 	cg_container_free(&c);
 	cg_spec_free(&spec);
 	json_object_put(json);
+	return ret;
+}
+
+int cg_container_running_init(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err)
+{
+	char id[65];
+	struct cg_record r;
+	int ret = 0;
+
+	if (cg_container_resolve(ctx, key, id, err) < 0)
+		return -1;
+	if (cg_record_read(ctx, id, &r, err) < 0) {
+		cg_record_free(&r);
+		return -1;
+	}
+	if ((r.state != CG_STATE_RUNNING && r.state != CG_STATE_PAUSED) || r.pid <= 0 ||
+	    !cg_proc_same(r.pid, r.pid_start))
+		ret = cg_error(err, 0, "container %.12s is not running", id);
+	else
+		*pid = r.pid;
+	cg_record_free(&r);
 	return ret;
 }
 

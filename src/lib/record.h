@@ -25,6 +25,10 @@ int cg_container_resolve(const struct cg_ctx *ctx, const char *key, char id[65],
 int cg_match_container(const char *key, const char *const *ids, const char *const *names, size_t n);
 /* Remove a container that is not running, by name or unique id prefix. */
 int cg_container_remove(struct cg_ctx *ctx, const char *key, cg_err_t *err);
+/* The init of the running container key names (for
+ * --network=container:KEY): 0 with *pid, or -1 with err. Programs set
+ * ctx->running_init to it. */
+int cg_container_running_init(const struct cg_ctx *ctx, const char *key, pid_t *pid, cg_err_t *err);
 /* Name (or id) of a container record that uses image `name`, or NULL. */
 char *cg_container_using_image(const struct cg_ctx *ctx, const char *name);
 /* Clean up after in-process containers whose cgrun was killed: their

@@ -113,6 +113,20 @@ static int loopback_up(cg_err_t *err)
 	return 0;
 }
 
+static int join_netns(pid_t pid, cg_err_t *err)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error(err, errno, "open %s", path);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return cg_error(err, errno, "joining the network namespace of %d", (int)pid);
+	return 0;
+}
+
 /* The container's own pty master: its devpts instance's ptmx, reached
  * with no symlink on the way and checked to be on a devpts (what a
  * command's "/dev/ptmx" names is the container's to change). */
@@ -501,6 +515,10 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	 * else to report to. cgrund's outlive a daemon restart. */
 	if (a->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* --network=container:X: into X's network namespace before anything
+	 * else, through the host's /proc while it is still mounted here. */
+	if (a->netns_pid > 0 && join_netns(a->netns_pid, &err) < 0)
+		child_fail(sock, MSG_SETUP, 125, &err);
 	/* A systemd scope's cgroup only exists once systemd has put us in it:
 	 * its view can only be mounted after that. */
 	bool waited = a->cg && !cg_joined_by_child(a->cg);
@@ -516,7 +534,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
-	if (loopback_up(&err) < 0)
+	/* A namespace of its own has its loopback down; a shared one's is its
+	 * owner's business. */
+	if (!a->net_host && a->netns_pid <= 0 && loopback_up(&err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	struct cg_rootfs rootfs = *a->rootfs;
 	char root_path[32];
@@ -645,14 +665,27 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 	init_loop(cmd, efd, ofd);
 }
 
-/* share: CLONE_FILES, see struct fd_slots. cgroup_fd: the cgroup2
- * directory to clone into, or -1. userns: CLONE_NEWUSER (--userns=auto).
- * sibling: CLONE_PARENT (a spawner). */
-static pid_t do_clone(int cgroup_fd, bool share, bool userns, bool sibling, int *pidfd, bool *into_cgroup)
+/* The namespaces a's init is cloned into: its own network namespace
+ * unless it shares ours (--network=host) or joins another container's
+ * (it does that itself, first thing: container_main); a user namespace
+ * with --userns=auto. */
+static uint64_t clone_ns(const struct cg_spawn_args *a)
 {
-	uint64_t more = (userns ? CLONE_NEWUSER : 0) | (share ? CLONE_FILES : 0) | (sibling ? CLONE_PARENT : 0);
+	uint64_t ns = NS_FLAGS;
+
+	if (a->net_host || a->netns_pid > 0)
+		ns &= ~(uint64_t)CLONE_NEWNET;
+	return ns | (a->idmap ? CLONE_NEWUSER : 0);
+}
+
+/* share: CLONE_FILES, see struct fd_slots. cgroup_fd: the cgroup2
+ * directory to clone into, or -1. ns: clone_ns's.
+ * sibling: CLONE_PARENT (a spawner). */
+static pid_t do_clone(int cgroup_fd, bool share, uint64_t ns, bool sibling, int *pidfd, bool *into_cgroup)
+{
+	uint64_t more = ns | (share ? CLONE_FILES : 0) | (sibling ? CLONE_PARENT : 0);
 	struct clone_args ca = {
-		.flags = NS_FLAGS | more | CLONE_PIDFD,
+		.flags = more | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* A sibling's is its creator's (the kernel wants 0 here). */
 		.exit_signal = sibling ? 0 : SIGCHLD,
@@ -678,7 +711,7 @@ static pid_t do_clone(int cgroup_fd, bool share, bool userns, bool sibling, int 
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
 	*pidfd = -1;
-	return (pid_t)syscall(SYS_clone, NS_FLAGS | more | SIGCHLD, NULL, NULL, NULL, NULL);
+	return (pid_t)syscall(SYS_clone, more | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static void kill_and_reap(pid_t pid, int *status)
@@ -957,7 +990,7 @@ pid_t cg_spawn_sibling(const struct cg_spawn_args *a, int sock, int *pidfd, cg_e
 
 	*pidfd = -1;
 	note_ignored_signals();
-	pid = do_clone(a->cg ? a->cg->unified_fd : -1, false, false, true, pidfd, &into);
+	pid = do_clone(a->cg ? a->cg->unified_fd : -1, false, clone_ns(a), true, pidfd, &into);
 	if (pid == 0)
 		spawned_main(&ca, into, &csock, -1, -1, fds, ARRAY_SIZE(fds));
 	if (pid < 0)
@@ -996,7 +1029,7 @@ int cg_spawn_begin(const struct cg_spawn_args *a, struct cg_spawning *s, cg_err_
 	}
 	note_ignored_signals();
 	/* Our cgroup fd may sit in a slot the child's fds took for now. */
-	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, a->idmap != NULL, false, &pidfd, &into);
+	pid = do_clone(a->cg ? slot_source(&m, a->cg->unified_fd) : -1, share, clone_ns(a), false, &pidfd, &into);
 	if (pid == 0)
 		spawned_main(&ca, into, &csock, share ? m.bound : -1, sv[0], fds, ARRAY_SIZE(fds));
 	if (pid > 0 && pidfd < 0)

@@ -40,6 +40,11 @@ struct cg_spawn_args {
 	 * the host's user namespace. */
 	const struct cg_idmap *idmap;
 	const char *const *layers;
+	/* Its network namespace: its own (both unset), ours (net_host), or
+	 * that of process netns_pid (another container's init), joined by
+	 * the init before anything else. */
+	bool net_host;
+	pid_t netns_pid;
 };
 
 struct cg_proc {

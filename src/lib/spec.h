@@ -40,6 +40,7 @@ struct cg_spec {
 	char *cgroup_manager;   /* "systemd" or "cgroupfs" as asked for; NULL: auto */
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char *userns;           /* "auto" or "host"; NULL: host (cgrund: its userns setting) */
+	char *network;          /* --network (netmode.h); NULL: CG_NETWORK_DEFAULT */
 	char **argv_owned;      /* argv's array when decoded from JSON */
 	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };

@@ -252,6 +252,13 @@ static void test_dconf(void **state)
 	assert_string_equal(c.userns, "auto");
 	assert_int_equal(cg_dconf_parse(&c, "\n\nuserns = private\n", &err), -1);
 	assert_non_null(strstr(err.msg, "line 3: userns must be auto or host"));
+	/* The bridge's subnet: a usable CIDR only. */
+	assert_string_equal(c.network_subnet, "10.88.0.0/16");
+	assert_int_equal(cg_dconf_parse(&c, "network_subnet = 10.77.0.0/24\n", &err), 0);
+	assert_string_equal(c.network_subnet, "10.77.0.0/24");
+	assert_int_equal(cg_dconf_parse(&c, "\nnetwork_subnet = 10.77.0.1/24\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 2: network_subnet"));
+	assert_int_equal(cg_dconf_parse(&c, "network_subnet = 10.77.0.0\n", &err), -1);
 }
 
 static void test_restart_and_signals(void **state)

@@ -55,6 +55,9 @@ static void test_roundtrip(void **state)
 	r.events = cgroups[1];
 	r.spec.userns = "auto";
 	r.idmap = (struct cg_idmap){ 2000000000u, 3000000000u, 65536 };
+	r.spec.network = "bridge";
+	r.net = (struct cg_net_attachment){ .addr = 0x0a580003, .gateway = 0x0a580001, .prefix = 16,
+					    .mac = { 2, 0x42, 10, 88, 0, 3 }, .host_veth = "cg0123456789ab" };
 
 	/* The JSON is serialised and parsed again, as a file would be. */
 	struct json_object *o = cg_record_to_json(&r);
@@ -99,6 +102,12 @@ static void test_roundtrip(void **state)
 	assert_int_equal(back.idmap.uid, 2000000000u);
 	assert_int_equal(back.idmap.gid, 3000000000u);
 	assert_int_equal(back.idmap.count, 65536);
+	assert_string_equal(back.spec.network, "bridge");
+	assert_int_equal(back.net.addr, 0x0a580003);
+	assert_int_equal(back.net.gateway, 0x0a580001);
+	assert_int_equal(back.net.prefix, 16);
+	assert_memory_equal(back.net.mac, ((unsigned char[]){ 2, 0x42, 10, 88, 0, 3 }), 6);
+	assert_string_equal(back.net.host_veth, "cg0123456789ab");
 	cg_record_free(&back);
 }
 
@@ -109,6 +118,35 @@ static int decode(const char *text, struct cg_record *r, cg_err_t *err)
 	assert_non_null(o);
 	cg_record_init(r);
 	return cg_record_from_json(o, r, err);
+}
+
+/* A record's network: absent is none; damaged is refused. */
+static void test_network_field(void **state)
+{
+	struct cg_record r;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}}", &r, &err), 0);
+	assert_int_equal(r.net.addr, 0);
+	assert_null(r.spec.network);
+	cg_record_free(&r);
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"network\": "
+				"{\"ip_address\": \"10.88.0.2\", \"prefix\": 16, \"gateway\": \"10.88.0.1\", "
+				"\"mac_address\": \"02:42:0a:58:00:02\", \"host_veth\": \"cgabc\"}}", &r, &err), 0);
+	assert_int_equal(r.net.addr, 0x0a580002);
+	cg_record_free(&r);
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"network\": "
+				"{\"ip_address\": \"10.88.0.300\", \"prefix\": 16, \"gateway\": \"10.88.0.1\", "
+				"\"mac_address\": \"02:42:0a:58:00:02\", \"host_veth\": \"cgabc\"}}", &r, &err), -1);
+	cg_record_free(&r);
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"network\": "
+				"{\"ip_address\": \"10.88.0.3\", \"prefix\": 16, \"gateway\": \"10.88.0.1\", "
+				"\"mac_address\": \"02:42:0a:58:00\", \"host_veth\": \"cgabc\"}}", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "network"));
+	cg_record_free(&r);
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"network\": 5}", &r, &err), -1);
+	cg_record_free(&r);
 }
 
 static void test_defaults(void **state)
@@ -187,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_network_field),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_state_names),

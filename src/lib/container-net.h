@@ -1,0 +1,36 @@
+/* container-net.h - a container's network over its life (--network,
+ * netmode.h): checked at create, its namespace chosen at start_begin,
+ * its veth and address made between the init's clone and its "go", and
+ * given back when it ends or goes. container.c's part of src/net. */
+#ifndef CGRUN_CONTAINER_NET_H
+#define CGRUN_CONTAINER_NET_H
+
+#include "container.h"
+
+#include "network.h"
+
+/* --network is well-formed, names a network that exists, and goes with
+ * the rest of the spec. */
+int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *spec, cg_err_t *err);
+/* Where user networks are defined: <store>/networks (malloc'd). */
+char *cg_networks_dir(const struct cg_ctx *ctx);
+/* The network a container's --network names (NULL or "bridge": the
+ * default one; else a user network, whose definition goes in def). */
+int cg_net_conf_for(const struct cg_ctx *ctx, const char *network, struct cg_net_conf *conf, struct cg_netdef *def,
+		    cg_err_t *err);
+/* The init's network namespace in a: its own, ours (host), or that of
+ * the running container named by container:NAME|ID. */
+int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a, cg_err_t *err);
+/* With --network=bridge: a veth into the bridge and an address for the
+ * waiting init (c->spawning.pid), kept in c->net. */
+int cg_container_net_attach(struct cg_container *c, cg_err_t *err);
+/* Its address given back; its veth goes with its network namespace, once
+ * its init, dead or being killed, is gone. Nothing to do for other modes
+ * or when never attached. */
+void cg_container_net_release(struct cg_container *c);
+/* Every lease, on every network, whose container's init is gone
+ * released, its veth deleted (cgrund's start, after a kill -9 of the
+ * last cgrund). The number released, or -1 with err. */
+int cg_net_reconcile_all(const struct cg_ctx *ctx, cg_err_t *err);
+
+#endif

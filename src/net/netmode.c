@@ -1,0 +1,31 @@
+/* netmode.c - parsing --network. */
+#include "config.h"
+
+#include "netmode.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "netdef.h"
+
+int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err)
+{
+	if (s == NULL)
+		s = CG_NETWORK_DEFAULT;
+	m->target = NULL;
+	if (!strcmp(s, "none"))
+		m->kind = CG_NET_NONE;
+	else if (!strcmp(s, "host"))
+		m->kind = CG_NET_HOST;
+	else if (!strcmp(s, CG_NETWORK_BRIDGE))
+		m->kind = CG_NET_BRIDGE;
+	else if (!strncmp(s, "container:", 10) && s[10] != '\0') {
+		m->kind = CG_NET_CONTAINER;
+		m->target = s + 10;
+	} else if (cg_netdef_name_valid(s)) {
+		m->kind = CG_NET_USER;
+		m->target = s;
+	} else
+		return cg_error(err, EINVAL, "--network '%s': expected none, host, bridge, container:NAME|ID or a network's name", s);
+	return 0;
+}

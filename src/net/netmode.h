@@ -1,0 +1,35 @@
+/* netmode.h - what --network asks for. Pure. */
+#ifndef CGRUN_NET_NETMODE_H
+#define CGRUN_NET_NETMODE_H
+
+#include "util.h"
+
+/* The network of a container started without --network. One line to
+ * change: "bridge" once NAT (issue 18 part 2) gives it a way out. */
+#define CG_NETWORK_DEFAULT "none"
+/* The default bridge network's name, its link, and its subnet unless
+ * cgrund.conf's network_subnet says otherwise (podman's). */
+#define CG_NETWORK_BRIDGE "bridge"
+#define CG_BRIDGE_LINK "cgrun0"
+#define CG_SUBNET_DEFAULT "10.88.0.0/16"
+
+enum cg_netmode_kind {
+	CG_NET_NONE,       /* its own namespace, loopback only */
+	CG_NET_HOST,       /* the caller's namespace */
+	CG_NET_BRIDGE,     /* its own namespace, a veth into the bridge */
+	CG_NET_CONTAINER,  /* another container's namespace */
+	CG_NET_USER,       /* its own namespace, a veth into a user network's bridge */
+};
+
+struct cg_netmode {
+	enum cg_netmode_kind kind;
+	const char *target;  /* CG_NET_CONTAINER: the name or id; CG_NET_USER: the
+			      * network's name (both point into the text) */
+};
+
+/* "none", "host", "bridge", "container:NAME|ID", or a user network's name
+ * (netdef.h; whether it exists is not checked here); NULL:
+ * CG_NETWORK_DEFAULT. */
+int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err);
+
+#endif
