@@ -1,0 +1,458 @@
+/* dns-responder.c - a non-blocking DNS responder and forwarder (see
+ * dns-responder.h). */
+#include "config.h"
+
+#include "dns-responder.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "dns-msg.h"
+#include "dns-names.h"
+#include "resolv-conf.h"
+
+#define MAX_UPSTREAMS 8
+/* Datagrams served per socket per call: the loop goes on between batches. */
+#define BATCH 64
+#define REPLY_MAX 65535
+
+/* A query forwarded upstream and not yet answered. */
+struct pending {
+	bool used;
+	uint16_t up_id;                    /* the id upstream sees: fresh, random */
+	unsigned next_up;                  /* the upstream the next try goes to */
+	unsigned tries;
+	int64_t deadline, next_try;
+	struct sockaddr_storage client;
+	socklen_t client_len;
+	size_t len;
+	uint8_t query[CG_DNS_QUERY_MAX];   /* as the client sent it (its id) */
+	struct cg_dns_question q;
+};
+
+struct upstream {
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
+
+struct cg_dns_responder {
+	int epfd, sock, up4, up6;          /* epoll; clients; to upstreams (v4, v6) */
+	char *domain;
+	struct in_addr allow_net, allow_mask;
+	bool allow_any;
+	unsigned timeout_ms, max_pending;
+	struct upstream up[MAX_UPSTREAMS];
+	unsigned nup;
+	struct cg_dns_names names;
+	struct pending *pend;
+	size_t npend_cap;                  /* entries of pend allocated (grows to max_pending) */
+	struct cg_dns_stats stats;
+	uint8_t buf[REPLY_MAX + 1];
+	uint8_t out[CG_DNS_QUERY_MAX + 16];
+};
+
+int64_t cg_dns_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cg_dns_parse_addr(const char *s, unsigned default_port, struct sockaddr_storage *ss,
+		      unsigned *len, cg_err_t *err)
+{
+	const char *hash = strchr(s, '#');
+	cleanup_free char *ip = hash ? strndup(s, (size_t)(hash - s)) : xstrdup(s);
+	unsigned long port = default_port;
+	char *end;
+
+	if (ip == NULL)
+		abort();
+	if (hash) {
+		errno = 0;
+		port = strtoul(hash + 1, &end, 10);
+		if (errno || end == hash + 1 || *end || port == 0 || port > 65535)
+			return cg_error(err, EINVAL, "'%s': bad port (IP#PORT)", s);
+	}
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	if (inet_pton(AF_INET, ip, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*in6);
+	} else {
+		return cg_error(err, EINVAL, "'%s' is not an IP address (IP or IP#PORT)", s);
+	}
+	return 0;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+	return x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
+}
+
+static int parse_allow(struct cg_dns_responder *r, const char *cidr, cg_err_t *err)
+{
+	cleanup_free char *ip = xstrdup(cidr);
+	char *slash = strchr(ip, '/'), *end;
+	unsigned long prefix;
+
+	if (slash == NULL)
+		return cg_error(err, EINVAL, "allowed clients '%s': expected IPv4/PREFIX", cidr);
+	*slash = '\0';
+	errno = 0;
+	prefix = strtoul(slash + 1, &end, 10);
+	if (errno || end == slash + 1 || *end || prefix > 32 || inet_pton(AF_INET, ip, &r->allow_net) != 1)
+		return cg_error(err, EINVAL, "allowed clients '%s': expected IPv4/PREFIX", cidr);
+	r->allow_mask.s_addr = prefix ? htonl(~0u << (32 - prefix)) : 0;
+	r->allow_net.s_addr &= r->allow_mask.s_addr;
+	return 0;
+}
+
+static bool allowed(const struct cg_dns_responder *r, const struct sockaddr_storage *from)
+{
+	const struct sockaddr_in *in4 = (const void *)from;
+
+	if (r->allow_any)
+		return true;
+	return from->ss_family == AF_INET &&
+	       (in4->sin_addr.s_addr & r->allow_mask.s_addr) == r->allow_net.s_addr;
+}
+
+static int udp_socket(struct cg_dns_responder *r, int family, cg_err_t *err)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (fd < 0)
+		return cg_error(err, errno, "DNS socket");
+	ev.data.fd = fd;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		cg_error(err, errno, "epoll_ctl");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_sockets(struct cg_dns_responder *r, const struct cg_dns_config *cfg, cg_err_t *err)
+{
+	struct sockaddr_storage ss;
+	unsigned len;
+	bool v4 = false, v6 = false;
+
+	if ((r->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return cg_error(err, errno, "epoll_create1");
+	if (cg_dns_parse_addr(cfg->listen, 53, &ss, &len, err) < 0)
+		return cg_error_wrap(err, "DNS listen address");
+	if ((r->sock = udp_socket(r, ss.ss_family, err)) < 0)
+		return -1;
+	if (bind(r->sock, (struct sockaddr *)&ss, len) < 0)
+		return cg_error(err, errno, "DNS responder: bind %s", cfg->listen);
+	for (size_t i = 0; cfg->upstreams && cfg->upstreams[i]; i++) {
+		if (r->nup == MAX_UPSTREAMS)
+			return cg_error(err, E2BIG, "DNS responder: more than %d upstream servers", MAX_UPSTREAMS);
+		if (cg_dns_parse_addr(cfg->upstreams[i], 53, &r->up[r->nup].addr, &len, err) < 0)
+			return cg_error_wrap(err, "DNS upstream");
+		r->up[r->nup].len = len;
+		v4 |= r->up[r->nup].addr.ss_family == AF_INET;
+		v6 |= r->up[r->nup].addr.ss_family == AF_INET6;
+		r->nup++;
+	}
+	/* Unbound, unconnected: the kernel picks a random source port once,
+	 * and any upstream may answer on it (checked per reply). */
+	if (v4 && (r->up4 = udp_socket(r, AF_INET, err)) < 0)
+		return -1;
+	if (v6 && (r->up6 = udp_socket(r, AF_INET6, err)) < 0)
+		return -1;
+	return 0;
+}
+
+struct cg_dns_responder *cg_dns_responder_open(const struct cg_dns_config *cfg, cg_err_t *err)
+{
+	struct cg_dns_responder *r = xcalloc(1, sizeof(*r));
+
+	r->epfd = r->sock = r->up4 = r->up6 = -1;
+	r->domain = xstrdup(cfg->domain ? cfg->domain : CG_DNS_DOMAIN);
+	r->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 4000;
+	r->max_pending = cfg->max_pending ? cfg->max_pending : 256;
+	r->allow_any = cfg->allow == NULL;
+	if ((cfg->allow && parse_allow(r, cfg->allow, err) < 0) || open_sockets(r, cfg, err) < 0) {
+		cg_dns_responder_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+void cg_dns_responder_close(struct cg_dns_responder *r)
+{
+	if (r == NULL)
+		return;
+	cg_closep(&r->sock);
+	cg_closep(&r->up4);
+	cg_closep(&r->up6);
+	cg_closep(&r->epfd);
+	cg_dns_names_free(&r->names);
+	free(r->pend);
+	free(r->domain);
+	free(r);
+}
+
+int cg_dns_responder_fd(const struct cg_dns_responder *r)
+{
+	return r->epfd;
+}
+
+int cg_dns_responder_set(struct cg_dns_responder *r, const char *name, const char *ipv4, cg_err_t *err)
+{
+	return cg_dns_names_set(&r->names, name, ipv4, err);
+}
+
+void cg_dns_responder_remove(struct cg_dns_responder *r, const char *name)
+{
+	cg_dns_names_remove(&r->names, name);
+}
+
+struct cg_dns_stats cg_dns_responder_stats(const struct cg_dns_responder *r)
+{
+	return r->stats;
+}
+
+/* A reply that cannot go now (socket buffer full) is dropped: the
+ * client's resolver asks again. */
+static void send_to(int fd, const void *buf, size_t len, const struct sockaddr_storage *to, socklen_t tolen)
+{
+	(void)!sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)to, tolen);
+}
+
+static struct pending *find_pending(struct cg_dns_responder *r, uint16_t up_id)
+{
+	for (size_t i = 0; i < r->npend_cap; i++)
+		if (r->pend[i].used && r->pend[i].up_id == up_id)
+			return &r->pend[i];
+	return NULL;
+}
+
+static struct pending *new_pending(struct cg_dns_responder *r)
+{
+	for (size_t i = 0; i < r->npend_cap; i++)
+		if (!r->pend[i].used)
+			return &r->pend[i];
+	if (r->npend_cap >= r->max_pending)
+		return NULL;
+	size_t cap = r->npend_cap ? 2 * r->npend_cap : 16;
+
+	if (cap > r->max_pending)
+		cap = r->max_pending;
+	struct pending *p = realloc(r->pend, cap * sizeof(*p));
+
+	if (p == NULL)
+		abort();
+	memset(p + r->npend_cap, 0, (cap - r->npend_cap) * sizeof(*p));
+	r->pend = p;
+	p += r->npend_cap;
+	r->npend_cap = cap;
+	return p;
+}
+
+/* A fresh id no pending forward uses, from the kernel's random pool (an
+ * off-path spoofer must guess it and the source port). */
+static int fresh_id(struct cg_dns_responder *r, uint16_t *id)
+{
+	for (int i = 0; i < 16; i++) {
+		if (getrandom(id, sizeof(*id), GRND_NONBLOCK) != sizeof(*id))
+			return -1;
+		if (find_pending(r, *id) == NULL)
+			return 0;
+	}
+	return -1;
+}
+
+static void send_try(struct cg_dns_responder *r, struct pending *p, int64_t now)
+{
+	const struct upstream *u = &r->up[p->next_up % r->nup];
+	uint8_t q[CG_DNS_QUERY_MAX];
+
+	memcpy(q, p->query, p->len);
+	q[0] = (uint8_t)(p->up_id >> 8);
+	q[1] = (uint8_t)p->up_id;
+	send_to(u->addr.ss_family == AF_INET ? r->up4 : r->up6, q, p->len, &u->addr, u->len);
+	p->next_up++;
+	p->tries++;
+	/* Each upstream gets its share of the time before the next is tried. */
+	p->next_try = now + r->timeout_ms / r->nup;
+}
+
+static void servfail(struct cg_dns_responder *r, const uint8_t *query, const struct cg_dns_question *q,
+		     const struct sockaddr_storage *to, socklen_t tolen)
+{
+	size_t n = cg_dns_build_reply(query, q, ns_r_servfail, NULL, r->out, sizeof(r->out));
+
+	if (n)
+		send_to(r->sock, r->out, n, to, tolen);
+}
+
+static void forward(struct cg_dns_responder *r, size_t len, const struct cg_dns_question *q,
+		    const struct sockaddr_storage *from, socklen_t fromlen, int64_t now)
+{
+	struct pending *p = r->nup ? new_pending(r) : NULL;
+	uint16_t id;
+
+	if (p == NULL || fresh_id(r, &id) < 0) {
+		/* No upstream, or too many in flight: say so at once rather
+		 * than leave the client waiting for its timeout. */
+		servfail(r, r->buf, q, from, fromlen);
+		return;
+	}
+	*p = (struct pending){ .used = true, .up_id = id, .deadline = now + r->timeout_ms,
+			       .client_len = fromlen, .len = len, .q = *q };
+	memcpy(&p->client, from, fromlen);
+	memcpy(p->query, r->buf, len);
+	r->stats.forwarded++;
+	send_try(r, p, now);
+}
+
+static void serve_client(struct cg_dns_responder *r, size_t len, const struct sockaddr_storage *from,
+			 socklen_t fromlen, int64_t now)
+{
+	struct cg_dns_question q;
+	size_t outlen;
+
+	r->stats.queries++;
+	switch (cg_dns_handle_query(&r->names, r->domain, r->buf, len, &q, r->out, sizeof(r->out), &outlen)) {
+	case CG_DNS_REPLY:
+		r->stats.answered++;
+		send_to(r->sock, r->out, outlen, from, fromlen);
+		break;
+	case CG_DNS_FORWARD:
+		forward(r, len, &q, from, fromlen, now);
+		break;
+	default:
+		r->stats.dropped++;
+		break;
+	}
+}
+
+static bool from_upstream(const struct cg_dns_responder *r, const struct sockaddr_storage *from)
+{
+	for (unsigned i = 0; i < r->nup; i++)
+		if (same_addr(&r->up[i].addr, from))
+			return true;
+	return false;
+}
+
+/* An upstream's answer: relayed to its client under the client's id if it
+ * answers a pending forward's question and comes from an upstream. */
+static void serve_upstream(struct cg_dns_responder *r, size_t len, const struct sockaddr_storage *from)
+{
+	struct cg_dns_question q;
+	struct pending *p;
+
+	if (!from_upstream(r, from) || cg_dns_parse(r->buf, len, true, &q) < 0 ||
+	    (p = find_pending(r, q.id)) == NULL || !cg_dns_same_question(&p->q, &q)) {
+		r->stats.dropped++;
+		return;
+	}
+	r->buf[0] = p->query[0];
+	r->buf[1] = p->query[1];
+	send_to(r->sock, r->buf, len, &p->client, p->client_len);
+	r->stats.relayed++;
+	p->used = false;
+}
+
+static void drain(struct cg_dns_responder *r, int fd, int64_t now)
+{
+	for (int i = 0; i < BATCH; i++) {
+		struct sockaddr_storage from;
+		struct iovec iov = { r->buf, sizeof(r->buf) };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* EAGAIN: done; an ICMP error queued on the socket is
+			 * consumed by this call and nothing else is to do. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			r->stats.dropped++;
+			continue;
+		}
+		if (fd == r->sock) {
+			if (allowed(r, &from))
+				serve_client(r, (size_t)n, &from, mh.msg_namelen, now);
+			else
+				r->stats.dropped++;
+		} else {
+			serve_upstream(r, (size_t)n, &from);
+		}
+	}
+}
+
+void cg_dns_responder_handle_readable(struct cg_dns_responder *r, int64_t now_ms)
+{
+	struct epoll_event ev[4];
+	int n = epoll_wait(r->epfd, ev, ARRAY_SIZE(ev), 0);
+
+	for (int i = 0; i < n; i++)
+		drain(r, ev[i].data.fd, now_ms);
+}
+
+void cg_dns_responder_tick(struct cg_dns_responder *r, int64_t now_ms)
+{
+	for (size_t i = 0; i < r->npend_cap; i++) {
+		struct pending *p = &r->pend[i];
+
+		if (!p->used)
+			continue;
+		if (now_ms >= p->deadline) {
+			servfail(r, p->query, &p->q, &p->client, p->client_len);
+			r->stats.timeouts++;
+			p->used = false;
+		} else if (now_ms >= p->next_try && p->tries < r->nup) {
+			send_try(r, p, now_ms);
+		}
+	}
+}
+
+int64_t cg_dns_responder_next_deadline(const struct cg_dns_responder *r)
+{
+	int64_t next = -1;
+
+	for (size_t i = 0; i < r->npend_cap; i++) {
+		const struct pending *p = &r->pend[i];
+		int64_t t;
+
+		if (!p->used)
+			continue;
+		t = p->tries < r->nup && p->next_try < p->deadline ? p->next_try : p->deadline;
+		if (next < 0 || t < next)
+			next = t;
+	}
+	return next;
+}
