@@ -78,7 +78,7 @@ int cg_dns_parse_addr(const char *s, unsigned default_port, struct sockaddr_stor
 	if (hash) {
 		errno = 0;
 		port = strtoul(hash + 1, &end, 10);
-		if (errno || end == hash + 1 || *end || port == 0 || port > 65535)
+		if (errno || end == hash + 1 || *end || port > 65535)
 			return cg_error(err, EINVAL, "'%s': bad port (IP#PORT)", s);
 	}
 	memset(ss, 0, sizeof(*ss));
@@ -176,6 +176,9 @@ static int open_sockets(struct cg_dns_responder *r, const struct cg_dns_config *
 			return cg_error(err, E2BIG, "DNS responder: more than %d upstream servers", MAX_UPSTREAMS);
 		if (cg_dns_parse_addr(cfg->upstreams[i], 53, &r->up[r->nup].addr, &len, err) < 0)
 			return cg_error_wrap(err, "DNS upstream");
+		/* Port 0 is for the listening side only (the kernel picks). */
+		if (((struct sockaddr_in *)&r->up[r->nup].addr)->sin_port == 0)
+			return cg_error(err, EINVAL, "DNS upstream '%s': port 0", cfg->upstreams[i]);
 		r->up[r->nup].len = len;
 		v4 |= r->up[r->nup].addr.ss_family == AF_INET;
 		v6 |= r->up[r->nup].addr.ss_family == AF_INET6;
@@ -238,6 +241,17 @@ void cg_dns_responder_remove(struct cg_dns_responder *r, const char *name)
 struct cg_dns_stats cg_dns_responder_stats(const struct cg_dns_responder *r)
 {
 	return r->stats;
+}
+
+unsigned cg_dns_responder_port(const struct cg_dns_responder *r)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(r->sock, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 /* A reply that cannot go now (socket buffer full) is dropped: the

@@ -49,6 +49,8 @@ int64_t cg_dns_responder_next_deadline(const struct cg_dns_responder *r);
 int cg_dns_responder_set(struct cg_dns_responder *r, const char *name, const char *ipv4, cg_err_t *err);
 void cg_dns_responder_remove(struct cg_dns_responder *r, const char *name);
 struct cg_dns_stats cg_dns_responder_stats(const struct cg_dns_responder *r);
+/* The port it listens on (for IP#0: the one the kernel chose). */
+unsigned cg_dns_responder_port(const struct cg_dns_responder *r);
 void cg_dns_responder_close(struct cg_dns_responder *r);
 
 int64_t cg_dns_now_ms(void);
