@@ -147,8 +147,8 @@ static int validate(struct cg_container *c, cg_err_t *err)
 		return cg_error(err, 0, "invalid container name '%s': use letters, digits, '.', '_' and '-'", s->name);
 	/* It goes into /etc/hosts and the UTS namespace: a name, nothing else. */
 	if (s->hostname && !cg_hostname_valid(s->hostname, 64))
-		return cg_error(err, 0, "invalid hostname '%s': at most 64 characters, dot-separated labels of letters, digits, '-' and '_'",
-				s->hostname);
+		return cg_error(err, 0, "invalid hostname '%.64s': at most 64 characters, dot-separated labels of letters, digits, '-' and '_'",
+				cg_shown(s->hostname));
 	if (s->workdir && s->workdir[0] != '/')
 		return cg_error(err, 0, "invalid working directory '%s': it must be an absolute path", s->workdir);
 	if (cg_manager_check_parent(c->mgr, s->cgroup_parent, err) < 0)

@@ -8,6 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *cg_shown(const char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			return "(with a control character)";
+	return v;
+}
+
 bool cg_hostname_valid(const char *name, size_t max)
 {
 	size_t n = strlen(name), label = 0;
@@ -39,14 +47,15 @@ int cg_add_host_parse(const char *s, char **name, char **ip, cg_err_t *err)
 	unsigned char a[16];
 
 	if (colon == NULL)
-		return cg_error(err, 0, "invalid --add-host '%s': expected NAME:IP", s);
+		return cg_error(err, 0, "invalid --add-host '%s': expected NAME:IP", cg_shown(s));
 	n = strndup(s, (size_t)(colon - s));
 	if (n == NULL)
 		abort();
 	if (!cg_hostname_valid(n, 0))
-		return cg_error(err, 0, "invalid --add-host '%s': '%s' is not a host name", s, n);
+		return cg_error(err, 0, "invalid --add-host '%s': '%s' is not a host name", cg_shown(s), cg_shown(n));
 	if (inet_pton(AF_INET, colon + 1, a) != 1 && inet_pton(AF_INET6, colon + 1, a) != 1)
-		return cg_error(err, 0, "invalid --add-host '%s': '%s' is not an IPv4 or IPv6 address", s, colon + 1);
+		return cg_error(err, 0, "invalid --add-host '%s': '%s' is not an IPv4 or IPv6 address", cg_shown(s),
+				 cg_shown(colon + 1));
 	if (name)
 		*name = steal_pointer(&n);
 	if (ip)

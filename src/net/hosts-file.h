@@ -27,4 +27,8 @@ bool cg_hostname_valid(const char *name, size_t max);
  * may be NULL; else they get new strings. */
 int cg_add_host_parse(const char *s, char **name, char **ip, cg_err_t *err);
 
+/* v for an error message, or a placeholder if it holds a control
+ * character (a line break would make the message two lines). */
+const char *cg_shown(const char *v);
+
 #endif

@@ -182,7 +182,7 @@ int cg_dns_server_check(const char *ip, cg_err_t *err)
 	unsigned char a[16];
 
 	if (inet_pton(AF_INET, ip, a) != 1 && inet_pton(AF_INET6, ip, a) != 1)
-		return cg_error(err, 0, "invalid --dns '%s': expected an IPv4 or IPv6 address", ip);
+		return cg_error(err, 0, "invalid --dns '%s': expected an IPv4 or IPv6 address", cg_shown(ip));
 	return 0;
 }
 
@@ -191,7 +191,7 @@ int cg_dns_search_check(const char *domain, cg_err_t *err)
 	if (!strcmp(domain, "."))
 		return 0;
 	if (!cg_hostname_valid(domain, 0))
-		return cg_error(err, 0, "invalid --dns-search '%s': expected a domain name (or '.' for none)", domain);
+		return cg_error(err, 0, "invalid --dns-search '%s': expected a domain name (or '.' for none)", cg_shown(domain));
 	return 0;
 }
 
@@ -203,6 +203,6 @@ int cg_dns_option_check(const char *opt, cg_err_t *err)
 		if (!isgraph((unsigned char)opt[i]) || opt[i] == '#' || opt[i] == ';')
 			n = 0;
 	if (n == 0 || n > 64)
-		return cg_error(err, 0, "invalid --dns-option '%s': expected one word such as ndots:2", opt);
+		return cg_error(err, 0, "invalid --dns-option '%s': expected one word such as ndots:2", cg_shown(opt));
 	return 0;
 }

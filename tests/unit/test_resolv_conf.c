@@ -10,7 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <json-c/json.h>
+
 #include "hosts-file.h"
+#include "proto.h"
 #include "resolv-conf.h"
 #include "spec.h"
 
@@ -223,6 +226,8 @@ static void test_spec_add_dns(void **state)
 
 		if ((cg_spec_add_dns(&s, opt_cases[i].which, opt_cases[i].v, &err) == 0) != opt_cases[i].ok)
 			fail_msg("'%s': want %s (%s)", opt_cases[i].v, opt_cases[i].ok ? "accepted" : "refused", err.msg);
+		/* One line, whatever the value holds. */
+		assert_null(strchr(err.msg, '\n'));
 	}
 	assert_int_equal(cg_strv_len(s.dns), 2);
 	assert_int_equal(cg_strv_len(s.dns_search), 2);
@@ -235,6 +240,56 @@ static void test_spec_add_dns(void **state)
 	cg_spec_free(&s);
 }
 
+/* The spec's arrays through the wire's and the record's JSON and back;
+ * a bad entry in the JSON is refused as the CLI refuses it. */
+static void test_spec_json(void **state)
+{
+	struct cg_spec s, back;
+	struct json_object *o;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	cg_spec_init(&s);
+	cg_spec_init(&back);
+	s.image = "busybox";
+	assert_int_equal(cg_spec_add_dns(&s, CG_DNS_SERVER, "192.0.2.1", &err), 0);
+	assert_int_equal(cg_spec_add_dns(&s, CG_DNS_SERVER, "192.0.2.2", &err), 0);
+	assert_int_equal(cg_spec_add_dns(&s, CG_DNS_SEARCH, "a.test", &err), 0);
+	assert_int_equal(cg_spec_add_dns(&s, CG_DNS_OPTION, "ndots:3", &err), 0);
+	assert_int_equal(cg_spec_add_dns(&s, CG_ADD_HOST, "db:192.0.2.9", &err), 0);
+	o = cg_spec_to_json(&s);
+	assert_int_equal(cg_spec_from_json(o, &back, &err), 0);
+	assert_int_equal(cg_strv_len(back.dns), 2);
+	assert_string_equal(back.dns[1], "192.0.2.2");
+	assert_string_equal(back.dns_search[0], "a.test");
+	assert_string_equal(back.dns_options[0], "ndots:3");
+	assert_string_equal(back.add_hosts[0], "db:192.0.2.9");
+	json_object_put(o);
+	/* None given: no field at all, and none back. */
+	cg_spec_free(&s);
+	cg_spec_init(&s);
+	s.image = "busybox";
+	o = cg_spec_to_json(&s);
+	assert_false(json_object_object_get_ex(o, "dns", NULL));
+	assert_int_equal(cg_spec_from_json(o, &back, &err), 0);
+	assert_null(back.dns);
+	json_object_put(o);
+	static const char *const bad[] = {
+		"{\"image\":\"b\",\"dns\":[\"x\"]}", "{\"image\":\"b\",\"dns\":\"192.0.2.1\"}",
+		"{\"image\":\"b\",\"add_hosts\":[\"db\"]}", "{\"image\":\"b\",\"dns_search\":[\"a b\"]}",
+		"{\"image\":\"b\",\"dns_options\":[1]}",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		o = json_tokener_parse(bad[i]);
+		assert_non_null(o);
+		if (cg_spec_from_json(o, &back, &err) == 0)
+			fail_msg("accepted %s", bad[i]);
+		json_object_put(o);
+	}
+	cg_spec_free(&back);
+	cg_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_hostname_valid),
 		cmocka_unit_test(test_add_host),
 		cmocka_unit_test(test_spec_add_dns),
+		cmocka_unit_test(test_spec_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
