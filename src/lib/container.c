@@ -231,14 +231,21 @@ static int reserve_name(struct cg_container *c, cg_err_t *err)
 	return 0;
 }
 
+int cg_container_write_etc(struct cg_container *c, const char *ip, const char *gateway, cg_err_t *err)
+{
+	cleanup_free char *etc = xasprintf("%s/init/etc", c->dir);
+	struct cg_etc_files_in files = {
+		.hostname = c->hostname, .ip = ip, .gateway = gateway, .dns = c->spec->dns,
+		.dns_search = c->spec->dns_search, .dns_options = c->spec->dns_options,
+		.add_hosts = c->spec->add_hosts,
+	};
+
+	return cg_etc_files_write(etc, &files, err);
+}
+
 static int write_init_layer(struct cg_container *c, cg_err_t *err)
 {
 	static const char *const subdirs[] = { "upper", "work", "init", "init/etc", "rootfs" };
-	cleanup_free char *etc = xasprintf("%s/init/etc", c->dir);
-	struct cg_etc_files_in files = {
-		.hostname = c->hostname, .dns = c->spec->dns, .dns_search = c->spec->dns_search,
-		.dns_options = c->spec->dns_options, .add_hosts = c->spec->add_hosts,
-	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		cleanup_free char *d = xasprintf("%s/%s", c->dir, subdirs[i]);
@@ -247,8 +254,8 @@ static int write_init_layer(struct cg_container *c, cg_err_t *err)
 			return cg_error(err, errno, "mkdir %s", d);
 	}
 	/* Before its network is set up: no address yet, the host's
-	 * resolvers (the network code writes them again once it knows). */
-	return cg_etc_files_write(etc, &files, err);
+	 * resolvers; the network code writes them again once it knows. */
+	return cg_container_write_etc(c, NULL, NULL, err);
 }
 
 static int make_dirs(struct cg_container *c, cg_err_t *err)

@@ -43,3 +43,11 @@ int cg_etc_files_write(const char *dir, const struct cg_etc_files_in *in, cg_err
 	}
 	return 0;
 }
+
+char **cg_etc_dns_upstreams(void)
+{
+	cleanup_free char *host = read_optional(CG_HOST_RESOLV_CONF);
+	cleanup_free char *resolved = read_optional(CG_RESOLVED_RESOLV_CONF);
+
+	return cg_resolv_upstreams(host, resolved);
+}

@@ -24,4 +24,8 @@ struct cg_etc_files_in {
  * systemd-resolved's upstream file (either may be missing). */
 int cg_etc_files_write(const char *dir, const struct cg_etc_files_in *in, cg_err_t *err);
 
+/* cg_resolv_upstreams of this host's files: what a DNS responder in the
+ * host's network namespace forwards to (cg_strv_free it). */
+char **cg_etc_dns_upstreams(void);
+
 #endif

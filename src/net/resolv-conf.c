@@ -61,6 +61,19 @@ char **cg_resolv_nameservers(const char *text)
 	return v;
 }
 
+char **cg_resolv_upstreams(const char *host, const char *resolved)
+{
+	char **v = cg_resolv_nameservers(host);
+
+	if (v == NULL)
+		v = cg_resolv_nameservers(resolved);
+	if (v == NULL) {
+		cg_strv_push(&v, CG_DNS_FALLBACK_1);
+		cg_strv_push(&v, CG_DNS_FALLBACK_2);
+	}
+	return v;
+}
+
 bool cg_resolv_usable_server(const char *ip)
 {
 	struct in_addr a;

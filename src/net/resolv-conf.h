@@ -36,6 +36,13 @@ char *cg_resolv_conf(const struct cg_resolv_in *in);
  * with cg_strv_free). */
 char **cg_resolv_nameservers(const char *text);
 
+/* The servers cgrund's DNS responder forwards to. It runs in the host's
+ * network namespace, where a loopback stub is reachable, and the best
+ * choice (systemd-resolved knows the host's per-link DNS): the host's
+ * nameservers as they are; with none, resolved's upstream file's; with
+ * none either, docker's fallback. NULL-terminated (cg_strv_free). */
+char **cg_resolv_upstreams(const char *host, const char *resolved);
+
 /* Usable from a container's own network namespace: an IPv4 address that
  * is not loopback (127.0.0.0/8). IPv6 servers are left out: cgrun's
  * networks are IPv4 only. */

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "container.h"
 #include "hosts-file.h"
 #include "proto.h"
 #include "resolv-conf.h"
@@ -106,6 +107,23 @@ static void test_nameservers(void **state)
 	assert_string_equal(v[1], "::1");
 	cg_strv_free(v);
 	assert_null(cg_resolv_nameservers(""));
+	/* The responder's upstreams: the host's as they are (stub included:
+	 * the responder runs in the host's namespace), else resolved's, else
+	 * the fallback. */
+	static const struct { const char *host, *resolved, *want; } up[] = {
+		{ "nameserver 127.0.0.53\nnameserver ::1\n", "nameserver 192.0.2.1\n", "127.0.0.53 ::1" },
+		{ "search lan\n", "nameserver 192.0.2.1\n", "192.0.2.1" },
+		{ NULL, NULL, "8.8.8.8 8.8.4.4" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(up); i++) {
+		char **u = cg_resolv_upstreams(up[i].host, up[i].resolved);
+		char got[128] = "";
+
+		for (size_t k = 0; u[k]; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? " " : "", u[k]);
+		assert_string_equal(got, up[i].want);
+		cg_strv_free(u);
+	}
 	assert_true(cg_resolv_usable_server("10.0.0.1"));
 	assert_false(cg_resolv_usable_server("127.0.0.53"));
 	assert_false(cg_resolv_usable_server("::1"));
@@ -290,6 +308,49 @@ static void test_spec_json(void **state)
 	cg_spec_free(&s);
 }
 
+/* The init layer's files rewritten for a container's address and its
+ * user network's gateway (cg_container_write_etc, as the network code
+ * calls it before the start). */
+static void test_container_write_etc(void **state)
+{
+	char tmpl[] = "/tmp/cgrun-test-etc.XXXXXX";
+	struct cg_spec s;
+	struct cg_container c = { 0 };
+	cg_err_t err = { 0 };
+	char *text = NULL, *dir = mkdtemp(tmpl), *etc;
+
+	(void)state;
+	assert_non_null(dir);
+	etc = xasprintf("%s/init/etc", dir);
+	assert_int_equal(mkdir_p(etc, 0755, &err), 0);
+	cg_spec_init(&s);
+	assert_int_equal(cg_spec_add_dns(&s, CG_ADD_HOST, "db:192.0.2.9", &err), 0);
+	c.spec = &s;
+	c.dir = dir;
+	snprintf(c.hostname, sizeof(c.hostname), "web");
+	assert_int_equal(cg_container_write_etc(&c, "10.89.0.2", "10.89.0.1", &err), 0);
+	free(etc);
+	etc = xasprintf("%s/init/etc/hosts", dir);
+	assert_int_equal(read_file(etc, &text, 65536, &err), 0);
+	assert_non_null(strstr(text, "\n192.0.2.9\tdb\n10.89.0.2\tweb\n"));
+	free(text);
+	free(etc);
+	etc = xasprintf("%s/init/etc/resolv.conf", dir);
+	assert_int_equal(read_file(etc, &text, 65536, &err), 0);
+	assert_true(strncmp(text, "search dns.cgrun", 16) == 0);
+	assert_non_null(strstr(text, "\nnameserver 10.89.0.1\n"));
+	assert_null(strstr(text, "nameserver 8.8.8.8"));
+	free(text);
+	free(etc);
+	etc = xasprintf("%s/init/etc/hostname", dir);
+	assert_int_equal(read_file(etc, &text, 65536, &err), 0);
+	assert_string_equal(text, "web\n");
+	free(text);
+	free(etc);
+	assert_int_equal(rm_rf(dir, &err), 0);
+	cg_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_add_host),
 		cmocka_unit_test(test_spec_add_dns),
 		cmocka_unit_test(test_spec_json),
+		cmocka_unit_test(test_container_write_etc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
