@@ -32,8 +32,9 @@ struct pending {
 	struct sockaddr_storage client;
 	socklen_t client_len;
 	size_t len;
-	uint8_t query[CG_DNS_QUERY_MAX];   /* as the client sent it (its id) */
-	struct cg_dns_question q;
+	uint8_t query[CG_DNS_QUERY_MAX];   /* as the client sent it (its id); its
+					    * question is parsed again when needed
+					    * rather than kept (1 KiB of name) */
 };
 
 struct upstream {
@@ -328,6 +329,13 @@ static void servfail(struct cg_dns_responder *r, const uint8_t *query, const str
 		send_to(r->sock, r->out, n, to, tolen);
 }
 
+/* A pending forward's client query, parsed (it was when it came). */
+static void pending_question(const struct pending *p, struct cg_dns_question *q)
+{
+	if (cg_dns_parse(p->query, p->len, false, q) < 0)
+		abort();
+}
+
 static void forward(struct cg_dns_responder *r, size_t len, const struct cg_dns_question *q,
 		    const struct sockaddr_storage *from, socklen_t fromlen, int64_t now)
 {
@@ -341,7 +349,7 @@ static void forward(struct cg_dns_responder *r, size_t len, const struct cg_dns_
 		return;
 	}
 	*p = (struct pending){ .used = true, .up_id = id, .deadline = now + r->timeout_ms,
-			       .client_len = fromlen, .len = len, .q = *q };
+			       .client_len = fromlen, .len = len };
 	memcpy(&p->client, from, fromlen);
 	memcpy(p->query, r->buf, len);
 	r->stats.forwarded++;
@@ -381,11 +389,16 @@ static bool from_upstream(const struct cg_dns_responder *r, const struct sockadd
  * answers a pending forward's question and comes from an upstream. */
 static void serve_upstream(struct cg_dns_responder *r, size_t len, const struct sockaddr_storage *from)
 {
-	struct cg_dns_question q;
+	struct cg_dns_question q, asked;
 	struct pending *p;
 
 	if (!from_upstream(r, from) || cg_dns_parse(r->buf, len, true, &q) < 0 ||
-	    (p = find_pending(r, q.id)) == NULL || !cg_dns_same_question(&p->q, &q)) {
+	    (p = find_pending(r, q.id)) == NULL) {
+		r->stats.dropped++;
+		return;
+	}
+	pending_question(p, &asked);
+	if (!cg_dns_same_question(&asked, &q)) {
 		r->stats.dropped++;
 		return;
 	}
@@ -445,7 +458,10 @@ void cg_dns_responder_tick(struct cg_dns_responder *r, int64_t now_ms)
 		if (!p->used)
 			continue;
 		if (now_ms >= p->deadline) {
-			servfail(r, p->query, &p->q, &p->client, p->client_len);
+			struct cg_dns_question q;
+
+			pending_question(p, &q);
+			servfail(r, p->query, &q, &p->client, p->client_len);
 			r->stats.timeouts++;
 			p->used = false;
 		} else if (now_ms >= p->next_try && p->tries < r->nup) {
