@@ -20,9 +20,9 @@
 
 #include "etc-files.h"
 #include "exec-tramp.h"
+#include "hosts-file.h"
 #include "proc.h"
 #include "rootfs.h"
-#include "hosts-file.h"
 #include "secopt.h"
 #include "spawn.h"
 #include "spawner.h"

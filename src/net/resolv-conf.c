@@ -135,12 +135,6 @@ static void put_line(FILE *f, const char *key, char *const *words)
 	fputc('\n', f);
 }
 
-/* --dns-search=. alone: no search list (docker). */
-static bool no_search(char *const *search)
-{
-	return cg_strv_len(search) == 1 && !strcmp(search[0], ".");
-}
-
 char *cg_resolv_conf(const struct cg_resolv_in *in)
 {
 	struct resolv_parsed host, resolved;
@@ -159,8 +153,10 @@ char *cg_resolv_conf(const struct cg_resolv_in *in)
 		servers = host_servers(&host, in->resolved);
 
 	if (cg_strv_len(in->search)) {
-		for (size_t i = 0; !no_search(in->search) && in->search[i]; i++)
-			cg_strv_push(&search, in->search[i]);
+		/* "." is no domain: --dns-search=. alone leaves none (docker). */
+		for (size_t i = 0; in->search[i]; i++)
+			if (strcmp(in->search[i], "."))
+				cg_strv_push(&search, in->search[i]);
 	} else {
 		/* On a user network the responder's domain first: NAME finds
 		 * NAME.dns.cgrun at once, with no round trip upstream. */
