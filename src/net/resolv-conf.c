@@ -149,6 +149,9 @@ char *cg_resolv_conf(const struct cg_resolv_in *in)
 			cg_strv_push(&servers, in->dns[i]);
 	else if (in->gateway)
 		cg_strv_push(&servers, in->gateway);
+	else if (in->host_net && host.servers)
+		for (size_t i = 0; host.servers[i]; i++)
+			cg_strv_push(&servers, host.servers[i]);
 	else
 		servers = host_servers(&host, in->resolved);
 
@@ -163,7 +166,8 @@ char *cg_resolv_conf(const struct cg_resolv_in *in)
 		if (in->gateway && !cg_strv_len(in->dns))
 			cg_strv_push(&search, CG_DNS_DOMAIN);
 		/* Behind a stub the host's search list may be resolved's. */
-		char *const *hs = host.search || !any_loopback(host.servers) ? host.search : resolved.search;
+		char *const *hs = host.search || in->host_net || !any_loopback(host.servers) ? host.search
+											      : resolved.search;
 
 		for (size_t i = 0; hs && hs[i]; i++)
 			cg_strv_push(&search, hs[i]);

@@ -20,6 +20,8 @@ struct cg_resolv_in {
 	const char *host;        /* the host's /etc/resolv.conf text; NULL: none */
 	const char *resolved;    /* /run/systemd/resolve/resolv.conf; NULL: none */
 	const char *gateway;     /* a user network's gateway (its responder); NULL: default bridge */
+	bool host_net;           /* --network=host: the host's servers as they are (its
+				  * loopback stub is reachable there) */
 	char *const *dns;        /* --dns, NULL-terminated; NULL or empty: none */
 	char *const *search;     /* --dns-search ("." alone: no search list) */
 	char *const *options;    /* --dns-option */

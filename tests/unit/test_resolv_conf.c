@@ -84,6 +84,13 @@ static const struct {
 	{ "user network with --dns-search",
 	  { .host = "nameserver 10.0.0.2\n", .gateway = "10.89.0.1", .search = V("x.example") },
 	  "search x.example\nnameserver 10.89.0.1\n" },
+	{ "host network: the host's servers as they are, stub and IPv6 included",
+	  { .host = "nameserver 127.0.0.53\nnameserver 2001:db8::53\noptions edns0\n", .resolved = resolved_up, .host_net = true },
+	  "nameserver 127.0.0.53\nnameserver 2001:db8::53\noptions edns0\n" },
+	{ "host network without servers: the fallback",
+	  { .host = "search lan\n", .host_net = true }, "search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n" },
+	{ "host network with --dns",
+	  { .host = "nameserver 127.0.0.53\n", .host_net = true, .dns = V("192.0.2.1") }, "nameserver 192.0.2.1\n" },
 	{ "no trailing newline, CRLF",
 	  { .host = "nameserver 10.0.0.2\r\nsearch lan" }, "search lan\nnameserver 10.0.0.2\n" },
 };
