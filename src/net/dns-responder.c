@@ -13,50 +13,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "dns-msg.h"
-#include "dns-names.h"
+#include "dns-responder-int.h"
 #include "resolv-conf.h"
-
-#define MAX_UPSTREAMS 8
-/* Datagrams served per socket per call: the loop goes on between batches. */
-#define BATCH 64
-#define REPLY_MAX 65535
-
-/* A query forwarded upstream and not yet answered. */
-struct pending {
-	bool used;
-	uint16_t up_id;                    /* the id upstream sees: fresh, random */
-	unsigned next_up;                  /* the upstream the next try goes to */
-	unsigned tries;
-	int64_t deadline, next_try;
-	struct sockaddr_storage client;
-	socklen_t client_len;
-	size_t len;
-	uint8_t query[CG_DNS_QUERY_MAX];   /* as the client sent it (its id); its
-					    * question is parsed again when needed
-					    * rather than kept (1 KiB of name) */
-};
-
-struct upstream {
-	struct sockaddr_storage addr;
-	socklen_t len;
-};
-
-struct cg_dns_responder {
-	int epfd, sock, up4, up6;          /* epoll; clients; to upstreams (v4, v6) */
-	char *domain;
-	struct in_addr allow_net, allow_mask;
-	bool allow_any;
-	unsigned timeout_ms, max_pending;
-	struct upstream up[MAX_UPSTREAMS];
-	unsigned nup;
-	struct cg_dns_names names;
-	struct pending *pend;
-	size_t npend_cap;                  /* entries of pend allocated (grows to max_pending) */
-	struct cg_dns_stats stats;
-	uint8_t buf[REPLY_MAX + 1];
-	uint8_t out[CG_DNS_QUERY_MAX + 16];
-};
 
 int64_t cg_dns_now_ms(void)
 {
@@ -132,7 +90,7 @@ static int parse_allow(struct cg_dns_responder *r, const char *cidr, cg_err_t *e
 	return 0;
 }
 
-static bool allowed(const struct cg_dns_responder *r, const struct sockaddr_storage *from)
+bool dns_allowed(const struct cg_dns_responder *r, const struct sockaddr_storage *from)
 {
 	const struct sockaddr_in *in4 = (const void *)from;
 
@@ -172,6 +130,11 @@ static int open_sockets(struct cg_dns_responder *r, const struct cg_dns_config *
 		return -1;
 	if (bind(r->sock, (struct sockaddr *)&ss, len) < 0)
 		return cg_error(err, errno, "DNS responder: bind %s", cfg->listen);
+	/* TCP on the same port as UDP got (for IP#0: the kernel's choice). */
+	if (getsockname(r->sock, (struct sockaddr *)&ss, &(socklen_t){ len }) < 0)
+		return cg_error(err, errno, "DNS responder: getsockname");
+	if (dns_tcp_open(r, &ss, len, err) < 0)
+		return cg_error_wrap(err, "DNS responder: %s (TCP)", cfg->listen);
 	for (size_t i = 0; cfg->upstreams && cfg->upstreams[i]; i++) {
 		if (r->nup == MAX_UPSTREAMS)
 			return cg_error(err, E2BIG, "DNS responder: more than %d upstream servers", MAX_UPSTREAMS);
@@ -198,7 +161,9 @@ struct cg_dns_responder *cg_dns_responder_open(const struct cg_dns_config *cfg, 
 {
 	struct cg_dns_responder *r = xcalloc(1, sizeof(*r));
 
-	r->epfd = r->sock = r->up4 = r->up6 = -1;
+	r->epfd = r->sock = r->up4 = r->up6 = r->tcp = -1;
+	for (size_t i = 0; i < MAX_TCP; i++)
+		r->conns[i].fd = -1;
 	r->domain = xstrdup(cfg->domain ? cfg->domain : CG_DNS_DOMAIN);
 	r->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 4000;
 	r->max_pending = cfg->max_pending ? cfg->max_pending : 256;
@@ -214,6 +179,8 @@ void cg_dns_responder_close(struct cg_dns_responder *r)
 {
 	if (r == NULL)
 		return;
+	dns_tcp_close_all(r);
+	cg_closep(&r->tcp);
 	cg_closep(&r->sock);
 	cg_closep(&r->up4);
 	cg_closep(&r->up6);
@@ -320,13 +287,35 @@ static void send_try(struct cg_dns_responder *r, struct pending *p, int64_t now)
 	p->next_try = now + r->timeout_ms / r->nup;
 }
 
+static void reply(struct cg_dns_responder *r, const struct dns_client *c, const uint8_t *msg, size_t len)
+{
+	if (c->conn >= 0)
+		dns_tcp_send(r, c, msg, len);
+	else
+		send_to(r->sock, msg, len, &c->addr, c->len);
+}
+
 static void servfail(struct cg_dns_responder *r, const uint8_t *query, const struct cg_dns_question *q,
-		     const struct sockaddr_storage *to, socklen_t tolen)
+		     const struct dns_client *c)
 {
 	size_t n = cg_dns_build_reply(query, q, ns_r_servfail, NULL, r->out, sizeof(r->out));
 
 	if (n)
-		send_to(r->sock, r->out, n, to, tolen);
+		reply(r, c, r->out, n);
+}
+
+/* A query from a TCP client without EDNS gets an OPT record offering 4096
+ * bytes before it goes upstream over UDP: the client came over TCP because
+ * a UDP answer was too long for 512. */
+static size_t add_edns(uint8_t *q, size_t len)
+{
+	static const uint8_t opt[] = { 0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+
+	if (q[10] || q[11] || len + sizeof(opt) > CG_DNS_QUERY_MAX)
+		return len;
+	q[11] = 1;
+	memcpy(q + len, opt, sizeof(opt));
+	return len + sizeof(opt);
 }
 
 /* A pending forward's client query, parsed (it was when it came). */
@@ -337,7 +326,7 @@ static void pending_question(const struct pending *p, struct cg_dns_question *q)
 }
 
 static void forward(struct cg_dns_responder *r, size_t len, const struct cg_dns_question *q,
-		    const struct sockaddr_storage *from, socklen_t fromlen, int64_t now)
+		    const struct dns_client *c, int64_t now)
 {
 	struct pending *p = r->nup ? new_pending(r) : NULL;
 	uint16_t id;
@@ -345,19 +334,19 @@ static void forward(struct cg_dns_responder *r, size_t len, const struct cg_dns_
 	if (p == NULL || fresh_id(r, &id) < 0) {
 		/* No upstream, or too many in flight: say so at once rather
 		 * than leave the client waiting for its timeout. */
-		servfail(r, r->buf, q, from, fromlen);
+		servfail(r, r->buf, q, c);
 		return;
 	}
 	*p = (struct pending){ .used = true, .up_id = id, .deadline = now + r->timeout_ms,
-			       .client_len = fromlen, .len = len };
-	memcpy(&p->client, from, fromlen);
+			       .client = *c, .len = len };
 	memcpy(p->query, r->buf, len);
+	if (c->conn >= 0)
+		p->len = add_edns(p->query, len);
 	r->stats.forwarded++;
 	send_try(r, p, now);
 }
 
-static void serve_client(struct cg_dns_responder *r, size_t len, const struct sockaddr_storage *from,
-			 socklen_t fromlen, int64_t now)
+void dns_serve_query(struct cg_dns_responder *r, size_t len, const struct dns_client *c, int64_t now)
 {
 	struct cg_dns_question q;
 	size_t outlen;
@@ -366,10 +355,10 @@ static void serve_client(struct cg_dns_responder *r, size_t len, const struct so
 	switch (cg_dns_handle_query(&r->names, r->domain, r->buf, len, &q, r->out, sizeof(r->out), &outlen)) {
 	case CG_DNS_REPLY:
 		r->stats.answered++;
-		send_to(r->sock, r->out, outlen, from, fromlen);
+		reply(r, c, r->out, outlen);
 		break;
 	case CG_DNS_FORWARD:
-		forward(r, len, &q, from, fromlen, now);
+		forward(r, len, &q, c, now);
 		break;
 	default:
 		r->stats.dropped++;
@@ -404,7 +393,7 @@ static void serve_upstream(struct cg_dns_responder *r, size_t len, const struct 
 	}
 	r->buf[0] = p->query[0];
 	r->buf[1] = p->query[1];
-	send_to(r->sock, r->buf, len, &p->client, p->client_len);
+	reply(r, &p->client, r->buf, len);
 	r->stats.relayed++;
 	p->used = false;
 }
@@ -431,8 +420,11 @@ static void drain(struct cg_dns_responder *r, int fd, int64_t now)
 			continue;
 		}
 		if (fd == r->sock) {
-			if (allowed(r, &from))
-				serve_client(r, (size_t)n, &from, mh.msg_namelen, now);
+			struct dns_client c = { .len = mh.msg_namelen, .conn = -1 };
+
+			memcpy(&c.addr, &from, sizeof(from));
+			if (dns_allowed(r, &from))
+				dns_serve_query(r, (size_t)n, &c, now);
 			else
 				r->stats.dropped++;
 		} else {
@@ -443,15 +435,24 @@ static void drain(struct cg_dns_responder *r, int fd, int64_t now)
 
 void cg_dns_responder_handle_readable(struct cg_dns_responder *r, int64_t now_ms)
 {
-	struct epoll_event ev[4];
+	struct epoll_event ev[4 + MAX_TCP];
 	int n = epoll_wait(r->epfd, ev, ARRAY_SIZE(ev), 0);
 
-	for (int i = 0; i < n; i++)
-		drain(r, ev[i].data.fd, now_ms);
+	r->now = now_ms;
+	for (int i = 0; i < n; i++) {
+		int fd = ev[i].data.fd;
+
+		if (fd == r->tcp)
+			dns_tcp_accept(r, now_ms);
+		else if (!dns_tcp_event(r, fd, ev[i].events, now_ms))
+			drain(r, fd, now_ms);
+	}
 }
 
 void cg_dns_responder_tick(struct cg_dns_responder *r, int64_t now_ms)
 {
+	r->now = now_ms;
+	dns_tcp_tick(r, now_ms);
 	for (size_t i = 0; i < r->npend_cap; i++) {
 		struct pending *p = &r->pend[i];
 
@@ -461,7 +462,7 @@ void cg_dns_responder_tick(struct cg_dns_responder *r, int64_t now_ms)
 			struct cg_dns_question q;
 
 			pending_question(p, &q);
-			servfail(r, p->query, &q, &p->client, p->client_len);
+			servfail(r, p->query, &q, &p->client);
 			r->stats.timeouts++;
 			p->used = false;
 		} else if (now_ms >= p->next_try && p->tries < r->nup) {
@@ -484,5 +485,8 @@ int64_t cg_dns_responder_next_deadline(const struct cg_dns_responder *r)
 		if (next < 0 || t < next)
 			next = t;
 	}
+	for (size_t i = 0; i < MAX_TCP; i++)
+		if (r->conns[i].fd >= 0 && (next < 0 || r->conns[i].idle_deadline < next))
+			next = r->conns[i].idle_deadline;
 	return next;
 }

@@ -1,9 +1,13 @@
 /* dns-responder.h - the DNS responder cgrund runs on a user network's
  * gateway: it answers the names of the network's containers (NAME and
  * NAME.dns.cgrun) and forwards every other query to the upstream
- * resolvers, never waiting: one fd for cgrund's epoll loop, a table of
- * pending forwards (each under a fresh random id, bounded, timed out with
- * SERVFAIL) and the clients' ids restored on the answers relayed back.
+ * resolvers over UDP, never waiting: one fd for cgrund's epoll loop, a
+ * table of pending forwards (each under a fresh random id, bounded, timed
+ * out with SERVFAIL) and the clients' ids restored on the answers relayed
+ * back. Clients may ask over UDP or TCP (dns-tcp.c: what a resolver does
+ * after a truncated answer); upstream is always asked over UDP, with EDNS
+ * offering 4096 bytes for a TCP client's query. Binding port 53 needs
+ * root (CAP_NET_BIND_SERVICE).
  *
  *   r = cg_dns_responder_open(&(struct cg_dns_config){ .listen = "10.89.0.1",
  *                                .upstreams = servers, .allow = "10.89.0.0/24" }, &err);
@@ -21,7 +25,7 @@
 #include "util.h"
 
 struct cg_dns_config {
-	const char *listen;       /* "IP" or "IP#PORT" (default port 53), UDP */
+	const char *listen;       /* "IP" or "IP#PORT" (default port 53), UDP and TCP */
 	char *const *upstreams;   /* "IP" or "IP#PORT" (IPv4 or IPv6), NULL-terminated;
 				   * none: unknown names get SERVFAIL */
 	const char *domain;       /* NULL: CG_DNS_DOMAIN ("dns.cgrun") */
@@ -32,6 +36,7 @@ struct cg_dns_config {
 
 struct cg_dns_stats {
 	uint64_t queries, answered, forwarded, relayed, timeouts, dropped;
+	uint64_t tcp;             /* TCP connections taken */
 };
 
 struct cg_dns_responder;

@@ -52,7 +52,8 @@ static void command(struct cg_dns_responder *r, char *line)
 	} else if (verb && !strcmp(verb, "stats")) {
 		struct cg_dns_stats s = cg_dns_responder_stats(r);
 
-		printf("queries %llu answered %llu forwarded %llu relayed %llu timeouts %llu dropped %llu\n",
+		printf("tcp %llu queries %llu answered %llu forwarded %llu relayed %llu timeouts %llu dropped %llu\n",
+		       (unsigned long long)s.tcp,
 		       (unsigned long long)s.queries, (unsigned long long)s.answered,
 		       (unsigned long long)s.forwarded, (unsigned long long)s.relayed,
 		       (unsigned long long)s.timeouts, (unsigned long long)s.dropped);

@@ -162,6 +162,20 @@ q()
 	[[ "$output" == *"192.0.2.7"*"www.example.test"* ]]
 }
 
+@test "over TCP too (a resolver's retry after a truncated answer): glibc with use-vc" {
+	serve --upstream 198.51.100.2 --set web=10.89.0.2
+	printf 'nameserver 10.89.0.1\noptions use-vc timeout:2 attempts:1\n' >"$BATS_TEST_TMPDIR/resolv.conf"
+	run -0 ip netns exec "$NS_GW" unshare -m --propagation private sh -c \
+		'mount --bind "$1" /etc/resolv.conf && getent ahostsv4 web && getent ahostsv4 www.example.test' \
+		sh "$BATS_TEST_TMPDIR/resolv.conf"
+	[[ "$output" == *"10.89.0.2"*"web"* ]]
+	[[ "$output" == *"192.0.2.7"*"www.example.test"* ]]
+	run -0 cmd stats
+	echo "$output"
+	# Every query came over TCP (ahostsv4 asks A only: one connection a name).
+	[[ "$output" == "tcp 2 queries 2 answered 1 forwarded 1 relayed 1 "* ]]
+}
+
 @test "garbage is dropped and the responder goes on answering" {
 	serve --upstream 198.51.100.2 --set web=10.89.0.2
 	ip netns exec "$NS_GW" "$DNS_TOOL" garbage 10.89.0.1

@@ -270,6 +270,131 @@ static void test_garbage_and_allow(void **state)
 	close_fixture(f);
 }
 
+static int tcp_connect(struct fixture *f)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&f->srv, sizeof(f->srv)), 0);
+	return fd;
+}
+
+static void tcp_query(int fd, const char *name, uint16_t id, uint8_t *q, size_t *qlen)
+{
+	int n = res_mkquery(ns_o_query, name, ns_c_in, ns_t_a, NULL, 0, NULL, q + 2, 510);
+
+	assert_true(n > 12);
+	q[0] = (uint8_t)(n >> 8);
+	q[1] = (uint8_t)n;
+	q[2] = (uint8_t)(id >> 8);
+	q[3] = (uint8_t)id;
+	*qlen = (size_t)n;
+	assert_int_equal(send(fd, q, (size_t)n + 2, 0), n + 2);
+}
+
+/* One length-prefixed answer from fd (0: none, or the connection closed). */
+static ssize_t tcp_answer(int fd, uint8_t *buf, size_t sz, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	uint8_t hdr[2];
+	size_t n, have = 0;
+
+	if (poll(&p, 1, ms) <= 0 || recv(fd, hdr, 2, MSG_WAITALL) != 2)
+		return 0;
+	n = (size_t)hdr[0] << 8 | hdr[1];
+	assert_true(n <= sz);
+	while (have < n) {
+		ssize_t k = recv(fd, buf + have, n - have, 0);
+
+		assert_true(k > 0);
+		have += (size_t)k;
+	}
+	return (ssize_t)n;
+}
+
+/* Serve until the responder has nothing more to read. */
+static void serve_all(struct fixture *f, int64_t now)
+{
+	for (int i = 0; i < 4; i++)
+		serve(f, now);
+}
+
+static void test_tcp(void **state)
+{
+	struct fixture *f = open_fixture(1, 0, NULL);
+	uint8_t q[512], up[600], a[600];
+	struct sockaddr_in from;
+	size_t qlen;
+	uint16_t id;
+	int an, fd = tcp_connect(f);
+
+	(void)state;
+	/* A local name, then a forwarded one, on the same connection. */
+	serve_all(f, 0);
+	tcp_query(fd, "web", 0x4242, q, &qlen);
+	serve_all(f, 0);
+	ssize_t n = tcp_answer(fd, a, sizeof(a), 500);
+
+	assert_int_equal(rcode_of(a, n, &id, &an), ns_r_noerror);
+	assert_int_equal(id, 0x4242);
+	assert_int_equal(an, 1);
+	tcp_query(fd, "big.example", 0x4343, q, &qlen);
+	serve_all(f, 0);
+	n = recv_wait(f->up[0], up, sizeof(up), &from, 500);
+	/* Over UDP upstream, with an EDNS record offering 4096 bytes added. */
+	assert_int_equal(n, (ssize_t)qlen + 11);
+	assert_int_equal(up[11], 1);
+	assert_int_equal(up[n - 9], 41);
+	up[2] |= 0x80;
+	sendto(f->up[0], up, (size_t)n, 0, (struct sockaddr *)&from, sizeof(from));
+	serve_all(f, 5);
+	n = tcp_answer(fd, a, sizeof(a), 500);
+	assert_int_equal(rcode_of(a, n, &id, &an), ns_r_noerror);
+	assert_int_equal(id, 0x4343);
+	/* A dead upstream: SERVFAIL over TCP at the timeout. */
+	tcp_query(fd, "slow.example", 0x4444, q, &qlen);
+	serve_all(f, 10);
+	cg_dns_responder_tick(f->r, 10 + 1000);
+	n = tcp_answer(fd, a, sizeof(a), 500);
+	assert_int_equal(rcode_of(a, n, &id, &an), ns_r_servfail);
+	assert_int_equal(id, 0x4444);
+	/* Idle past its time: closed (recv sees the end). */
+	cg_dns_responder_tick(f->r, 10 + 1000 + 10001);
+	assert_int_equal(recv(fd, a, sizeof(a), 0), 0);
+	close(fd);
+	/* An oversized length, and garbage in a frame: closed, no answer. */
+	fd = tcp_connect(f);
+	serve_all(f, 20000);
+	assert_int_equal(send(fd, "\xff\xff", 2, 0), 2);
+	serve_all(f, 20000);
+	assert_int_equal(recv(fd, a, sizeof(a), 0), 0);
+	close(fd);
+	fd = tcp_connect(f);
+	serve_all(f, 20000);
+	assert_int_equal(send(fd, "\x00\x05\xc0\x0c\x00\x01\x00", 7, 0), 7);
+	serve_all(f, 20000);
+	assert_int_equal(recv(fd, a, sizeof(a), 0), 0);
+	close(fd);
+	/* More connections than it takes: the extra ones are closed. */
+	int many[20];
+
+	for (int i = 0; i < 20; i++) {
+		many[i] = tcp_connect(f);
+		serve(f, 30000);
+	}
+	int closed = 0;
+
+	for (int i = 0; i < 20; i++) {
+		struct pollfd p = { many[i], POLLIN, 0 };
+
+		if (poll(&p, 1, 50) > 0 && recv(many[i], a, sizeof(a), MSG_DONTWAIT) == 0)
+			closed++;
+		close(many[i]);
+	}
+	assert_int_equal(closed, 4);
+	close_fixture(f);
+}
+
 static void test_open_errors(void **state)
 {
 	cg_err_t err = { 0 };
@@ -293,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_retry_then_servfail),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_garbage_and_allow),
+		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_open_errors),
 	};
 
