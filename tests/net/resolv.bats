@@ -23,6 +23,11 @@ in_process()
 		timeout -k 5 60 "$CGRUN" run --cgroup-parent="$DT_PARENT" "$@"
 }
 
+proc_gone()
+{
+	! dt_same_proc "$1" "$2"
+}
+
 RESOLV_OPTS=(--dns 192.0.2.1 --dns 2001:db8::53 --dns-search a.test --dns-search b.test
 	--dns-option ndots:3 --dns-option rotate)
 RESOLV_WANT=$'search a.test b.test\nnameserver 192.0.2.1\nnameserver 2001:db8::53\noptions ndots:3 rotate'
@@ -100,7 +105,7 @@ fake_host()
 	done
 }
 
-@test "the options are in the record and inspect, and outlive a cgrund restart" {
+@test "the options are in the record and inspect, and outlive a kill -9 of cgrund" {
 	run -0 via_daemon -d --name rs-rec "${RESOLV_OPTS[@]}" --add-host db:192.0.2.9 busybox sleep 60
 	id=$output
 	dt_track "$id"
@@ -110,6 +115,19 @@ fake_host()
 	[[ "$output" == *'"db:192.0.2.9"'* ]]
 	run -0 "$CGRUN" exec rs-rec cat /etc/resolv.conf
 	[ "$output" = "$RESOLV_WANT" ]
+	# kill -9 of cgrund; the next one re-adopts the container from its record.
+	pid=$(dt_daemon_pid)
+	start=$(dt_start_time "$pid")
+	kill -KILL "$pid"
+	dt_wait_until 10 proc_gone "$pid" "$start"
+	wait "$pid" 2>/dev/null || true
+	dt_start_daemon
+	run -0 "$CGRUN" inspect rs-rec
+	[[ "$output" == *'"db:192.0.2.9"'* ]]
+	[[ "$output" == *'"ndots:3"'* ]]
+	run -0 "$CGRUN" exec rs-rec cat /etc/resolv.conf /etc/hosts
+	[[ "$output" == "$RESOLV_WANT"* ]]
+	grep -qxF $'192.0.2.9\tdb' <<<"$output"
 	run -0 "$CGRUN" rm -f rs-rec
 }
 
