@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "dns-responder-int.h"
+#include "hosts-file.h"
 #include "resolv-conf.h"
 
 int64_t cg_dns_now_ms(void)
@@ -204,6 +205,33 @@ int cg_dns_responder_set(struct cg_dns_responder *r, const char *name, const cha
 void cg_dns_responder_remove(struct cg_dns_responder *r, const char *name)
 {
 	cg_dns_names_remove(&r->names, name);
+}
+
+int cg_dns_responder_add_container(struct cg_dns_responder *r, const char *id, const char *name,
+				   const char *ip, cg_err_t *err)
+{
+	char short_id[13];
+
+	snprintf(short_id, sizeof(short_id), "%s", id);
+	if (cg_dns_names_set(&r->names, short_id, ip, err) < 0)
+		return -1;
+	/* A container name may hold what DNS refuses ("a..b"): then the
+	 * short id alone finds it. */
+	if (name && cg_hostname_valid(name, 0) && cg_dns_names_set(&r->names, name, ip, err) < 0) {
+		cg_dns_names_remove(&r->names, short_id);
+		return -1;
+	}
+	return 0;
+}
+
+void cg_dns_responder_remove_container(struct cg_dns_responder *r, const char *id, const char *name)
+{
+	char short_id[13];
+
+	snprintf(short_id, sizeof(short_id), "%s", id);
+	cg_dns_names_remove(&r->names, short_id);
+	if (name)
+		cg_dns_names_remove(&r->names, name);
 }
 
 struct cg_dns_stats cg_dns_responder_stats(const struct cg_dns_responder *r)

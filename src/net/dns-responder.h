@@ -53,6 +53,13 @@ void cg_dns_responder_tick(struct cg_dns_responder *r, int64_t now_ms);
 int64_t cg_dns_responder_next_deadline(const struct cg_dns_responder *r);
 int cg_dns_responder_set(struct cg_dns_responder *r, const char *name, const char *ipv4, cg_err_t *err);
 void cg_dns_responder_remove(struct cg_dns_responder *r, const char *name);
+/* A container's names, as docker's embedded DNS has them: its --name
+ * (when it is a DNS name) and the first 12 digits of its id, both to ip
+ * (not its host name: two containers may share one). remove_container
+ * takes them away again. */
+int cg_dns_responder_add_container(struct cg_dns_responder *r, const char *id, const char *name,
+				   const char *ip, cg_err_t *err);
+void cg_dns_responder_remove_container(struct cg_dns_responder *r, const char *id, const char *name);
 struct cg_dns_stats cg_dns_responder_stats(const struct cg_dns_responder *r);
 /* The port it listens on (for IP#0: the one the kernel chose). */
 unsigned cg_dns_responder_port(const struct cg_dns_responder *r);

@@ -141,6 +141,43 @@ static void test_local_answer(void **state)
 	close_fixture(f);
 }
 
+static ssize_t ask(struct fixture *f, const char *name, uint8_t *a, size_t sz)
+{
+	uint8_t q[512];
+	struct sockaddr_in from;
+
+	query(f, name, ns_t_a, 0x77, q);
+	serve(f, 0);
+	return recv_wait(f->client, a, sz, &from, 100);
+}
+
+static void test_container_names(void **state)
+{
+	struct fixture *f = open_fixture(0, 0, NULL);
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	cg_err_t err = { 0 };
+	uint8_t a[600];
+	uint16_t rid;
+	int an;
+
+	(void)state;
+	assert_int_equal(cg_dns_responder_add_container(f->r, id, "db", "10.89.0.9", &err), 0);
+	assert_int_equal(rcode_of(a, ask(f, "db", a, sizeof(a)), &rid, &an), ns_r_noerror);
+	assert_int_equal(an, 1);
+	assert_int_equal(rcode_of(a, ask(f, "0123456789ab.dns.cgrun", a, sizeof(a)), &rid, &an), ns_r_noerror);
+	assert_int_equal(an, 1);
+	/* A name DNS cannot carry: the short id still works. */
+	assert_int_equal(cg_dns_responder_add_container(f->r, "fedcba9876543210", "a..b", "10.89.0.8", &err), 0);
+	assert_int_equal(rcode_of(a, ask(f, "fedcba987654", a, sizeof(a)), &rid, &an), ns_r_noerror);
+	assert_int_equal(an, 1);
+	assert_true(cg_dns_responder_add_container(f->r, id, "db", "not-an-ip", &err) < 0);
+	cg_dns_responder_remove_container(f->r, id, "db");
+	/* No upstream: names that are not there get SERVFAIL at once. */
+	assert_int_equal(rcode_of(a, ask(f, "db", a, sizeof(a)), &rid, &an), ns_r_servfail);
+	assert_int_equal(rcode_of(a, ask(f, "0123456789ab.dns.cgrun", a, sizeof(a)), &rid, &an), ns_r_nxdomain);
+	close_fixture(f);
+}
+
 static void test_forward_and_relay(void **state)
 {
 	struct fixture *f = open_fixture(1, 0, NULL);
@@ -414,6 +451,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_local_answer),
+		cmocka_unit_test(test_container_names),
 		cmocka_unit_test(test_forward_and_relay),
 		cmocka_unit_test(test_retry_then_servfail),
 		cmocka_unit_test(test_bounded),
