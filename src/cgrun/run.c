@@ -33,6 +33,7 @@ enum {
 	OPT_CAP_DROP, OPT_PRIVILEGED, OPT_PULL, OPT_CGROUP_PARENT, OPT_HELP, OPT_RESTART, OPT_CGROUP_MANAGER,
 	OPT_SECURITY_OPT,
 	OPT_USERNS, OPT_ENTRYPOINT, OPT_NETWORK,
+	OPT_DNS, OPT_DNS_SEARCH, OPT_DNS_OPTION, OPT_ADD_HOST,
 };
 
 /* run's own options; the limits' come from their table (limit_options_join). */
@@ -57,6 +58,10 @@ static const struct option run_opts[] = {
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "userns", required_argument, NULL, OPT_USERNS },
 	{ "network", required_argument, NULL, OPT_NETWORK },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "dns-search", required_argument, NULL, OPT_DNS_SEARCH },
+	{ "dns-option", required_argument, NULL, OPT_DNS_OPTION },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 	{ "pull", required_argument, NULL, OPT_PULL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -116,6 +121,15 @@ static void run_usage(void)
 	      "                           container:NAME|ID: that running container's\n"
 	      "                           NAME: a user network (cgrun network create)\n"
 	      "                           (default " CG_NETWORK_DEFAULT ")\n"
+	      "\n"
+	      "Name resolution (the container's /etc/resolv.conf and /etc/hosts):\n"
+	      "      --dns=IP             a nameserver instead of the host's (repeatable)\n"
+	      "      --dns-search=DOMAIN  a search domain instead of the host's\n"
+	      "                           (repeatable; '.' alone: none)\n"
+	      "      --dns-option=OPT     a resolver option instead of the host's, such\n"
+	      "                           as ndots:2 (repeatable)\n"
+	      "      --add-host=NAME:IP   an /etc/hosts entry (repeatable)\n"
+	      "\n"
 	      "      --pull=POLICY        missing (default): pull IMAGE from its registry\n"
 	      "                           when the store has none; always: pull it first\n"
 	      "                           (an imported image is never pulled over); never\n"
@@ -316,6 +330,18 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_ENTRYPOINT:
 			spec.entrypoint = optarg;
+			break;
+		case OPT_DNS:
+			r = cg_spec_add_dns(&spec, CG_DNS_SERVER, optarg, &err);
+			break;
+		case OPT_DNS_SEARCH:
+			r = cg_spec_add_dns(&spec, CG_DNS_SEARCH, optarg, &err);
+			break;
+		case OPT_DNS_OPTION:
+			r = cg_spec_add_dns(&spec, CG_DNS_OPTION, optarg, &err);
+			break;
+		case OPT_ADD_HOST:
+			r = cg_spec_add_dns(&spec, CG_ADD_HOST, optarg, &err);
 			break;
 		case 'v':
 			r = cg_spec_add_volume(&spec, optarg, &err);

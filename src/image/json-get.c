@@ -78,15 +78,6 @@ int cg_json_string(json_object *o, const char *key, bool required, char **out, c
 	return cg_json_string_value(v, what, out, err);
 }
 
-void cg_strv_free(char **v)
-{
-	if (v == NULL)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
 int cg_json_strv(json_object *o, const char *key, bool lone_string, char ***out, size_t *n,
 		 cg_err_t *err)
 {

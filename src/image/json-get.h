@@ -32,6 +32,6 @@ int cg_json_size(json_object *o, const char *key, bool required, int64_t *out, c
 /* An object member, NULL when absent; an error when it is another type. */
 int cg_json_object(json_object *o, const char *key, json_object **out, cg_err_t *err);
 
-void cg_strv_free(char **v);
+/* cg_strv_free: util.h. */
 
 #endif

@@ -19,7 +19,9 @@
 #include <time.h>
 
 #include "container-net.h"
+#include "etc-files.h"
 #include "exec-tramp.h"
+#include "hosts-file.h"
 #include "netmode.h"
 #include "proc.h"
 #include "rootfs.h"
@@ -145,8 +147,10 @@ static int validate(struct cg_container *c, cg_err_t *err)
 
 	if (s->name && !valid_container_name(s->name))
 		return cg_error(err, 0, "invalid container name '%s': use letters, digits, '.', '_' and '-'", s->name);
-	if (s->hostname && (strlen(s->hostname) > 64 || s->hostname[0] == '\0' || strchr(s->hostname, '/')))
-		return cg_error(err, 0, "invalid hostname '%s': at most 64 characters, no '/'", s->hostname);
+	/* It goes into /etc/hosts and the UTS namespace: a name, nothing else. */
+	if (s->hostname && !cg_hostname_valid(s->hostname, 64))
+		return cg_error(err, 0, "invalid hostname '%.64s': at most 64 characters, dot-separated labels of letters, digits, '-' and '_'",
+				cg_shown(s->hostname));
 	if (s->workdir && s->workdir[0] != '/')
 		return cg_error(err, 0, "invalid working directory '%s': it must be an absolute path", s->workdir);
 	if (cg_manager_check_parent(c->mgr, s->cgroup_parent, err) < 0)
@@ -231,14 +235,21 @@ static int reserve_name(struct cg_container *c, cg_err_t *err)
 	return 0;
 }
 
+int cg_container_write_etc(struct cg_container *c, const char *ip, const char *gateway, cg_err_t *err)
+{
+	cleanup_free char *etc = xasprintf("%s/init/etc", c->dir);
+	struct cg_etc_files_in files = {
+		.hostname = c->hostname, .ip = ip, .gateway = gateway, .dns = c->spec->dns,
+		.dns_search = c->spec->dns_search, .dns_options = c->spec->dns_options,
+		.add_hosts = c->spec->add_hosts,
+	};
+
+	return cg_etc_files_write(etc, &files, err);
+}
+
 static int write_init_layer(struct cg_container *c, cg_err_t *err)
 {
 	static const char *const subdirs[] = { "upper", "work", "init", "init/etc", "rootfs" };
-	cleanup_free char *hosts = xasprintf("127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-					     c->hostname);
-	cleanup_free char *hn = xasprintf("%s\n", c->hostname);
-	cleanup_free char *resolv = NULL;
-	cg_err_t ignore = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		cleanup_free char *d = xasprintf("%s/%s", c->dir, subdirs[i]);
@@ -246,19 +257,9 @@ static int write_init_layer(struct cg_container *c, cg_err_t *err)
 		if (mkdir(d, 0755) < 0)
 			return cg_error(err, errno, "mkdir %s", d);
 	}
-	/* The network namespace has only loopback; the host's resolver
-	 * settings are what docker would copy, harmless without a route. */
-	if (read_file("/etc/resolv.conf", &resolv, 65536, &ignore) < 0)
-		resolv = xstrdup("");
-	const char *files[][2] = { { "hostname", hn }, { "hosts", hosts }, { "resolv.conf", resolv } };
-
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		cleanup_free char *p = xasprintf("%s/init/etc/%s", c->dir, files[i][0]);
-
-		if (write_new_file(p, files[i][1], 0644, err) < 0)
-			return -1;
-	}
-	return 0;
+	/* Before its network is set up: no address yet, the host's
+	 * resolvers; the network code writes them again once it knows. */
+	return cg_container_write_etc(c, NULL, NULL, err);
 }
 
 static int make_dirs(struct cg_container *c, cg_err_t *err)

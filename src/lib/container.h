@@ -112,6 +112,14 @@ char *cg_container_destroy_later(struct cg_container *c);
  * these can only be leftovers; a concurrent in-process create may lose
  * its directory in the moment before its record is written, and fail. */
 void cg_container_orphans_gc(const struct cg_ctx *ctx);
+/* (Re)write the init layer's /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf (src/net/etc-files.h) for the container's address on
+ * its network (NULL: none) and, on a user network, its gateway (where the
+ * DNS responder listens; NULL: the host's resolvers). create writes them
+ * with neither; call it again once they are known, before the container
+ * starts (the init layer is a lower layer of the mounted overlay, whose
+ * changes a running container may not see). */
+int cg_container_write_etc(struct cg_container *c, const char *ip, const char *gateway, cg_err_t *err);
 /* Write the record (<dir>/config.json) atomically. */
 int cg_container_save(struct cg_container *c, cg_err_t *err);
 /* Rebuild from a record, for re-adoption or removal. spec is filled and

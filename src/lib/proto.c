@@ -285,6 +285,39 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 		json_object_object_add(o, k, json_object_new_string(v));
 }
 
+/* A NULL-terminated array as a JSON array; nothing when empty. */
+static void add_strv(struct json_object *o, const char *k, char *const *v)
+{
+	struct json_object *a;
+
+	if (v == NULL || v[0] == NULL)
+		return;
+	a = json_object_new_array();
+	for (size_t i = 0; v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	json_object_object_add(o, k, a);
+}
+
+/* Name resolution's arrays, each entry checked as the CLI checks it. */
+static int get_dns(struct json_object *o, struct cg_spec *s, cg_err_t *err)
+{
+	static const struct { const char *key; enum cg_dns_opt which; } keys[] = {
+		{ "dns", CG_DNS_SERVER }, { "dns_search", CG_DNS_SEARCH },
+		{ "dns_options", CG_DNS_OPTION }, { "add_hosts", CG_ADD_HOST },
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		struct json_object *a;
+
+		if (get_strv(o, keys[k].key, 64, &a, err) < 0)
+			return -1;
+		for (size_t i = 0; a && i < json_object_array_length(a); i++)
+			if (cg_spec_add_dns(s, keys[k].which, json_object_get_string(json_object_array_get_idx(a, i)), err) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 struct json_object *cg_spec_to_json(const struct cg_spec *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -330,6 +363,10 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_str(o, "restart", s->restart);
 	add_str(o, "userns", s->userns);
 	add_str(o, "network", s->network);
+	add_strv(o, "dns", s->dns);
+	add_strv(o, "dns_search", s->dns_search);
+	add_strv(o, "dns_options", s->dns_options);
+	add_strv(o, "add_hosts", s->add_hosts);
 	return o;
 }
 
@@ -363,7 +400,7 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_bool(o, "tty", &s->tty, err) < 0 ||
 	    get_strv(o, "argv", 4096, &argv, err) < 0 ||
 	    get_strv(o, "env", 4096, &env, err) < 0 ||
-	    get_strv(o, "volumes", 256, &vols, err) < 0)
+	    get_strv(o, "volumes", 256, &vols, err) < 0 || get_dns(o, s, err) < 0)
 		return -1;
 	if (argv && json_object_array_length(argv) > 0) {
 		size_t n = json_object_array_length(argv);

@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include "hosts-file.h"
+#include "resolv-conf.h"
+
 void cg_spec_init(struct cg_spec *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -26,6 +29,10 @@ void cg_spec_free(struct cg_spec *s)
 	free(s->argv_owned);
 	free(s->seccomp_path_owned);
 	free(s->seccomp_profile_owned);
+	cg_strv_free(s->dns);
+	cg_strv_free(s->dns_search);
+	cg_strv_free(s->dns_options);
+	cg_strv_free(s->add_hosts);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -59,6 +66,34 @@ int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err)
 	s->volumes[s->nvolumes] = vs;
 	s->volume_bufs[s->nvolumes] = buf;
 	s->nvolumes++;
+	return 0;
+}
+
+int cg_spec_add_dns(struct cg_spec *s, enum cg_dns_opt which, const char *v, cg_err_t *err)
+{
+	char ***to;
+	int r;
+
+	switch (which) {
+	case CG_DNS_SERVER:
+		r = cg_dns_server_check(v, err), to = &s->dns;
+		break;
+	case CG_DNS_SEARCH:
+		r = cg_dns_search_check(v, err), to = &s->dns_search;
+		break;
+	case CG_DNS_OPTION:
+		r = cg_dns_option_check(v, err), to = &s->dns_options;
+		break;
+	default:
+		r = cg_add_host_parse(v, NULL, NULL, err), to = &s->add_hosts;
+		break;
+	}
+	/* More than glibc reads, but not unbounded: a record stays small. */
+	if (r == 0 && cg_strv_len(*to) >= 64)
+		r = cg_error(err, 0, "too many name resolution options (at most 64 of each)");
+	if (r < 0)
+		return -1;
+	cg_strv_push(to, v);
 	return 0;
 }
 

@@ -41,6 +41,9 @@ struct cg_spec {
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char *userns;           /* "auto" or "host"; NULL: host (cgrund: its userns setting) */
 	char *network;          /* --network (netmode.h); NULL: CG_NETWORK_DEFAULT */
+	/* Name resolution (src/net/etc-files.h): --dns, --dns-search,
+	 * --dns-option, --add-host; NULL-terminated, NULL: none; owned. */
+	char **dns, **dns_search, **dns_options, **add_hosts;
 	char **argv_owned;      /* argv's array when decoded from JSON */
 	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };
@@ -55,6 +58,9 @@ int cg_spec_add_env(struct cg_spec *s, const char *kv, cg_err_t *err);
  * array of the strings of both (free the array only). */
 char **cg_env_merge(char *const *base, char *const *over);
 int cg_spec_add_volume(struct cg_spec *s, const char *v, cg_err_t *err);
+/* Check and add one --dns, --dns-search, --dns-option or --add-host. */
+enum cg_dns_opt { CG_DNS_SERVER, CG_DNS_SEARCH, CG_DNS_OPTION, CG_ADD_HOST };
+int cg_spec_add_dns(struct cg_spec *s, enum cg_dns_opt which, const char *v, cg_err_t *err);
 
 enum cg_restart { CG_RESTART_NO = 0, CG_RESTART_ON_FAILURE, CG_RESTART_ALWAYS };
 /* Pure: "no", "on-failure", "on-failure:N", "always". mode/max may be NULL. */

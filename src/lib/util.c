@@ -384,3 +384,31 @@ void cg_proc_title_set(const char *title)
 	memset(title_start, 0, title_len);
 	snprintf(title_start, title_len, "%s", title);
 }
+
+void cg_strv_push(char ***v, const char *s)
+{
+	size_t n = cg_strv_len(*v);
+	char **nv = realloc(*v, (n + 2) * sizeof(char *));
+
+	if (nv == NULL)
+		abort();
+	nv[n] = xstrdup(s);
+	nv[n + 1] = NULL;
+	*v = nv;
+}
+
+size_t cg_strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void cg_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}

@@ -48,6 +48,10 @@ static inline void cg_closedirp(DIR **d) { if (*d) closedir(*d); }
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 void *xcalloc(size_t n, size_t size);
+/* NULL-terminated vectors of owned strings; NULL is the empty one. */
+void cg_strv_push(char ***v, const char *s);
+size_t cg_strv_len(char *const *v);
+void cg_strv_free(char **v);
 
 /* Write all of buf to path (O_WRONLY|O_TRUNC|O_CLOEXEC, no O_CREAT). */
 int write_file(const char *path, const char *buf, cg_err_t *err);
