@@ -6,6 +6,7 @@
 #include "pull-policy.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -13,29 +14,15 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "client.h"
 #include "ctx.h"
+#include "helper-path.h"
 #include "image.h"
+#include "pull-client.h"
 
-/* cgrun-image beside this cgrun (a build tree), or where make install put
- * it when this cgrun is the one make install put in bindir. Never another
- * installation's: a copied cgrun (as the VM tests run) must not pick up a
- * cgrun-image built against libraries its machine lacks. */
 static char *image_tool(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n <= 0 || (slash = strrchr(self, '/')) == NULL)
-		return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
-	self[n] = '\0';
-	*slash = '\0';
-	char *p = xasprintf("%s/cgrun-image", self);
-
-	if (access(p, X_OK) == 0 || strcmp(self, CGRUN_BINDIR) != 0)
-		return p;
-	free(p);
-	return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
+	return cg_helper_path("cgrun-image", CGRUN_BINDIR, CGRUN_PKGLIBEXECDIR);
 }
 
 /* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
@@ -54,9 +41,58 @@ static int exec_tool(const char *verb, int argc, char **argv)
 	return EXIT_CGRUN;
 }
 
+/* A member of cgrund's group: the same options, the pull run by cgrund. */
+static int pull_as_member(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "tls-verify", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pull_request p = { .tls_verify = true };
+	cg_err_t err = { 0 };
+	int c, code = EXIT_CGRUN;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': p.platform = optarg; break;
+		case 't':
+			if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0) {
+				die_msg("--tls-verify takes true or false, not '%s'", optarg);
+				return EXIT_CGRUN;
+			}
+			p.tls_verify = !strcmp(optarg, "true");
+			break;
+		case 'q': p.quiet = true; break;
+		case 'h': return exec_tool("pull", argc, argv);  /* its usage */
+		default: return usage_error("pull", c, argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1) {
+		die_msg("usage: cgrun pull [OPTIONS] IMAGE; see 'cgrun pull --help'");
+		return EXIT_CGRUN;
+	}
+	p.image = argv[optind];
+	if (!client_daemon_up()) {
+		die_msg("pulling needs root or cgrund, and cgrund is not running: pull as root, or start cgrund as root with '%s'",
+			client_start_hint());
+		return EXIT_CGRUN;
+	}
+	if (pull_via_cgrund(&p, &code, &err) < 0)
+		return cli_fail(&err);
+	return code;
+}
+
 int cmd_pull(int argc, char **argv)
 {
-	return exec_tool("pull", argc, argv);
+	/* Root writes the store itself; anyone else asks cgrund. */
+	if (geteuid() == 0)
+		return exec_tool("pull", argc, argv);
+	return pull_as_member(argc, argv);
 }
 
 int cmd_login(int argc, char **argv)
@@ -82,6 +118,23 @@ int cli_pull_policy(const char *s, enum cli_pull *p, cg_err_t *err)
 	return 0;
 }
 
+/* Only root writes the store: cgrund pulls for the others. */
+static int pull_for_run_as_member(const char *image, cg_err_t *err)
+{
+	struct pull_request p = { .image = image, .tls_verify = true, .for_run = true };
+	int code;
+
+	if (!client_daemon_up())
+		return 0;  /* the run says that it needs cgrund */
+	if (pull_via_cgrund(&p, &code, err) < 0)
+		return -1;
+	if (code == 0)
+		return 0;
+	if (code == EXIT_CGRUN)
+		return CLI_PULL_REPORTED;  /* cgrun-image said why, on one line */
+	return cg_error(err, 0, "pulling image '%s' failed: cgrun-image ended with status %d", image, code);
+}
+
 int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 {
 	cleanup_free char *key = NULL, *tool = NULL;
@@ -93,8 +146,8 @@ int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 	key = cg_image_resolve(cli_ctx(), image);
 	if (key && (policy == CLI_PULL_MISSING || strchr(key, '+') == NULL))
 		return 0;  /* there; and an imported image is never pulled over */
-	if (policy == CLI_PULL_MISSING && geteuid() != 0)
-		return 0;  /* cgrund looks it up; only root writes the store */
+	if (geteuid() != 0)
+		return pull_for_run_as_member(image, err);
 	tool = image_tool();
 	pid = fork();
 	if (pid < 0)

@@ -344,6 +344,15 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 	free(argv);
 }
 
+/* A member of the group pulls: cgrund runs cgrun-image (pulls.c). */
+static void h_pull(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+
+	if (pulls_start(d, cl, req, &err) < 0)
+		reply_err(d, cl, &err);
+}
+
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	switch (req->cmd) {
@@ -366,6 +375,7 @@ void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)
 	case CG_CMD_UNPAUSE: h_pause(d, cl, req, false); break;
 	case CG_CMD_UPDATE: h_update(d, cl, req); break;
 	case CG_CMD_EXEC: h_exec(d, cl, req); break;
+	case CG_CMD_PULL: h_pull(d, cl, req); break;
 	default: {
 		cg_err_t err = { 0 };
 

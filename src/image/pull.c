@@ -288,7 +288,8 @@ static struct cg_registry *open_registry(const struct cg_imgref *ref, const stru
 	if (sec == CG_REG_INSECURE_TLS)
 		ro.tls_verify = false;
 	ro.plain_http = sec == CG_REG_PLAIN_HTTP;
-	if (cg_creds_lookup(ref->domain, &user, &pass, err) < 0)
+	if ((o->creds_files ? cg_creds_lookup_in(o->creds_files, ref->domain, &user, &pass, err)
+			    : cg_creds_lookup(ref->domain, &user, &pass, err)) < 0)
 		return NULL;
 	ro.user = user;
 	ro.pass = pass;
