@@ -50,17 +50,22 @@ static void drop(struct daemon *d, struct pullp *p)
 /* cgrun-image has ended: its status to the client, which then goes. */
 static void finish(struct daemon *d, struct pullp *p, int status)
 {
-	if (p->conn && !p->conn->dead) {
+	struct conn *cl = p->conn;
+
+	log_msg(6, "pull %d (%s) ended: %d%s", (int)p->pid, p->image, cg_exit_code(status),
+		cl ? "" : " (its client had gone)");
+	/* Done before the reply: sending it may close the connection, which
+	 * must then find nothing to cancel. */
+	p->conn = NULL;
+	drop(d, p);
+	if (cl && !cl->dead) {
 		struct json_object *r = cg_reply_ok();
 
 		json_object_object_add(r, "exit_code", json_object_new_int(cg_exit_code(status)));
-		p->conn->parked = false;
-		p->conn->closing = true;
-		srv_reply(d, p->conn, r, -1);
+		cl->parked = false;
+		cl->closing = true;
+		srv_reply(d, cl, r, -1);
 	}
-	log_msg(6, "pull %d (%s) ended: %d%s", (int)p->pid, p->image, cg_exit_code(status),
-		p->conn ? "" : " (its client had gone)");
-	drop(d, p);
 }
 
 /* The request's descriptors, checked: 0, or -1 with err. */
@@ -99,6 +104,20 @@ static char **tool_argv(const char *tool, const struct cg_request *req, char **p
 	return v;
 }
 
+/* argv after its program, for the log. */
+static char *join(char **argv)
+{
+	size_t n = 1;
+	char *s, *p;
+
+	for (size_t i = 1; argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	p = s = xcalloc(1, n);
+	for (size_t i = 1; argv[i]; i++)
+		p += sprintf(p, "%s%s", i > 1 ? " " : "", argv[i]);
+	return s;
+}
+
 static int spawn_tool(const struct conn *cl, const struct cg_request *req, pid_t *pid, cg_err_t *err)
 {
 	cleanup_free char *tool = cg_helper_path("cgrun-image", CGRUN_SBINDIR, CGRUN_PKGLIBEXECDIR);
@@ -132,6 +151,11 @@ static int spawn_tool(const struct conn *cl, const struct cg_request *req, pid_t
 		cg_error(err, e, "starting %s for the pull of %s", tool, req->image);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
+	if (e == 0) {
+		cleanup_free char *args = join(argv);
+
+		log_msg(6, "pull of %s for uid %d: cgrun-image pid %d: %s", req->image, (int)cl->uid, (int)*pid, args);
+	}
 	return e ? -1 : 0;
 }
 
@@ -161,7 +185,6 @@ int pulls_start(struct daemon *d, struct conn *cl, const struct cg_request *req,
 	p->next = d->pulls;
 	d->pulls = p;
 	cl->parked = true;
-	log_msg(6, "pull of %s for uid %d: cgrun-image pid %d", req->image, (int)cl->uid, (int)pid);
 	return 0;
 }
 
