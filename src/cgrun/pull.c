@@ -6,7 +6,6 @@
 #include "pull-policy.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -41,58 +40,11 @@ static int exec_tool(const char *verb, int argc, char **argv)
 	return EXIT_CGRUN;
 }
 
-/* A member of cgrund's group: the same options, the pull run by cgrund. */
-static int pull_as_member(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "platform", required_argument, NULL, 'p' },
-		{ "tls-verify", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct pull_request p = { .tls_verify = true };
-	cg_err_t err = { 0 };
-	int c, code = EXIT_CGRUN;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:q", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': p.platform = optarg; break;
-		case 't':
-			if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0) {
-				die_msg("--tls-verify takes true or false, not '%s'", optarg);
-				return EXIT_CGRUN;
-			}
-			p.tls_verify = !strcmp(optarg, "true");
-			break;
-		case 'q': p.quiet = true; break;
-		case 'h': return exec_tool("pull", argc, argv);  /* its usage */
-		default: return usage_error("pull", c, argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1) {
-		die_msg("usage: cgrun pull [OPTIONS] IMAGE; see 'cgrun pull --help'");
-		return EXIT_CGRUN;
-	}
-	p.image = argv[optind];
-	if (!client_daemon_up()) {
-		die_msg("pulling needs root or cgrund, and cgrund is not running: pull as root, or start cgrund as root with '%s'",
-			client_start_hint());
-		return EXIT_CGRUN;
-	}
-	if (pull_via_cgrund(&p, &code, &err) < 0)
-		return cli_fail(&err);
-	return code;
-}
-
+/* Root pulls in cgrun-image; so does anyone else: cgrun-image asks cgrund
+ * then (a member of its group cannot write the store). */
 int cmd_pull(int argc, char **argv)
 {
-	/* Root writes the store itself; anyone else asks cgrund. */
-	if (geteuid() == 0)
-		return exec_tool("pull", argc, argv);
-	return pull_as_member(argc, argv);
+	return exec_tool("pull", argc, argv);
 }
 
 int cmd_login(int argc, char **argv)

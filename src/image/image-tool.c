@@ -18,10 +18,12 @@
 #include <unistd.h>
 
 #include "cli-util.h"
+#include "client.h"
 #include "ctx.h"
 #include "login.h"
 #include "parse.h"
 #include "pull.h"
+#include "pull-client.h"
 
 static void pull_usage(FILE *f)
 {
@@ -48,6 +50,25 @@ static void pull_usage(FILE *f)
 	      "plain HTTP (CGRUN_REGISTRIES_CONF names another file).\n"
 	      "\n"
 	      "Exit status: 0 pulled (or already up to date); 125 on failure.\n", f);
+}
+
+/* Not root: only cgrund can write the store. It runs this program as root
+ * with our stdout, stderr and auth file (pull-client.h). */
+static int pull_as_member(const char *ref, const struct cg_pull_opts *o, bool for_run)
+{
+	struct pull_request p = { .image = ref, .platform = o->platform, .tls_verify = o->tls_verify,
+				  .quiet = o->quiet, .for_run = for_run };
+	cg_err_t err = { 0 };
+	int code;
+
+	if (!client_daemon_up()) {
+		die_msg("pulling needs root or cgrund, and cgrund is not running: pull as root, or start cgrund as root with '%s'",
+			client_start_hint());
+		return EXIT_CGRUN;
+	}
+	if (pull_via_cgrund(&p, &code, &err) < 0)
+		return cli_fail(&err);
+	return code;
 }
 
 /* for_run: run's --pull (`cgrun-image run-pull IMAGE`): the error line
@@ -109,6 +130,8 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 		die_msg("usage: cgrun pull [OPTIONS] IMAGE; see 'cgrun pull --help'");
 		return EXIT_CGRUN;
 	}
+	if (geteuid() != 0 && !no_default && files[0] == NULL)
+		return pull_as_member(argv[optind], &o, for_run);
 	if (o.ca_file && o.ca_file[0] == '\0')
 		o.ca_file = NULL;
 	if (no_default || files[0])

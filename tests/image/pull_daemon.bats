@@ -343,7 +343,9 @@ EOF
 	pd_wait_mid_layer
 	tool=$(pd_tool_pids)
 	[ -n "$tool" ]
-	[[ $(readlink "/proc/$c/exe") == */cgrun ]]
+	# The client: the member's cgrun-image (cgrun execs it), talking to cgrund.
+	[[ $(readlink "/proc/$c/exe") == */cgrun-image ]]
+	[ "$(stat -c %u "/proc/$c")" = "$(id -u "$IN_USER")" ]
 	kill -KILL "$c"
 	wait "$c" || true
 	dt_wait_until 10 pd_no_tool

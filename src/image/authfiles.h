@@ -1,7 +1,7 @@
 /* authfiles.h - where registry credentials are (podman's and docker's auth
- * files) and which of them names a registry: pure look-up rules, shared by
- * cgrun-image (credentials.h reads the credentials) and cgrun (which opens
- * its user's file for cgrund's pulls). */
+ * files) and which of them names a registry: the look-up rules, with json-c
+ * only, shared by cgrun-image (credentials.h reads the credentials) and
+ * cgrun (which opens its user's file for cgrund's pulls: built into both). */
 #ifndef CGRUN_AUTHFILES_H
 #define CGRUN_AUTHFILES_H
 
