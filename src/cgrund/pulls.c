@@ -137,13 +137,15 @@ static int spawn_tool(const struct conn *cl, const struct cg_request *req, pid_t
 		return cg_error(err, e, "posix_spawnattr_init");
 	}
 	/* The received fds are close-on-exec and above 2 (ours are open), so
-	 * none is the target of another's dup2. Our blocked signals (the
+	 * none is the target of another's dup2; no other fd of ours goes with
+	 * the tool, close-on-exec or not. Our blocked signals (the
 	 * signalfd's) and ignored SIGPIPE are not the tool's; a session of its
 	 * own keeps signals meant for cgrund's process group away from it. */
 	if ((e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0)) != 0 ||
 	    (e = posix_spawn_file_actions_adddup2(&fa, cl->fds[PULL_OUT], STDOUT_FILENO)) != 0 ||
 	    (e = posix_spawn_file_actions_adddup2(&fa, cl->fds[PULL_ERR], STDERR_FILENO)) != 0 ||
 	    (req->creds && (e = posix_spawn_file_actions_adddup2(&fa, cl->fds[PULL_AUTH], PULL_AUTH_FD)) != 0) ||
+	    (e = posix_spawn_file_actions_addclosefrom_np(&fa, req->creds ? PULL_AUTH_FD + 1 : PULL_AUTH_FD)) != 0 ||
 	    (e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
 	    (e = posix_spawnattr_setsigdefault(&at, &all)) != 0 ||
 	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID)) != 0 ||
