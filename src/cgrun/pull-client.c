@@ -60,10 +60,25 @@ static int open_auth_file(const char *image, cg_err_t *err)
 	return fd;
 }
 
+int pull_needed_cgrund(const struct pull_request *p, cg_err_t *err)
+{
+	struct cg_request req = { .cmd = CG_CMD_PULL, .timeout = -1, .image = p->image, .tls_verify = true,
+				  .policy = p->policy, .check = true };
+	struct json_object *rep = NULL, *v;
+	bool present;
+
+	if (client_call(cg_request_encode(&req), &rep, NULL, err) < 0)
+		return -1;
+	present = json_object_object_get_ex(rep, "present", &v) && json_object_get_boolean(v);
+	json_object_put(rep);
+	return present ? 0 : 1;
+}
+
 int pull_via_cgrund(const struct pull_request *p, int *code, cg_err_t *err)
 {
 	struct cg_request req = { .cmd = CG_CMD_PULL, .timeout = -1, .image = p->image, .platform = p->platform,
-				  .tls_verify = p->tls_verify, .quiet = p->quiet, .for_run = p->for_run };
+				  .tls_verify = p->tls_verify, .quiet = p->quiet, .for_run = p->for_run,
+				  .policy = p->policy };
 	cleanup_close int auth = -1, sock = -1;
 	struct json_object *rep = NULL, *v;
 	int fds[3] = { p->for_run ? STDERR_FILENO : STDOUT_FILENO, STDERR_FILENO, -1 };

@@ -17,6 +17,7 @@
 #include "ctx.h"
 #include "helper-path.h"
 #include "image.h"
+#include "imgref.h"
 #include "pull-client.h"
 
 static char *image_tool(void)
@@ -70,14 +71,23 @@ int cli_pull_policy(const char *s, enum cli_pull *p, cg_err_t *err)
 	return 0;
 }
 
-/* Only root writes the store: cgrund pulls for the others. */
-static int pull_for_run_as_member(const char *image, cg_err_t *err)
+/* Only root writes the store: cgrund pulls for the others, and decides
+ * whether to (the store may be closed to us). */
+static int pull_for_run_as_member(const char *image, enum cli_pull policy, cg_err_t *err)
 {
-	struct pull_request p = { .image = image, .tls_verify = true, .for_run = true };
+	struct pull_request p = { .image = image, .tls_verify = true, .for_run = true,
+				  .policy = policy == CLI_PULL_ALWAYS ? "always" : "missing" };
+	struct cg_imgref ref;
+	cg_err_t ignore = { 0 };
 	int code;
 
+	if (cg_imgref_parse(image, &ref, &ignore) < 0)
+		return 0;  /* not a reference: only an imported image can be it */
+	cg_imgref_free(&ref);
 	if (!client_daemon_up())
 		return 0;  /* the run says that it needs cgrund */
+	if ((code = pull_needed_cgrund(&p, err)) <= 0)
+		return code;
 	if (pull_via_cgrund(&p, &code, err) < 0)
 		return -1;
 	if (code == 0)
@@ -99,7 +109,7 @@ int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 	if (key && (policy == CLI_PULL_MISSING || strchr(key, '+') == NULL))
 		return 0;  /* there; and an imported image is never pulled over */
 	if (geteuid() != 0)
-		return pull_for_run_as_member(image, err);
+		return pull_for_run_as_member(image, policy, err);
 	tool = image_tool();
 	pid = fork();
 	if (pid < 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "container-ops.h"
+#include "image.h"
 #include "inspect.h"
 #include "record.h"
 #include "spawn.h"
@@ -344,11 +345,28 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 	free(argv);
 }
 
-/* A member of the group pulls: cgrund runs cgrun-image (pulls.c). */
+/* A member of the group pulls: cgrund runs cgrun-image (pulls.c). For
+ * run's --pull (a policy) the store is looked at first, as the member may
+ * not read it: an image there (missing), or an imported one (never pulled
+ * over), is not pulled; `check` asks only that. */
 static void h_pull(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	cg_err_t err = { 0 };
+	bool present = false;
 
+	if (req->policy) {
+		cleanup_free char *key = cg_image_resolve(&d->ctx, req->image);
+
+		present = key && (!strcmp(req->policy, "missing") || strchr(key, '+') == NULL);
+	}
+	if (present || req->check) {
+		struct json_object *r = cg_reply_ok();
+
+		json_object_object_add(r, "exit_code", json_object_new_int(0));
+		json_object_object_add(r, "present", json_object_new_boolean(present));
+		srv_reply(d, cl, r, -1);
+		return;
+	}
 	if (pulls_start(d, cl, req, &err) < 0)
 		reply_err(d, cl, &err);
 }

@@ -162,6 +162,10 @@ static int check_pull(const struct cg_request *req, cg_err_t *err)
 	if (cg_imgref_parse(req->image, &ref, err) < 0)
 		return -1;
 	cg_imgref_free(&ref);
+	if (req->policy && strcmp(req->policy, "missing") != 0 && strcmp(req->policy, "always") != 0)
+		return cg_error(err, EINVAL, "'pull': policy must be missing or always");
+	if (req->check && req->policy == NULL)
+		return cg_error(err, EINVAL, "'pull': check needs a policy");
 	if (req->platform && !platform_ok(req->platform))
 		return cg_error(err, EINVAL, "'pull': platform '%.64s' is not OS/ARCH[/VARIANT]", req->platform);
 	return 0;
@@ -240,10 +244,12 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 	req->tls_verify = true;
 	if (get_string(req->root, "image", &req->image, err) < 0 ||
 	    get_string(req->root, "platform", &req->platform, err) < 0 ||
+	    get_string(req->root, "policy", &req->policy, err) < 0 ||
 	    get_bool(req->root, "tls_verify", &req->tls_verify, err) < 0 ||
 	    get_bool(req->root, "quiet", &req->quiet, err) < 0 ||
 	    get_bool(req->root, "for_run", &req->for_run, err) < 0 ||
-	    get_bool(req->root, "creds", &req->creds, err) < 0)
+	    get_bool(req->root, "creds", &req->creds, err) < 0 ||
+	    get_bool(req->root, "check", &req->check, err) < 0)
 		goto bad;
 	switch (req->cmd) {
 	case CG_CMD_PULL:
@@ -316,6 +322,8 @@ struct json_object *cg_request_encode(const struct cg_request *req)
 			json_object_object_add(o, "image", json_object_new_string(req->image));
 		if (req->platform)
 			json_object_object_add(o, "platform", json_object_new_string(req->platform));
+		if (req->policy)
+			json_object_object_add(o, "policy", json_object_new_string(req->policy));
 		json_object_object_add(o, "tls_verify", json_object_new_boolean(req->tls_verify));
 		if (req->quiet)
 			json_object_object_add(o, "quiet", json_object_new_boolean(1));
@@ -323,6 +331,8 @@ struct json_object *cg_request_encode(const struct cg_request *req)
 			json_object_object_add(o, "for_run", json_object_new_boolean(1));
 		if (req->creds)
 			json_object_object_add(o, "creds", json_object_new_boolean(1));
+		if (req->check)
+			json_object_object_add(o, "check", json_object_new_boolean(1));
 	}
 	return o;
 }

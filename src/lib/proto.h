@@ -54,8 +54,10 @@ struct cg_request {
 	 * auth file, `creds`). */
 	const char *image;
 	const char *platform;     /* "OS/ARCH[/VARIANT]", or NULL */
+	const char *policy;       /* run's --pull: "missing" or "always"; NULL: pull */
 	bool tls_verify;          /* default true */
 	bool quiet, for_run, creds;
+	bool check;               /* with policy: only say whether a pull is needed */
 };
 
 /* Validate and decode one frame's JSON (without the header). Every field

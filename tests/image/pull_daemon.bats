@@ -231,6 +231,15 @@ pd_wait_mid_layer()
 	[ "$output" = hello ]
 	[[ $stderr == *"Pulling $IMG:v2s2 (3 layers)"* ]]
 	assert_pulled_as_root "$IMG:v2s2"
+	# An image there that the member cannot see (the store is root's, 0700):
+	# cgrund looks, and does not pull; an imported one is never pulled over.
+	[ "$(stat -c %a "$CGRUN_STORE_DIR")" = 700 ]
+	run -0 --separate-stderr as_member timeout 60 "$CGRUN" run --rm "$IMG:v2s2"
+	[ "$output" = hello ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr as_member timeout 60 "$CGRUN" run --rm --pull=always busybox echo imported
+	[ "$output" = imported ]
+	[ -z "$stderr" ]
 	# --pull=never of an image that is not there: no pull.
 	run -125 --separate-stderr as_member timeout 60 "$CGRUN" run --rm --pull=never "$IMG:oci"
 	[[ $stderr != *Pulling* ]]

@@ -312,7 +312,7 @@ static void test_pull_roundtrip(void **state)
 {
 	struct cg_request in = { .cmd = CG_CMD_PULL, .timeout = -1, .image = "127.0.0.1:5000/test/busybox:oci",
 				 .platform = "linux/arm64/v8", .tls_verify = false, .quiet = true, .for_run = true,
-				 .creds = true };
+				 .creds = true, .policy = "missing", .check = true };
 	struct cg_request out;
 	struct json_object *o;
 	cg_err_t err = { 0 };
@@ -330,6 +330,8 @@ static void test_pull_roundtrip(void **state)
 	assert_true(out.quiet);
 	assert_true(out.for_run);
 	assert_true(out.creds);
+	assert_string_equal(out.policy, "missing");
+	assert_true(out.check);
 	assert_null(out.target);
 	cg_request_free(&out);
 	json_object_put(o);
@@ -340,7 +342,8 @@ static void test_pull_roundtrip(void **state)
 	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
 	assert_true(out.tls_verify);
 	assert_null(out.platform);
-	assert_false(out.quiet || out.for_run || out.creds);
+	assert_null(out.policy);
+	assert_false(out.quiet || out.for_run || out.creds || out.check);
 	cg_request_free(&out);
 	json_object_put(o);
 	assert_int_equal(decode_str("{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\"}", &out, &err), 0);
@@ -366,6 +369,9 @@ static void test_pull_rejects(void **state)
 		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"platform\":\"a/b/c/d\"}",
 		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"tls_verify\":\"no\"}",
 		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"creds\":1}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"policy\":\"never\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"policy\":true}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"check\":true}",      /* check without policy */
 	};
 	struct cg_request req;
 	cg_err_t err;
@@ -383,7 +389,8 @@ static void test_pull_rejects(void **state)
 	/* A platform of three parts and a reference with a digest are fine. */
 	assert_int_equal(decode_str("{\"v\":1,\"cmd\":\"pull\",\"image\":\"quay.io/a/b@sha256:"
 				    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
-				    "\"platform\":\"linux/arm/v7\"}", &req, &err), 0);
+				    "\"platform\":\"linux/arm/v7\",\"policy\":\"always\",\"check\":true}", &req, &err), 0);
+	assert_true(req.check);
 	cg_request_free(&req);
 }
 
