@@ -275,6 +275,8 @@ bool pulls_reaped(struct daemon *d, pid_t pid, int status);
 /* cl has gone: its pull is cancelled. */
 void pulls_conn_closed(struct daemon *d, struct conn *cl);
 void pulls_reap(struct daemon *d);
+/* cgrund stops: its clients lose their answer, so the pulls are cancelled. */
+void pulls_shutdown(struct daemon *d);
 
 /* spawnerd.c: the spawner of inits (src/lib/spawner.h). up: start it,
  * once, before any container is loaded; reaped: whether pid was it (then

@@ -414,6 +414,7 @@ int main(int argc, char **argv)
 	}
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
+	pulls_shutdown(&d);
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	spawner_down(&d);

@@ -220,20 +220,32 @@ bool pulls_reaped(struct daemon *d, pid_t pid, int status)
 	return false;
 }
 
+/* SIGTERM to a running pull, by its pidfd (never another process that got
+ * its pid) while it has one. */
+static void cancel(struct pullp *p, const char *why)
+{
+	if (p->pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p->pidfd, SIGTERM, NULL, 0) < 0
+			  : kill(p->pid, SIGTERM) < 0)
+		log_msg(4, "pull %d: cancelling it: %s", (int)p->pid, strerror(errno));
+	else
+		log_msg(6, "pull %d (%s): %s; cancelled", (int)p->pid, p->image, why);
+}
+
 void pulls_conn_closed(struct daemon *d, struct conn *cl)
 {
 	for (struct pullp *p = d->pulls; p; p = p->next) {
 		if (p->dead || p->conn != cl)
 			continue;
 		p->conn = NULL;
-		/* Nobody waits for it: cancel it (by its pidfd: never another
-		 * process that got its pid). */
-		if (p->pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p->pidfd, SIGTERM, NULL, 0) < 0
-				  : kill(p->pid, SIGTERM) < 0)
-			log_msg(4, "pull %d: cancelling it: %s", (int)p->pid, strerror(errno));
-		else
-			log_msg(6, "pull %d (%s): its client went away; cancelled", (int)p->pid, p->image);
+		cancel(p, "its client went away");
 	}
+}
+
+void pulls_shutdown(struct daemon *d)
+{
+	for (struct pullp *p = d->pulls; p; p = p->next)
+		if (!p->dead)
+			cancel(p, "cgrund is stopping");
 }
 
 void pulls_reap(struct daemon *d)

@@ -116,7 +116,11 @@ teardown()
 # first container's start, then kept).
 pd_daemon_fds()
 {
-	find "/proc/$(dt_daemon_pid)/fd" -mindepth 1 -printf '%l\n' | grep -vc '^/memfd:cgrun-exec-trampoline'
+	local f n=0
+	for f in "/proc/$(dt_daemon_pid)/fd"/*; do
+		[[ $(readlink "$f") == /memfd:cgrun-exec-trampoline* ]] || n=$((n + 1))
+	done
+	echo "$n"
 }
 
 pd_fds_back()
@@ -370,6 +374,37 @@ EOF
 	! compgen -G "$CGRUN_STORE_DIR/layers/.tmp-*" || false
 	run -0 --separate-stderr as_member timeout 60 "$CGRUN" run --rm --pull=never "$FRONT:oci"
 	[ "$output" = hello ]
+}
+
+@test "cgrund stopping cancels the pulls it runs; its client is told" {
+	local c tool old
+	reg_token_server --upstream "$REG_ANON" --slow-blobs 100000
+	(exec setpriv --reuid="$(id -u "$IN_USER")" --regid="$(id -g "$IN_USER")" --groups="$(gid_of_group)" \
+		env -i PATH="$PATH" HOME="$PD_HOME" CGRUN_RUN_DIR="$CGRUN_RUN_DIR" \
+		timeout 120 "$CGRUN" pull "$FRONT:oci" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err") &
+	c=$!
+	dt_track "$c"
+	pd_wait_mid_layer
+	tool=$(pd_tool_pids)
+	[ -n "$tool" ]
+	old=$(dt_daemon_pid)
+	kill -TERM "$old"
+	dt_wait_until 10 eval '! kill -0 '"$old"' 2>/dev/null'
+	local st=0
+	wait "$c" || st=$?
+	[ "$st" = 125 ]
+	grep -q "cgrund closed the connection" "$BATS_TEST_TMPDIR/err"
+	grep -q "pull $tool ($FRONT:oci): cgrund is stopping; cancelled" "$DT_LOG"
+	dt_wait_until 10 eval '! kill -0 '"$tool"' 2>/dev/null'
+	[ ! -e "$CGRUN_STORE_DIR/images/$(key_of "$FRONT:oci")" ]
+	pd_start_daemon
+	# A new cgrund, a new baseline; the next pull clears what the
+	# cancelled one left.
+	PD_FDS=$(pd_daemon_fds)
+	reg_stop_token_server
+	reg_token_server --upstream "$REG_ANON"
+	run -0 --separate-stderr as_member timeout 120 "$CGRUN" pull -q "$FRONT:oci"
+	[ "$output" = "$FRONT:oci" ]
 }
 
 # pd_tty CMD: CMD's output on a pseudo-terminal of 60 columns (script(1)),
