@@ -411,7 +411,9 @@ EOF
 # in $BATS_TEST_TMPDIR/tty.out.
 pd_tty()
 {
+	local t0=$SECONDS
 	timeout 120 script -qfec "stty cols 60 rows 24; $*" /dev/null >"$BATS_TEST_TMPDIR/tty.out" 2>&1
+	PD_TTY_SECS=$((SECONDS - t0 + 1))
 }
 
 # The terminal's output: live lines with bytes and a rate, redrawn in place
@@ -420,7 +422,11 @@ assert_live_progress()
 {
 	local f=$BATS_TEST_TMPDIR/tty.out
 	grep -aqE '[0-9a-f]{12}: Downloading  [0-9.]+[kMG]?B/[0-9.]+[kMG]?B  [0-9.]+[kMG]?B/s' "$f"
-	[ "$(grep -ac $'\033\\[[0-9]*A' "$f")" -ge 1 ] || grep -aq $'\033\\[[0-9]*A' "$f"
+	# Redrawn in place (cursor up), at most 10 times a second.
+	local ups
+	ups=$(grep -ao $'\033\\[[0-9]*A' "$f" | wc -l)
+	[ "$ups" -ge 1 ]
+	[ "$ups" -le $((10 * PD_TTY_SECS + 1)) ] || { echo "$ups redraws in ${PD_TTY_SECS}s" >&2; false; }
 	[ "$(grep -aoE '[0-9a-f]{12}: Pull complete' "$f" | sort -u | wc -l)" = 3 ]
 	# Width-safe: every drawn line (between the escapes) fits in 59 columns.
 	! sed 's/\x1b\[[0-9]*[A-Za-z]/\n/g; s/\r/\n/g' "$f" | grep -a 'Downloading' | awk 'length($0) > 59 { bad = 1 } END { exit !bad }'
