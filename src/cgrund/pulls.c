@@ -85,14 +85,14 @@ static int check_fds(const struct conn *cl, const struct cg_request *req, cg_err
  * reference (checked by cg_proto_decode: never an option or a path). */
 static char **tool_argv(const char *tool, const struct cg_request *req, char **platform)
 {
-	char **v = xcalloc(10, sizeof(char *));
+	char **v = xcalloc(12, sizeof(char *));  /* the 9 below at most, NULL-terminated */
 	size_t n = 0;
 
 	v[n++] = (char *)tool;
 	v[n++] = req->for_run ? "run-pull" : "pull";
 	v[n++] = "--no-default-creds";
 	if (req->creds)
-		v[n++] = "--authfile-fd=3"  /* PULL_AUTH_FD */;
+		v[n++] = "--authfile-fd=3";  /* PULL_AUTH_FD */
 	if (!req->tls_verify)
 		v[n++] = "--tls-verify=false";
 	if (req->platform)
