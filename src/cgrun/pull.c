@@ -13,29 +13,16 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "client.h"
 #include "ctx.h"
+#include "helper-path.h"
 #include "image.h"
+#include "imgref.h"
+#include "pull-client.h"
 
-/* cgrun-image beside this cgrun (a build tree), or where make install put
- * it when this cgrun is the one make install put in bindir. Never another
- * installation's: a copied cgrun (as the VM tests run) must not pick up a
- * cgrun-image built against libraries its machine lacks. */
 static char *image_tool(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n <= 0 || (slash = strrchr(self, '/')) == NULL)
-		return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
-	self[n] = '\0';
-	*slash = '\0';
-	char *p = xasprintf("%s/cgrun-image", self);
-
-	if (access(p, X_OK) == 0 || strcmp(self, CGRUN_BINDIR) != 0)
-		return p;
-	free(p);
-	return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
+	return cg_helper_path("cgrun-image", CGRUN_BINDIR, CGRUN_PKGLIBEXECDIR);
 }
 
 /* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
@@ -54,6 +41,8 @@ int exec_image_tool(const char *verb, int argc, char **argv)
 	return EXIT_CGRUN;
 }
 
+/* Root pulls in cgrun-image; so does anyone else: cgrun-image asks cgrund
+ * then (a member of its group cannot write the store). */
 int cmd_pull(int argc, char **argv)
 {
 	return exec_image_tool("pull", argc, argv);
@@ -82,6 +71,32 @@ int cli_pull_policy(const char *s, enum cli_pull *p, cg_err_t *err)
 	return 0;
 }
 
+/* Only root writes the store: cgrund pulls for the others, and decides
+ * whether to (the store may be closed to us). */
+static int pull_for_run_as_member(const char *image, enum cli_pull policy, cg_err_t *err)
+{
+	struct pull_request p = { .image = image, .tls_verify = true, .for_run = true,
+				  .policy = policy == CLI_PULL_ALWAYS ? "always" : "missing" };
+	struct cg_imgref ref;
+	cg_err_t ignore = { 0 };
+	int code;
+
+	if (cg_imgref_parse(image, &ref, &ignore) < 0)
+		return 0;  /* not a reference: only an imported image can be it */
+	cg_imgref_free(&ref);
+	if (!client_daemon_up())
+		return 0;  /* the run says that it needs cgrund */
+	if ((code = pull_needed_cgrund(&p, err)) <= 0)
+		return code;
+	if (pull_via_cgrund(&p, &code, err) < 0)
+		return -1;
+	if (code == 0)
+		return 0;
+	if (code == EXIT_CGRUN)
+		return CLI_PULL_REPORTED;  /* cgrun-image said why, on one line */
+	return cg_error(err, 0, "pulling image '%s' failed: cgrun-image ended with status %d", image, code);
+}
+
 int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 {
 	cleanup_free char *key = NULL, *tool = NULL;
@@ -93,8 +108,8 @@ int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 	key = cg_image_resolve(cli_ctx(), image);
 	if (key && (policy == CLI_PULL_MISSING || strchr(key, '+') == NULL))
 		return 0;  /* there; and an imported image is never pulled over */
-	if (policy == CLI_PULL_MISSING && geteuid() != 0)
-		return 0;  /* cgrund looks it up; only root writes the store */
+	if (geteuid() != 0)
+		return pull_for_run_as_member(image, policy, err);
 	tool = image_tool();
 	pid = fork();
 	if (pid < 0)

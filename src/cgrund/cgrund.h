@@ -18,7 +18,7 @@
 
 /* What an epoll event points at. */
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS,
-		SRC_EXEC, SRC_SPAWN };
+		SRC_EXEC, SRC_SPAWN, SRC_PULL };
 
 struct src {
 	enum src_kind kind;
@@ -104,6 +104,17 @@ struct execp {
 	struct execp *next;
 };
 
+/* A pull run for a client (pulls.c): cgrun-image, watched by its pidfd. */
+struct pullp {
+	struct src src;               /* SRC_PULL: pidfd */
+	pid_t pid;
+	int pidfd;                    /* -1 once reaped (or if it could not be had) */
+	char *image;                  /* for the log */
+	struct conn *conn;            /* NULL once its client has gone */
+	bool dead;                    /* done: freed after this epoll batch */
+	struct pullp *next;
+};
+
 struct daemon {
 	/* What the server calls upward, set by main.c: the server is the
 	 * transport and knows neither handlers.c nor execs.c. */
@@ -134,6 +145,8 @@ struct daemon {
 	int nconns;
 	struct execp *execs;
 	bool execs_dead;              /* some exec is done: free it after the batch */
+	struct pullp *pulls;
+	bool pulls_dead;              /* some pull is done: free it after the batch */
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
 	int last_status;
@@ -251,6 +264,19 @@ void execs_on_sock(struct daemon *d, struct execp *e);
 bool execs_reaped(struct daemon *d, pid_t p, int status);
 void execs_conn_closed(struct daemon *d, struct conn *cl);
 void execs_reap(struct daemon *d);
+
+/* pulls.c */
+/* Run cgrun-image for cl's pull request (cl parked until it ends): 0, or
+ * -1 with err. */
+int pulls_start(struct daemon *d, struct conn *cl, const struct cg_request *req, cg_err_t *err);
+void pulls_on_pidfd(struct daemon *d, struct pullp *p);
+/* pid was reaped with status: true if it was a pull's. */
+bool pulls_reaped(struct daemon *d, pid_t pid, int status);
+/* cl has gone: its pull is cancelled. */
+void pulls_conn_closed(struct daemon *d, struct conn *cl);
+void pulls_reap(struct daemon *d);
+/* cgrund stops: its clients lose their answer, so the pulls are cancelled. */
+void pulls_shutdown(struct daemon *d);
 
 /* spawnerd.c: the spawner of inits (src/lib/spawner.h). up: start it,
  * once, before any container is loaded; reaped: whether pid was it (then

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "container-ops.h"
+#include "image.h"
 #include "inspect.h"
 #include "record.h"
 #include "spawn.h"
@@ -344,6 +345,32 @@ static void h_exec(struct daemon *d, struct conn *cl, struct cg_request *req)
 	free(argv);
 }
 
+/* A member of the group pulls: cgrund runs cgrun-image (pulls.c). For
+ * run's --pull (a policy) the store is looked at first, as the member may
+ * not read it: an image there (missing), or an imported one (never pulled
+ * over), is not pulled; `check` asks only that. */
+static void h_pull(struct daemon *d, struct conn *cl, struct cg_request *req)
+{
+	cg_err_t err = { 0 };
+	bool present = false;
+
+	if (req->policy) {
+		cleanup_free char *key = cg_image_resolve(&d->ctx, req->image);
+
+		present = key && (!strcmp(req->policy, "missing") || strchr(key, '+') == NULL);
+	}
+	if (present || req->check) {
+		struct json_object *r = cg_reply_ok();
+
+		json_object_object_add(r, "exit_code", json_object_new_int(0));
+		json_object_object_add(r, "present", json_object_new_boolean(present));
+		srv_reply(d, cl, r, -1);
+		return;
+	}
+	if (pulls_start(d, cl, req, &err) < 0)
+		reply_err(d, cl, &err);
+}
+
 void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)
 {
 	switch (req->cmd) {
@@ -366,6 +393,7 @@ void handle_request(struct daemon *d, struct conn *cl, struct cg_request *req)
 	case CG_CMD_UNPAUSE: h_pause(d, cl, req, false); break;
 	case CG_CMD_UPDATE: h_update(d, cl, req); break;
 	case CG_CMD_EXEC: h_exec(d, cl, req); break;
+	case CG_CMD_PULL: h_pull(d, cl, req); break;
 	default: {
 		cg_err_t err = { 0 };
 

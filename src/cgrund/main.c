@@ -293,6 +293,13 @@ static void make_ctx(struct daemon *d)
 	d->stats_naive = getenv("CGRUN_STATS_NAIVE") && !strcmp(getenv("CGRUN_STATS_NAIVE"), "1");
 }
 
+/* A client has gone: what waited on its behalf is told. */
+static void conn_closed(struct daemon *d, struct conn *cl)
+{
+	execs_conn_closed(d, cl);
+	pulls_conn_closed(d, cl);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -302,7 +309,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = CGRUN_CONF_DIR "/cgrund.conf";
-	struct daemon d = { .on_request = handle_request, .on_conn_closed = execs_conn_closed,
+	struct daemon d = { .on_request = handle_request, .on_conn_closed = conn_closed,
 			    .epfd = -1, .last_status = -1, .status_dirty = true, .rundir_fd = -1,
 			    .lease_fd = -1, .break_time_fd = -1, .bus_fd = -1, .bus.kind = SRC_BUS };
 	cg_err_t err = { 0 };
@@ -406,6 +413,7 @@ int main(int argc, char **argv)
 			case SRC_BUS: bus_dispatch(&d); break;
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			case SRC_EXEC: execs_on_sock(&d, container_of(s, struct execp, src)); break;
+			case SRC_PULL: pulls_on_pidfd(&d, container_of(s, struct pullp, src)); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
@@ -415,10 +423,12 @@ int main(int argc, char **argv)
 		srv_reap_closed(&d);
 		sup_reap_removed(&d);
 		execs_reap(&d);
+		pulls_reap(&d);
 		status_line(&d);
 	}
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
+	pulls_shutdown(&d);
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	spawner_down(&d);

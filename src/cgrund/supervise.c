@@ -502,7 +502,7 @@ void sup_on_sigchld(struct daemon *d)
 
 		if (p <= 0)
 			break;
-		if (execs_reaped(d, p, st) || spawner_reaped(d, p, st))
+		if (execs_reaped(d, p, st) || pulls_reaped(d, p, st) || spawner_reaped(d, p, st))
 			continue;
 		struct ctr *t = intmap_get(&d->by_pid, p);
 

@@ -21,56 +21,9 @@
 
 #define AUTH_FILE_MAX (4 << 20)
 
-void cg_creds_env_from_process(struct cg_creds_env *env)
-{
-	const char *home = getenv("HOME");
-
-	memset(env, 0, sizeof(*env));
-	env->registry_auth_file = getenv("REGISTRY_AUTH_FILE");
-	env->xdg_runtime_dir = getenv("XDG_RUNTIME_DIR");
-	env->xdg_config_home = getenv("XDG_CONFIG_HOME");
-	env->docker_config = getenv("DOCKER_CONFIG");
-	env->uid = (unsigned)getuid();
-	if (home == NULL || *home == '\0') {
-		struct passwd pw, *res = NULL;
-		char buf[4096];
-
-		if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res != NULL &&
-		    strlen(pw.pw_dir) < sizeof(env->home_buf)) {
-			strcpy(env->home_buf, pw.pw_dir);
-			home = env->home_buf;
-		}
-	}
-	env->home = home && *home ? home : NULL;
-}
-
 static bool set(const char *s)
 {
 	return s != NULL && *s != '\0';
-}
-
-char **cg_creds_files(const struct cg_creds_env *env)
-{
-	char **v = xcalloc(4, sizeof(char *));
-	size_t n = 0;
-
-	if (set(env->registry_auth_file)) {
-		v[0] = xstrdup(env->registry_auth_file);
-		return v;
-	}
-	if (set(env->xdg_runtime_dir))
-		v[n++] = xasprintf("%s/containers/auth.json", env->xdg_runtime_dir);
-	else
-		v[n++] = xasprintf("/run/containers/%u/auth.json", env->uid);
-	if (set(env->xdg_config_home))
-		v[n++] = xasprintf("%s/containers/auth.json", env->xdg_config_home);
-	else if (set(env->home))
-		v[n++] = xasprintf("%s/.config/containers/auth.json", env->home);
-	if (set(env->docker_config))
-		v[n++] = xasprintf("%s/config.json", env->docker_config);
-	else if (set(env->home))
-		v[n++] = xasprintf("%s/.docker/config.json", env->home);
-	return v;
 }
 
 char *cg_creds_store_file(const struct cg_creds_env *env)
@@ -84,43 +37,6 @@ char *cg_creds_store_file(const struct cg_creds_env *env)
 	return first;
 }
 
-/* docker.io's names all mean one registry. */
-static const char *canonical_host(const char *h, size_t n)
-{
-	static const char *const hub[] = { "docker.io", "index.docker.io", "registry-1.docker.io" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(hub); i++)
-		if (n == strlen(hub[i]) && strncasecmp(h, hub[i], n) == 0)
-			return "docker.io";
-	return NULL;
-}
-
-static bool same_host(const char *a, size_t an, const char *b)
-{
-	const char *ca = canonical_host(a, an), *cb = canonical_host(b, strlen(b));
-
-	if (ca || cb)
-		return ca && cb;
-	return an == strlen(b) && strncasecmp(a, b, an) == 0;
-}
-
-/* Does an auth file key name the registry? "quay.io", "https://quay.io/v1/"
- * and "http://quay.io" do; "quay.io/org" (a namespace's) does not. */
-static bool key_matches(const char *key, const char *domain)
-{
-	const char *h = key;
-	size_t n;
-
-	if (strncasecmp(h, "https://", 8) == 0)
-		h += 8;
-	else if (strncasecmp(h, "http://", 7) == 0)
-		h += 7;
-	n = strcspn(h, "/");
-	if (h == key && h[n] != '\0')
-		return false;
-	return same_host(h, n, domain);
-}
-
 /* The entry for domain: the exact key first, then the others that name it. */
 static json_object *find_entry(json_object *auths, const char *domain, const char **key)
 {
@@ -131,7 +47,7 @@ static json_object *find_entry(json_object *auths, const char *domain, const cha
 		return v;
 	}
 	json_object_object_foreach(auths, k, val) {
-		if (val != NULL && key_matches(k, domain)) {
+		if (val != NULL && cg_creds_key_matches(k, domain)) {
 			*key = k;
 			return val;
 		}
@@ -450,7 +366,7 @@ int cg_creds_erase(const char *file, const char *domain, cg_err_t *err)
 
 		json_object_object_foreach(auths, key, val) {
 			(void)val;
-			if (strcmp(key, domain) == 0 || key_matches(key, domain))
+			if (strcmp(key, domain) == 0 || cg_creds_key_matches(key, domain))
 				keys[k++] = xstrdup(key);
 		}
 		for (size_t i = 0; i < k; i++)

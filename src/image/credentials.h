@@ -4,27 +4,9 @@
 #ifndef CGRUN_CREDENTIALS_H
 #define CGRUN_CREDENTIALS_H
 
+#include "authfiles.h"
 #include "util.h"
 
-/* Where the files are: the process environment, given explicitly so that
- * the choice is testable. NULL members are unset variables. */
-struct cg_creds_env {
-	const char *registry_auth_file; /* $REGISTRY_AUTH_FILE */
-	const char *xdg_runtime_dir;    /* $XDG_RUNTIME_DIR */
-	const char *xdg_config_home;    /* $XDG_CONFIG_HOME */
-	const char *docker_config;      /* $DOCKER_CONFIG */
-	const char *home;               /* $HOME, else the passwd entry's */
-	unsigned uid;
-	char home_buf[256];             /* cg_creds_env_from_process's copy of the passwd home */
-};
-
-/* This process's (getenv, getuid, getpwuid_r). */
-void cg_creds_env_from_process(struct cg_creds_env *env);
-/* The files read, in order, as containers/image's getAuthFilePaths:
- * $REGISTRY_AUTH_FILE alone when set; else ${XDG_RUNTIME_DIR}/containers/auth.json
- * (/run/containers/UID/auth.json without it), ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json,
- * ${DOCKER_CONFIG:-~/.docker}/config.json. NULL-terminated; free each and the array. */
-char **cg_creds_files(const struct cg_creds_env *env);
 /* The file login writes, as podman: the first of those. */
 char *cg_creds_store_file(const struct cg_creds_env *env);
 

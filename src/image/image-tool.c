@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "cli-util.h"
+#include "client.h"
 #include "ctx.h"
 #include "load.h"
 #include "login.h"
+#include "parse.h"
 #include "pull.h"
+#include "pull-client.h"
 #include "save.h"
 
 static void pull_usage(FILE *f)
@@ -40,6 +43,8 @@ static void pull_usage(FILE *f)
 	      "      --tls-verify=false     do not verify the registry's TLS certificate\n"
 	      "  -q, --quiet                no progress; print the image's name only\n"
 	      "      --help                 show this help\n"
+	      "  (cgrund, pulling for a member of its group, adds --no-default-creds: no\n"
+	      "  auth file of its own is read; --authfile-fd=N: the member's, open on fd N)\n"
 	      "\n"
 	      "Credentials come from $REGISTRY_AUTH_FILE, else\n"
 	      "${XDG_RUNTIME_DIR}/containers/auth.json, ~/.config/containers/auth.json,\n"
@@ -51,6 +56,25 @@ static void pull_usage(FILE *f)
 	      "Exit status: 0 pulled (or already up to date); 125 on failure.\n", f);
 }
 
+/* Not root: only cgrund can write the store. It runs this program as root
+ * with our stdout, stderr and auth file (pull-client.h). */
+static int pull_as_member(const char *ref, const struct cg_pull_opts *o, bool for_run)
+{
+	struct pull_request p = { .image = ref, .platform = o->platform, .tls_verify = o->tls_verify,
+				  .quiet = o->quiet, .for_run = for_run };
+	cg_err_t err = { 0 };
+	int code;
+
+	if (!client_daemon_up()) {
+		die_msg("pulling needs root or cgrund, and cgrund is not running: pull as root, or start cgrund as root with '%s'",
+			client_start_hint());
+		return EXIT_CGRUN;
+	}
+	if (pull_via_cgrund(&p, &code, &err) < 0)
+		return cli_fail(&err);
+	return code;
+}
+
 /* for_run: run's --pull (`cgrun-image run-pull IMAGE`): the error line
  * says what else the user can do, and the image's name is not printed. */
 static int cmd_pull(int argc, char **argv, bool for_run)
@@ -60,8 +84,13 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 		{ "tls-verify", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "no-default-creds", no_argument, NULL, 'N' },
+		{ "authfile-fd", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char authfile[64];
+	const char *files[2] = { NULL, NULL };
+	bool no_default = false;
 	struct cg_pull_opts o = { .tls_verify = true, .out = stderr, .ca_file = getenv("CGRUN_REGISTRY_CA") };
 	cleanup_free char *name = NULL;
 	cg_err_t err = { 0 };
@@ -83,6 +112,20 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 			}
 			break;
 		case 'q': o.quiet = true; break;
+		case 'N': no_default = true; break;
+		case 'A': {
+			int64_t fd;
+			cg_err_t ferr = { 0 };
+
+			if (parse_int_range("--authfile-fd", optarg, 3, INT32_MAX, &fd, &ferr) < 0 ||
+			    fcntl((int)fd, F_GETFD) < 0) {
+				die_msg("--authfile-fd takes an open file descriptor above 2, not '%s'", optarg);
+				return EXIT_CGRUN;
+			}
+			snprintf(authfile, sizeof(authfile), "/proc/self/fd/%d", (int)fd);
+			files[0] = authfile;
+			break;
+		}
 		case 'h': pull_usage(stdout); return 0;
 		default: return usage_error("pull", c, argv[optind - 1]);
 		}
@@ -91,8 +134,12 @@ static int cmd_pull(int argc, char **argv, bool for_run)
 		die_msg("usage: cgrun pull [OPTIONS] IMAGE; see 'cgrun pull --help'");
 		return EXIT_CGRUN;
 	}
+	if (geteuid() != 0 && !no_default && files[0] == NULL)
+		return pull_as_member(argv[optind], &o, for_run);
 	if (o.ca_file && o.ca_file[0] == '\0')
 		o.ca_file = NULL;
+	if (no_default || files[0])
+		o.creds_files = files;
 	o.registries_conf = getenv("CGRUN_REGISTRIES_CONF");
 	if (o.registries_conf == NULL || o.registries_conf[0] != '/')
 		o.registries_conf = CGRUN_CONF_DIR "/registries.conf";

@@ -36,6 +36,7 @@
 #include "imgref.h"
 #include "layer-extract.h"
 #include "manifest.h"
+#include "progress.h"
 #include "credentials.h"
 #include "registries-conf.h"
 #include "registry.h"
@@ -50,53 +51,6 @@ static const char *const accept_types[] = {
 	"application/vnd.docker.distribution.manifest.v2+json",
 	NULL,
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void human(char *buf, size_t n, double bytes)
-{
-	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB" };
-	size_t u = 0;
-
-	while (bytes >= 1000 && u + 1 < ARRAY_SIZE(unit)) {
-		bytes /= 1000;
-		u++;
-	}
-	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
-}
-
-/* ------------------------------------------------------------------------
- * Progress: a line per layer when it is done (layers go in parallel: whole
- * lines, never a line rewritten in place that another layer's would cut). */
-
-struct progress {
-	FILE *out;
-	bool tty, quiet;
-	const char *id;         /* the layer's short id */
-	int64_t total, done;
-	double start, last;
-};
-
-static void progress_show(struct progress *p, const char *state, bool final)
-{
-	char d[32], t[32], rate[32];
-	double el = now_s() - p->start;
-
-	if (p->quiet || (!p->tty && !final))
-		return;
-	human(d, sizeof(d), (double)p->done);
-	human(t, sizeof(t), (double)p->total);
-	human(rate, sizeof(rate), el > 0 ? (double)p->done / el : 0);
-	fprintf(p->out, "%s%s: %s %s/%s (%s/s)%s", p->tty ? "\r\033[K" : "", p->id, state, d, t, rate,
-		p->tty && !final ? "" : "\n");
-	fflush(p->out);
-}
 
 /* ------------------------------------------------------------------------
  * One layer: the download writes into a pipe, the extractor reads it. */
@@ -123,7 +77,8 @@ static void *extract_thread(void *arg)
 
 struct sink {
 	int fd;
-	struct progress *prog;
+	struct cg_progress *prog;
+	int slot;
 	bool broken;            /* the extractor went away: stop writing */
 	bool reset;             /* the registry restarted the blob */
 };
@@ -144,11 +99,7 @@ static int sink_write(void *arg, const void *buf, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
-		s->prog->done += w;
-	}
-	if (s->prog->tty && now_s() - s->prog->last > 0.2) {
-		s->prog->last = now_s();
-		progress_show(s->prog, "pulling", false);
+		cg_progress_add(s->prog, s->slot, w);
 	}
 	return s->broken ? -1 : 0;
 }
@@ -165,7 +116,7 @@ static int sink_reset(void *arg)
 }
 
 static int pull_layer(struct cg_registry *reg, int rootfd, const struct cg_descriptor *layer, const char *diff_id,
-		      struct progress *prog, uint64_t *size, cg_err_t *err)
+		      struct cg_progress *prog, int slot, uint64_t *size, cg_err_t *err)
 {
 	struct extract_job job = { .rootfd = rootfd, .in_fd = -1 };
 	int pfd[2], r, e;
@@ -180,10 +131,7 @@ static int pull_layer(struct cg_registry *reg, int rootfd, const struct cg_descr
 		close(pfd[1]);
 		return cg_error(err, e, "starting the layer's extractor");
 	}
-	s = (struct sink){ .fd = pfd[1], .prog = prog };
-	prog->start = prog->last = now_s();
-	prog->done = 0;
-	prog->total = layer->size;
+	s = (struct sink){ .fd = pfd[1], .prog = prog, .slot = slot };
 	r = cg_registry_get_blob(reg, layer->digest, layer->size, sink_write, sink_reset, &s, err);
 	close(pfd[1]);
 	pthread_join(th, NULL);
@@ -289,7 +237,8 @@ static struct cg_registry *open_registry(const struct cg_imgref *ref, const stru
 	if (sec == CG_REG_INSECURE_TLS)
 		ro.tls_verify = false;
 	ro.plain_http = sec == CG_REG_PLAIN_HTTP;
-	if (cg_creds_lookup(ref->domain, &user, &pass, err) < 0)
+	if ((o->creds_files ? cg_creds_lookup_in(o->creds_files, ref->domain, &user, &pass, err)
+			    : cg_creds_lookup(ref->domain, &user, &pass, err)) < 0)
 		return NULL;
 	ro.user = user;
 	ro.pass = pass;
@@ -305,6 +254,7 @@ struct pull_state {
 	const struct cg_pull_opts *o;
 	const struct cg_manifest *m;
 	const struct cg_image_config *cfg;
+	struct cg_progress *prog;
 	char (*chain)[65];          /* each layer's chain ID's hex */
 	pthread_mutex_t mu;
 	size_t next;
@@ -320,17 +270,15 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 	cleanup_close int lock = -1, rootfd = -1;
 	cleanup_free char *tmp = NULL, *diff = NULL;
 	char id[24];
-	struct progress prog = { .out = ps->o->out, .quiet = ps->o->quiet, .id = id };
 	uint64_t size = 0;
-	int r;
+	int r, slot;
 
 	snprintf(id, sizeof(id), "%.12s", layer->digest + strlen("sha256:"));
 	/* A concurrent pull of a layer waits here, then finds it made. */
 	if ((lock = cg_layer_lock(ps->ctx, hex, err)) < 0)
 		return -1;
 	if (cg_layer_present(ps->ctx, hex)) {
-		if (!ps->o->quiet)
-			fprintf(ps->o->out, "%s: already exists\n", id);
+		cg_progress_exists(ps->prog, id);
 		cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
 		return 0;
 	}
@@ -340,12 +288,14 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 		return -1;
 	diff = xasprintf("%s/diff", tmp);
 	rootfd = open(diff, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	slot = cg_progress_start(ps->prog, id, (int64_t)layer->size);
 	if (rootfd < 0)
 		r = cg_error(err, errno, "open %s", diff);
 	else
-		r = pull_layer(*reg, rootfd, layer, ps->cfg->diff_ids[i], &prog, &size, err);
+		r = pull_layer(*reg, rootfd, layer, ps->cfg->diff_ids[i], ps->prog, slot, &size, err);
 	if (r == 0)
 		r = cg_layer_commit(ps->ctx, hex, tmp, size, err);
+	cg_progress_done(ps->prog, slot, r == 0);
 	if (r < 0) {
 		rm_rf(tmp, NULL);
 		if (err->code == ENOSPC) {
@@ -356,7 +306,6 @@ static int fetch_layer(struct pull_state *ps, struct cg_registry **reg, size_t i
 		return -1;
 	}
 	cg_layer_unlock(ps->ctx, hex, steal_fd(&lock));
-	progress_show(&prog, "done", true);
 	return 0;
 }
 
@@ -470,8 +419,14 @@ int cg_pull(const struct cg_ctx *ctx, const char *ref_s, const struct cg_pull_op
 	{
 		struct pull_state ps = { .ctx = ctx, .ref = &ref, .o = o, .m = &m, .cfg = &cfg, .chain = chain };
 
-		if (fetch_layers(&ps, err) < 0)
+		if ((ps.prog = cg_progress_new(o->out, o->quiet, m.nlayers, err)) == NULL)
 			goto out;
+		r = fetch_layers(&ps, err);
+		/* Its last drawing before any other line. */
+		cg_progress_free(ps.prog);
+		if (r < 0)
+			goto out;
+		r = -1;
 	}
 	if (cg_blob_put(ctx, digest, body, strlen(body), err) < 0 ||
 	    cg_blob_put(ctx, m.config.digest, conf.data, conf.len, err) < 0)

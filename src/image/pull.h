@@ -17,6 +17,10 @@ struct cg_pull_opts {
 	const char *ca_file;    /* an extra CA bundle (CGRUN_REGISTRY_CA), or NULL */
 	const char *registries_conf; /* insecure registries (registries-conf.h), or NULL */
 	bool quiet;             /* no progress, only the image's id at the end */
+	/* The auth files to read, NULL-terminated (may be empty: none); NULL:
+	 * the caller's own, looked up as podman does (credentials.h). cgrund
+	 * pulling for another user gives that user's file, never root's. */
+	const char *const *creds_files;
 	FILE *out;              /* progress and the final lines (stderr / stdout) */
 };
 

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "imgref.h"
 #include "limit-table.h"
 #include "container-info.h"
 #include "state.h"
@@ -16,6 +17,7 @@ static const char *const cmd_names[] = {
 	[CG_CMD_STOP] = "stop", [CG_CMD_KILL] = "kill", [CG_CMD_RM] = "rm", [CG_CMD_WAIT] = "wait",
 	[CG_CMD_LOGS] = "logs", [CG_CMD_EXEC] = "exec", [CG_CMD_PAUSE] = "pause",
 	[CG_CMD_UNPAUSE] = "unpause", [CG_CMD_UPDATE] = "update", [CG_CMD_PING] = "ping",
+	[CG_CMD_PULL] = "pull",
 };
 
 const char *cg_cmd_name(enum cg_cmd c)
@@ -124,6 +126,51 @@ static int get_strv(struct json_object *o, const char *key, size_t max, struct j
 	return 1;
 }
 
+/* A platform as docker spells it: OS/ARCH[/VARIANT], each [A-Za-z0-9._-]. */
+static bool platform_ok(const char *p)
+{
+	size_t parts = 1, len = 0;
+
+	if (strlen(p) > 64)
+		return false;
+	for (; *p; p++) {
+		if (*p == '/') {
+			if (len == 0)
+				return false;
+			parts++;
+			len = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			   *p == '.' || *p == '_' || *p == '-') {
+			len++;
+		} else {
+			return false;
+		}
+	}
+	return len > 0 && parts >= 2 && parts <= 3;
+}
+
+/* pull's image is a reference by docker's grammar (never a path, never an
+ * option: cgrund puts it on cgrun-image's command line). */
+static int check_pull(const struct cg_request *req, cg_err_t *err)
+{
+	struct cg_imgref ref;
+
+	if (req->image == NULL || req->image[0] == '\0' || strlen(req->image) > 512)
+		return cg_error(err, EINVAL, "'pull' needs an image reference (1 to 512 bytes)");
+	if (req->image[0] == '-' || req->image[0] == '/' || req->image[0] == '.')
+		return cg_error(err, EINVAL, "'pull': '%.64s' is not an image reference", req->image);
+	if (cg_imgref_parse(req->image, &ref, err) < 0)
+		return -1;
+	cg_imgref_free(&ref);
+	if (req->policy && strcmp(req->policy, "missing") != 0 && strcmp(req->policy, "always") != 0)
+		return cg_error(err, EINVAL, "'pull': policy must be missing or always");
+	if (req->check && req->policy == NULL)
+		return cg_error(err, EINVAL, "'pull': check needs a policy");
+	if (req->platform && !platform_ok(req->platform))
+		return cg_error(err, EINVAL, "'pull': platform '%.64s' is not OS/ARCH[/VARIANT]", req->platform);
+	return 0;
+}
+
 void cg_request_free(struct cg_request *req)
 {
 	json_object_put(req->root);
@@ -194,7 +241,21 @@ int cg_proto_decode(const char *json, size_t len, struct cg_request *req, cg_err
 		goto bad;
 	if (r)
 		req->timeout = (int)i;
+	req->tls_verify = true;
+	if (get_string(req->root, "image", &req->image, err) < 0 ||
+	    get_string(req->root, "platform", &req->platform, err) < 0 ||
+	    get_string(req->root, "policy", &req->policy, err) < 0 ||
+	    get_bool(req->root, "tls_verify", &req->tls_verify, err) < 0 ||
+	    get_bool(req->root, "quiet", &req->quiet, err) < 0 ||
+	    get_bool(req->root, "for_run", &req->for_run, err) < 0 ||
+	    get_bool(req->root, "creds", &req->creds, err) < 0 ||
+	    get_bool(req->root, "check", &req->check, err) < 0)
+		goto bad;
 	switch (req->cmd) {
+	case CG_CMD_PULL:
+		if (check_pull(req, err) < 0)
+			goto bad;
+		break;
 	case CG_CMD_RUN:
 	case CG_CMD_UPDATE:
 		if (!json_object_object_get_ex(req->root, "spec", &req->spec) ||
@@ -256,6 +317,23 @@ struct json_object *cg_request_encode(const struct cg_request *req)
 		json_object_object_add(o, "spec", json_object_get(req->spec));
 	if (req->argv)
 		json_object_object_add(o, "argv", json_object_get(req->argv));
+	if (req->cmd == CG_CMD_PULL) {
+		if (req->image)
+			json_object_object_add(o, "image", json_object_new_string(req->image));
+		if (req->platform)
+			json_object_object_add(o, "platform", json_object_new_string(req->platform));
+		if (req->policy)
+			json_object_object_add(o, "policy", json_object_new_string(req->policy));
+		json_object_object_add(o, "tls_verify", json_object_new_boolean(req->tls_verify));
+		if (req->quiet)
+			json_object_object_add(o, "quiet", json_object_new_boolean(1));
+		if (req->for_run)
+			json_object_object_add(o, "for_run", json_object_new_boolean(1));
+		if (req->creds)
+			json_object_object_add(o, "creds", json_object_new_boolean(1));
+		if (req->check)
+			json_object_object_add(o, "check", json_object_new_boolean(1));
+	}
 	return o;
 }
 

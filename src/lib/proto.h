@@ -31,7 +31,7 @@ enum cg_cmd {
 	CG_CMD_NONE = 0,
 	CG_CMD_RUN, CG_CMD_PS, CG_CMD_INSPECT, CG_CMD_STOP, CG_CMD_KILL, CG_CMD_RM,
 	CG_CMD_WAIT, CG_CMD_LOGS, CG_CMD_EXEC, CG_CMD_PAUSE, CG_CMD_UNPAUSE, CG_CMD_UPDATE,
-	CG_CMD_PING,
+	CG_CMD_PING, CG_CMD_PULL,
 };
 
 const char *cg_cmd_name(enum cg_cmd c);
@@ -49,6 +49,15 @@ struct cg_request {
 	struct json_object *argv; /* exec */
 	bool tty, interactive, detach;
 	int rows, cols;           /* the client's terminal size (run -t, exec -t) */
+	/* pull: an image reference (checked as one: never a path or an
+	 * option), run by cgrund with the client's stdout and stderr (and its
+	 * auth file, `creds`). */
+	const char *image;
+	const char *platform;     /* "OS/ARCH[/VARIANT]", or NULL */
+	const char *policy;       /* run's --pull: "missing" or "always"; NULL: pull */
+	bool tls_verify;          /* default true */
+	bool quiet, for_run, creds;
+	bool check;               /* with policy: only say whether a pull is needed */
 };
 
 /* Validate and decode one frame's JSON (without the header). Every field

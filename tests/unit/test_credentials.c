@@ -444,6 +444,31 @@ static void from_the_environment(void **state)
 	free(file);
 }
 
+/* The file a member's cgrun sends cgrund: the one the look-up would read
+ * its answer from (authfiles.h). */
+static void file_for(void **state)
+{
+	const char *dir = *state;
+	cleanup_free char *a = put(dir, "a.json", "{\"auths\":{\"quay.io\":{\"auth\":\"dTpw\"}}}");
+	cleanup_free char *b = put(dir, "b.json", "{\"auths\":{\"https://index.docker.io/v1/\":{}},"
+				   "\"credHelpers\":{\"gcr.io\":\"gcloud\"}}");
+	cleanup_free char *bad = put(dir, "bad.json", "not json");
+	cleanup_free char *none = xasprintf("%s/missing.json", dir);
+	const char *files[] = { none, a, b, NULL };
+	const char *with_bad[] = { none, bad, a, NULL };
+	const char *empty[] = { NULL };
+
+	assert_int_equal(cg_creds_file_for(files, "quay.io"), 1);
+	assert_int_equal(cg_creds_file_for(files, "docker.io"), 2);        /* by docker.io's other name */
+	assert_int_equal(cg_creds_file_for(files, "gcr.io"), 2);           /* a helper: that file refuses */
+	assert_int_equal(cg_creds_file_for(files, "example.com"), -1);
+	assert_int_equal(cg_creds_file_for(files, "quay.io:5000"), -1);
+	assert_int_equal(cg_creds_file_for(with_bad, "quay.io"), 1);       /* the look-up stops there */
+	assert_int_equal(cg_creds_file_for(empty, "quay.io"), -1);
+	assert_true(cg_creds_key_matches("http://quay.io", "quay.io"));
+	assert_false(cg_creds_key_matches("quay.io/org", "quay.io"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(store_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(store_through_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(from_the_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_for, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,10 +308,105 @@ static void test_match(void **state)
 	assert_int_equal(cg_match_container("", ids, names, 3), -1);
 }
 
+/* Decode text; 0 or -1 (req freed by the caller on 0). */
+static int decode_str(const char *text, struct cg_request *req, cg_err_t *err)
+{
+	memset(err, 0, sizeof(*err));
+	return cg_proto_decode(text, strlen(text), req, err);
+}
+
+static void test_pull_roundtrip(void **state)
+{
+	struct cg_request in = { .cmd = CG_CMD_PULL, .timeout = -1, .image = "127.0.0.1:5000/test/busybox:oci",
+				 .platform = "linux/arm64/v8", .tls_verify = false, .quiet = true, .for_run = true,
+				 .creds = true, .policy = "missing", .check = true };
+	struct cg_request out;
+	struct json_object *o;
+	cg_err_t err = { 0 };
+	const char *text;
+
+	(void)state;
+	o = cg_request_encode(&in);
+	text = json_object_to_json_string(o);
+	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
+	assert_int_equal(out.cmd, CG_CMD_PULL);
+	assert_string_equal(cg_cmd_name(out.cmd), "pull");
+	assert_string_equal(out.image, in.image);
+	assert_string_equal(out.platform, "linux/arm64/v8");
+	assert_false(out.tls_verify);
+	assert_true(out.quiet);
+	assert_true(out.for_run);
+	assert_true(out.creds);
+	assert_string_equal(out.policy, "missing");
+	assert_true(out.check);
+	assert_null(out.target);
+	cg_request_free(&out);
+	json_object_put(o);
+	/* The defaults: TLS verified, no platform, progress shown, no creds. */
+	in = (struct cg_request){ .cmd = CG_CMD_PULL, .timeout = -1, .image = "busybox", .tls_verify = true };
+	o = cg_request_encode(&in);
+	text = json_object_to_json_string(o);
+	assert_int_equal(cg_proto_decode(text, strlen(text), &out, &err), 0);
+	assert_true(out.tls_verify);
+	assert_null(out.platform);
+	assert_null(out.policy);
+	assert_false(out.quiet || out.for_run || out.creds || out.check);
+	cg_request_free(&out);
+	json_object_put(o);
+	assert_int_equal(decode_str("{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\"}", &out, &err), 0);
+	assert_true(out.tls_verify);
+	cg_request_free(&out);
+}
+
+static void test_pull_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"{\"v\":1,\"cmd\":\"pull\"}",                                           /* no image */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"/etc/shadow\"}",                 /* a path */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"../../etc\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"--authfile-fd=0\"}",             /* an option */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"Upper/Case\"}",                  /* not docker's grammar */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"a b\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox@sha256:abc\"}",          /* short digest */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":7}",                               /* wrong type */
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"platform\":\"linux\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"platform\":\"linux/amd64 --x\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"platform\":\"linux//amd64\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"platform\":\"a/b/c/d\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"tls_verify\":\"no\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"creds\":1}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"policy\":\"never\"}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"policy\":true}",
+		"{\"v\":1,\"cmd\":\"pull\",\"image\":\"busybox\",\"check\":true}",      /* check without policy */
+	};
+	struct cg_request req;
+	cg_err_t err;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		int r = decode_str(bad[i], &req, &err);
+
+		if (r == 0)
+			fail_msg("accepted: %s", bad[i]);
+		assert_int_equal(r, -1);
+		assert_true(err.msg[0] != '\0');
+		assert_null(req.root);
+	}
+	/* A platform of three parts and a reference with a digest are fine. */
+	assert_int_equal(decode_str("{\"v\":1,\"cmd\":\"pull\",\"image\":\"quay.io/a/b@sha256:"
+				    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+				    "\"platform\":\"linux/arm/v7\",\"policy\":\"always\",\"check\":true}", &req, &err), 0);
+	assert_true(req.check);
+	cg_request_free(&req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame),
+		cmocka_unit_test(test_pull_roundtrip),
+		cmocka_unit_test(test_pull_rejects),
 		cmocka_unit_test(test_encode_roundtrip),
 		cmocka_unit_test(test_request_encode),
 		cmocka_unit_test(test_container_info),
