@@ -18,7 +18,7 @@
 
 /* What an epoll event points at. */
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS,
-		SRC_EXEC, SRC_SPAWN, SRC_PULL };
+		SRC_EXEC, SRC_SPAWN, SRC_PULL, SRC_DNS };
 
 struct src {
 	enum src_kind kind;
@@ -26,6 +26,7 @@ struct src {
 
 struct conn;
 struct flushdir;
+struct netdns;
 
 /* A client parked until a container ends (wait, stop, rm -f, attached
  * run), or until its start or update is over (systemd's job: `starting`). */
@@ -66,6 +67,7 @@ struct ctr {
 	struct ctr_stats *st;         /* its stats while it runs (ctr-stats.h, the stats
 				       * files' own: statsfiles, leases, oomwatch,
 				       * rstatflush), else NULL */
+	struct netdns *dns;           /* the DNS its names are in (netdns.c), or NULL */
 	bool dead;                    /* removed: freed after this epoll batch */
 	struct ctr *dead_next;        /* on d->dead meanwhile */
 	struct ctr *next, *prev;      /* d->ctrs */
@@ -146,6 +148,7 @@ struct daemon {
 	struct execp *execs;
 	bool execs_dead;              /* some exec is done: free it after the batch */
 	struct pullp *pulls;
+	struct netdns *netdns;        /* user networks' DNS responders (netdns.c) */
 	bool pulls_dead;              /* some pull is done: free it after the batch */
 	uint64_t watchdog_usec;
 	int64_t last_watchdog;
@@ -277,6 +280,13 @@ void pulls_conn_closed(struct daemon *d, struct conn *cl);
 void pulls_reap(struct daemon *d);
 /* cgrund stops: its clients lose their answer, so the pulls are cancelled. */
 void pulls_shutdown(struct daemon *d);
+
+/* netdns.c: the DNS responders of user networks. */
+void netdns_ctr_up(struct daemon *d, struct ctr *t);
+void netdns_ctr_down(struct daemon *d, struct ctr *t);
+void netdns_on_readable(struct daemon *d, struct src *s);
+void netdns_tick(struct daemon *d);
+void netdns_shutdown(struct daemon *d);
 
 /* spawnerd.c: the spawner of inits (src/lib/spawner.h). up: start it,
  * once, before any container is loaded; reaped: whether pid was it (then

@@ -172,6 +172,7 @@ static void on_tick(struct daemon *d)
 		/* nothing pending */
 	}
 	sup_on_tick(d);
+	netdns_tick(d);
 	/* Jobs systemd never finishes fail at their deadline. */
 	bus_dispatch(d);
 	srv_check_deadlines(d);
@@ -414,6 +415,7 @@ int main(int argc, char **argv)
 			case SRC_CONN: srv_on_conn(&d, (struct conn *)s, ev[i].events); break;
 			case SRC_EXEC: execs_on_sock(&d, container_of(s, struct execp, src)); break;
 			case SRC_PULL: pulls_on_pidfd(&d, container_of(s, struct pullp, src)); break;
+			case SRC_DNS: netdns_on_readable(&d, s); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
@@ -429,6 +431,7 @@ int main(int argc, char **argv)
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
 	pulls_shutdown(&d);
+	netdns_shutdown(&d);
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	spawner_down(&d);

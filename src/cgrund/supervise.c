@@ -68,6 +68,7 @@ static void ctr_free(struct daemon *d, struct ctr *t)
 	if (t->updating)
 		free(t->update.cpuset_cpus);
 	stats_stop(d, t);
+	netdns_ctr_down(d, t);
 	cg_container_free(&t->c);
 	cg_spec_free(&t->spec);
 	json_object_put(t->json);
@@ -264,6 +265,7 @@ static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
 	/* Its SIGCHLD finds it here. */
 	intmap_put(&d->by_pid, t->c.pid, t);
 	d->nrunning++;
+	netdns_ctr_up(d, t);
 	/* Its stats files are opened by the next refresh (stats_tick): not
 	 * here, where cgrund would take the CPU the container's start needs
 	 * (1 to 2 ms a run here), and not at all for one that is gone before
@@ -400,6 +402,7 @@ void sup_finish(struct daemon *d, struct ctr *t)
 		return;
 	unwatch(d, t);
 	stats_stop(d, t);
+	netdns_ctr_down(d, t);
 	d->status_dirty = true;
 	d->nrunning--;
 	if (t->child && !t->reaped) {
@@ -818,6 +821,7 @@ void sup_readopt(struct daemon *d)
 			t->c.pidfd = (int)syscall(SYS_pidfd_open, t->c.pid, 0);
 		if (t->c.pidfd >= 0 && cg_proc_same(t->c.pid, t->c.pid_start) &&
 		    sup_watch(d, t, &err) == 0 && cgroup_populated(t)) {
+			netdns_ctr_up(d, t);
 			d->status_dirty = true;
 			adopted++;
 			continue;

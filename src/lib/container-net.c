@@ -8,6 +8,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "cidr.h"
 #include "dconf.h"
 #include "netmode.h"
 #include "network.h"
@@ -88,6 +89,20 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 		return cg_error(err, EOPNOTSUPP, "--network=container: is not available here");
 	return c->ctx->running_init(c->ctx, m.target, &a->netns_pid, err) < 0 ?
 		cg_error_wrap(err, "--network=container:%s", m.target) : 0;
+}
+
+const char *cg_container_net_dns_server(const struct cg_container *c, char *buf, size_t len)
+{
+	struct cg_netmode m;
+	struct cg_net_conf conf;
+	struct cg_netdef def;
+	cg_err_t ignore = { 0 };
+
+	if (c->owner == NULL || strcmp(c->owner, "cgrund") != 0 ||
+	    cg_netmode_parse(c->spec->network, &m, &ignore) < 0 || m.kind != CG_NET_USER ||
+	    cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, &ignore) < 0)
+		return NULL;
+	return len < CG_IP4_STRLEN ? NULL : cg_ip4_format(cg_cidr_gateway(&conf.subnet), buf);
 }
 
 static bool on_bridge(const struct cg_container *c)

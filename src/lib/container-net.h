@@ -33,4 +33,9 @@ void cg_container_net_release(struct cg_container *c);
  * last cgrund). The number released, or -1 with err. */
 int cg_net_reconcile_all(const struct cg_ctx *ctx, cg_err_t *err);
 
+/* The address of the DNS responder a container's resolv.conf names, in
+ * buf: its user network's gateway when cgrund owns it (cgrund runs the
+ * responder, netdns.c); NULL otherwise (the host's resolvers). */
+const char *cg_container_net_dns_server(const struct cg_container *c, char *buf, size_t len);
+
 #endif

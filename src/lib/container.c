@@ -257,9 +257,13 @@ static int write_init_layer(struct cg_container *c, cg_err_t *err)
 		if (mkdir(d, 0755) < 0)
 			return cg_error(err, errno, "mkdir %s", d);
 	}
-	/* Before its network is set up: no address yet, the host's
-	 * resolvers; the network code writes them again once it knows. */
-	return cg_container_write_etc(c, NULL, NULL, err);
+	/* Before its network is set up: no address yet. On a user network of
+	 * a cgrund container, the resolver is cgrund's DNS responder on the
+	 * network's gateway (names of the other containers); else the host's
+	 * resolvers. */
+	char gw[CG_IP4_STRLEN];
+
+	return cg_container_write_etc(c, NULL, cg_container_net_dns_server(c, gw, sizeof(gw)), err);
 }
 
 static int make_dirs(struct cg_container *c, cg_err_t *err)

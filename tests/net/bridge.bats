@@ -351,6 +351,51 @@ restarted_twice()
 	[ ! -e "$CGRUN_RUN_DIR/networks/front" ]
 }
 
+# The gateway's port 53 in the test's namespace: listening or not.
+dns_listening()
+{
+	ns ss -Huln "sport = :53" | grep -q "$1:53"
+}
+
+@test "a user network's containers find each other by name and short id through cgrund's DNS on its gateway" {
+	local id2 pid start
+	run -0 "$CGRUN" network create --subnet=10.66.2.0/24 names
+	"$CGRUN" run -d --name n1 --network=names busybox sleep 600
+	"$CGRUN" run -d --name n2 --network=names busybox sleep 600
+	id2=$(dt_id_of n2)
+	dns_listening 10.66.2.1
+	run -0 "$CGRUN" exec n1 cat /etc/resolv.conf
+	[[ ${lines[*]} == *"nameserver 10.66.2.1"* ]]
+	[[ $output == *"search dns.cgrun"* ]]
+	# Only names the responder knows are asked: nothing is forwarded to
+	# the host's resolvers, outside the test's namespace.
+	run -0 "$CGRUN" exec n1 nslookup n2
+	[[ $output == *"Address: 10.66.2.3"* ]]
+	run -0 "$CGRUN" exec n1 nslookup "${id2:0:12}.dns.cgrun"
+	[[ $output == *"Address: 10.66.2.3"* ]]
+	run -0 "$CGRUN" exec n2 nslookup n1.dns.cgrun
+	[[ $output == *"Address: 10.66.2.2"* ]]
+	# A cgrund killed and started again names the containers it re-adopts.
+	pid=$(dt_daemon_pid)
+	start=$(dt_start_time "$pid")
+	kill -KILL "$pid"
+	dt_wait_until 10 eval '! dt_same_proc '"$pid $start"
+	dt_start_daemon
+	dns_listening 10.66.2.1
+	run -0 "$CGRUN" exec n1 nslookup n2
+	[[ $output == *"Address: 10.66.2.3"* ]]
+	# A container that ends leaves the DNS; the last one closes it.
+	"$CGRUN" rm -f n2 >/dev/null
+	run "$CGRUN" exec n1 nslookup n2.dns.cgrun
+	[ "$status" -ne 0 ]
+	"$CGRUN" rm -f n1 >/dev/null
+	! dns_listening 10.66.2.1
+	# On the default bridge, the host's resolvers: no gateway nameserver.
+	run -0 "$CGRUN" run --rm --network=bridge busybox cat /etc/resolv.conf
+	[[ $output != *"nameserver $GW"* ]]
+	run -0 ns "$CGRUN" network rm names
+}
+
 @test "in-process foreground run (no cgrund): the same network, released at exit" {
 	dt_stop_daemons
 	! dt_answers
