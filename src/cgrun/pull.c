@@ -16,32 +16,32 @@
 #include "ctx.h"
 #include "image.h"
 
-/* cgrun-image beside this cgrun (a build tree), or where make install put
+/* Tool name beside this cgrun (a build tree), or where make install put
  * it when this cgrun is the one make install put in bindir. Never another
  * installation's: a copied cgrun (as the VM tests run) must not pick up a
- * cgrun-image built against libraries its machine lacks. */
-static char *image_tool(void)
+ * tool built against libraries its machine lacks. */
+char *cli_tool_path(const char *name)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
 	if (n <= 0 || (slash = strrchr(self, '/')) == NULL)
-		return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
+		return xasprintf("%s/%s", CGRUN_PKGLIBEXECDIR, name);
 	self[n] = '\0';
 	*slash = '\0';
-	char *p = xasprintf("%s/cgrun-image", self);
+	char *p = xasprintf("%s/%s", self, name);
 
 	if (access(p, X_OK) == 0 || strcmp(self, CGRUN_BINDIR) != 0)
 		return p;
 	free(p);
-	return xstrdup(CGRUN_PKGLIBEXECDIR "/cgrun-image");
+	return xasprintf("%s/%s", CGRUN_PKGLIBEXECDIR, name);
 }
 
 /* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
 int exec_image_tool(const char *verb, int argc, char **argv)
 {
-	cleanup_free char *tool = image_tool();
+	cleanup_free char *tool = cli_tool_path("cgrun-image");
 	char **v = xcalloc((size_t)argc + 2, sizeof(char *));
 
 	v[0] = tool;
@@ -95,7 +95,7 @@ int cli_pull_for_run(const char *image, enum cli_pull policy, cg_err_t *err)
 		return 0;  /* there; and an imported image is never pulled over */
 	if (policy == CLI_PULL_MISSING && geteuid() != 0)
 		return 0;  /* cgrund looks it up; only root writes the store */
-	tool = image_tool();
+	tool = cli_tool_path("cgrun-image");
 	pid = fork();
 	if (pid < 0)
 		return cg_error(err, errno, "fork");

@@ -26,6 +26,7 @@ void cg_spec_free(struct cg_spec *s)
 	free(s->argv_owned);
 	free(s->seccomp_path_owned);
 	free(s->seccomp_profile_owned);
+	cgnet_ports_free(&s->ports);
 	memset(s, 0, sizeof(*s));
 }
 

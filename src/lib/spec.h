@@ -8,6 +8,7 @@
 #include "caps.h"
 #include "cgroup-limits.h"
 #include "parse.h"
+#include "port-spec.h"
 
 struct cg_spec {
 	char *image;
@@ -41,6 +42,7 @@ struct cg_spec {
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char *userns;           /* "auto" or "host"; NULL: host (cgrund: its userns setting) */
 	char *network;          /* --network (netmode.h); NULL: CG_NETWORK_DEFAULT */
+	struct cgnet_ports ports; /* -p/--publish; a host port 0 is picked at start */
 	char **argv_owned;      /* argv's array when decoded from JSON */
 	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };
