@@ -28,6 +28,7 @@ static void usage(FILE *f)
 	      "  network  create, list, inspect and remove networks\n"
 	      "  ps       list containers (-a: also those that exited)\n"
 	      "  inspect  show containers as JSON\n"
+	      "  port     show a container's published ports (run -p)\n"
 	      "  logs     print a detached container's output (-f: follow)\n"
 	      "  exec     run a command in a running container\n"
 	      "  stop     stop containers (SIGTERM or the image's StopSignal, then SIGKILL)\n"
