@@ -57,7 +57,7 @@ setup_file()
 	ns nft list ruleset >"$DT_DIR/ruleset.baseline"
 	grep -q 'table inet cgrun' "$DT_DIR/ruleset.baseline" || return 1
 	# A listener on the peer for egress.
-	peer /usr/bin/python3 "$PEER_PY" serve tcp 7000 peer &
+	(exec nsenter --net="/run/netns/$PEER_NS" /usr/bin/python3 "$PEER_PY" serve tcp 7000 peer) &
 	echo $! >"$DT_DIR/peer.pid"
 }
 
@@ -168,7 +168,7 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 }
 
 @test "a host port in use is refused with one line, exit 125, nothing left" {
-	ns /usr/bin/python3 "$PEER_PY" serve tcp 9000 busy &
+	(exec nsenter --net="/run/netns/$NET_NS" /usr/bin/python3 "$PEER_PY" serve tcp 9000 busy) &
 	echo $! >"$BATS_TEST_TMPDIR/bg.pid"
 	dt_wait_until 5 answers ns tcp 127.0.0.1 9000 "busy 127.0.0.1"
 	run -125 "$CGRUN" run -d --name u --network=bridge -p 9000:80 busybox sleep 60
@@ -223,8 +223,8 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 @test "in-process run with -p (no cgrund): cgrun-fw publishes it, and its rules go at exit" {
 	dt_stop_daemons
 	! dt_answers
-	ns "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" --network=bridge -p 8110:80 busybox \
-		nc -l -p 80 -e echo inproc >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	(exec nsenter --net="/run/netns/$NET_NS" "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" --network=bridge \
+		-p 8110:80 busybox nc -l -p 80 -e echo inproc >"$BATS_TEST_TMPDIR/out" 2>&1) &
 	echo $! >"$BATS_TEST_TMPDIR/bg.pid"
 	dt_wait_until 10 answers peer tcp 192.0.2.1 8110 inproc
 	# nc served one connection: the container ends, its rules with it.
