@@ -220,6 +220,22 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 	"$CGRUN" rm -f k1 k2 >/dev/null
 }
 
+@test "a user network: masqueraded and published as the default one; its rules go with it" {
+	"$CGRUN" network create --subnet=10.66.2.0/24 pub >/dev/null
+	listener un -p 8120:80 --network=pub
+	dt_wait_until 5 answers peer tcp 192.0.2.1 8120 un
+	run -0 "$CGRUN" run --rm --network=pub busybox nc -w 3 192.0.2.2 7000 </dev/null
+	[ "$output" = "peer 192.0.2.1" ]
+	run -0 ns nft list chain inet cgrun postrouting
+	[[ $output == *10.66.2.0/24* ]]
+	"$CGRUN" rm -f un >/dev/null
+	ns "$CGRUN" network rm pub >/dev/null
+	# The next start sets the base chains up for the networks left.
+	"$CGRUN" run --rm --network=bridge busybox true
+	run -0 ns nft list chain inet cgrun postrouting
+	[[ $output != *10.66.2.0/24* ]]
+}
+
 @test "in-process run with -p (no cgrund): cgrun-fw publishes it, and its rules go at exit" {
 	dt_stop_daemons
 	! dt_answers
