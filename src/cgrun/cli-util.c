@@ -53,6 +53,8 @@ static const char *absolute_env(const char *name, const char *dflt)
 	return e && e[0] == '/' ? e : dflt;
 }
 
+const struct cg_fw_hooks *cli_ctx_fw;
+
 struct cg_ctx *cli_ctx(void)
 {
 	static struct cg_ctx ctx;
@@ -68,6 +70,8 @@ struct cg_ctx *cli_ctx(void)
 		ctx.log = warn_line;
 		ctx.image_user = cg_container_using_image;
 		ctx.running_init = cg_container_running_init;
+		ctx.fw = cli_ctx_fw;
+		ctx.fw_data = &ctx;
 		made = true;
 	}
 	return &ctx;

@@ -24,6 +24,9 @@ int cli_fail(const cg_err_t *err);
  * built-in ones), the library's warnings as "cgrun: warning: ..." lines,
  * images in use as the store's records say. The cgroup manager is set by
  * the verbs that make containers. */
+/* The firewall hooks cli_ctx gives its ctx (cgrun's main sets them; the
+ * image tool has none). Set before the first cli_ctx. */
+extern const struct cg_fw_hooks *cli_ctx_fw;
 struct cg_ctx *cli_ctx(void);
 
 #endif

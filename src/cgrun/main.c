@@ -28,6 +28,7 @@ static void usage(FILE *f)
 	      "  network  create, list, inspect and remove networks\n"
 	      "  ps       list containers (-a: also those that exited)\n"
 	      "  inspect  show containers as JSON\n"
+	      "  port     show a container's published ports (run -p)\n"
 	      "  logs     print a detached container's output (-f: follow)\n"
 	      "  exec     run a command in a running container\n"
 	      "  stop     stop containers (SIGTERM or the image's StopSignal, then SIGKILL)\n"
@@ -55,10 +56,11 @@ int main(int argc, char **argv)
 		{ "inspect", cmd_inspect }, { "logs", cmd_logs }, { "stop", cmd_stop }, { "kill", cmd_kill },
 		{ "wait", cmd_wait }, { "pause", cmd_pause }, { "unpause", cmd_unpause },
 		{ "update", cmd_update }, { "exec", cmd_exec }, { "stats", cmd_stats },
-		{ "pull", cmd_pull }, { "login", cmd_login }, { "logout", cmd_logout },
+		{ "pull", cmd_pull }, { "port", cmd_port }, { "login", cmd_login }, { "logout", cmd_logout },
 	};
 
 	cg_proc_title_init(argc, argv);
+	cli_ctx_fw = &cli_fw_hooks;
 	/* Inherited SIG_IGN for SIGCHLD makes the kernel reap our children
 	 * itself, and the container's exit status would be lost. */
 	signal(SIGCHLD, SIG_DFL);

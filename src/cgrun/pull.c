@@ -25,10 +25,16 @@ static char *image_tool(void)
 	return cg_helper_path("cgrun-image", CGRUN_BINDIR, CGRUN_PKGLIBEXECDIR);
 }
 
+/* A helper program beside this cgrun, or make install's (helper-path.h). */
+char *cli_tool_path(const char *name)
+{
+	return cg_helper_path(name, CGRUN_BINDIR, CGRUN_PKGLIBEXECDIR);
+}
+
 /* cgrun VERB ARGS... becomes cgrun-image VERB ARGS... */
 int exec_image_tool(const char *verb, int argc, char **argv)
 {
-	cleanup_free char *tool = image_tool();
+	cleanup_free char *tool = cli_tool_path("cgrun-image");
 	char **v = xcalloc((size_t)argc + 2, sizeof(char *));
 
 	v[0] = tool;

@@ -45,6 +45,7 @@ static const struct option run_opts[] = {
 	{ "user", required_argument, NULL, 'u' },
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "volume", required_argument, NULL, 'v' },
+	{ "publish", required_argument, NULL, 'p' },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "tty", no_argument, NULL, 't' },
@@ -121,6 +122,11 @@ static void run_usage(void)
 	      "                           container:NAME|ID: that running container's\n"
 	      "                           NAME: a user network (cgrun network create)\n"
 	      "                           (default " CG_NETWORK_DEFAULT ")\n"
+	      "  -p, --publish=[IP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]\n"
+	      "                           publish a port of the container on the host's\n"
+	      "                           addresses (only IP when given; bridge and user\n"
+	      "                           networks); no HOSTPORT: a free one (cgrun port);\n"
+	      "                           ranges 8000-8002:80-82; repeatable\n"
 	      "\n"
 	      "Name resolution (the container's /etc/resolv.conf and /etc/hosts):\n"
 	      "      --dns=IP             a nameserver instead of the host's (repeatable)\n"
@@ -309,7 +315,7 @@ int cmd_run(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	/* '+': options end at the image name; the command's own follow it. */
-	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:itd", opts, NULL)) != -1) {
+	while (r == 0 && (c = getopt_long(argc, argv, "+:m:e:w:u:v:p:itd", opts, NULL)) != -1) {
 		if (limit_opt(&lp, c, optarg, &r, &err))
 			continue;
 		switch (c) {
@@ -373,6 +379,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_SECURITY_OPT:
 			r = cg_spec_security_opt(&spec, optarg, &err);
+			break;
+		case 'p':
+			r = cgnet_port_parse(optarg, &spec.ports, &err);
 			break;
 		case OPT_NETWORK: {
 			struct cg_netmode m;

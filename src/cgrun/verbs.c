@@ -25,6 +25,7 @@
 #include "container.h"
 #include "inspect.h"
 #include "record.h"
+#include "record-codec.h"
 #include "spec.h"
 
 /* One request per target, through cgrund when it answers, else done here
@@ -190,6 +191,61 @@ static struct json_object *inspect_local(const char *key, cg_err_t *err)
 	return o;
 }
 
+/* Container key as inspect shows it, here or from cgrund: the container's
+ * object, in *rep (to be put). NULL with err. */
+static struct json_object *inspect_one(const char *key, bool local, struct json_object **rep, cg_err_t *err)
+{
+	struct json_object *v = NULL, *req;
+
+	if (local)
+		return *rep = inspect_local(key, err);
+	req = client_request("inspect");
+	json_object_object_add(req, "target", json_object_new_string(key));
+	if (client_call(req, rep, NULL, err) < 0)
+		return NULL;
+	if (!json_object_object_get_ex(*rep, "container", &v)) {
+		json_object_put(*rep);
+		*rep = NULL;
+		cg_error(err, EBADMSG, "malformed reply: no container");
+	}
+	return v;
+}
+
+int cmd_port(int argc, char **argv)
+{
+	struct json_object *rep = NULL, *v, *ns, *ports;
+	struct cgnet_ports p = { 0 };
+	cg_err_t err = { 0 };
+	char *out = NULL;
+
+	if (argc >= 2 && !strcmp(argv[1], "--help")) {
+		puts("Usage: cgrun port NAME|ID [CONTAINERPORT[/tcp|/udp]]\n\n"
+		     "Show the container's published ports, one a line: 80/tcp -> 0.0.0.0:8080\n"
+		     "(only those of CONTAINERPORT when given).\n\n"
+		     "Exit status: 0; 125 for an unknown container or a filter that is not a port.");
+		return 0;
+	}
+	if (argc < 2 || argc > 3) {
+		die_msg("usage: cgrun port NAME|ID [CONTAINERPORT[/tcp|/udp]]");
+		return EXIT_CGRUN;
+	}
+	if ((v = inspect_one(argv[1], !client_daemon_up(), &rep, &err)) != NULL) {
+		if (json_object_object_get_ex(v, "NetworkSettings", &ns) && json_object_object_get_ex(ns, "Ports", &ports))
+			cg_ports_from_json(ports, &p, &err);
+		if (err.msg[0] == '\0')
+			out = cgnet_port_format(p.v, p.n, argc == 3 ? argv[2] : NULL, &err);
+	}
+	json_object_put(rep);
+	cgnet_ports_free(&p);
+	if (out == NULL) {
+		cli_fail(&err);
+		return EXIT_CGRUN;
+	}
+	fputs(out, stdout);
+	free(out);
+	return 0;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	int ret = 0;
@@ -211,23 +267,10 @@ int cmd_inspect(int argc, char **argv)
 		struct json_object *rep = NULL, *v = NULL;
 		cg_err_t err = { 0 };
 
-		if (local) {
-			if ((v = inspect_local(argv[i], &err)) == NULL) {
-				cli_fail(&err);
-				ret = EXIT_CGRUN;
-				continue;
-			}
-			rep = v;
-		} else {
-			struct json_object *req = client_request("inspect");
-
-			json_object_object_add(req, "target", json_object_new_string(argv[i]));
-			if (client_call(req, &rep, NULL, &err) < 0) {
-				cli_fail(&err);
-				ret = EXIT_CGRUN;
-				continue;
-			}
-			json_object_object_get_ex(rep, "container", &v);
+		if ((v = inspect_one(argv[i], local, &rep, &err)) == NULL) {
+			cli_fail(&err);
+			ret = EXIT_CGRUN;
+			continue;
 		}
 		printf("%s%s", i > 1 ? ",\n" : "\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY));
 		json_object_put(rep);

@@ -247,6 +247,13 @@ void leases_note(struct daemon *d, struct ctr *t);
 void leases_forget(struct daemon *d, struct ctr *t);
 void leases_shutdown(struct daemon *d);
 
+/* fw.c: the firewall hooks of d->ctx (fw-hooks.h); without a usable
+ * nftables, a warning and none (no NAT, -p refused). */
+void fw_init(struct daemon *d);
+void fw_close(struct daemon *d);
+/* cg_net_reconcile_all with the running and paused containers. */
+int fw_reconcile_all(struct daemon *d, cg_err_t *err);
+
 /* rstatflush.c */
 void flush_join(struct daemon *d, struct ctr *t);
 void flush_leave(struct daemon *d, struct ctr *t);

@@ -372,11 +372,12 @@ int main(int argc, char **argv)
 		sd_notifyf(0, "STATUS=failed: %s", err.msg);
 		return 1;
 	}
+	fw_init(&d);
 	sup_readopt(&d);
 	/* After the re-adoption, which gave back the addresses of what ended
 	 * meanwhile: what is left of containers gone some other way. */
 	{
-		int n = cg_net_reconcile_all(&d.ctx, &err);
+		int n = fw_reconcile_all(&d, &err);
 
 		if (n < 0)
 			log_msg(4, "reconciling network leases: %s", err.msg);
@@ -435,6 +436,7 @@ int main(int argc, char **argv)
 	stats_shutdown(&d);
 	leases_shutdown(&d);
 	spawner_down(&d);
+	fw_close(&d);
 	sd_notify(0, "STOPPING=1");
 	if (d.failed) {
 		/* Non-zero, so that systemd's Restart=on-failure starts a new

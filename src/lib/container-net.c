@@ -4,12 +4,17 @@
 
 #include "container-net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "cidr.h"
+#include "conntrack.h"
 #include "dconf.h"
+#include "fw-hooks.h"
+#include "fw-sysctl.h"
+#include "hairpin.h"
 #include "netmode.h"
 #include "network.h"
 #include "proc.h"
@@ -22,6 +27,11 @@ int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *sp
 
 	if (cg_netmode_parse(spec->network, &m, err) < 0)
 		return -1;
+	if (spec->ports.n && m.kind != CG_NET_BRIDGE && m.kind != CG_NET_USER)
+		return cg_error(err, 0, "-p/--publish needs --network=bridge or a user network, not --network=%s",
+				spec->network ? spec->network : CG_NETWORK_DEFAULT);
+	if (spec->ports.n && ctx->fw == NULL)
+		return cg_error(err, EOPNOTSUPP, "-p/--publish is not available here (no firewall)");
 	if (m.kind == CG_NET_USER) {
 		struct cg_net_conf conf;
 		struct cg_netdef def;
@@ -113,17 +123,135 @@ static bool on_bridge(const struct cg_container *c)
 	return cg_netmode_parse(c->spec->network, &m, &ignore) == 0 && (m.kind == CG_NET_BRIDGE || m.kind == CG_NET_USER);
 }
 
+char *cg_fw_nets_key(const struct cg_net_conf *nets, size_t n)
+{
+	char *key = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char cidr[CG_CIDR_STRLEN];
+		char *k = xasprintf("%s%s%s=%s", key, i ? " " : "", nets[i].bridge, cg_cidr_format(&nets[i].subnet, cidr));
+
+		free(key);
+		key = k;
+	}
+	return key;
+}
+
+char *cg_fw_stamp_path(const char *run_dir)
+{
+	return xasprintf("%s/fw-networks", run_dir);
+}
+
+bool cg_fw_stamp_is(const char *stamp, const char *key)
+{
+	cleanup_free char *text = NULL;
+	cg_err_t ignore = { 0 };
+
+	return read_file(stamp, &text, 65536, &ignore) == 0 && !strcmp(text, key);
+}
+
+int cg_fw_netlist_get(const struct cg_ctx *ctx, struct cg_fw_netlist *l, cg_err_t *err)
+{
+	cleanup_free char *dir = cg_networks_dir(ctx);
+	size_t nd = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (cg_netdef_list(dir, &l->defs, &nd, err) < 0)
+		return -1;
+	l->nets = xcalloc(nd + 1, sizeof(*l->nets));
+	if (default_conf(ctx, &l->nets[0], err) < 0) {
+		cg_fw_netlist_free(l);
+		return -1;
+	}
+	for (size_t i = 0; i < nd; i++)
+		cg_net_conf_user(&l->nets[i + 1], ctx->run_dir, &l->defs[i]);
+	l->n = nd + 1;
+	l->key = cg_fw_nets_key(l->nets, l->n);
+	l->stamp = cg_fw_stamp_path(ctx->run_dir);
+	return 0;
+}
+
+void cg_fw_netlist_free(struct cg_fw_netlist *l)
+{
+	free(l->nets);
+	free(l->defs);
+	free(l->key);
+	free(l->stamp);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The firewall's part of attach: NAT for every network (set up again when
+ * they changed), the container's published ports, and what those need of
+ * the kernel: route_localnet on its bridge, hairpin on its veth. */
+static int fw_attach(struct cg_container *c, const struct cg_net_conf *conf, cg_err_t *err)
+{
+	struct cg_fw_netlist l;
+	struct cgnet_ports ports = { 0 };
+
+	if (cg_fw_netlist_get(c->ctx, &l, err) < 0)
+		return -1;
+	if (c->spec->ports.n) {
+		ports.v = xcalloc(c->spec->ports.n, sizeof(*ports.v));
+		memcpy(ports.v, c->spec->ports.v, c->spec->ports.n * sizeof(*ports.v));
+		ports.n = c->spec->ports.n;
+		if (cgnet_bridge_route_localnet(conf->bridge, err) < 0 ||
+		    cgnet_bridge_port_hairpin(c->net.host_veth, true, err) < 0)
+			goto fail;
+	}
+	struct cg_fw_attach a = {
+		.id = c->id, .nets = l.nets, .nnets = l.n, .nets_key = l.key, .stamp = l.stamp, .net = conf,
+		.addr = c->net.addr, .host_veth = c->net.host_veth, .ports = ports.v, .nports = ports.n,
+	};
+	if (c->ctx->fw->attach(c->ctx->fw_data, &a, err) < 0)
+		goto fail;
+	cg_fw_netlist_free(&l);
+	cgnet_ports_free(&c->ports);
+	c->ports = ports;
+	return 0;
+fail:
+	cg_fw_netlist_free(&l);
+	cgnet_ports_free(&ports);
+	return -1;
+}
+
 int cg_container_net_attach(struct cg_container *c, cg_err_t *err)
 {
 	struct cg_net_conf conf;
 	struct cg_netdef def;
 	pid_t pid = c->spawning.pid;
+	cg_err_t e = { 0 };
 
 	if (!on_bridge(c))
 		return 0;
-	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, err) < 0)
+	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, err) < 0 ||
+	    cg_net_attach(&conf, c->id, pid, cg_proc_start_time(pid), &c->net, err) < 0)
 		return -1;
-	return cg_net_attach(&conf, c->id, pid, cg_proc_start_time(pid), &c->net, err);
+	if (c->ctx->fw == NULL || fw_attach(c, &conf, err) == 0)
+		return 0;
+	/* Nothing left: the veth is deleted now, not when the namespace goes. */
+	if (cg_net_detach(&conf, c->id, true, &e) < 0)
+		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
+	memset(&c->net, 0, sizeof(c->net));
+	return -1;
+}
+
+/* The firewall's part of release: its ports' rules, then the connections
+ * DNATed to it. Nothing to do without ports: the base chains stay. */
+static void fw_detach(struct cg_container *c)
+{
+	struct cg_fw_detach d = { .id = c->id, .addr = c->net.addr, .ports = c->ports.v, .nports = c->ports.n };
+	struct in_addr ip = { .s_addr = htonl(c->net.addr) };
+	cg_err_t e = { 0 };
+
+	if (c->ctx->fw && c->ctx->fw->detach(c->ctx->fw_data, &d, &e) < 0) {
+		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
+		memset(&e, 0, sizeof(e));
+	}
+	/* Only with published ports: a dump of the conntrack table costs some
+	 * 2 ms here, and the flows that matter are those DNATed to it. */
+	if (c->net.addr && cgnet_conntrack_forget(ip, NULL, &e) < 0)
+		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
+	cgnet_ports_free(&c->ports);
 }
 
 void cg_container_net_release(struct cg_container *c)
@@ -134,6 +262,8 @@ void cg_container_net_release(struct cg_container *c)
 
 	if (!on_bridge(c))
 		return;
+	if (c->ports.n)
+		fw_detach(c);
 	/* Every caller's init is gone or going (killed with its cgroup): its
 	 * namespace, and the veth with it, go with it (network.h). */
 	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, &e) < 0 || cg_net_detach(&conf, c->id, false, &e) < 0)
@@ -141,7 +271,7 @@ void cg_container_net_release(struct cg_container *c)
 	memset(&c->net, 0, sizeof(c->net));
 }
 
-int cg_net_reconcile_all(const struct cg_ctx *ctx, cg_err_t *err)
+int cg_net_reconcile_all(const struct cg_ctx *ctx, const char *const *live, size_t nlive, cg_err_t *err)
 {
 	struct cg_net_conf conf;
 	cleanup_free struct cg_netdef *v = NULL;
@@ -158,5 +288,7 @@ int cg_net_reconcile_all(const struct cg_ctx *ctx, cg_err_t *err)
 			return -1;
 		total += r;
 	}
+	if (ctx->fw && ctx->fw->reconcile && ctx->fw->reconcile(ctx->fw_data, live, nlive, err) < 0)
+		return -1;
 	return total;
 }

@@ -30,8 +30,9 @@ int cg_container_net_attach(struct cg_container *c, cg_err_t *err);
 void cg_container_net_release(struct cg_container *c);
 /* Every lease, on every network, whose container's init is gone
  * released, its veth deleted (cgrund's start, after a kill -9 of the
- * last cgrund). The number released, or -1 with err. */
-int cg_net_reconcile_all(const struct cg_ctx *ctx, cg_err_t *err);
+ * last cgrund), and the firewall rules of containers not in live[]
+ * (ctx's fw hooks). The number released, or -1 with err. */
+int cg_net_reconcile_all(const struct cg_ctx *ctx, const char *const *live, size_t nlive, cg_err_t *err);
 
 /* The address of the DNS responder a container's resolv.conf names, in
  * buf: its user network's gateway when cgrund owns it (cgrund runs the

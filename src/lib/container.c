@@ -301,6 +301,7 @@ int cg_container_save(struct cg_container *c, cg_err_t *err)
 		.cgroup_manager = c->mgr ? cg_manager_name(c->mgr) : NULL,
 		.idmap = c->idmap,
 		.net = c->net,
+		.ports = c->ports,
 	};
 
 	memcpy(r.id, c->id, sizeof(r.id));
@@ -740,6 +741,7 @@ void cg_container_free(struct cg_container *c)
 	cg_image_free(&c->image);
 	free(c->envp);
 	free(c->argv_owned);
+	cgnet_ports_free(&c->ports);
 	c->envp = NULL;
 	c->argv_owned = NULL;
 	free(c->dir);
@@ -790,6 +792,8 @@ int cg_container_load(struct cg_ctx *ctx, const char *id, struct cg_container *c
 	c->pid_start = r.pid_start;
 	c->idmap = r.idmap;
 	c->net = r.net;
+	c->ports = r.ports;
+	r.ports = (struct cgnet_ports){ 0 };
 	c->owner = r.by_cgrund ? "cgrund" : "cgrun";
 	/* A cgrund that re-adopts the container becomes its owner. */
 	if (!r.by_cgrund) {

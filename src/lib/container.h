@@ -54,6 +54,7 @@ struct cg_container {
 	int64_t created, started, finished;
 	struct cg_spawning spawning;   /* between start_begin and start_finish */
 	struct cg_net_attachment net;  /* --network=bridge while it runs (addr 0: none) */
+	struct cgnet_ports ports;      /* published while it runs, host ports chosen */
 };
 
 struct cg_start {

@@ -16,6 +16,7 @@
 
 struct cg_manager;
 struct cg_spawner;
+struct cg_fw_hooks;
 
 /* level: syslog's (LOG_WARNING, ...); msg: one line without newline. */
 typedef void cg_log_fn(void *data, int level, const char *msg);
@@ -53,6 +54,10 @@ struct cg_ctx {
 	const char *dconf_file;
 	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
 	struct cg_spawner *spawner;
+	/* The firewall of bridge networks (fw-hooks.h); NULL: containers on
+	 * them get an address but no NAT, and -p is refused. */
+	const struct cg_fw_hooks *fw;
+	void *fw_data;
 };
 
 /* The built-in store and run directories (configure's --with-store-dir,

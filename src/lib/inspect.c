@@ -70,6 +70,7 @@ static struct json_object *network_json(const struct cg_record *r)
 	json_object_object_add(o, "Gateway", json_object_new_string(cg_ip4_format(n->gateway, a)));
 	json_object_object_add(o, "MacAddress", json_object_new_string(cg_mac_format(n->mac, mac)));
 	json_object_object_add(o, "HostVeth", json_object_new_string(n->host_veth));
+	json_object_object_add(o, "Ports", cg_ports_to_json(r->ports.v, r->ports.n));
 	return o;
 }
 

@@ -445,12 +445,22 @@ struct json_object *cg_spec_to_json(const struct cg_spec *s)
 	add_strv(o, "dns_search", s->dns_search);
 	add_strv(o, "dns_options", s->dns_options);
 	add_strv(o, "add_hosts", s->add_hosts);
+	if (s->ports.n) {
+		a = json_object_new_array();
+		for (size_t i = 0; i < s->ports.n; i++) {
+			char *p = cgnet_port_spec(&s->ports.v[i]);
+
+			json_object_array_add(a, json_object_new_string(p));
+			free(p);
+		}
+		json_object_object_add(o, "ports", a);
+	}
 	return o;
 }
 
 int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 {
-	struct json_object *lim = NULL, *argv = NULL, *env = NULL, *vols = NULL, *caps;
+	struct json_object *lim = NULL, *argv = NULL, *env = NULL, *vols = NULL, *ports = NULL, *caps;
 
 	cg_spec_free(s);
 	cg_spec_init(s);
@@ -478,8 +488,12 @@ int cg_spec_from_json(struct json_object *o, struct cg_spec *s, cg_err_t *err)
 	    get_bool(o, "tty", &s->tty, err) < 0 ||
 	    get_strv(o, "argv", 4096, &argv, err) < 0 ||
 	    get_strv(o, "env", 4096, &env, err) < 0 ||
-	    get_strv(o, "volumes", 256, &vols, err) < 0 || get_dns(o, s, err) < 0)
+	    get_strv(o, "volumes", 256, &vols, err) < 0 || get_dns(o, s, err) < 0 ||
+	    get_strv(o, "ports", 4096, &ports, err) < 0)
 		return -1;
+	for (size_t i = 0; ports && i < json_object_array_length(ports); i++)
+		if (cgnet_port_parse(json_object_get_string(json_object_array_get_idx(ports, i)), &s->ports, err) < 0)
+			return -1;
 	if (argv && json_object_array_length(argv) > 0) {
 		size_t n = json_object_array_length(argv);
 

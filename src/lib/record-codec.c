@@ -3,6 +3,7 @@
 
 #include "record-codec.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ void cg_record_free(struct cg_record *r)
 	cg_spec_free(&r->spec);
 	free(r->argv);
 	free(r->cgroups);
+	cgnet_ports_free(&r->ports);
 	json_object_put(r->json);
 	memset(r, 0, sizeof(*r));
 	r->exit_code = -1;
@@ -58,6 +60,28 @@ static struct json_object *net_json(const struct cg_net_attachment *n, const cha
 	json_object_object_add(o, "mac_address", json_object_new_string(cg_mac_format(n->mac, mac)));
 	json_object_object_add(o, "host_veth", json_object_new_string(n->host_veth));
 	add_str(o, "bridge", n->bridge[0] ? n->bridge : NULL);
+	return o;
+}
+
+struct json_object *cg_ports_to_json(const struct cgnet_port *v, size_t n)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < n; i++) {
+		char key[16], ip[INET_ADDRSTRLEN], port[8];
+		struct json_object *a, *b = json_object_new_object();
+
+		snprintf(key, sizeof(key), "%u/%s", v[i].ctr_port, cgnet_proto_name(v[i].proto));
+		snprintf(port, sizeof(port), "%u", v[i].host_port);
+		inet_ntop(AF_INET, &v[i].host_ip, ip, sizeof(ip));
+		json_object_object_add(b, "HostIp", json_object_new_string(ip));
+		json_object_object_add(b, "HostPort", json_object_new_string(port));
+		if (!json_object_object_get_ex(o, key, &a)) {
+			a = json_object_new_array();
+			json_object_object_add(o, key, a);
+		}
+		json_object_array_add(a, b);
+	}
 	return o;
 }
 
@@ -98,6 +122,8 @@ struct json_object *cg_record_to_json(const struct cg_record *r)
 	}
 	if (r->net.addr)
 		json_object_object_add(o, "network", net_json(&r->net, r->spec.network));
+	if (r->ports.n)
+		json_object_object_add(o, "ports", cg_ports_to_json(r->ports.v, r->ports.n));
 	if (r->cgroups) {
 		json_object_object_add(o, "cgroups", strv_json(r->cgroups));
 		add_str(o, "events", r->events);
@@ -220,6 +246,41 @@ static int net_field(struct json_object *o, struct cg_net_attachment *n, cg_err_
 	return 0;
 }
 
+/* cg_ports_to_json's, back: each entry becomes "IP:HOSTPORT:CTRPORT/PROTO"
+ * for cgnet_port_parse, the one reader of ports. */
+int cg_ports_from_json(struct json_object *v, struct cgnet_ports *ports, cg_err_t *err)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return cg_error(err, 0, "field 'ports' is not an object");
+	json_object_object_foreach(v, key, a) {
+		if (!json_object_is_type(a, json_type_array))
+			return cg_error(err, 0, "field 'ports' holds a port that is not a list");
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			struct json_object *b = json_object_array_get_idx(a, i);
+			const char *ip = NULL, *hp = NULL;
+			cleanup_free char *spec = NULL;
+
+			if (str_field(b, "HostIp", &ip, err) < 0 || str_field(b, "HostPort", &hp, err) < 0)
+				return -1;
+			if (ip == NULL || hp == NULL)
+				return cg_error(err, 0, "field 'ports' has an entry without HostIp and HostPort");
+			spec = xasprintf("%s:%s:%s", ip, hp, key);
+			if (cgnet_port_parse(spec, ports, err) < 0)
+				return cg_error_wrap(err, "field 'ports'");
+		}
+	}
+	return 0;
+}
+
+static int ports_field(struct json_object *o, struct cgnet_ports *ports, cg_err_t *err)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, "ports", &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	return cg_ports_from_json(v, ports, err);
+}
+
 int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *err)
 {
 	struct json_object *spec;
@@ -255,7 +316,7 @@ int cg_record_from_json(struct json_object *o, struct cg_record *r, cg_err_t *er
 	    strv_field(o, "argv", true, &r->argv, err) < 0 ||
 	    strv_field(o, "cgroups", false, (char ***)&r->cgroups, err) < 0)
 		return -1;
-	if (idmap_field(o, &r->idmap, err) < 0 || net_field(o, &r->net, err) < 0)
+	if (idmap_field(o, &r->idmap, err) < 0 || net_field(o, &r->net, err) < 0 || ports_field(o, &r->ports, err) < 0)
 		return -1;
 	snprintf(r->hostname, sizeof(r->hostname), "%s", s ? s : "");
 	r->state = cg_state_from_name(state);

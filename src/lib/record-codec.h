@@ -38,6 +38,7 @@ struct cg_record {
 	const char **cgroups;        /* its cgroup directories, NULL-terminated */
 	struct cg_idmap idmap;       /* --userns=auto: its ids outside; count 0: none */
 	struct cg_net_attachment net; /* on a bridge network while it runs; addr 0: none */
+	struct cgnet_ports ports;     /* published while it runs, host ports chosen */
 	struct json_object *json;    /* what the strings above point into */
 };
 
@@ -46,6 +47,11 @@ void cg_record_init(struct cg_record *r);
 void cg_record_free(struct cg_record *r);
 /* The record's JSON; the strings are copied. */
 struct json_object *cg_record_to_json(const struct cg_record *r);
+/* Published ports as docker's NetworkSettings.Ports shows them:
+ * {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}], ...}. */
+struct json_object *cg_ports_to_json(const struct cgnet_port *v, size_t n);
+/* And back, appended to ports (cgrun port reads inspect's). */
+int cg_ports_from_json(struct json_object *o, struct cgnet_ports *ports, cg_err_t *err);
 /* From JSON into an initialised r, taking the reference o holds (freed with
  * r even on failure): a damaged record is refused with err, a missing field
  * takes its default. */

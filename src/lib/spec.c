@@ -33,6 +33,7 @@ void cg_spec_free(struct cg_spec *s)
 	cg_strv_free(s->dns_search);
 	cg_strv_free(s->dns_options);
 	cg_strv_free(s->add_hosts);
+	cgnet_ports_free(&s->ports);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -8,6 +8,7 @@
 #include "caps.h"
 #include "cgroup-limits.h"
 #include "parse.h"
+#include "port-spec.h"
 
 struct cg_spec {
 	char *image;
@@ -44,6 +45,7 @@ struct cg_spec {
 	/* Name resolution (src/net/etc-files.h): --dns, --dns-search,
 	 * --dns-option, --add-host; NULL-terminated, NULL: none; owned. */
 	char **dns, **dns_search, **dns_options, **add_hosts;
+	struct cgnet_ports ports; /* -p/--publish; a host port 0 is picked at start */
 	char **argv_owned;      /* argv's array when decoded from JSON */
 	char *seccomp_path_owned, *seccomp_profile_owned;  /* when read by cgrun */
 };

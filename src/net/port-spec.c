@@ -183,3 +183,13 @@ char *cgnet_port_format(const struct cgnet_port *v, size_t n, const char *filter
 	}
 	return out;
 }
+
+char *cgnet_port_spec(const struct cgnet_port *p)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->host_ip, ip, sizeof(ip));
+	if (p->host_port == 0)
+		return xasprintf("%s::%u/%s", ip, p->ctr_port, cgnet_proto_name(p->proto));
+	return xasprintf("%s:%u:%u/%s", ip, p->host_port, p->ctr_port, cgnet_proto_name(p->proto));
+}

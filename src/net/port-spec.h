@@ -34,6 +34,10 @@ struct cgnet_ports {
 int cgnet_port_parse(const char *spec, struct cgnet_ports *ports, cg_err_t *err);
 void cgnet_ports_free(struct cgnet_ports *ports);
 
+/* p as a spec cgnet_port_parse reads back: "IP:HOSTPORT:CTRPORT/PROTO",
+ * or "IP::CTRPORT/PROTO" for a host port 0 (malloc'd). */
+char *cgnet_port_spec(const struct cgnet_port *p);
+
 /* "tcp" or "udp". */
 const char *cgnet_proto_name(uint8_t proto);
 

@@ -209,6 +209,25 @@ static void test_spec_roundtrip(void **state)
 	assert_true(back.volumes[0].readonly);
 	assert_true(back.caps.set == s.caps.set);
 	cg_spec_free(&back);
+	/* -p: picked (host port 0), given, udp on one address; a bad one refused. */
+	assert_int_equal(cgnet_port_parse("80", &s.ports, &err), 0);
+	assert_int_equal(cgnet_port_parse("127.0.0.1:5353:53/udp", &s.ports, &err), 0);
+	json_object_put(o);
+	o = cg_spec_to_json(&s);
+	assert_string_equal(json_object_to_json_string_ext(json_object_object_get(o, "ports"), JSON_C_TO_STRING_PLAIN),
+			    "[\"0.0.0.0::80\\/tcp\",\"127.0.0.1:5353:53\\/udp\"]");
+	assert_int_equal(cg_spec_from_json(o, &back, &err), 0);
+	assert_int_equal(back.ports.n, 2);
+	assert_int_equal(back.ports.v[0].host_port, 0);
+	assert_int_equal(back.ports.v[0].ctr_port, 80);
+	assert_int_equal(back.ports.v[1].host_port, 5353);
+	assert_int_equal(back.ports.v[1].proto, IPPROTO_UDP);
+	assert_int_equal(back.ports.v[1].host_ip.s_addr, htonl(0x7f000001));
+	cg_spec_free(&back);
+	json_object_array_put_idx(json_object_object_get(o, "ports"), 0, json_object_new_string("80:99999"));
+	assert_int_equal(cg_spec_from_json(o, &back, &err), -1);
+	cg_spec_free(&back);
+	json_object_array_put_idx(json_object_object_get(o, "ports"), 0, json_object_new_string("80"));
 	/* Limits are validated as the CLI validates them. */
 	json_object_object_add(json_object_object_get(o, "limits"), "cpu_quota", json_object_new_int(10));
 	assert_int_equal(cg_spec_from_json(o, &back, &err), -1);

@@ -149,6 +149,44 @@ static void test_network_field(void **state)
 	cg_record_free(&r);
 }
 
+/* Published ports: docker's NetworkSettings.Ports shape, both ways. */
+static void test_ports_field(void **state)
+{
+	struct cg_record r;
+	struct cgnet_ports p = { 0 };
+	struct json_object *o;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"ports\": "
+				"{\"80/tcp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"8080\"}, "
+				"{\"HostIp\": \"127.0.0.1\", \"HostPort\": \"8081\"}], "
+				"\"53/udp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"5353\"}]}}", &r, &err), 0);
+	assert_int_equal(r.ports.n, 3);
+	assert_int_equal(r.ports.v[1].host_port, 8081);
+	assert_int_equal(r.ports.v[2].proto, IPPROTO_UDP);
+	o = cg_ports_to_json(r.ports.v, r.ports.n);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			    "{\"80\\/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
+			    "{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8081\"}],"
+			    "\"53\\/udp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"5353\"}]}");
+	assert_int_equal(cg_ports_from_json(o, &p, &err), 0);
+	assert_int_equal(p.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(p.v[i].host_ip.s_addr, r.ports.v[i].host_ip.s_addr);
+		assert_int_equal(p.v[i].host_port, r.ports.v[i].host_port);
+		assert_int_equal(p.v[i].ctr_port, r.ports.v[i].ctr_port);
+		assert_int_equal(p.v[i].proto, r.ports.v[i].proto);
+	}
+	cgnet_ports_free(&p);
+	json_object_put(o);
+	cg_record_free(&r);
+	assert_int_equal(decode("{\"id\": \"" ID "\", \"spec\": {\"image\": \"b\"}, \"ports\": "
+				"{\"eighty/tcp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"8080\"}]}}", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "ports"));
+	cg_record_free(&r);
+}
+
 static void test_defaults(void **state)
 {
 	struct cg_record r;
@@ -226,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_network_field),
+		cmocka_unit_test(test_ports_field),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_state_names),
