@@ -417,8 +417,9 @@ st_not_kept()
 		read -r _ name cpu _ <<<"$row"
 		[ "$name" = st-cpu ]
 		# Over one refresh (about a second) the share of a 2% quota wobbles
-		# with scheduling; the 5 s test above holds it to 2% +- 0.3.
-		st_true "${cpu%\%} >= 0.5 && ${cpu%\%} <= 4"
+		# with scheduling (0.40% once in a TCG VM beside two others); the 5 s
+		# test above holds it to 2% +- 0.3. Here: busy (not 0), and capped.
+		st_true "${cpu%\%} > 0 && ${cpu%\%} <= 4"
 		[[ $row =~ \ /\ unlimited\  ]]
 		row=$(grep "^${mem:0:12} " "$f")
 		# The container's init (PID 1), sh and two sleeps.
