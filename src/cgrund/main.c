@@ -354,6 +354,7 @@ int main(int argc, char **argv)
 		memset(&err, 0, sizeof(err));
 	}
 	d.ctx.network_subnet = d.conf.network_subnet;
+	d.ctx.default_network = d.conf.network;
 	raise_nofile(&d);
 	if (pick_manager(&d, config, &err) < 0) {
 		log_msg(3, "%s", err.msg);

@@ -29,7 +29,7 @@ int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *sp
 		return -1;
 	if (spec->ports.n && m.kind != CG_NET_BRIDGE && m.kind != CG_NET_USER)
 		return cg_error(err, 0, "-p/--publish needs --network=bridge or a user network, not --network=%s",
-				spec->network ? spec->network : CG_NETWORK_DEFAULT);
+				spec->network ? spec->network : CG_NETWORK_UNRECORDED);
 	if (spec->ports.n && ctx->fw == NULL)
 		return cg_error(err, EOPNOTSUPP, "-p/--publish is not available here (no firewall)");
 	if (m.kind == CG_NET_USER) {
@@ -52,23 +52,46 @@ char *cg_networks_dir(const struct cg_ctx *ctx)
 	return xasprintf("%s/networks", ctx->store_dir);
 }
 
-/* The default bridge as ctx says (ctx.h: network_subnet, dconf_file). */
-static int default_conf(const struct cg_ctx *ctx, struct cg_net_conf *conf, cg_err_t *err)
+/* cgrund.conf at ctx->dconf_file in d; its defaults when there is none. */
+static int read_dconf(const struct cg_ctx *ctx, struct cg_dconf *d, cg_err_t *err)
 {
-	struct cg_dconf d;
 	cleanup_free char *text = NULL;
 
-	if (ctx->network_subnet || ctx->dconf_file == NULL)
-		return cg_net_conf_default(conf, ctx->run_dir, ctx->network_subnet, err);
-	cg_dconf_defaults(&d);
+	cg_dconf_defaults(d);
 	if (read_file(ctx->dconf_file, &text, 1 << 20, err) < 0) {
 		if (err->code != ENOENT)
 			return -1;
 		memset(err, 0, sizeof(*err));
-	} else if (cg_dconf_parse(&d, text, err) < 0) {
+	} else if (cg_dconf_parse(d, text, err) < 0) {
 		return cg_error_wrap(err, "%s", ctx->dconf_file);
 	}
+	return 0;
+}
+
+/* The default bridge as ctx says (ctx.h: network_subnet, dconf_file). */
+static int default_conf(const struct cg_ctx *ctx, struct cg_net_conf *conf, cg_err_t *err)
+{
+	struct cg_dconf d;
+
+	if (ctx->network_subnet || ctx->dconf_file == NULL)
+		return cg_net_conf_default(conf, ctx->run_dir, ctx->network_subnet, err);
+	if (read_dconf(ctx, &d, err) < 0)
+		return -1;
 	return cg_net_conf_default(conf, ctx->run_dir, d.network_subnet, err);
+}
+
+const char *cg_ctx_default_network(struct cg_ctx *ctx, cg_err_t *err)
+{
+	struct cg_dconf d;
+
+	if (ctx->default_network)
+		return ctx->default_network;
+	if (ctx->dconf_file == NULL)
+		return ctx->default_network = CG_NETWORK_DEFAULT;
+	if (read_dconf(ctx, &d, err) < 0)
+		return NULL;
+	snprintf(ctx->default_network_buf, sizeof(ctx->default_network_buf), "%s", d.network);
+	return ctx->default_network = ctx->default_network_buf;
 }
 
 int cg_net_conf_for(const struct cg_ctx *ctx, const char *network, struct cg_net_conf *conf, struct cg_netdef *def,

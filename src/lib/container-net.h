@@ -12,6 +12,11 @@
 /* --network is well-formed, names a network that exists, and goes with
  * the rest of the spec. */
 int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *spec, cg_err_t *err);
+/* The network of containers created without --network: ctx's
+ * default_network, else `network` of cgrund.conf at ctx's dconf_file
+ * (read once, kept in ctx), else CG_NETWORK_DEFAULT. NULL with err when
+ * that file cannot be read or parsed. */
+const char *cg_ctx_default_network(struct cg_ctx *ctx, cg_err_t *err);
 /* Where user networks are defined: <store>/networks (malloc'd). */
 char *cg_networks_dir(const struct cg_ctx *ctx);
 /* The network a container's --network names (NULL or "bridge": the

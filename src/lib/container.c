@@ -355,10 +355,11 @@ int cg_container_create(struct cg_ctx *ctx, struct cg_container *c, struct cg_sp
 	c->cg.unified_fd = -1;
 	if (spec->cgroup_parent == NULL)
 		spec->cgroup_parent = (char *)cg_manager_default_parent(c->mgr);
-	/* Recorded as chosen: a later change of the default (netmode.h) does
-	 * not move an existing container to another network. */
-	if (spec->network == NULL)
-		spec->network = (char *)CG_NETWORK_DEFAULT;
+	/* Recorded as chosen: a later change of the default (netmode.h,
+	 * cgrund.conf) does not move an existing container to another
+	 * network. */
+	if (spec->network == NULL && (spec->network = (char *)cg_ctx_default_network(ctx, err)) == NULL)
+		goto fail;
 	if (validate(c, err) < 0)
 		goto fail;
 	if (cg_new_id(c->id) < 0) {

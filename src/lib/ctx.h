@@ -52,6 +52,11 @@ struct cg_ctx {
 	 * its settings, cgrun the second, so both agree. */
 	const char *network_subnet;
 	const char *dconf_file;
+	/* The network of containers created without --network; NULL: as
+	 * cg_ctx_default_network finds it (container-net.h). cgrund sets it
+	 * from its settings; cgrun leaves it to dconf_file's `network`. */
+	const char *default_network;
+	char default_network_buf[64];
 	/* cgrund's spawner (spawner.h): inits are cloned there; NULL: here. */
 	struct cg_spawner *spawner;
 	/* The firewall of bridge networks (fw-hooks.h); NULL: containers on

@@ -22,6 +22,7 @@ void cg_dconf_defaults(struct cg_dconf *c)
 	snprintf(c->cgroup_manager, sizeof(c->cgroup_manager), "auto");
 	snprintf(c->userns, sizeof(c->userns), "host");
 	snprintf(c->network_subnet, sizeof(c->network_subnet), "%s", CG_SUBNET_DEFAULT);
+	snprintf(c->network, sizeof(c->network), "%s", CG_NETWORK_DEFAULT);
 }
 
 static char *trim(char *s)
@@ -93,6 +94,17 @@ int cg_dconf_parse(struct cg_dconf *c, const char *text, cg_err_t *err)
 			if (cg_cidr_parse(val, &cidr, &why) < 0)
 				return cg_error(err, 0, "cgrund.conf line %d: network_subnet: %s", line, why.msg);
 			snprintf(c->network_subnet, sizeof(c->network_subnet), "%s", val);
+		} else if (!strcmp(key, "network")) {
+			struct cg_netmode m;
+			cg_err_t why = { 0 };
+
+			/* Another container's namespace cannot be everyone's. */
+			if (strlen(val) >= sizeof(c->network) || cg_netmode_parse(val, &m, &why) < 0 ||
+			    m.kind == CG_NET_CONTAINER)
+				return cg_error(err, 0,
+						"cgrund.conf line %d: network must be bridge, none, host or a network's name, not '%s'",
+						line, val);
+			snprintf(c->network, sizeof(c->network), "%s", val);
 		} else if (!strcmp(key, "stats_interval")) {
 			if (parse_int_range("stats_interval", val, 0, 3600, &n, err) < 0)
 				return cg_error_wrap(err, "cgrund.conf line %d", line);

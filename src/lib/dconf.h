@@ -15,6 +15,7 @@ struct cg_dconf {
 	char cgroup_manager[16]; /* "auto" (default), "systemd" or "cgroupfs" */
 	char userns[8];          /* containers' default --userns: "host" (default) or "auto" */
 	char network_subnet[32]; /* the default bridge's subnet (default 10.88.0.0/16) */
+	char network[64];        /* containers' default --network (default bridge) */
 };
 
 void cg_dconf_defaults(struct cg_dconf *c);

@@ -61,7 +61,7 @@ static struct json_object *network_json(const struct cg_record *r)
 	char a[CG_IP4_STRLEN], mac[CG_MAC_STRLEN];
 
 	json_object_object_add(o, "NetworkMode",
-			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_DEFAULT));
+			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_UNRECORDED));
 	if (n->addr == 0)
 		return o;
 	json_object_object_add(o, "Bridge", json_object_new_string(n->bridge[0] ? n->bridge : CG_BRIDGE_LINK));

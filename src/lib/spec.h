@@ -41,7 +41,7 @@ struct cg_spec {
 	char *cgroup_manager;   /* "systemd" or "cgroupfs" as asked for; NULL: auto */
 	char *restart;          /* no | on-failure[:N] | always (cgrund) */
 	char *userns;           /* "auto" or "host"; NULL: host (cgrund: its userns setting) */
-	char *network;          /* --network (netmode.h); NULL: CG_NETWORK_DEFAULT */
+	char *network;          /* --network (netmode.h); NULL: ctx's default at create (cg_ctx_default_network), CG_NETWORK_UNRECORDED in an old record */
 	/* Name resolution (src/net/etc-files.h): --dns, --dns-search,
 	 * --dns-option, --add-host; NULL-terminated, NULL: none; owned. */
 	char **dns, **dns_search, **dns_options, **add_hosts;

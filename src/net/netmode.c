@@ -11,7 +11,7 @@
 int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err)
 {
 	if (s == NULL)
-		s = CG_NETWORK_DEFAULT;
+		s = CG_NETWORK_UNRECORDED;
 	m->target = NULL;
 	if (!strcmp(s, "none"))
 		m->kind = CG_NET_NONE;

@@ -4,9 +4,12 @@
 
 #include "util.h"
 
-/* The network of a container started without --network. One line to
- * change: "bridge" once NAT (issue 18 part 2) gives it a way out. */
-#define CG_NETWORK_DEFAULT "none"
+/* The network of a container started without --network, unless
+ * cgrund.conf's `network` says otherwise (as docker's and podman's). */
+#define CG_NETWORK_DEFAULT "bridge"
+/* What a record without a network stands for: made before cgrun had
+ * networks, when every container had loopback only. */
+#define CG_NETWORK_UNRECORDED "none"
 /* The default bridge network's name, its link, and its subnet unless
  * cgrund.conf's network_subnet says otherwise (podman's). */
 #define CG_NETWORK_BRIDGE "bridge"
@@ -29,7 +32,7 @@ struct cg_netmode {
 
 /* "none", "host", "bridge", "container:NAME|ID", or a user network's name
  * (netdef.h; whether it exists is not checked here); NULL:
- * CG_NETWORK_DEFAULT. */
+ * CG_NETWORK_UNRECORDED. */
 int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err);
 
 #endif

@@ -374,6 +374,16 @@ dt_setup_file()
 	# cgroup (cgrun-dtest/ID); the systemd manager has tests/vm/ of its own.
 	printf '# written by %s\ncgroup_manager = cgroupfs\ncgroup_parent = %s\nsocket_group = %s\n' \
 		"${BATS_TEST_FILENAME##*/}" "$DT_PARENT" "$DT_GROUP" >"$DT_CONF"
+	# Containers without --network get loopback only: the default bridge
+	# would make cgrun0, NAT rules and ip_forward in the host's own
+	# network namespace. tests/net, whose cgrund runs in a namespace of
+	# its own, sets DT_NETWORK= to test the built-in default (bridge).
+	if [ -n "${DT_NETWORK-none}" ]; then
+		printf 'network = %s\n' "${DT_NETWORK-none}" >>"$DT_CONF"
+	fi
+	# In-process runs read the same file.
+	CGRUN_CONFIG=$DT_CONF
+	export CGRUN_CONFIG
 	"$CGRUN" image import --busybox busybox >/dev/null || return 1
 	if [ "${DT_NO_DAEMON:-0}" != 1 ]; then
 		dt_start_daemon || return 1

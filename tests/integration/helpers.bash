@@ -254,6 +254,12 @@ cg_setup_file()
 	CGRUN_STORE_DIR=$(mktemp -d /var/tmp/cgrun-bats.XXXXXX)
 	CGRUN_RUN_DIR=$(mktemp -d /var/tmp/cgrun-bats-run.XXXXXX)
 	export CGRUN_STORE_DIR CGRUN_RUN_DIR
+	# Loopback only for containers without --network: the default bridge
+	# would make cgrun0, NAT rules and ip_forward in the host's own network
+	# namespace (tests/net tests it in namespaces of its own).
+	CGRUN_CONFIG=$BATS_FILE_TMPDIR/cgrund.conf
+	printf 'network = none\n' >"$CGRUN_CONFIG"
+	export CGRUN_CONFIG
 	if [ -z "${CGRUN_PARENT:-}" ]; then
 		CGRUN_PARENT=cgrun-bats-${CGRUN_STORE_DIR##*.}
 		export CGRUN_PARENT

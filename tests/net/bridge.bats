@@ -28,7 +28,7 @@ setup_file()
 	export NET_NS
 	ip netns add "$NET_NS" || return 1
 	ns ip link set lo up
-	DT_NO_DAEMON=1 dt_setup_file || return 1
+	DT_NETWORK= DT_NO_DAEMON=1 dt_setup_file || return 1
 	printf 'network_subnet = %s\n' "$SUBNET" >>"$DT_CONF"
 	# For --userns=auto: a range of our own (tests/integration/daemon_userns.bats).
 	printf 'cgrun:%s:%s\n' 2200000000 $((2 * 65536)) >"$DT_DIR/subuid"
@@ -167,16 +167,38 @@ net_setting()
 	"$CGRUN" rm -f b c >/dev/null
 }
 
-@test "--network=none, and the default (none in this branch), have loopback only" {
+@test "--network=none has loopback only" {
 	run -0 "$CGRUN" run --rm --network=none busybox ip -o link
 	[ "${#lines[@]}" -eq 1 ] && [[ ${lines[0]} == *" lo: "* ]]
-	run -0 "$CGRUN" run --rm busybox ip -o link
-	[ "${#lines[@]}" -eq 1 ] && [[ ${lines[0]} == *" lo: "* ]]
-	run -0 "$CGRUN" run --rm busybox ping -c 1 -W 1 127.0.0.1
-	"$CGRUN" run -d --name n busybox sleep 600
+	run -0 "$CGRUN" run --rm --network=none busybox ping -c 1 -W 1 127.0.0.1
+	"$CGRUN" run -d --name n --network=none busybox sleep 600
 	[ "$(net_setting n NetworkMode)" = none ]
 	[ "$(net_setting n IPAddress)" = null ]
 	"$CGRUN" rm -f n >/dev/null
+}
+
+@test "the default network is the bridge, through cgrund and in-process; cgrund.conf's network changes it" {
+	run -0 "$CGRUN" run --rm busybox ip -o -4 addr show dev eth0
+	[[ $output == *"inet 10.77.0."*"/24 "* ]]
+	"$CGRUN" run -d --name d busybox sleep 600
+	[ "$(net_setting d NetworkMode)" = bridge ]
+	[[ $(net_setting d IPAddress) == 10.77.0.* ]]
+	"$CGRUN" rm -f d >/dev/null
+	# In-process (no cgrund), in the test's namespace.
+	dt_stop_daemons
+	! dt_answers
+	run -0 ns "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" busybox ip -o -4 addr show dev eth0
+	[[ $output == *"inet 10.77.0."*"/24 "* ]]
+	# network = none in the file that in-process runs read.
+	cp "$DT_CONF" "$BATS_TEST_TMPDIR/none.conf"
+	echo 'network = none' >>"$BATS_TEST_TMPDIR/none.conf"
+	CGRUN_CONFIG=$BATS_TEST_TMPDIR/none.conf run -0 ns "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" busybox ip -o link
+	[ "${#lines[@]}" -eq 1 ] && [[ ${lines[0]} == *" lo: "* ]]
+	# A bad value is one line naming the file's line, and nothing is made.
+	echo 'network = container:x' >>"$BATS_TEST_TMPDIR/none.conf"
+	CGRUN_CONFIG=$BATS_TEST_TMPDIR/none.conf run -125 ns "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" busybox true
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"cgrund.conf line "*": network must be bridge, none, host or a network's name, not 'container:x'"* ]]
 }
 
 @test "--network=host sees the namespace cgrund runs in" {
@@ -257,10 +279,10 @@ net_setting()
 	[ -z "$(ls -A "$LEASES" 2>/dev/null)" ]
 }
 
-@test "kill -9 of cgrund with 3 networked containers: the next keeps their addresses and releases what is gone" {
+@test "kill -9 of cgrund with 10 networked containers: the next keeps their addresses, all reachable, and releases what is gone" {
 	local ri pid start  # not i: bats' run sets an i of its own
 	declare -A addr
-	for ri in 1 2 3; do
+	for ri in $(seq 10); do
 		"$CGRUN" run -d --name "r$ri" --network=bridge busybox sleep 600
 		addr[$ri]=$(net_setting "r$ri" IPAddress)
 	done
@@ -268,26 +290,33 @@ net_setting()
 	start=$(dt_start_time "$pid")
 	kill -KILL "$pid"
 	dt_wait_until 10 eval '! dt_same_proc '"$pid $start"
-	# While no cgrund runs: r3 ends (its init killed), and a lease of a
+	# While no cgrund runs: r10 ends (its init killed), and a lease of a
 	# container long gone is left behind (a dead pid).
-	kill -KILL "$(dt_pid_of "$(dt_id_of r3)")"
+	kill -KILL "$(dt_pid_of "$(dt_id_of r10)")"
 	printf '%064d 999999 1\n' 7 >"$LEASES/10.77.0.200"
 	# ... with its host veth still there (something held its namespace).
 	ns ip link add cg000000000000 type veth peer name cgtest-p0
 	dt_start_daemon
-	for ri in 1 2; do
+	for ri in $(seq 9); do
 		[ "$(net_setting "r$ri" IPAddress)" = "${addr[$ri]}" ]
 		[ -f "$LEASES/${addr[$ri]}" ]
-		run -0 "$CGRUN" exec "r$ri" ip -o -4 addr
-		[ "$(eth0_addr <<<"$output")" = "${addr[$ri]}" ]
+		# Reachable from the bridge's side, through its kept veth.
+		ns busybox ping -c 1 -W 2 "${addr[$ri]}" >/dev/null
 	done
-	run -0 "$CGRUN" exec r1 ping -c 1 -W 2 "${addr[2]}"
-	[ "$(dt_state "$(dt_id_of r3)")" = exited ]
-	[ ! -e "$LEASES/${addr[3]}" ]
+	run -0 "$CGRUN" exec r1 ip -o -4 addr
+	[ "$(eth0_addr <<<"$output")" = "${addr[1]}" ]
+	run -0 "$CGRUN" exec r1 ping -c 1 -W 2 "${addr[9]}"
+	[ "$(dt_state "$(dt_id_of r10)")" = exited ]
+	[ ! -e "$LEASES/${addr[10]}" ]
 	[ ! -e "$LEASES/10.77.0.200" ]
 	! ns ip link show cg000000000000 2>/dev/null
 	! ns ip link show cgtest-p0 2>/dev/null
-	"$CGRUN" rm -f r1 r2 r3 >/dev/null
+	# shellcheck disable=SC2046
+	"$CGRUN" rm -f $(printf 'r%s ' $(seq 10)) >/dev/null
+	# Nothing left: no lease, and only lo and cgrun0 in the namespace.
+	[ -z "$(ls -A "$LEASES")" ]
+	run -0 ns ip -o link
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 restarted_twice()

@@ -42,7 +42,7 @@ setup_file()
 	ns ip link set vp up
 	peer ip addr add 192.0.2.2/24 dev eth0
 	peer ip link set eth0 up
-	DT_NO_DAEMON=1 dt_setup_file || return 1
+	DT_NETWORK= DT_NO_DAEMON=1 dt_setup_file || return 1
 	printf 'network_subnet = %s\n' "$SUBNET" >>"$DT_CONF"
 	REAL_CGRUND=$CGRUND
 	CGRUND=$DT_DIR/cgrund-in-ns

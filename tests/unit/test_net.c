@@ -199,8 +199,11 @@ static void netmode_parse(void **state)
 	assert_int_equal(cg_netmode_parse("container:web", &m, &err), 0);
 	assert_int_equal(m.kind, CG_NET_CONTAINER);
 	assert_string_equal(m.target, "web");
+	/* A record from before networks: loopback only, whatever the default. */
 	assert_int_equal(cg_netmode_parse(NULL, &m, &err), 0);
+	assert_int_equal(m.kind, CG_NET_NONE);
 	assert_int_equal(cg_netmode_parse(CG_NETWORK_DEFAULT, &m, &(cg_err_t){ 0 }), 0);
+	assert_int_equal(m.kind, CG_NET_BRIDGE);
 	assert_int_equal(cg_netmode_parse("container:", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("Bridge", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("web-net", &m, &err), 0);

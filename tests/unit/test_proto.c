@@ -278,6 +278,17 @@ static void test_dconf(void **state)
 	assert_int_equal(cg_dconf_parse(&c, "\nnetwork_subnet = 10.77.0.1/24\n", &err), -1);
 	assert_non_null(strstr(err.msg, "line 2: network_subnet"));
 	assert_int_equal(cg_dconf_parse(&c, "network_subnet = 10.77.0.0\n", &err), -1);
+	/* The default network: bridge; none, host or a network's name, never
+	 * another container's. */
+	assert_string_equal(c.network, "bridge");
+	assert_int_equal(cg_dconf_parse(&c, "network = none\n", &err), 0);
+	assert_string_equal(c.network, "none");
+	assert_int_equal(cg_dconf_parse(&c, "network = backend\n", &err), 0);
+	assert_string_equal(c.network, "backend");
+	assert_int_equal(cg_dconf_parse(&c, "\nnetwork = container:db\n", &err), -1);
+	assert_non_null(strstr(err.msg, "line 2: network must be bridge, none, host or a network's name, not 'container:db'"));
+	assert_int_equal(cg_dconf_parse(&c, "network = no/such\n", &err), -1);
+	assert_string_equal(c.network, "backend");
 }
 
 static void test_restart_and_signals(void **state)
