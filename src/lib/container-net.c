@@ -16,6 +16,7 @@
 #include "fw-sysctl.h"
 #include "hairpin.h"
 #include "netmode.h"
+#include "netns-joined.h"
 #include "network.h"
 #include "proc.h"
 #include "userns.h"
@@ -120,8 +121,10 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 		return 0;
 	if (c->ctx->running_init == NULL)
 		return cg_error(err, EOPNOTSUPP, "--network=container: is not available here");
-	return c->ctx->running_init(c->ctx, m.target, &a->netns_pid, err) < 0 ?
-		cg_error_wrap(err, "--network=container:%s", m.target) : 0;
+	if (c->ctx->running_init(c->ctx, m.target, &a->netns_pid, err) < 0 ||
+	    cg_netns_mark_joined(c->ctx->run_dir, a->netns_pid, err) < 0)
+		return cg_error_wrap(err, "--network=container:%s", m.target);
+	return 0;
 }
 
 const char *cg_container_net_dns_server(const struct cg_container *c, char *buf, size_t len)
@@ -282,14 +285,17 @@ void cg_container_net_release(struct cg_container *c)
 	struct cg_net_conf conf;
 	struct cg_netdef def;
 	cg_err_t e = { 0 };
+	bool joined = cg_netns_take_joined(c->ctx->run_dir, c->pid, c->pid_start);
 
 	if (!on_bridge(c))
 		return;
 	if (c->ports.n)
 		fw_detach(c);
 	/* Every caller's init is gone or going (killed with its cgroup): its
-	 * namespace, and the veth with it, go with it (network.h). */
-	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, &e) < 0 || cg_net_detach(&conf, c->id, false, &e) < 0)
+	 * namespace, and the veth with it, go with it (network.h), unless
+	 * another container joined it (netns-joined.h). */
+	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, &e) < 0 ||
+	    cg_net_detach(&conf, c->id, joined, &e) < 0)
 		cg_log(c->ctx, LOG_WARNING, "container %.12s: %s", c->id, e.msg);
 	memset(&c->net, 0, sizeof(c->net));
 }
@@ -302,6 +308,7 @@ int cg_net_reconcile_all(const struct cg_ctx *ctx, const char *const *live, size
 	size_t n;
 	int total, r;
 
+	cg_netns_joined_gc(ctx->run_dir);
 	if (default_conf(ctx, &conf, err) < 0 || (total = cg_net_reconcile(&conf, err)) < 0 ||
 	    cg_netdef_list(dir, &v, &n, err) < 0)
 		return -1;

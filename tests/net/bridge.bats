@@ -218,7 +218,22 @@ net_setting()
 	# By id prefix too.
 	run -0 "$CGRUN" run --rm --network="container:$(dt_id_of a | cut -c1-12)" busybox ip -o -4 addr
 	[ "$(eth0_addr <<<"$output")" = "$a" ]
+	# While a joiner runs, a's end takes its eth0 away (its veth deleted):
+	# the address it gives back is on no live interface when the next
+	# container gets it.
+	"$CGRUN" run -d --name j --network=container:a busybox sleep 600
+	run -0 "$CGRUN" exec j ip -o -4 addr
+	[ "$(eth0_addr <<<"$output")" = "$a" ]
 	"$CGRUN" stop -t 0 a >/dev/null
+	[ ! -e "$LEASES/$a" ]
+	run -0 "$CGRUN" exec j ip -o link
+	[[ $output != *eth0* ]]
+	"$CGRUN" run -d --name b --network=bridge busybox sleep 600
+	[ "$(net_setting b IPAddress)" = "$a" ]
+	run -0 "$CGRUN" exec j ip -o -4 addr
+	[[ $output != *"$a"* ]]
+	"$CGRUN" rm -f j b >/dev/null
+	[ -z "$(ls -A "$CGRUN_RUN_DIR/networks/joined")" ]
 	run -125 "$CGRUN" run --rm --network=container:a busybox true
 	[[ $output == *"container:a: container "*" is not running"* ]]
 	run -125 "$CGRUN" run --rm --network=container:nosuch busybox true

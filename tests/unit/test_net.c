@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -17,6 +18,8 @@
 #include "lease.h"
 #include "netdef.h"
 #include "netmode.h"
+#include "netns-joined.h"
+#include "proc.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
@@ -310,10 +313,50 @@ static void netdef_files(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A mark per joined init: taken once, for that very process (its start
+ * time), and the gc keeps only the marks of live processes. */
+static void netns_joined_marks(void **state)
+{
+	char tmpl[] = "/tmp/cgrun-test-joined-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	unsigned long long me = cg_proc_start_time(getpid());
+	cleanup_free char *stale = NULL, *junk = NULL, *sub = NULL, *nets = NULL;
+	FILE *f;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_non_null(dir);
+	assert_false(cg_netns_take_joined(dir, getpid(), me));
+	assert_int_equal(cg_netns_mark_joined(dir, getpid(), &err), 0);
+	assert_false(cg_netns_take_joined(dir, getpid(), me + 1));
+	assert_true(cg_netns_take_joined(dir, getpid(), me));
+	assert_false(cg_netns_take_joined(dir, getpid(), me));
+	/* A pid that is not running cannot be joined. */
+	assert_int_equal(cg_netns_mark_joined(dir, 0x3ffffff0, &err), -ESRCH);
+	/* gc: ours kept; a dead pid's and a stranger's file removed. */
+	assert_int_equal(cg_netns_mark_joined(dir, getpid(), &err), 0);
+	stale = xasprintf("%s/networks/joined/%d-%llu", dir, getpid(), me + 7);
+	junk = xasprintf("%s/networks/joined/junk", dir);
+	assert_non_null(f = fopen(stale, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(junk, "w"));
+	fclose(f);
+	cg_netns_joined_gc(dir);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(junk, F_OK), -1);
+	assert_true(cg_netns_take_joined(dir, getpid(), me));
+	sub = xasprintf("%s/networks/joined", dir);
+	nets = xasprintf("%s/networks", dir);
+	assert_int_equal(rmdir(sub), 0);
+	assert_int_equal(rmdir(nets), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ip4_parse_strict),
+		cmocka_unit_test(netns_joined_marks),
 		cmocka_unit_test(cidr_parse_gateway_broadcast),
 		cmocka_unit_test(cidr_overlap),
 		cmocka_unit_test(ipam_lowest_free),
