@@ -76,3 +76,21 @@ struct cg_ctx *cli_ctx(void)
 	}
 	return &ctx;
 }
+
+int cli_remove_each(int argc, char **argv,
+		    int (*remove)(const struct cg_ctx *ctx, const char *name, cg_err_t *err))
+{
+	int ret = 0;
+
+	for (int i = 0; i < argc; i++) {
+		cg_err_t err = { 0 };
+
+		if (remove(cli_ctx(), argv[i], &err) < 0) {
+			die_msg("%s", err.msg);
+			ret = EXIT_CGRUN;
+			continue;
+		}
+		printf("%s\n", argv[i]);
+	}
+	return ret;
+}

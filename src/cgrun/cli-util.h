@@ -29,4 +29,10 @@ int cli_fail(const cg_err_t *err);
 extern const struct cg_fw_hooks *cli_ctx_fw;
 struct cg_ctx *cli_ctx(void);
 
+/* `image rm` and `network rm`: remove(ctx, name) for each name, which is
+ * printed once removed; one line on stderr for each that is not, and
+ * EXIT_CGRUN if any. */
+int cli_remove_each(int argc, char **argv,
+		    int (*remove)(const struct cg_ctx *ctx, const char *name, cg_err_t *err));
+
 #endif

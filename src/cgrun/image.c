@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli-util.h"
+#include "json-util.h"
 #include "record.h"
 #include "image.h"
 
@@ -254,27 +255,6 @@ static int image_prune(int argc, char **argv)
 	return 0;
 }
 
-static json_object *strv_json(char *const *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
-}
-
-static json_object *rfc3339(long long t)
-{
-	char buf[64];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL)
-		return json_object_new_string("");
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_object_new_string(buf);
-}
-
 /* The stored config blob of a pulled image, parsed; NULL if none. */
 static json_object *config_blob(const struct cg_image *img, cg_err_t *err)
 {
@@ -331,14 +311,14 @@ static json_object *inspect_one(const struct cg_image *img, cg_err_t *err)
 		json_object_array_put_idx(digests, 0, json_object_new_string(rd));
 	}
 	json_object_object_add(o, "RepoDigests", digests);
-	json_object_object_add(o, "Created", rfc3339(img->image_created ? img->image_created : img->created));
+	json_object_object_add(o, "Created", cg_json_new_rfc3339(img->image_created ? img->image_created : img->created));
 	json_object_object_add(o, "Size", json_object_new_int64((int64_t)img->size));
 	if (cfg && json_object_object_get_ex(cfg, "config", &c) && json_object_is_type(c, json_type_object)) {
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (json_object_object_get_ex(c, keys[i], &v))
 				json_object_object_add(conf, keys[i], json_object_get(v));
 	} else if (cfg == NULL) {
-		json_object_object_add(conf, "Cmd", strv_json(img->cmd));
+		json_object_object_add(conf, "Cmd", cg_json_new_strv((const char *const *)img->cmd));
 	}
 	json_object_object_add(o, "Config", conf);
 	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
@@ -416,8 +396,6 @@ static int image_inspect(int argc, char **argv)
 
 static int image_rm(int argc, char **argv)
 {
-	int ret = 0;
-
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
 		image_usage(stdout);
 		return 0;
@@ -426,18 +404,8 @@ static int image_rm(int argc, char **argv)
 		die_msg("usage: cgrun image rm NAME...");
 		return EXIT_CGRUN;
 	}
-	for (int i = 1; i < argc; i++) {
-		cg_err_t err = { 0 };
-
-		/* Refused while a container uses it (cli_ctx's image_user). */
-		if (cg_image_remove(cli_ctx(), argv[i], &err) < 0) {
-			die_msg("%s", err.msg);
-			ret = EXIT_CGRUN;
-			continue;
-		}
-		printf("%s\n", argv[i]);
-	}
-	return ret;
+	/* Refused while a container uses it (cli_ctx's image_user). */
+	return cli_remove_each(argc - 1, argv + 1, cg_image_remove);
 }
 
 int cmd_image(int argc, char **argv)

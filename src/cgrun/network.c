@@ -101,23 +101,11 @@ static int network_inspect(int argc, char **argv)
 
 static int network_rm(int argc, char **argv)
 {
-	int ret = 0;
-
 	if (argc < 1) {
 		die_msg("usage: cgrun network rm NAME...");
 		return EXIT_CGRUN;
 	}
-	for (int i = 0; i < argc; i++) {
-		cg_err_t err = { 0 };
-
-		if (cg_network_remove(cli_ctx(), argv[i], &err) < 0) {
-			die_msg("%s", err.msg);
-			ret = EXIT_CGRUN;
-			continue;
-		}
-		printf("%s\n", argv[i]);
-	}
-	return ret;
+	return cli_remove_each(argc, argv, cg_network_remove);
 }
 
 int cmd_network(int argc, char **argv)

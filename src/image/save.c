@@ -30,6 +30,7 @@
 #include "image.h"
 #include "imgref.h"
 #include "json-get.h"
+#include "json-util.h"
 #include "layer-tar.h"
 #include "layers.h"
 #include "manifest.h"
@@ -172,27 +173,6 @@ static int layered_config(const struct saver *s, struct saved *im, cg_err_t *err
 	return 0;
 }
 
-static json_object *str_array(char *const *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
-}
-
-static json_object *rfc3339(long long t)
-{
-	char buf[64];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL)
-		tt = 0, gmtime_r(&tt, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_object_new_string(buf);
-}
-
 /* An imported image: a config of our own for its one layer. */
 static void imported_config(const struct saver *s, struct saved *im)
 {
@@ -202,18 +182,18 @@ static void imported_config(const struct saver *s, struct saved *im)
 	cleanup_free char *by = xasprintf("cgrun image import %s", im->img.source ? im->img.source : "");
 
 	cg_platform_host(&os, &arch, &variant);
-	json_object_object_add(root, "created", rfc3339(im->img.created));
+	json_object_object_add(root, "created", cg_json_new_rfc3339(im->img.created));
 	json_object_object_add(root, "architecture", json_object_new_string(arch));
 	if (variant)
 		json_object_object_add(root, "variant", json_object_new_string(variant));
 	json_object_object_add(root, "os", json_object_new_string(os));
 	if (im->img.cmd)
-		json_object_object_add(conf, "Cmd", str_array(im->img.cmd));
+		json_object_object_add(conf, "Cmd", cg_json_new_strv((const char *const *)im->img.cmd));
 	json_object_object_add(root, "config", conf);
 	json_object_object_add(rootfs, "type", json_object_new_string("layers"));
 	json_object_object_add(rootfs, "diff_ids", diff_ids_json(s, im));
 	json_object_object_add(root, "rootfs", rootfs);
-	json_object_object_add(h, "created", rfc3339(im->img.created));
+	json_object_object_add(h, "created", cg_json_new_rfc3339(im->img.created));
 	json_object_object_add(h, "created_by", json_object_new_string(by));
 	json_object_array_add(hist, h);
 	json_object_object_add(root, "history", hist);

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "json-util.h"
 #include "parse.h"
 #include "ctx.h"
 #include "imgref.h"
@@ -277,15 +278,6 @@ int cg_image_lookup(const struct cg_ctx *ctx, const char *name, struct cg_image 
 	return r;
 }
 
-static json_object *str_array(const char *const *v)
-{
-	json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(arr, json_object_new_string(v[i]));
-	return arr;
-}
-
 static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *err)
 {
 	json_object *root = json_object_new_object();
@@ -295,13 +287,13 @@ static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *
 	json_object_object_add(root, "name", json_object_new_string(m->name));
 	json_object_object_add(root, "source", json_object_new_string(m->source));
 	json_object_object_add(root, "created", json_object_new_int64((int64_t)time(NULL)));
-	json_object_object_add(root, "cmd", str_array(m->cmd));
+	json_object_object_add(root, "cmd", cg_json_new_strv(m->cmd));
 	if (m->entrypoint)
-		json_object_object_add(root, "entrypoint", str_array(m->entrypoint));
+		json_object_object_add(root, "entrypoint", cg_json_new_strv(m->entrypoint));
 	if (m->digest)
 		json_object_object_add(root, "digest", json_object_new_string(m->digest));
 	if (m->env)
-		json_object_object_add(root, "env", str_array(m->env));
+		json_object_object_add(root, "env", cg_json_new_strv(m->env));
 	if (m->workdir)
 		json_object_object_add(root, "workdir", json_object_new_string(m->workdir));
 	if (m->user)
@@ -309,11 +301,11 @@ static int write_meta(const char *dir, const struct cg_image_meta *m, cg_err_t *
 	if (m->stop_signal)
 		json_object_object_add(root, "stop_signal", json_object_new_string(m->stop_signal));
 	if (m->labels)
-		json_object_object_add(root, "labels", str_array(m->labels));
+		json_object_object_add(root, "labels", cg_json_new_strv(m->labels));
 	if (m->exposed_ports)
-		json_object_object_add(root, "exposed_ports", str_array(m->exposed_ports));
+		json_object_object_add(root, "exposed_ports", cg_json_new_strv(m->exposed_ports));
 	if (m->layers)
-		json_object_object_add(root, "layers", str_array(m->layers));
+		json_object_object_add(root, "layers", cg_json_new_strv(m->layers));
 	if (m->config_digest)
 		json_object_object_add(root, "config_digest", json_object_new_string(m->config_digest));
 	if (m->image_created)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "imgref.h"
+#include "json-util.h"
 #include "limit-table.h"
 #include "container-info.h"
 #include "state.h"
@@ -366,14 +367,8 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 /* A NULL-terminated array as a JSON array; nothing when empty. */
 static void add_strv(struct json_object *o, const char *k, char *const *v)
 {
-	struct json_object *a;
-
-	if (v == NULL || v[0] == NULL)
-		return;
-	a = json_object_new_array();
-	for (size_t i = 0; v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	json_object_object_add(o, k, a);
+	if (v && v[0])
+		json_object_object_add(o, k, cg_json_new_strv((const char *const *)v));
 }
 
 /* Name resolution's arrays, each entry checked as the CLI checks it. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json-util.h"
 #include "netmode.h"
 #include "proto.h"
 #include "store.h"
@@ -36,15 +37,6 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 {
 	if (v)
 		json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static struct json_object *strv_json(const char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
 }
 
 /* Its bridge network, as inspect shows it (docker's NetworkSettings). */
@@ -92,7 +84,7 @@ struct json_object *cg_record_to_json(const struct cg_record *r)
 	json_object_object_add(o, "id", json_object_new_string(r->id));
 	add_str(o, "name", r->spec.name);
 	add_str(o, "image", r->spec.image);
-	json_object_object_add(o, "argv", strv_json((const char *const *)r->argv));
+	json_object_object_add(o, "argv", cg_json_new_strv((const char *const *)r->argv));
 	json_object_object_add(o, "hostname", json_object_new_string(r->hostname));
 	json_object_object_add(o, "spec", cg_spec_to_json(&r->spec));
 	json_object_object_add(o, "state", json_object_new_string(cg_state_name(r->state)));
@@ -125,7 +117,7 @@ struct json_object *cg_record_to_json(const struct cg_record *r)
 	if (r->ports.n)
 		json_object_object_add(o, "ports", cg_ports_to_json(r->ports.v, r->ports.n));
 	if (r->cgroups) {
-		json_object_object_add(o, "cgroups", strv_json(r->cgroups));
+		json_object_object_add(o, "cgroups", cg_json_new_strv(r->cgroups));
 		add_str(o, "events", r->events);
 		add_str(o, "scope", r->scope);
 	}
