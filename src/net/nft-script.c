@@ -50,7 +50,7 @@ static FILE *memstream(char **buf, size_t *len)
 
 char *cgnet_nft_setup_script(const struct cgnet_fw_net *nets, size_t n, cg_err_t *err)
 {
-	static const char *const base[] = { "prerouting", "output", "postrouting", "forward" };
+	static const char *const base[] = { "prerouting", "output", "postrouting", "forward", "guard" };
 	char *buf = NULL;
 	size_t len;
 	FILE *f;
@@ -65,7 +65,8 @@ char *cgnet_nft_setup_script(const struct cgnet_fw_net *nets, size_t n, cg_err_t
 	      /* dstnat is not a valid name at the output hook in nft 1.0.6. */
 	      "add chain " T " output { type nat hook output priority -100; policy accept; }\n"
 	      "add chain " T " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-	      "add chain " T " forward { type filter hook forward priority filter; policy accept; }\n", f);
+	      "add chain " T " forward { type filter hook forward priority filter; policy accept; }\n"
+	      "add chain " T " guard { type filter hook prerouting priority raw; policy accept; }\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(base); i++)
 		fprintf(f, "flush chain " T " %s\n", base[i]);
 	/* Published ports: only packets for one of the host's own addresses,
@@ -99,6 +100,14 @@ char *cgnet_nft_setup_script(const struct cgnet_fw_net *nets, size_t n, cg_err_t
 		 * address. podman's netavark does the same. */
 		fprintf(f, "add rule " T " postrouting oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n", br);
 	}
+	/* A packet for 127.0.0.0/8 that comes in by a bridge is an attack:
+	 * with route_localnet=1 on the bridge (published ports need it, see
+	 * above) the host would take it and hand it to services bound to its
+	 * loopback (CVE-2020-8558). Dropped before conntrack and NAT see it;
+	 * what the host DNATed from 127.0.0.1 comes back to the bridge's
+	 * address, never to 127/8. */
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "add rule " T " guard iifname \"%s\" ip daddr 127.0.0.0/8 drop\n", nets[i].bridge);
 	/* Forwarding. Into a bridge: replies, what a published port DNATed,
 	 * and what comes from the bridge itself (containers of one network
 	 * when br_netfilter hands bridged frames to this hook); the rest is

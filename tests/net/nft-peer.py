@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """nft-peer.py - the listeners and clients of tests/net/nft.bats.
 
-  nft-peer.py serve tcp|udp PORT NAME   answer every connection or datagram
-                                        with "NAME SOURCE_IP" (forever)
+  nft-peer.py serve tcp|udp PORT NAME [ADDR]
+                                        answer every connection or datagram
+                                        with "NAME SOURCE_IP" (forever), on
+                                        ADDR (default 0.0.0.0)
   nft-peer.py ask tcp|udp HOST PORT [SRCPORT]
                                         print the answer; exit 1 after 2 s
                                         without one
@@ -11,21 +13,21 @@ import socket
 import sys
 
 
-def serve(proto, port, name):
+def serve(proto, port, name, addr="0.0.0.0"):
     if proto == "tcp":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", port))
+        s.bind((addr, port))
         s.listen(16)
         while True:
-            c, addr = s.accept()
-            c.sendall(("%s %s\n" % (name, addr[0])).encode())
+            c, peer = s.accept()
+            c.sendall(("%s %s\n" % (name, peer[0])).encode())
             c.close()
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", port))
+    s.bind((addr, port))
     while True:
-        _, addr = s.recvfrom(512)
-        s.sendto(("%s %s\n" % (name, addr[0])).encode(), addr)
+        _, peer = s.recvfrom(512)
+        s.sendto(("%s %s\n" % (name, peer[0])).encode(), peer)
 
 
 def ask(proto, host, port, srcport=0):
@@ -47,8 +49,8 @@ def ask(proto, host, port, srcport=0):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "serve" and sys.argv[2] in ("tcp", "udp"):
-        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "serve" and sys.argv[2] in ("tcp", "udp"):
+        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4], *sys.argv[5:])
     elif len(sys.argv) in (5, 6) and sys.argv[1] == "ask" and sys.argv[2] in ("tcp", "udp"):
         sys.exit(ask(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) == 6 else 0))
     print(__doc__, file=sys.stderr)

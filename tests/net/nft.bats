@@ -349,3 +349,25 @@ other_unchanged() {
 	run -1 tool forget 10.88.0
 	[ "$output" = "nft-tool: '10.88.0': not an IPv4 address" ]
 }
+
+@test "a container cannot reach the host's 127.0.0.1 through the bridge, though route_localnet is on for published ports (CVE-2020-8558)" {
+	serve $H tcp 7100 host-loopback 127.0.0.1
+	run -0 tool setup cgrun0=10.88.0.0/16
+	run -0 tool add c1id 10.88.0.2 8080:80
+	[ "$(ip netns exec $H sysctl -n net.ipv4.conf.cgrun0.route_localnet)" = 1 ]
+	# The attacker, root in c1 (as with CAP_NET_ADMIN, or frames written
+	# with CAP_NET_RAW): 127.0.0.1 routed out of eth0 to the gateway.
+	ip -n $C1 addr flush dev lo
+	ip netns exec $C1 sysctl -qw net.ipv4.conf.eth0.route_localnet=1
+	ip -n $C1 route add 127.0.0.1/32 via 10.88.0.1 dev eth0
+	run -1 ask $C1 tcp 127.0.0.1 7100
+	# The published port and the host's own 127.0.0.1 still work.
+	run -0 ip netns exec $H $PEER ask tcp 127.0.0.1 7100
+	[ "$output" = "host-loopback 127.0.0.1" ]
+	run -0 tool teardown
+	# Without cgrun's table the same packets reach it: the test can fail.
+	ip netns exec $H sysctl -qw net.ipv4.conf.cgrun0.route_localnet=1
+	run -0 ask $C1 tcp 127.0.0.1 7100
+	[ "$output" = "host-loopback 10.88.0.2" ]
+	other_unchanged
+}
