@@ -265,3 +265,21 @@ cg_inside_file()
 	fi
 }
 
+# The host's network namespace keeps no cgrun bridge because of a test:
+# cg_host_net_mark (setup_file) notes whether cgrun0 is there already,
+# cg_host_net_leaks (the leak checks) says so if one appeared since (the
+# suites run containers with network = none; tests/net in namespaces of
+# its own).
+cg_host_net_mark()
+{
+	if [ -e /sys/class/net/cgrun0 ]; then CG_HOST_CGRUN0=1; else CG_HOST_CGRUN0=0; fi
+	export CG_HOST_CGRUN0
+}
+
+cg_host_net_leaks()
+{
+	if [ "${CG_HOST_CGRUN0:-1}" = 0 ] && [ -e /sys/class/net/cgrun0 ]; then
+		echo "leaked: bridge cgrun0 made in the host's own network namespace"
+		return 1
+	fi
+}

@@ -302,6 +302,7 @@ dt_leaks()
 			n=$((n + 1))
 		done <"$BATS_TEST_TMPDIR/.dt-pids"
 	fi
+	cg_host_net_leaks || n=$((n + 1))
 	[ "$n" -eq 0 ]
 }
 
@@ -384,6 +385,7 @@ dt_setup_file()
 	# In-process runs read the same file.
 	CGRUN_CONFIG=$DT_CONF
 	export CGRUN_CONFIG
+	cg_host_net_mark
 	"$CGRUN" image import --busybox busybox >/dev/null || return 1
 	if [ "${DT_NO_DAEMON:-0}" != 1 ]; then
 		dt_start_daemon || return 1

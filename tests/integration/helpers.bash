@@ -197,6 +197,7 @@ cg_leaks()
 			n=$((n + 1))
 		done <"$BATS_TEST_TMPDIR/.cg-pids"
 	fi
+	cg_host_net_leaks || n=$((n + 1))
 	[ "$n" -eq 0 ]
 }
 
@@ -260,6 +261,7 @@ cg_setup_file()
 	CGRUN_CONFIG=$BATS_FILE_TMPDIR/cgrund.conf
 	printf 'network = none\n' >"$CGRUN_CONFIG"
 	export CGRUN_CONFIG
+	cg_host_net_mark
 	if [ -z "${CGRUN_PARENT:-}" ]; then
 		CGRUN_PARENT=cgrun-bats-${CGRUN_STORE_DIR##*.}
 		export CGRUN_PARENT
