@@ -224,7 +224,7 @@ net_setting()
 @test "bad --network values are refused with one line and exit 125" {
 	run -125 "$CGRUN" run --rm --network=Bogus! busybox true
 	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == *"--network 'Bogus!': expected none, host, bridge, container:NAME|ID or a network's name"* ]]
+	[[ $output == *"--network 'Bogus!': expected none, host, bridge, slirp4netns, container:NAME|ID or a network's name"* ]]
 	run -125 "$CGRUN" run --rm --network=bogus busybox true
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == *"no such network 'bogus'"* ]]

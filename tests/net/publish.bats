@@ -160,7 +160,7 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 	run -125 "$CGRUN" port e eighty
 	[ "${#lines[@]}" = 1 ] && [[ $output == *"eighty"* ]]
 	run -125 "$CGRUN" run --rm -p 80 --network=none busybox true
-	[ "$output" = "cgrun: -p/--publish needs --network=bridge or a user network, not --network=none" ]
+	[ "$output" = "cgrun: -p/--publish needs --network=bridge, slirp4netns or a user network, not --network=none" ]
 	run -125 "$CGRUN" run --rm -p 80:70000 --network=bridge busybox true
 	[ "${#lines[@]}" = 1 ]
 	"$CGRUN" rm -f e >/dev/null
