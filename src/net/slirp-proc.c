@@ -87,11 +87,13 @@ static void __attribute__((noreturn)) child(char **argv, int dirfd, const int fd
 {
 	sigset_t none;
 
+	/* dirfd first: it may be one of 0-4. */
+	if (fchdir(dirfd) < 0)
+		_exit(127);
 	for (int i = 0; i < 5; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
-	if (fchdir(dirfd) < 0 || setsid() < 0 || unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (setsid() < 0 || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -26,7 +26,6 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 # answering "peer SOURCE_IP".
 net_setup_file()
 {
-	local line
 	NET_NS=cgrun-test-$$-$RANDOM
 	PEER_NS=$NET_NS-p
 	export NET_NS PEER_NS
@@ -39,6 +38,20 @@ net_setup_file()
 	ns ip link set vp up
 	peer ip addr add 192.0.2.2/24 dev eth0
 	peer ip link set eth0 up
+	net_daemon_files "$@" || return 1
+	dt_start_daemon || return 1
+	(exec nsenter --net="/run/netns/$PEER_NS" /usr/bin/python3 "$PEER_PY" serve tcp 7000 peer) &
+	echo $! >"$DT_DIR/peer.pid"
+	dt_wait_until 5 answers ns tcp 192.0.2.2 7000 "peer 192.0.2.1"
+}
+
+# net_daemon_files [CONF-LINE...]: the daemon helpers' files (each
+# CONF-LINE appended to cgrund.conf, CGRUN_CONFIG for in-process runs), a
+# subordinate id range of the test's for --userns=auto, and $CGRUND
+# wrapped to run in $NET_NS (exec'd: the same pid).
+net_daemon_files()
+{
+	local line
 	DT_NO_DAEMON=1 dt_setup_file || return 1
 	for line in "$@"; do
 		printf '%s\n' "$line" >>"$DT_CONF"
@@ -52,10 +65,22 @@ net_setup_file()
 	chmod 755 "$CGRUND"
 	CGRUN_CONFIG=$DT_CONF
 	export REAL_CGRUND CGRUND CGRUN_CONFIG
-	dt_start_daemon || return 1
-	(exec nsenter --net="/run/netns/$PEER_NS" /usr/bin/python3 "$PEER_PY" serve tcp 7000 peer) &
-	echo $! >"$DT_DIR/peer.pid"
-	dt_wait_until 5 answers ns tcp 192.0.2.2 7000 "peer 192.0.2.1"
+}
+
+# net_teardown CHECK CLEAN: the test's background process (bg.pid) killed,
+# the daemon helpers' leak check, then CHECK (a function printing what
+# leaked, true when nothing did; given 5 s), CLEAN run when it fails.
+net_teardown()
+{
+	local leaks ret=0
+	[ ! -f "$BATS_TEST_TMPDIR/bg.pid" ] || kill "$(cat "$BATS_TEST_TMPDIR/bg.pid")" 2>/dev/null || true
+	dt_teardown || ret=1
+	if ! leaks=$(dt_wait_until 5 "$1" >/dev/null 2>&1 || "$1" 2>&1); then
+		printf 'NETWORK LEAK CHECK FAILED:\n%s\n' "$leaks" >&2
+		"$2"
+		ret=1
+	fi
+	return "$ret"
 }
 
 net_teardown_file()

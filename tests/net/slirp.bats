@@ -70,18 +70,13 @@ slirp_leaks()
 	[ "$n" -eq 0 ]
 }
 
-teardown()
+slirp_clean()
 {
-	local leaks ret=0
-	[ ! -f "$BATS_TEST_TMPDIR/bg.pid" ] || kill "$(cat "$BATS_TEST_TMPDIR/bg.pid")" 2>/dev/null || true
-	dt_teardown || ret=1
-	if ! leaks=$(dt_wait_until 5 slirp_leaks >/dev/null 2>&1 || slirp_leaks 2>&1); then
-		printf 'SLIRP4NETNS LEAK CHECK FAILED:\n%s\n' "$leaks" >&2
-		for p in $(slirp_procs); do kill -KILL "$p"; done
-		ret=1
-	fi
-	return "$ret"
+	local p
+	for p in $(slirp_procs); do kill -KILL "$p"; done
 }
+
+teardown() { net_teardown slirp_leaks slirp_clean; }
 
 # A container answering "NAME" on every TCP connection to port 80.
 listener() { "$CGRUN" run -d --name "$1" --network=slirp4netns "${@:2}" busybox nc -ll -p 80 -e echo "$1"; }
