@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "cidr.h"
 #include "conntrack.h"
+#include "container-slirp.h"
 #include "dconf.h"
 #include "fw-hooks.h"
 #include "fw-sysctl.h"
@@ -19,6 +21,7 @@
 #include "netns-joined.h"
 #include "network.h"
 #include "proc.h"
+#include "slirp.h"
 #include "userns.h"
 
 int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *spec, cg_err_t *err)
@@ -28,11 +31,15 @@ int cg_container_net_validate(const struct cg_ctx *ctx, const struct cg_spec *sp
 
 	if (cg_netmode_parse(spec->network, &m, err) < 0)
 		return -1;
-	if (spec->ports.n && m.kind != CG_NET_BRIDGE && m.kind != CG_NET_USER)
-		return cg_error(err, 0, "-p/--publish needs --network=bridge or a user network, not --network=%s",
+	if (spec->ports.n && m.kind != CG_NET_BRIDGE && m.kind != CG_NET_USER && m.kind != CG_NET_SLIRP)
+		return cg_error(err, 0, "-p/--publish needs --network=bridge, slirp4netns or a user network, not --network=%s",
 				spec->network ? spec->network : CG_NETWORK_UNRECORDED);
-	if (spec->ports.n && ctx->fw == NULL)
+	/* slirp4netns forwards its ports itself: no firewall. */
+	if (spec->ports.n && ctx->fw == NULL && m.kind != CG_NET_SLIRP)
 		return cg_error(err, EOPNOTSUPP, "-p/--publish is not available here (no firewall)");
+	if (m.kind == CG_NET_SLIRP && access(CGRUN_SLIRP4NETNS, X_OK) < 0)
+		return cg_error(err, errno, "--network=slirp4netns needs %s (Debian's package slirp4netns)",
+				CGRUN_SLIRP4NETNS);
 	if (m.kind == CG_NET_USER) {
 		struct cg_net_conf conf;
 		struct cg_netdef def;
@@ -127,6 +134,14 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 	return 0;
 }
 
+static bool on_slirp(const struct cg_container *c)
+{
+	struct cg_netmode m;
+	cg_err_t ignore = { 0 };
+
+	return cg_netmode_parse(c->spec->network, &m, &ignore) == 0 && m.kind == CG_NET_SLIRP;
+}
+
 const char *cg_container_net_dns_server(const struct cg_container *c, char *buf, size_t len)
 {
 	struct cg_netmode m;
@@ -139,6 +154,11 @@ const char *cg_container_net_dns_server(const struct cg_container *c, char *buf,
 	    cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, &ignore) < 0)
 		return NULL;
 	return len < CG_IP4_STRLEN ? NULL : cg_ip4_format(cg_cidr_gateway(&conf.subnet), buf);
+}
+
+const char *cg_container_net_dns_forwarder(const struct cg_container *c)
+{
+	return on_slirp(c) ? CG_SLIRP_DNS : NULL;
 }
 
 static bool on_bridge(const struct cg_container *c)
@@ -247,6 +267,8 @@ int cg_container_net_attach(struct cg_container *c, cg_err_t *err)
 	pid_t pid = c->spawning.pid;
 	cg_err_t e = { 0 };
 
+	if (on_slirp(c))
+		return cg_container_slirp_attach(c, err);
 	if (!on_bridge(c))
 		return 0;
 	if (cg_net_conf_for(c->ctx, c->spec->network, &conf, &def, err) < 0 ||
@@ -287,6 +309,8 @@ void cg_container_net_release(struct cg_container *c)
 	cg_err_t e = { 0 };
 	bool joined = cg_netns_take_joined(c->ctx->run_dir, c->pid, c->pid_start);
 
+	if (on_slirp(c))
+		cg_container_slirp_release(c);
 	if (!on_bridge(c))
 		return;
 	if (c->ports.n)
@@ -320,5 +344,5 @@ int cg_net_reconcile_all(const struct cg_ctx *ctx, const char *const *live, size
 	}
 	if (ctx->fw && ctx->fw->reconcile && ctx->fw->reconcile(ctx->fw_data, live, nlive, err) < 0)
 		return -1;
-	return total;
+	return total + cg_slirp_reconcile(ctx, live, nlive);
 }

@@ -27,7 +27,8 @@ int cg_net_conf_for(const struct cg_ctx *ctx, const char *network, struct cg_net
  * the running container named by container:NAME|ID. */
 int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a, cg_err_t *err);
 /* With --network=bridge: a veth into the bridge and an address for the
- * waiting init (c->spawning.pid), kept in c->net. */
+ * waiting init (c->spawning.pid), kept in c->net; with slirp4netns: its
+ * process (container-slirp.h). */
 int cg_container_net_attach(struct cg_container *c, cg_err_t *err);
 /* Its address given back; its veth goes with its network namespace, once
  * its init, dead or being killed, is gone. Nothing to do for other modes
@@ -35,13 +36,16 @@ int cg_container_net_attach(struct cg_container *c, cg_err_t *err);
 void cg_container_net_release(struct cg_container *c);
 /* Every lease, on every network, whose container's init is gone
  * released, its veth deleted (cgrund's start, after a kill -9 of the
- * last cgrund), and the firewall rules of containers not in live[]
- * (ctx's fw hooks). The number released, or -1 with err. */
+ * last cgrund), and the firewall rules and slirp4netns of containers not
+ * in live[] (ctx's fw hooks). The number released, or -1 with err. */
 int cg_net_reconcile_all(const struct cg_ctx *ctx, const char *const *live, size_t nlive, cg_err_t *err);
 
 /* The address of the DNS responder a container's resolv.conf names, in
  * buf: its user network's gateway when cgrund owns it (cgrund runs the
  * responder, netdns.c); NULL otherwise (the host's resolvers). */
 const char *cg_container_net_dns_server(const struct cg_container *c, char *buf, size_t len);
+/* The DNS forwarder of its network that its resolv.conf names instead of
+ * the host's resolvers (slirp4netns's 10.0.2.3), or NULL. */
+const char *cg_container_net_dns_forwarder(const struct cg_container *c);
 
 #endif

@@ -239,7 +239,8 @@ int cg_container_write_etc(struct cg_container *c, const char *ip, const char *g
 {
 	cleanup_free char *etc = xasprintf("%s/init/etc", c->dir);
 	struct cg_etc_files_in files = {
-		.hostname = c->hostname, .ip = ip, .gateway = gateway, .dns = c->spec->dns,
+		.hostname = c->hostname, .ip = ip, .gateway = gateway,
+		.forwarder = cg_container_net_dns_forwarder(c), .dns = c->spec->dns,
 		.dns_search = c->spec->dns_search, .dns_options = c->spec->dns_options,
 		.add_hosts = c->spec->add_hosts,
 	};

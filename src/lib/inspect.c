@@ -53,7 +53,9 @@ static struct json_object *image_config_json(const struct cg_container *c)
 }
 
 /* Its network as docker's NetworkSettings shows it: the mode always, the
- * address, gateway and MAC while it has them (a bridge network, running). */
+ * address, gateway and MAC while it has them (a bridge network, running),
+ * and its published ports (on slirp4netns too, which gives it no address
+ * of ours). */
 static struct json_object *network_json(const struct cg_record *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -62,8 +64,11 @@ static struct json_object *network_json(const struct cg_record *r)
 
 	json_object_object_add(o, "NetworkMode",
 			       json_object_new_string(r->spec.network ? r->spec.network : CG_NETWORK_UNRECORDED));
-	if (n->addr == 0)
+	if (n->addr == 0) {
+		if (r->ports.n)
+			json_object_object_add(o, "Ports", cg_ports_to_json(r->ports.v, r->ports.n));
 		return o;
+	}
 	json_object_object_add(o, "Bridge", json_object_new_string(n->bridge[0] ? n->bridge : CG_BRIDGE_LINK));
 	json_object_object_add(o, "IPAddress", json_object_new_string(cg_ip4_format(n->addr, a)));
 	json_object_object_add(o, "IPPrefixLen", json_object_new_int((int)n->prefix));

@@ -26,7 +26,8 @@ int cg_etc_files_write(const char *dir, const struct cg_etc_files_in *in, cg_err
 	cleanup_free char *host = read_optional(CG_HOST_RESOLV_CONF);
 	cleanup_free char *resolved = read_optional(CG_RESOLVED_RESOLV_CONF);
 	struct cg_resolv_in r = {
-		.host = host, .resolved = resolved, .gateway = in->gateway, .host_net = in->host_net,
+		.host = host, .resolved = resolved, .gateway = in->gateway, .forwarder = in->forwarder,
+		.host_net = in->host_net,
 		.dns = in->dns, .search = in->dns_search, .options = in->dns_options,
 	};
 	struct cg_hosts_in h = { .hostname = in->hostname, .ip = in->ip, .add_hosts = in->add_hosts };

@@ -15,6 +15,8 @@ struct cg_etc_files_in {
 	const char *ip;            /* its address on its network; NULL: none yet */
 	const char *gateway;       /* a user network's gateway, where its responder
 				    * listens; NULL: the host's resolvers */
+	const char *forwarder;     /* its network's DNS forwarder (slirp4netns's
+				    * 10.0.2.3), named instead of the host's resolvers */
 	bool host_net;             /* in the host's network namespace (--network=host) */
 	char *const *dns, *const *dns_search, *const *dns_options, *const *add_hosts;
 };

@@ -12,7 +12,7 @@
 bool cg_netdef_name_valid(const char *name)
 {
 	size_t n = strlen(name);
-	static const char *const words[] = { "none", "host", CG_NETWORK_BRIDGE, "default" };
+	static const char *const words[] = { "none", "host", CG_NETWORK_BRIDGE, "default", CG_NETWORK_SLIRP };
 
 	if (n == 0 || n > CG_NETDEF_NAME_MAX || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= '0' && name[0] <= '9')))
 		return false;

@@ -15,6 +15,8 @@
 #define CG_NETWORK_BRIDGE "bridge"
 #define CG_BRIDGE_LINK "cgrun0"
 #define CG_SUBNET_DEFAULT "10.88.0.0/16"
+/* User-mode networking by slirp4netns (slirp.h); no options after it. */
+#define CG_NETWORK_SLIRP "slirp4netns"
 
 enum cg_netmode_kind {
 	CG_NET_NONE,       /* its own namespace, loopback only */
@@ -22,6 +24,7 @@ enum cg_netmode_kind {
 	CG_NET_BRIDGE,     /* its own namespace, a veth into the bridge */
 	CG_NET_CONTAINER,  /* another container's namespace */
 	CG_NET_USER,       /* its own namespace, a veth into a user network's bridge */
+	CG_NET_SLIRP,      /* its own namespace, a tap served by slirp4netns */
 };
 
 struct cg_netmode {
@@ -30,7 +33,7 @@ struct cg_netmode {
 			      * network's name (both point into the text) */
 };
 
-/* "none", "host", "bridge", "container:NAME|ID", or a user network's name
+/* "none", "host", "bridge", "slirp4netns", "container:NAME|ID", or a user network's name
  * (netdef.h; whether it exists is not checked here); NULL:
  * CG_NETWORK_UNRECORDED. */
 int cg_netmode_parse(const char *s, struct cg_netmode *m, cg_err_t *err);

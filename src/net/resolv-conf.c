@@ -149,6 +149,8 @@ char *cg_resolv_conf(const struct cg_resolv_in *in)
 			cg_strv_push(&servers, in->dns[i]);
 	else if (in->gateway)
 		cg_strv_push(&servers, in->gateway);
+	else if (in->forwarder)
+		cg_strv_push(&servers, in->forwarder);
 	else if (in->host_net && host.servers)
 		for (size_t i = 0; host.servers[i]; i++)
 			cg_strv_push(&servers, host.servers[i]);

@@ -20,6 +20,8 @@ struct cg_resolv_in {
 	const char *host;        /* the host's /etc/resolv.conf text; NULL: none */
 	const char *resolved;    /* /run/systemd/resolve/resolv.conf; NULL: none */
 	const char *gateway;     /* a user network's gateway (its responder); NULL: default bridge */
+	const char *forwarder;   /* a forwarder to the host's resolvers (slirp4netns's
+				  * 10.0.2.3): the one nameserver; NULL: none */
 	bool host_net;           /* --network=host: the host's servers as they are (its
 				  * loopback stub is reachable there) */
 	char *const *dns;        /* --dns, NULL-terminated; NULL or empty: none */
@@ -28,7 +30,7 @@ struct cg_resolv_in {
 };
 
 /* The container's resolv.conf (free it): nameservers from --dns, else the
- * gateway on a user network, else the host's usable ones (a loopback stub
+ * gateway on a user network, else the forwarder, else the host's usable ones (a loopback stub
  * such as systemd-resolved's 127.0.0.53 replaced by the servers of
  * in->resolved), else docker's fallback; the host's search and options
  * unless --dns-search / --dns-option replace them. */

@@ -16,11 +16,10 @@
 #   CGRUN=$PWD/cgrun CGRUND=$PWD/cgrund bats tests/net/bridge.bats
 
 load ../integration/daemon_helpers
+load net_helpers
 
 SUBNET=10.77.0.0/24
 GW=10.77.0.1
-
-ns() { nsenter --net="/run/netns/$NET_NS" "$@"; }
 
 setup_file()
 {
@@ -28,21 +27,11 @@ setup_file()
 	export NET_NS
 	ip netns add "$NET_NS" || return 1
 	ns ip link set lo up
-	DT_NETWORK= DT_NO_DAEMON=1 dt_setup_file || return 1
-	printf 'network_subnet = %s\n' "$SUBNET" >>"$DT_CONF"
-	# For --userns=auto: a range of our own (tests/integration/daemon_userns.bats).
-	printf 'cgrun:%s:%s\n' 2200000000 $((2 * 65536)) >"$DT_DIR/subuid"
-	cp "$DT_DIR/subuid" "$DT_DIR/subgid"
-	export CGRUN_SUBUID_FILE=$DT_DIR/subuid CGRUN_SUBGID_FILE=$DT_DIR/subgid
-	# cgrund in the namespace: exec'd by nsenter, the same pid, so the
-	# helpers' pid bookkeeping (and their kill by pid) hold.
-	REAL_CGRUND=$CGRUND
-	CGRUND=$DT_DIR/cgrund-in-ns
-	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$NET_NS" "$REAL_CGRUND" >"$CGRUND"
-	chmod 755 "$CGRUND"
-	CGRUN_CONFIG=$DT_CONF
+	# cgrund in the namespace (net_helpers.bash), a subordinate id range
+	# of our own for --userns=auto.
+	net_daemon_files "network_subnet = $SUBNET" || return 1
 	LEASES=$CGRUN_RUN_DIR/networks/bridge/leases
-	export REAL_CGRUND CGRUND CGRUN_CONFIG LEASES
+	export LEASES
 	dt_start_daemon || return 1
 }
 
@@ -74,21 +63,14 @@ net_leaks()
 	[ "$n" -eq 0 ]
 }
 
-teardown()
+net_clean()
 {
-	local leaks ret=0
-	dt_teardown || ret=1
-	if ! leaks=$(dt_wait_until 5 net_leaks >/dev/null 2>&1 || net_leaks); then
-		printf 'NETWORK LEAK CHECK FAILED:\n%s\n' "$leaks" >&2
-		rm -f "$CGRUN_RUN_DIR"/networks/*/leases/* "$CGRUN_STORE_DIR"/networks/*
-		ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg-' |
-			while read -r l; do ns ip link del "$l"; done
-		ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg[0-9a-f]{12}$' |
-			while read -r l; do ns ip link del "$l"; done
-		ret=1
-	fi
-	return "$ret"
+	rm -f "$CGRUN_RUN_DIR"/networks/*/leases/* "$CGRUN_STORE_DIR"/networks/*
+	ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg-|^cg[0-9a-f]{12}$' |
+		while read -r l; do ns ip link del "$l"; done
 }
+
+teardown() { net_teardown net_leaks net_clean; }
 
 teardown_file()
 {
@@ -261,7 +243,7 @@ net_setting()
 @test "bad --network values are refused with one line and exit 125" {
 	run -125 "$CGRUN" run --rm --network=Bogus! busybox true
 	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == *"--network 'Bogus!': expected none, host, bridge, container:NAME|ID or a network's name"* ]]
+	[[ $output == *"--network 'Bogus!': expected none, host, bridge, slirp4netns, container:NAME|ID or a network's name"* ]]
 	run -125 "$CGRUN" run --rm --network=bogus busybox true
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == *"no such network 'bogus'"* ]]

@@ -18,47 +18,20 @@
 #   CGRUN=$PWD/cgrun CGRUND=$PWD/cgrund bats tests/net/publish.bats
 
 load ../integration/daemon_helpers
+load net_helpers
 
 SUBNET=10.77.0.0/24
 GW=10.77.0.1
-PEER_PY=$BATS_TEST_DIRNAME/nft-peer.py
-
-ns() { nsenter --net="/run/netns/$NET_NS" "$@"; }
-peer() { nsenter --net="/run/netns/$PEER_NS" "$@"; }
-# ask NS-CMD tcp|udp HOST PORT: the answer of a listener (nft-peer.py).
-ask() { "$1" /usr/bin/python3 "$PEER_PY" ask "${@:2}"; }
 
 setup_file()
 {
-	NET_NS=cgrun-test-$$-$RANDOM
-	PEER_NS=$NET_NS-p
-	export NET_NS PEER_NS
-	ip netns add "$NET_NS" || return 1
-	ip netns add "$PEER_NS" || return 1
-	ns ip link set lo up
-	peer ip link set lo up
-	ns ip link add vp type veth peer name eth0 netns "$PEER_NS"
-	ns ip addr add 192.0.2.1/24 dev vp
-	ns ip link set vp up
-	peer ip addr add 192.0.2.2/24 dev eth0
-	peer ip link set eth0 up
-	DT_NETWORK= DT_NO_DAEMON=1 dt_setup_file || return 1
-	printf 'network_subnet = %s\n' "$SUBNET" >>"$DT_CONF"
-	REAL_CGRUND=$CGRUND
-	CGRUND=$DT_DIR/cgrund-in-ns
-	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$NET_NS" "$REAL_CGRUND" >"$CGRUND"
-	chmod 755 "$CGRUND"
-	CGRUN_CONFIG=$DT_CONF
+	net_setup_file "network_subnet = $SUBNET" || return 1
 	LEASES=$CGRUN_RUN_DIR/networks/bridge/leases
-	export REAL_CGRUND CGRUND CGRUN_CONFIG LEASES
-	dt_start_daemon || return 1
+	export LEASES
 	# The baseline: cgrun0 made and the table set up once.
 	"$CGRUN" run --rm --network=bridge busybox true || return 1
 	ns nft list ruleset >"$DT_DIR/ruleset.baseline"
 	grep -q 'table inet cgrun' "$DT_DIR/ruleset.baseline" || return 1
-	# A listener on the peer for egress.
-	(exec nsenter --net="/run/netns/$PEER_NS" /usr/bin/python3 "$PEER_PY" serve tcp 7000 peer) &
-	echo $! >"$DT_DIR/peer.pid"
 }
 
 setup()
@@ -86,39 +59,24 @@ net_leaks()
 	[ "$n" -eq 0 ]
 }
 
-teardown()
+net_clean()
 {
-	local leaks ret=0
-	[ ! -f "$BATS_TEST_TMPDIR/bg.pid" ] || kill "$(cat "$BATS_TEST_TMPDIR/bg.pid")" 2>/dev/null || true
-	dt_teardown || ret=1
-	if ! leaks=$(dt_wait_until 5 net_leaks >/dev/null 2>&1 || net_leaks 2>&1); then
-		printf 'NETWORK LEAK CHECK FAILED:\n%s\n' "$leaks" >&2
-		rm -f "$CGRUN_RUN_DIR"/networks/*/leases/*
-		ns nft -f - <<<"flush ruleset"
-		ns nft -f "$DT_DIR/ruleset.baseline"
-		ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg[0-9a-f]{12}$' |
-			while read -r l; do ns ip link del "$l"; done
-		ret=1
-	fi
-	return "$ret"
+	rm -f "$CGRUN_RUN_DIR"/networks/*/leases/*
+	ns nft -f - <<<"flush ruleset"
+	ns nft -f "$DT_DIR/ruleset.baseline"
+	ns ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E '^cg[0-9a-f]{12}$' |
+		while read -r l; do ns ip link del "$l"; done
 }
 
-teardown_file()
-{
-	local ret=0
-	[ ! -f "${DT_DIR:-/nonexistent}/peer.pid" ] || kill "$(cat "$DT_DIR/peer.pid")" 2>/dev/null || true
-	dt_teardown_file || ret=1
-	[ -z "${NET_NS:-}" ] || ip netns del "$NET_NS" || ret=1
-	[ -z "${PEER_NS:-}" ] || ip netns del "$PEER_NS" || ret=1
-	return "$ret"
-}
+teardown() { net_teardown net_leaks net_clean; }
+
+teardown_file() { net_teardown_file; }
 
 net_setting() { "$CGRUN" inspect "$1" | jq -r ".[0].NetworkSettings.$2"; }
 chain_of() { ns nft list chain inet cgrun "ctr-$(dt_id_of "$1")" >/dev/null 2>&1; }
 publish_map() { ns nft list map inet cgrun publish; }
 # A container answering "NAME" on every TCP connection to port 80.
 listener() { "$CGRUN" run -d --name "$1" --network=bridge "${@:2}" busybox nc -ll -p 80 -e echo "$1"; }
-answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 
 @test "egress from a container reaches the peer with the namespace's address as its source" {
 	run -0 "$CGRUN" run --rm --network=bridge busybox nc -w 3 192.0.2.2 7000 </dev/null
@@ -160,7 +118,7 @@ answers() { [ "$(ask "${@:1:4}" 2>/dev/null)" = "$5" ]; }
 	run -125 "$CGRUN" port e eighty
 	[ "${#lines[@]}" = 1 ] && [[ $output == *"eighty"* ]]
 	run -125 "$CGRUN" run --rm -p 80 --network=none busybox true
-	[ "$output" = "cgrun: -p/--publish needs --network=bridge or a user network, not --network=none" ]
+	[ "$output" = "cgrun: -p/--publish needs --network=bridge, slirp4netns or a user network, not --network=none" ]
 	run -125 "$CGRUN" run --rm -p 80:70000 --network=bridge busybox true
 	[ "${#lines[@]}" = 1 ]
 	"$CGRUN" rm -f e >/dev/null

@@ -215,7 +215,7 @@ static void netmode_parse(void **state)
 	assert_int_equal(cg_netmode_parse("default", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("much-too-long-name", &m, &err), -EINVAL);
 	assert_int_equal(cg_netmode_parse("", &m, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "expected none, host, bridge, container:NAME|ID or a network's name"));
+	assert_non_null(strstr(err.msg, "expected none, host, bridge, slirp4netns, container:NAME|ID or a network's name"));
 }
 
 static void veth_names_and_macs(void **state)
