@@ -99,6 +99,25 @@ cgroup_mounts() {
 	[ "${lines[2]}" = 50 ]
 }
 
+@test "the default network (bridge) on this host mode: eth0 on cgrun0, a route via the gateway that answers; nothing left after" {
+	# The VM is a machine of its own: its network namespace is the test's.
+	run "$CGRUN" run --rm busybox sh -c 'ip -o -4 addr show dev eth0; ip route; ping -c 1 -W 5 10.88.0.1 >/dev/null && echo GW-OK'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"eth0    inet 10.88.0."*"/16 "* ]]
+	[[ $output == *"default via 10.88.0.1 dev eth0"* ]]
+	[[ $output == *GW-OK* ]]
+	[ -z "$(ls -A "$CGRUN_RUN_DIR/networks/bridge/leases")" ]
+	# Only lo and cgrun0 (the bridge stays, as docker0 does), once the
+	# container's namespace has gone with its veth.
+	for _ in $(seq 50); do
+		[ "$(ip -o link | grep -vc -e ' lo:' -e ' cgrun0:' -e ' eth[0-9]*:' -e ' ens[0-9]*:' -e ' enp[0-9s]*:')" = 0 ] && break
+		sleep 0.1
+	done
+	ip -o link
+	[ "$(ip -o link | grep -vc -e ' lo:' -e ' cgrun0:' -e ' eth[0-9]*:' -e ' ens[0-9]*:' -e ' enp[0-9s]*:')" = 0 ]
+}
+
 @test "no container cgroup, mount or process is left" {
 	local left
 	left=$(find /sys/fs/cgroup/ -type d -regextype egrep -regex '.*/[0-9a-f]{64}' 2> /dev/null)
