@@ -32,11 +32,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "seccomp-int.h"
 #include "seccomp-model.h"
 #include "seccomp-profile.h"
 
-#define X32_BIT 0x40000000U
-#define X32_COMPAT_FIRST 512U   /* x32's own numbers (512..547) for compat calls */
+#define X32_BIT CG_SC_X32_BIT
+#define X32_COMPAT_FIRST CG_SC_X32_COMPAT_FIRST
 #define STUB_MAX 16
 
 struct nr_max {
@@ -55,10 +56,7 @@ static void note_nr(uint32_t arch, const char *name, struct nr_max *m)
 		m->low = nr;
 }
 
-/* The highest number the profile names on arch (every rule, whatever it
- * does and whoever it applies to: a call it names is known to it); for
- * x32 also the highest below its compat block (*low). */
-static uint32_t profile_max(const struct cg_sc_profile *p, uint32_t arch, uint32_t *low)
+uint32_t cg_sc_profile_max(const struct cg_sc_profile *p, uint32_t arch, uint32_t *low)
 {
 	struct nr_max m = { -1, -1 };
 
@@ -89,11 +87,11 @@ static size_t build_stub(const struct cg_sc_profile *p, const uint32_t *arches, 
 
 		for (size_t i = 0; i < narches; i++) {
 			if (arches[i] == SCMP_ARCH_X86_64)
-				max64 = profile_max(p, SCMP_ARCH_X86_64, NULL);
+				max64 = cg_sc_profile_max(p, SCMP_ARCH_X86_64, NULL);
 			else if (arches[i] == SCMP_ARCH_X32)
-				x32_all = profile_max(p, SCMP_ARCH_X32, &x32_low);
+				x32_all = cg_sc_profile_max(p, SCMP_ARCH_X32, &x32_low);
 			else if (arches[i] == SCMP_ARCH_X86)
-				max386 = profile_max(p, SCMP_ARCH_X86, NULL);
+				max386 = cg_sc_profile_max(p, SCMP_ARCH_X86, NULL);
 		}
 		/* Jump offsets count from the next instruction: 11 is ENOSYS, 12
 		 * the program. x32 calls come as AUDIT_ARCH_X86_64 with bit 30. */
@@ -113,7 +111,7 @@ static size_t build_stub(const struct cg_sc_profile *p, const uint32_t *arches, 
 		s[n++] = LD_ARCH;
 		s[n++] = JMP(BPF_JEQ, native, 0, 3);        /* -> 5 */
 		s[n++] = LD_NR;
-		s[n++] = JMP(BPF_JGT, profile_max(p, native, NULL), 0, 1);
+		s[n++] = JMP(BPF_JGT, cg_sc_profile_max(p, native, NULL), 0, 1);
 	}
 	s[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	return n;
@@ -132,7 +130,7 @@ static struct scmp_arg_cmp arg_cmp(const struct cg_sc_arg *a)
 	return (struct scmp_arg_cmp){ a->index, cmp_ops[a->op], a->value, a->value_two };
 }
 
-static uint32_t scmp_action(struct cg_sc_action a)
+uint32_t cg_sc_scmp_action(struct cg_sc_action a)
 {
 	switch (a.kind) {
 	case CG_SC_ACT_ALLOW:
@@ -169,10 +167,7 @@ static int add_rule(scmp_filter_ctx sc, uint32_t action, const char *name, unsig
 	return 0;
 }
 
-/* runc's reading of a rule's args: all must hold (one libseccomp rule),
- * unless two compare the same argument, which libseccomp cannot put in
- * one rule: then each is a rule of its own and any may hold. */
-static bool index_repeats(const struct cg_sc_rule *r)
+bool cg_sc_index_repeats(const struct cg_sc_rule *r)
 {
 	for (size_t i = 0; i < r->nargs; i++)
 		for (size_t j = i + 1; j < r->nargs; j++)
@@ -181,22 +176,16 @@ static bool index_repeats(const struct cg_sc_rule *r)
 	return false;
 }
 
-struct target {
-	uint64_t caps;
-	const char *arch;    /* docker's name of the host's architecture */
-	uint32_t kernel;     /* major << 16 | minor */
-};
-
-static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct target *t,
+static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct cg_sc_target *t,
 		     cg_err_t *err)
 {
-	uint32_t def = scmp_action(p->default_action);
+	uint32_t def = cg_sc_scmp_action(p->default_action);
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct cg_sc_rule *r = &p->rules[i];
-		uint32_t act = scmp_action(r->action);
+		uint32_t act = cg_sc_scmp_action(r->action);
 		struct scmp_arg_cmp c[6];
-		bool each = index_repeats(r);
+		bool each = cg_sc_index_repeats(r);
 
 		/* libseccomp refuses a rule that does what the default does. */
 		if (act == def || !cg_sc_rule_applies(r, t->caps, t->arch, t->kernel))
@@ -256,7 +245,7 @@ static uint32_t kernel_now(void)
 	return (major > 255 ? 255 : major) << 16 | (minor > 255 ? 255 : minor);
 }
 
-#define MAX_ARCHES 24
+#define MAX_ARCHES CG_SC_MAX_ARCHES
 
 static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err)
 {
@@ -277,10 +266,7 @@ static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err
 	return 0;
 }
 
-/* The filter's architectures, docker's way: with an archMap, the host's
- * and its entry's subarchitectures; with architectures, those (and the
- * host's, which a filter always has); else the host's alone. */
-static int filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t *n, cg_err_t *err)
+int cg_sc_filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t *n, cg_err_t *err)
 {
 	uint32_t native = seccomp_arch_native();
 
@@ -302,9 +288,9 @@ static int filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t
 
 /* libseccomp's program for t, as BPF (it writes to an fd only). */
 static int export_program(const struct cg_sc_profile *p, const uint32_t *arches, size_t narches,
-			  const struct target *t, struct sock_filter **out, size_t *n, cg_err_t *err)
+			  const struct cg_sc_target *t, struct sock_filter **out, size_t *n, cg_err_t *err)
 {
-	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(scmp_action(p->default_action));
+	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(cg_sc_scmp_action(p->default_action));
 	cleanup_close int fd = -1;
 	struct stat st;
 	int r;
@@ -340,17 +326,24 @@ static int export_program(const struct cg_sc_profile *p, const uint32_t *arches,
 	return 0;
 }
 
-int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
+void cg_sc_target_now(uint64_t caps, struct cg_sc_target *t)
+{
+	*t = (struct cg_sc_target){ caps, docker_arch(seccomp_arch_native()), kernel_now() };
+}
+
+int cg_seccomp_compile_libseccomp(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out,
+				  cg_err_t *err)
 {
 	struct sock_filter stub[STUB_MAX];
 	uint32_t arches[MAX_ARCHES];
 	size_t narches, ns = 0, np = 0;
 	cleanup_free struct sock_filter *prog = NULL;
-	struct target t = { caps, docker_arch(seccomp_arch_native()), kernel_now() };
+	struct cg_sc_target t;
 
+	cg_sc_target_now(caps, &t);
 	out->insns = NULL;
 	out->len = 0;
-	if (filter_arches(p, arches, &narches, err) < 0 ||
+	if (cg_sc_filter_arches(p, arches, &narches, err) < 0 ||
 	    export_program(p, arches, narches, &t, &prog, &np, err) < 0)
 		return -1;
 	if (p->default_action.kind != CG_SC_ACT_ALLOW && p->default_action.kind != CG_SC_ACT_LOG)
@@ -362,6 +355,13 @@ int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_s
 	memcpy(out->insns + ns, prog, np * sizeof(struct sock_filter));
 	out->len = (unsigned short)(ns + np);
 	return 0;
+}
+
+int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
+{
+	int r = cg_seccomp_compile_compact(p, caps, out, err);
+
+	return r == 1 ? cg_seccomp_compile_libseccomp(p, caps, out, err) : r;
 }
 
 void cg_seccomp_free(struct cg_seccomp *f)
