@@ -239,14 +239,13 @@ static struct outcome outcome_at(const struct cg_bpf_section *secs, const size_t
 
 		if (nr < s->first || nr > s->last)
 			continue;
+		for (size_t r = 0; r < s->nranges; r++)
+			if (nr >= s->ranges[r].first && nr <= s->ranges[r].last)
+				return (struct outcome){ NULL, s, s->ranges[r].action };
 		if ((c = find_call(s, nr)) != NULL) {
 			o.call = c->nalts ? c : NULL;
 			o.action = c->action;
-			return o;
 		}
-		for (size_t r = 0; r < s->nranges; r++)
-			if (nr >= s->ranges[r].first && nr <= s->ranges[r].last)
-				o.action = s->ranges[r].action;
 		return o;
 	}
 	return (struct outcome){ NULL, NULL, bad_arch };

@@ -38,8 +38,9 @@ struct cg_bpf_call {
 	size_t nalts;
 };
 
-/* Numbers first..last answered with action (the ENOSYS of calls newer
- * than the profile); calls override ranges, later ranges earlier ones. */
+/* Numbers first..last answered with action whatever the calls say (the
+ * ENOSYS of calls newer than the profile); the first range that holds a
+ * number decides it. */
 struct cg_bpf_range {
 	uint32_t first, last;
 	uint32_t action;

@@ -1,9 +1,12 @@
 /* seccomp-cost.c - what a seccomp filter costs a container's start:
- * getting it uncached (compiled with libseccomp and written to the cache),
- * getting it cached (read back), and installing it (seccomp(2), in a
- * child), against installing a 1-instruction filter (the kernel's floor).
- * The default filter, or with PROFILE the one of a docker JSON
- * profile (by its text, as a start gets the one in its record).
+ * getting it uncached (compiled and written to the cache), getting it
+ * cached (read back), and installing it (seccomp(2), in a child), against
+ * libseccomp's program for the same profile (compiling and installing it:
+ * the compact program of seccomp-bpfgen.c is what a start uses) and
+ * installing a 1-instruction filter (the kernel's floor). The default
+ * filter, or with PROFILE the one of a docker JSON profile (by its text,
+ * as a start gets the one in its record). Installs of the three take
+ * turns, so that a load from elsewhere falls on all of them alike.
  * Built by `make check`; run as tests/bench/seccomp-cost [RUNS [PROFILE]].
  * Prints the median and minimum of each in microseconds. */
 #include "config.h"
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "seccomp-json.h"
 #include "seccomp.h"
 #include "secopt.h"
 #include "util.h"
@@ -79,6 +83,24 @@ static int install_us(const struct cg_seccomp *f, double *out)
 	return 0;
 }
 
+/* libseccomp's program for the same profile, and how long compiling it took. */
+static int get_libseccomp(const char *profile_text, uint64_t caps, struct cg_seccomp *f, double *us,
+			  cg_err_t *err)
+{
+	struct cg_sc_profile p;
+	double t0 = now_us();
+	int r;
+
+	if (profile_text == NULL)
+		cg_sc_profile_builtin(&p);
+	else if (cg_sc_profile_parse(profile_text, "profile", &p, err) < 0)
+		return -1;
+	r = cg_seccomp_compile_libseccomp(&p, caps, f, err);
+	*us = now_us() - t0;
+	cg_sc_profile_free(&p);
+	return r;
+}
+
 static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
@@ -89,7 +111,7 @@ int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 20;
 	char dir[] = "/tmp/cgrun-seccomp-cost.XXXXXX";
-	double *unc, *cac, *load, *flo;
+	double *unc, *cac, *load, *flo, *libc, *libl;
 	/* The smallest filter there is (allow everything): what seccomp(2)
 	 * costs on this kernel whatever the filter, to set the rest against. */
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -110,9 +132,11 @@ int main(int argc, char **argv)
 	cac = xcalloc((size_t)runs, sizeof(double));
 	load = xcalloc((size_t)runs, sizeof(double));
 	flo = xcalloc((size_t)runs, sizeof(double));
+	libc = xcalloc((size_t)runs, sizeof(double));
+	libl = xcalloc((size_t)runs, sizeof(double));
 	cg_caps_default(&caps);
 	for (int i = 0; i < runs; i++) {
-		struct cg_seccomp f;
+		struct cg_seccomp f, lib;
 		bool cached;
 		cleanup_free char *cache = xasprintf("%s/seccomp", dir);
 		double t0 = now_us();
@@ -130,17 +154,25 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		cac[i] = now_us() - t0;
-		if (install_us(&f, &load[i]) < 0 || install_us(&floor_f, &flo[i]) < 0) {
+		if (get_libseccomp(text, caps.set, &lib, &libc[i], &err) < 0) {
+			fprintf(stderr, "seccomp-cost: %s\n", err.msg);
+			return 1;
+		}
+		if (install_us(&f, &load[i]) < 0 || install_us(&lib, &libl[i]) < 0 ||
+		    install_us(&floor_f, &flo[i]) < 0) {
 			fprintf(stderr, "seccomp-cost: loading the filter failed\n");
 			return 1;
 		}
 		if (i == 0)
-			printf("filter: %u instructions\n", f.len);
+			printf("filter: %u instructions (libseccomp's program: %u)\n", f.len, lib.len);
 		cg_seccomp_free(&f);
+		cg_seccomp_free(&lib);
 	}
 	report("uncached (compile + write cache)", unc, runs);
 	report("cached (read cache)", cac, runs);
+	report("compile, libseccomp's program", libc, runs);
 	report("seccomp(2) install", load, runs);
+	report("seccomp(2) install, libseccomp's", libl, runs);
 	report("seccomp(2) install, 1 instruction", flo, runs);
 	rm_rf(dir, &err);
 	return 0;

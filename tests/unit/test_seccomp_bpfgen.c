@@ -24,9 +24,12 @@
 #include "bpf-interp.h"
 #include "caps.h"
 #include "seccomp-bpfgen.h"
+#include "seccomp-json.h"
 #include "seccomp-model.h"
 #include "seccomp-profile.h"
 #include "seccomp.h"
+#include "secopt.h"
+#include "util.h"
 
 #define X32 0x40000000U
 #define ALL_CAPS (UINT64_MAX >> (63 - CAP_LAST_CAP))
@@ -50,6 +53,8 @@ static const uint64_t arg0_values[] = {
 	0x400000 /* READ_IMPLIES_EXEC */, 0xffffffff, 0x1ffffffffULL, 2, 10, 16, 37, 38, 39, 40, 41,
 	44, 38ULL | 1ULL << 32, 40ULL | 1ULL << 32, 39ULL | 1ULL << 32, 1ULL << 32,
 	0xffffffff00000000ULL, UINT64_MAX, 0x7fffffff, 0x80000000,
+	/* test_ops' edges */
+	5, 6, 7, 999, 1000, 1001, 0x1000, 0x7000, 0x1fff, 15, 31, 32, 0x80000001,
 };
 #define NRANDOM 6
 
@@ -92,10 +97,13 @@ static void check_nr(struct progs *p, uint32_t arch, uint32_t nr, uint64_t *seed
 {
 	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .instruction_pointer = 0x401000 };
 
+	/* Argument 0 takes every edge value; in every other vector the others
+	 * take them too, mixed, else random values. */
 	for (size_t v = 0; v < ARRAY_SIZE(arg0_values) + NRANDOM; v++) {
 		d.args[0] = v < ARRAY_SIZE(arg0_values) ? arg0_values[v] : next_random(seed);
-		for (int i = 1; i < 6; i++)
-			d.args[i] = next_random(seed);
+		for (size_t i = 1; i < 6; i++)
+			d.args[i] = v % 2 ? arg0_values[(v * (i + 1) + 3 * i) % ARRAY_SIZE(arg0_values)] :
+				    next_random(seed);
 		check_one(p, &d);
 	}
 }
@@ -112,8 +120,11 @@ static void compile_both(const struct cg_sc_profile *prof, uint64_t caps, struct
 			 (unsigned long long)caps, err.msg);
 }
 
-static void check_equivalent(const struct cg_sc_profile *prof, uint64_t caps)
+/* Both programs decide alike on every input; returns the compact one's
+ * length and libseccomp's (*lib_len). */
+static unsigned check_equivalent(const struct cg_sc_profile *prof, uint64_t caps, unsigned *lib_len)
 {
+	unsigned len;
 	struct progs p;
 	uint64_t seed = caps ^ 0x5eed;
 
@@ -133,9 +144,12 @@ static void check_equivalent(const struct cg_sc_profile *prof, uint64_t caps)
 	print_message("caps %#llx: libseccomp %u instructions, compact %u; %lu inputs, %lu differ\n",
 		      (unsigned long long)caps, p.lib.len, p.compact.len, p.runs, p.mismatches);
 	assert_int_equal(p.mismatches, 0);
-	assert_true(p.compact.len * 2 < p.lib.len);
+	len = p.compact.len;
+	if (lib_len)
+		*lib_len = p.lib.len;
 	cg_seccomp_free(&p.lib);
 	cg_seccomp_free(&p.compact);
+	return len;
 }
 
 static void test_default_profile(void **state)
@@ -149,15 +163,193 @@ static void test_default_profile(void **state)
 
 	(void)state;
 	cg_sc_profile_builtin(&prof);
-	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
-		check_equivalent(&prof, sets[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		unsigned lib, len = check_equivalent(&prof, sets[i], &lib);
+
+		/* The point of it: at most a third of libseccomp's. */
+		assert_true(len * 3 <= lib);
+	}
 	cg_sc_profile_free(&prof);
+}
+
+/* docker's own default.json, as `--security-opt seccomp=FILE` gives it. */
+static void test_moby_profile(void **state)
+{
+	const uint64_t sets[] = { 0, docker_default(), docker_default() | CG_SC_CAP(CAP_SYS_ADMIN), ALL_CAPS };
+	cleanup_free char *text = NULL;
+	struct cg_sc_profile prof;
+	cg_err_t err = { 0 };
+
+	(void)state;
+	assert_int_equal(read_file(FIXTURES "/moby-default.json", &text, CG_SECCOMP_PROFILE_MAX, &err), 0);
+	assert_int_equal(cg_sc_profile_parse(text, "moby-default.json", &prof, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+		check_equivalent(&prof, sets[i], NULL);
+	cg_sc_profile_free(&prof);
+}
+
+#define ARG(i, o, v, v2) { .index = (i), .op = CG_SC_CMP_##o, .value = (v), .value_two = (v2) }
+
+/* Every comparison, conjunctions, two rules for one call, a rule
+ * comparing one argument twice (runc: any of them), and other actions. */
+static void test_ops(void **state)
+{
+	static const char *getprio[] = { "getpriority", NULL }, *setprio[] = { "setpriority", NULL },
+			  *ioprio[] = { "ioprio_set", NULL }, *fchown[] = { "fchown", "fchown32", NULL },
+			  *fchmod[] = { "fchmod", NULL }, *kill[] = { "kill", NULL }, *tkill[] = { "tkill", NULL },
+			  *pipe2[] = { "pipe2", NULL }, *dup3[] = { "dup3", NULL }, *sock[] = { "socket", "bind", NULL },
+			  *shm[] = { "shmat", NULL }, *arches[] = { "x86", "x32", NULL };
+	struct cg_sc_arg a_ne[] = { ARG(0, NE, 5, 0) };
+	struct cg_sc_arg a_conj[] = { ARG(1, LT, 0x80000000, 0), ARG(0, GE, 2, 0) };
+	struct cg_sc_arg a_le[] = { ARG(2, LE, 7, 0) };
+	struct cg_sc_arg a_gt[] = { ARG(1, GT, 1000, 0) };
+	struct cg_sc_arg a_mask[] = { ARG(1, MASKED_EQ, 0x7000, 0x1000) };
+	struct cg_sc_arg a_k9[] = { ARG(1, EQ, 9, 0) }, a_k15[] = { ARG(1, EQ, 15, 0) };
+	struct cg_sc_arg a_twice[] = { ARG(1, GE, 1000, 0), ARG(1, LE, 7, 0) };
+	struct cg_sc_arg a_dup3[] = { ARG(2, EQ, 0, 0) };
+	struct cg_sc_arg a_sock[] = { ARG(0, EQ, 1, 0), ARG(1, MASKED_EQ, 0xf, 5) };
+	struct cg_sc_rule rules[] = {
+		{ getprio, { CG_SC_ACT_ALLOW, 0 }, a_ne, 1, { 0 }, { 0 } },
+		{ setprio, { CG_SC_ACT_ALLOW, 0 }, a_conj, 2, { 0 }, { 0 } },
+		{ ioprio, { CG_SC_ACT_ALLOW, 0 }, a_le, 1, { 0 }, { 0 } },
+		{ fchown, { CG_SC_ACT_ALLOW, 0 }, a_gt, 1, { 0 }, { 0 } },
+		{ fchmod, { CG_SC_ACT_ALLOW, 0 }, a_mask, 1, { 0 }, { 0 } },
+		{ kill, { CG_SC_ACT_ALLOW, 0 }, a_k9, 1, { 0 }, { 0 } },
+		{ kill, { CG_SC_ACT_ALLOW, 0 }, a_k15, 1, { 0 }, { 0 } },
+		{ tkill, { CG_SC_ACT_ALLOW, 0 }, a_twice, 2, { 0 }, { 0 } },
+		{ pipe2, { CG_SC_ACT_ERRNO, ENOSYS }, NULL, 0, { 0 }, { 0 } },
+		{ dup3, { CG_SC_ACT_TRAP, 0 }, a_dup3, 1, { 0 }, { 0 } },
+		/* x86's socketcall carries these: argument 0 gives way to the call's number. */
+		{ sock, { CG_SC_ACT_ALLOW, 0 }, a_sock, 2, { 0 }, { 0 } },
+		{ shm, { CG_SC_ACT_LOG, 0 }, NULL, 0, { 0 }, { 0 } },
+	};
+	struct cg_sc_archset map = { "x86_64", arches };
+	struct cg_sc_profile prof = { .default_action = { CG_SC_ACT_ERRNO, EPERM }, .archmap = &map,
+				      .narchmap = 1, .rules = rules, .nrules = ARRAY_SIZE(rules) };
+
+	(void)state;
+	check_equivalent(&prof, 0, NULL);
+	/* A default that kills, no ENOSYS ranges: a default that allows. */
+	prof.default_action = (struct cg_sc_action){ CG_SC_ACT_KILL_PROCESS, 0 };
+	check_equivalent(&prof, 0, NULL);
+	prof.default_action = (struct cg_sc_action){ CG_SC_ACT_ALLOW, 0 };
+	check_equivalent(&prof, 0, NULL);
+}
+
+static uint32_t run(const struct sock_filter *prog, size_t len, uint32_t arch, uint32_t nr, uint64_t a0)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { a0 } };
+	enum bpf_fault f;
+	size_t steps;
+	uint32_t act = bpf_run(prog, len, &d, &f, &steps);
+
+	assert_int_equal(f, BPF_OK);
+	return act;
+}
+
+#define ALLOW SECCOMP_RET_ALLOW
+#define EPERM_ (SECCOMP_RET_ERRNO | EPERM)
+#define ENOSYS_ (SECCOMP_RET_ERRNO | ENOSYS)
+#define KILL SECCOMP_RET_KILL_PROCESS
+
+/* Numbers of one outcome merge into one range: 0..99 allowed, 100..199
+ * not, 200 on ENOSYS is one compare each, whatever the number of calls. */
+static void test_ranges_merged(void **state)
+{
+	struct cg_bpf_call calls[100];
+	struct cg_bpf_range enosys = { 200, UINT32_MAX, ENOSYS_ };
+	struct cg_bpf_section s = { AUDIT_ARCH_X86_64, 0, UINT32_MAX, true, EPERM_, &enosys, 1, calls, 100 };
+	cleanup_free struct sock_filter *prog = NULL;
+	size_t len;
+
+	(void)state;
+	for (uint32_t i = 0; i < 100; i++)
+		calls[i] = (struct cg_bpf_call){ .nr = i, .action = ALLOW };
+	assert_int_equal(cg_bpf_gen(&s, 1, KILL, &prog, &len), 0);
+	/* ld arch, jeq, ja, ret kill; ld nr, 2 compares, 3 returns */
+	assert_int_equal(len, 10);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 0, 0), ALLOW);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 99, 0), ALLOW);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 100, 0), EPERM_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 199, 0), EPERM_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 200, 0), ENOSYS_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, UINT32_MAX, 0), ENOSYS_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 0, 0), KILL);
+}
+
+/* A range decides over a call in it (seccomp.c's ENOSYS stub comes
+ * first); a number no section takes is the bad arch's. */
+static void test_range_over_call(void **state)
+{
+	struct cg_sc_arg eq7 = { .index = 0, .op = CG_SC_CMP_EQ, .value = 7 };
+	struct cg_bpf_alt alt = { &eq7, 1 };
+	struct cg_bpf_call calls[] = { { 5, ALLOW, &alt, 1 }, { 50, ALLOW, NULL, 0 } };
+	struct cg_bpf_range enosys = { 40, 60, ENOSYS_ };
+	struct cg_bpf_section s = { AUDIT_ARCH_I386, 0, 99, false, EPERM_, &enosys, 1, calls, 2 };
+	cleanup_free struct sock_filter *prog = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(cg_bpf_gen(&s, 1, KILL, &prog, &len), 0);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 5, 7), ALLOW);
+	/* narrow: the high word is not looked at */
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 5, 7 | 1ULL << 32), ALLOW);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 5, 8), EPERM_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 50, 0), ENOSYS_);
+	assert_int_equal(run(prog, len, AUDIT_ARCH_I386, 100, 0), KILL);
+}
+
+static void test_bad_tables(void **state)
+{
+	struct cg_sc_arg a6 = { .index = 6, .op = CG_SC_CMP_EQ };
+	struct cg_bpf_alt alt = { &a6, 1 };
+	struct cg_bpf_call unsorted[] = { { 9, ALLOW, NULL, 0 }, { 3, ALLOW, NULL, 0 } };
+	struct cg_bpf_call outside[] = { { 200, ALLOW, NULL, 0 } };
+	struct cg_bpf_call badarg[] = { { 1, ALLOW, &alt, 1 } };
+	struct cg_bpf_section s[2] = { { AUDIT_ARCH_I386, 0, 99, false, EPERM_, NULL, 0, unsorted, 2 },
+				       { AUDIT_ARCH_I386, 50, 150, false, EPERM_, NULL, 0, NULL, 0 } };
+	struct sock_filter *prog = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(cg_bpf_gen(s, 1, KILL, &prog, &len), -EINVAL);
+	s[0].calls = outside;
+	s[0].ncalls = 1;
+	assert_int_equal(cg_bpf_gen(s, 1, KILL, &prog, &len), -EINVAL);
+	s[0].calls = badarg;
+	assert_int_equal(cg_bpf_gen(s, 1, KILL, &prog, &len), -EINVAL);
+	/* overlapping sections of one audit arch */
+	s[0].ncalls = 0;
+	assert_int_equal(cg_bpf_gen(s, 2, KILL, &prog, &len), -EINVAL);
+	assert_null(prog);
+}
+
+/* Numbers so scattered that a leaf's return is more than 255 instructions
+ * from its compare: refused (the caller takes libseccomp's program). */
+static void test_too_far(void **state)
+{
+	static struct cg_bpf_call calls[1500];
+	struct cg_bpf_section s = { AUDIT_ARCH_X86_64, 0, UINT32_MAX, true, EPERM_, NULL, 0, calls, 1500 };
+	struct sock_filter *prog = NULL;
+	size_t len;
+
+	(void)state;
+	for (uint32_t i = 0; i < 1500; i++)
+		calls[i] = (struct cg_bpf_call){ .nr = 2 * i, .action = ALLOW };
+	assert_int_equal(cg_bpf_gen(&s, 1, KILL, &prog, &len), -E2BIG);
+	assert_null(prog);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_profile),
+		cmocka_unit_test(test_moby_profile),
+		cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_ranges_merged),
+		cmocka_unit_test(test_range_over_call),
+		cmocka_unit_test(test_bad_tables),
+		cmocka_unit_test(test_too_far),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
