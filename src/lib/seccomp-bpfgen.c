@@ -5,11 +5,23 @@
  * an arch's code can be more than 255 instructions away), then per audit
  * arch: load nr, a binary search over the bounds of the ranges of equal
  * outcome (every number 0..2^32-1 belongs to exactly one range, so each
- * leaf is an outcome: no compare for equality at the end), the returns
- * its leaves jump to, and the argument blocks. Jumps are written against
- * labels and resolved at the end: cBPF jumps only forward, conditional
- * ones at most 255 instructions, which the layout keeps (pre-order tree:
- * a node's children follow it) and the resolver checks. */
+ * leaf is an outcome: no compare for equality at the end), where a range
+ * may hold up to RUN_EXCEPTIONS single numbers of another outcome, each a
+ * JEQ at its leaf; then the argument blocks and the returns that leaves
+ * and blocks jump to. Jumps are written against labels and resolved at
+ * the end: cBPF jumps only forward, conditional ones at most 255
+ * instructions, which the layout keeps (pre-order tree: a node's children
+ * follow it) and the resolver checks; where the shared returns are out of
+ * reach, blocks get returns of their own and the arch's go before them.
+ *
+ * What an install costs (kernel 6.18, x86_64): beyond a fixed part, the
+ * eBPF program the kernel converts the cBPF into (a conditional jump with
+ * both targets elsewhere, a compare with a constant above 2^31 and a
+ * return take two eBPF instructions each; the JIT works on those), and its
+ * pages: the kernel allocates the eBPF program as the cBPF one's size
+ * first and reallocates when it needs more pages, so about 500 eBPF
+ * instructions (one page) are a step. The exceptions are what brings the
+ * default filter under it. */
 #include "config.h"
 
 #include "seccomp-bpfgen.h"
@@ -43,6 +55,18 @@ struct seg {
 	struct outcome o;
 };
 
+/* Ranges of one outcome but for a few single numbers (a call allowed
+ * among refused ones, or the other way round): one JEQ each, at the
+ * tree's leaf, in place of two bounds of the search. Few, so that no
+ * call's path grows much. */
+#define RUN_EXCEPTIONS 3
+struct run {
+	uint64_t start;
+	struct outcome base;
+	struct seg exc[RUN_EXCEPTIONS];
+	size_t nexc;
+};
+
 struct target {
 	struct outcome o;
 	int label;
@@ -56,6 +80,9 @@ struct gen {
 	/* The current audit arch's returns and blocks, emitted after its tree. */
 	struct target *targets;
 	size_t ntargets, tcap;
+	/* Blocks end in the arch's returns (after them), or in returns of
+	 * their own (nearer, for when the others are out of a jump's reach). */
+	bool shared_rets;
 };
 
 static void *grow(void *v, size_t *cap, size_t need, size_t size)
@@ -165,7 +192,9 @@ static void emit_cmp(struct gen *g, const struct cg_sc_arg *a, bool wide, int pa
  * returns its action; none, the section's default. */
 static void emit_block(struct gen *g, const struct cg_bpf_call *c, const struct cg_bpf_section *s)
 {
-	int ok = new_label(g), no = new_label(g);
+	struct outcome yes = { NULL, s, c->action }, dflt = { NULL, s, s->default_action };
+	int ok = g->shared_rets ? target_label(g, &yes) : new_label(g);
+	int no = g->shared_rets ? target_label(g, &dflt) : new_label(g);
 
 	for (size_t i = 0; i < c->nalts; i++) {
 		int fail = i + 1 == c->nalts ? no : new_label(g);
@@ -180,28 +209,69 @@ static void emit_block(struct gen *g, const struct cg_bpf_call *c, const struct 
 		if (fail != no)
 			place(g, fail);
 	}
+	if (g->shared_rets)
+		return;
 	place(g, ok);
 	emit_ret(g, c->action);
 	place(g, no);
 	emit_ret(g, s->default_action);
 }
 
-/* segs[lo..hi] (at least two): this node splits them in halves, each a
- * subtree that follows it or, for a single range, its outcome's label. */
-static void emit_tree(struct gen *g, const struct seg *segs, size_t lo, size_t hi)
+/* Segments into runs: a single number between two segments of one
+ * outcome becomes an exception of a run of that outcome. */
+static struct run *make_runs(const struct seg *segs, size_t nseg, size_t *nruns)
+{
+	struct run *runs = xcalloc(nseg, sizeof(*runs));
+	size_t n = 0;
+
+	for (size_t i = 0; i < nseg; i++) {
+		struct run *r = n ? &runs[n - 1] : NULL;
+
+		if (r && r->nexc < RUN_EXCEPTIONS && i + 1 < nseg && segs[i + 1].start == segs[i].start + 1 &&
+		    same_outcome(&segs[i + 1].o, &r->base)) {
+			r->exc[r->nexc++] = segs[i++];
+			continue;
+		}
+		runs[n++] = (struct run){ .start = segs[i].start, .base = segs[i].o };
+	}
+	*nruns = n;
+	return runs;
+}
+
+/* The code of runs[lo..hi], unless it is one run without exceptions:
+ * then its outcome's label. */
+static int child_label(struct gen *g, const struct run *runs, size_t lo, size_t hi, bool *code)
+{
+	*code = lo != hi || runs[lo].nexc > 0;
+	return *code ? new_label(g) : target_label(g, &runs[lo].base);
+}
+
+/* runs[lo..hi]: a node splitting them in halves, each a subtree that
+ * follows it or a leaf's label; a single run's exceptions. */
+static void emit_tree(struct gen *g, const struct run *runs, size_t lo, size_t hi)
 {
 	size_t mid = lo + (hi - lo + 1) / 2;
-	int left = mid - 1 == lo ? target_label(g, &segs[lo].o) : new_label(g);
-	int right = mid == hi ? target_label(g, &segs[mid].o) : new_label(g);
+	bool lcode, rcode;
+	int left, right;
 
-	emit_jmp(g, BPF_JGE, (uint32_t)segs[mid].start, right, left);
-	if (mid - 1 != lo) {
-		place(g, left);
-		emit_tree(g, segs, lo, mid - 1);
+	if (lo == hi) {
+		const struct run *r = &runs[lo];
+
+		for (size_t j = 0; j < r->nexc; j++)
+			emit_jmp(g, BPF_JEQ, (uint32_t)r->exc[j].start, target_label(g, &r->exc[j].o),
+				 j + 1 < r->nexc ? NO_LABEL : target_label(g, &r->base));
+		return;
 	}
-	if (mid != hi) {
+	left = child_label(g, runs, lo, mid - 1, &lcode);
+	right = child_label(g, runs, mid, hi, &rcode);
+	emit_jmp(g, BPF_JGE, (uint32_t)runs[mid].start, right, left);
+	if (lcode) {
+		place(g, left);
+		emit_tree(g, runs, lo, mid - 1);
+	}
+	if (rcode) {
 		place(g, right);
-		emit_tree(g, segs, mid, hi);
+		emit_tree(g, runs, mid, hi);
 	}
 }
 
@@ -320,24 +390,33 @@ static bool section_ok(const struct cg_bpf_section *s)
 static void emit_arch(struct gen *g, const struct cg_bpf_section *secs, const size_t *ix, size_t nix,
 		      uint32_t bad_arch)
 {
-	size_t nseg;
+	size_t nseg, nruns;
 	cleanup_free struct seg *segs = segments(secs, ix, nix, bad_arch, &nseg);
+	cleanup_free struct run *runs = make_runs(segs, nseg, &nruns);
 
 	g->ntargets = 0;
-	if (nseg == 1) {
-		emit(g, BPF_JMP | BPF_JA, 0, target_label(g, &segs[0].o), NO_LABEL);
+	if (nruns == 1 && runs[0].nexc == 0) {
+		emit(g, BPF_JMP | BPF_JA, 0, target_label(g, &runs[0].base), NO_LABEL);
 	} else {
 		emit_ld(g, offsetof(struct seccomp_data, nr));
-		emit_tree(g, segs, 0, nseg - 1);
+		emit_tree(g, runs, 0, nruns - 1);
 	}
-	for (size_t i = 0; i < g->ntargets; i++) {
-		const struct outcome *o = &g->targets[i].o;
+	/* Shared: the blocks, then the returns (which blocks may add to).
+	 * Else the returns nearer the tree, the blocks after them. */
+	for (int pass = 0; pass < 2; pass++) {
+		bool blocks = (pass == 0) == g->shared_rets;
 
-		place(g, g->targets[i].label);
-		if (o->call)
-			emit_block(g, o->call, o->sec);
-		else
-			emit_ret(g, o->action);
+		for (size_t i = 0; i < g->ntargets; i++) {
+			struct outcome o = g->targets[i].o;
+
+			if ((o.call != NULL) != blocks)
+				continue;
+			place(g, g->targets[i].label);
+			if (o.call)
+				emit_block(g, o.call, o.sec);
+			else
+				emit_ret(g, o.action);
+		}
 	}
 }
 
@@ -372,10 +451,10 @@ static void gen_free(struct gen *g)
 	free(g->targets);
 }
 
-int cg_bpf_gen(const struct cg_bpf_section *sections, size_t nsections, uint32_t bad_arch_action,
-	       struct sock_filter **out, size_t *len)
+static int gen_once(const struct cg_bpf_section *sections, size_t nsections, uint32_t bad_arch_action,
+		    bool shared_rets, struct sock_filter **out, size_t *len)
 {
-	__attribute__((cleanup(gen_free))) struct gen g = { 0 };
+	__attribute__((cleanup(gen_free))) struct gen g = { .shared_rets = shared_rets };
 	cleanup_free size_t *ix = xcalloc(nsections + 1, sizeof(*ix));
 	cleanup_free uint32_t *arches = xcalloc(nsections + 1, sizeof(*arches));
 	cleanup_free int *arch_label = xcalloc(nsections + 1, sizeof(*arch_label));
@@ -425,4 +504,12 @@ int cg_bpf_gen(const struct cg_bpf_section *sections, size_t nsections, uint32_t
 	}
 	*len = g.n;
 	return 0;
+}
+
+int cg_bpf_gen(const struct cg_bpf_section *sections, size_t nsections, uint32_t bad_arch_action,
+	       struct sock_filter **out, size_t *len)
+{
+	int r = gen_once(sections, nsections, bad_arch_action, true, out, len);
+
+	return r == -E2BIG ? gen_once(sections, nsections, bad_arch_action, false, out, len) : r;
 }

@@ -1,7 +1,8 @@
 /* seccomp-cache.c - compiled seccomp filters, kept in RUN_DIR/seccomp/.
  *
- * Compiling costs milliseconds (resolving some 400 names on three
- * architectures; 15 with libseccomp's tree), loading microseconds: the program is cached
+ * Compiling costs milliseconds (libseccomp resolves the names on three
+ * architectures, and builds and optimises its tree where the compact
+ * program cannot be had), loading microseconds: the program is cached
  * in RUN_DIR/seccomp/, one file per key (the profile's content hash,
  * bounding set, libseccomp version, kernel release), as crun does, so a
  * host pays for compiling once per profile and set of capabilities. The

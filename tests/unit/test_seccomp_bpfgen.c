@@ -340,6 +340,38 @@ static void test_too_far(void **state)
 	assert_null(prog);
 }
 
+/* A tree whose returns are out of reach behind the blocks: the blocks
+ * get returns of their own, after the tree's. */
+static void test_far_rets_inline(void **state)
+{
+	static struct cg_bpf_call calls[121];
+	struct cg_sc_arg eq[12];
+	struct cg_bpf_alt alts[12];
+	struct cg_bpf_section s = { AUDIT_ARCH_X86_64, 0, UINT32_MAX, true, EPERM_, NULL, 0, calls, 121 };
+	cleanup_free struct sock_filter *prog = NULL;
+	size_t len;
+
+	(void)state;
+	for (uint32_t i = 0; i < 12; i++) {
+		eq[i] = (struct cg_sc_arg){ .index = 1, .op = CG_SC_CMP_EQ, .value = 100 + i };
+		alts[i] = (struct cg_bpf_alt){ &eq[i], 1 };
+	}
+	for (uint32_t i = 0; i < 120; i++)
+		calls[i] = (struct cg_bpf_call){ .nr = 2 * i, .action = ALLOW };
+	calls[120] = (struct cg_bpf_call){ .nr = 241, .action = ALLOW, .alts = alts, .nalts = 12 };
+	assert_int_equal(cg_bpf_gen(&s, 1, KILL, &prog, &len), 0);
+	for (uint32_t nr = 0; nr < 300; nr++) {
+		struct seccomp_data d = { .nr = (int)nr, .arch = AUDIT_ARCH_X86_64, .args = { 0, 105 } };
+		uint32_t want = nr < 240 && nr % 2 == 0 ? ALLOW : nr == 241 ? ALLOW : EPERM_;
+		enum bpf_fault f;
+		size_t steps;
+
+		assert_int_equal(bpf_run(prog, len, &d, &f, &steps), want);
+		assert_int_equal(f, BPF_OK);
+	}
+	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 241, 0), EPERM_);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_range_over_call),
 		cmocka_unit_test(test_bad_tables),
 		cmocka_unit_test(test_too_far),
+		cmocka_unit_test(test_far_rets_inline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
