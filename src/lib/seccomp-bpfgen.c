@@ -158,7 +158,8 @@ static uint32_t arg_hi(unsigned i)
 }
 
 /* Jump to pass when a holds, else to fail, as libseccomp compares: in a
- * wide section the high words decide unless equal, then the low ones. */
+ * wide section the high words decide unless equal, then the low ones;
+ * an int argument (u32) by its low word alone, as the kernel reads it. */
 static void emit_cmp(struct gen *g, const struct cg_sc_arg *a, bool wide, int pass, int fail)
 {
 	enum cg_sc_cmp op = a->op;
@@ -174,7 +175,7 @@ static void emit_cmp(struct gen *g, const struct cg_sc_arg *a, bool wide, int pa
 		f = pass;
 		op = op == CG_SC_CMP_NE ? CG_SC_CMP_EQ : op == CG_SC_CMP_LT ? CG_SC_CMP_GE : CG_SC_CMP_GT;
 	}
-	if (wide) {
+	if (wide && !a->u32) {
 		emit_ld(g, arg_hi(a->index));
 		if (op == CG_SC_CMP_GE || op == CG_SC_CMP_GT)
 			emit_jmp(g, BPF_JGT, vhi, t, NO_LABEL);

@@ -20,9 +20,11 @@
 #include "seccomp-model.h"
 
 /* All of cmps hold. Compared as libseccomp compares them: a wide section's
- * arguments in 64 bits (high word, then low word; the u32 flag is not
- * looked at: libseccomp's SCMP_CMP32 only truncates the datum, which the
- * caller does), a narrow one's in their low 32 bits only. */
+ * arguments in 64 bits (high word, then low word), a narrow one's in
+ * their low 32 bits only; but a u32 compare looks at the low 32 bits in a
+ * wide section too, as the kernel reads an int argument (libseccomp cannot:
+ * its SCMP_CMP32 only truncates the datum, and socket(AF_ALG | 1 << 32)
+ * passes its "family < 38 or > 40" on x86_64). */
 struct cg_bpf_alt {
 	const struct cg_sc_arg *cmps;
 	size_t n;

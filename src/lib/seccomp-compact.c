@@ -9,9 +9,13 @@
  * its number per architecture; the rules that apply and do something else
  * than the default give each number its action, unconditionally or when
  * one of their argument compares holds; numbers above the highest the
- * profile names get ENOSYS, as in the stub. What libseccomp would decide
- * by its own precedence (rules of different actions for one call) is left
- * to it: the caller falls back. */
+ * profile names get ENOSYS, as in the stub. One difference, on purpose:
+ * an int argument (the built-in table's u32 compares: socket's family) is
+ * compared by its low 32 bits on x86_64, which libseccomp cannot do: its
+ * program lets socket(AF_VSOCK | 1 << 32) through, and the kernel, which
+ * reads an int, makes an AF_VSOCK socket. What libseccomp would decide by
+ * its own precedence (rules of different actions for one call) is left to
+ * it: the caller falls back. */
 #include "config.h"
 
 #include "seccomp.h"

@@ -19,6 +19,7 @@
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <cmocka.h>
 
 #include "bpf-interp.h"
@@ -64,9 +65,14 @@ static const uint32_t edge_nrs[] = {
 	0x80000000, 0xbfffffff, 0xc0000000, 0xfffffffe, 0xffffffff,
 };
 
+/* The x86_64 numbers below this whose int arguments the compact program
+ * compares by their low 32 bits (u32), as the kernel reads them. */
+#define U32_NRS 1024
+
 struct progs {
 	struct cg_seccomp lib, compact;
 	unsigned long runs, mismatches;
+	uint8_t u32_args[U32_NRS];     /* per x86_64 number, a bit per argument */
 };
 
 /* A deterministic stream of 64-bit values for the other arguments. */
@@ -76,12 +82,27 @@ static uint64_t next_random(uint64_t *s)
 	return *s ^ (*s >> 29);
 }
 
+/* libseccomp's program compares every argument in 64 bits on x86_64: for
+ * an int argument, its answer for what the kernel reads (the low word)
+ * is the one the compact program must give. */
+static void kernel_view(const struct progs *p, struct seccomp_data *d)
+{
+	if (d->arch != AUDIT_ARCH_X86_64 || (uint32_t)d->nr >= U32_NRS)
+		return;
+	for (int i = 0; i < 6; i++)
+		if (p->u32_args[d->nr] & 1 << i)
+			d->args[i] = (uint32_t)d->args[i];
+}
+
 static void check_one(struct progs *p, const struct seccomp_data *d)
 {
 	enum bpf_fault f1, f2;
 	size_t s1, s2;
-	uint32_t a = bpf_run(p->lib.insns, p->lib.len, d, &f1, &s1);
-	uint32_t b = bpf_run(p->compact.insns, p->compact.len, d, &f2, &s2);
+	struct seccomp_data k = *d;
+	uint32_t a, b = bpf_run(p->compact.insns, p->compact.len, d, &f2, &s2);
+
+	kernel_view(p, &k);
+	a = bpf_run(p->lib.insns, p->lib.len, &k, &f1, &s1);
 
 	p->runs++;
 	if (f1 != BPF_OK)
@@ -118,6 +139,17 @@ static void compile_both(const struct cg_sc_profile *prof, uint64_t caps, struct
 	if (cg_seccomp_compile_compact(prof, caps, &p->compact, &err) != 0)
 		fail_msg("the compact generator did not take the profile (caps %#llx): %s",
 			 (unsigned long long)caps, err.msg);
+	for (size_t i = 0; i < prof->nrules; i++)
+		for (size_t j = 0; j < prof->rules[i].nargs; j++) {
+			if (!prof->rules[i].args[j].u32)
+				continue;
+			for (const char **n = prof->rules[i].names; *n; n++) {
+				int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, *n);
+
+				if (nr >= 0 && nr < U32_NRS)
+					p->u32_args[nr] |= (uint8_t)(1 << prof->rules[i].args[j].index);
+			}
+		}
 }
 
 /* Both programs decide alike on every input; returns the compact one's
@@ -372,6 +404,29 @@ static void test_far_rets_inline(void **state)
 	assert_int_equal(run(prog, len, AUDIT_ARCH_X86_64, 241, 0), EPERM_);
 }
 
+/* socket's family is an int: AF_ALG and AF_VSOCK with a high word are
+ * still refused on x86_64 (libseccomp's program lets them through). */
+static void test_int_argument(void **state)
+{
+	const uint64_t families[] = { 38, 40, 38 | 1ULL << 32, 40 | 1ULL << 32, 0xffffffff00000026ULL };
+	int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "socket");
+	struct cg_sc_profile prof;
+	struct progs p;
+
+	(void)state;
+	cg_sc_profile_builtin(&prof);
+	compile_both(&prof, docker_default(), &p);
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++)
+		assert_int_equal(run(p.compact.insns, p.compact.len, AUDIT_ARCH_X86_64, (uint32_t)nr, families[i]),
+				 EPERM_);
+	assert_int_equal(run(p.lib.insns, p.lib.len, AUDIT_ARCH_X86_64, (uint32_t)nr, 38 | 1ULL << 32), ALLOW);
+	assert_int_equal(run(p.compact.insns, p.compact.len, AUDIT_ARCH_X86_64, (uint32_t)nr, 2 | 1ULL << 32),
+			 ALLOW);
+	cg_seccomp_free(&p.lib);
+	cg_seccomp_free(&p.compact);
+	cg_sc_profile_free(&prof);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tables),
 		cmocka_unit_test(test_too_far),
 		cmocka_unit_test(test_far_rets_inline),
+		cmocka_unit_test(test_int_argument),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
