@@ -36,7 +36,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "seccomp-int.h"
@@ -46,34 +45,6 @@
 #define X32_BIT CG_SC_X32_BIT
 #define X32_COMPAT_FIRST CG_SC_X32_COMPAT_FIRST
 #define STUB_MAX 16
-
-struct nr_max {
-	int64_t all, low;   /* low: below x32's compat block */
-};
-
-static void note_nr(uint32_t arch, const char *name, struct nr_max *m)
-{
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
-
-	if (nr < 0)
-		return;  /* not on arch, or unknown to libseccomp */
-	if (nr > m->all)
-		m->all = nr;
-	if ((uint32_t)nr < (X32_BIT | X32_COMPAT_FIRST) && nr > m->low)
-		m->low = nr;
-}
-
-uint32_t cg_sc_profile_max(const struct cg_sc_profile *p, uint32_t arch, uint32_t *low)
-{
-	struct nr_max m = { -1, -1 };
-
-	for (size_t i = 0; i < p->nrules; i++)
-		for (const char **n = p->rules[i].names; *n; n++)
-			note_nr(arch, *n, &m);
-	if (low)
-		*low = (uint32_t)m.low;
-	return (uint32_t)m.all;
-}
 
 #define LD_NR (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 #define LD_ARCH (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))
@@ -137,27 +108,6 @@ static struct scmp_arg_cmp arg_cmp(const struct cg_sc_arg *a)
 	return (struct scmp_arg_cmp){ a->index, cmp_ops[a->op], a->value, a->value_two };
 }
 
-uint32_t cg_sc_scmp_action(struct cg_sc_action a)
-{
-	switch (a.kind) {
-	case CG_SC_ACT_ALLOW:
-		return SCMP_ACT_ALLOW;
-	case CG_SC_ACT_ERRNO:
-		return SCMP_ACT_ERRNO(a.ret);
-	case CG_SC_ACT_KILL_THREAD:
-		return SCMP_ACT_KILL_THREAD;
-	case CG_SC_ACT_KILL_PROCESS:
-		return SCMP_ACT_KILL_PROCESS;
-	case CG_SC_ACT_TRAP:
-		return SCMP_ACT_TRAP;
-	case CG_SC_ACT_TRACE:
-		return SCMP_ACT_TRACE(a.ret);
-	case CG_SC_ACT_LOG:
-		return SCMP_ACT_LOG;
-	}
-	return SCMP_ACT_KILL_PROCESS;
-}
-
 /* A call libseccomp does not know (newer than it, or a typo: docker skips
  * those too) cannot be named in a filter: it is left to the default (or
  * the stub's ENOSYS). */
@@ -172,15 +122,6 @@ static int add_rule(scmp_filter_ctx sc, uint32_t action, const char *name, unsig
 	if (r < 0)
 		return cg_error(err, -r, "seccomp rule for %s", name);
 	return 0;
-}
-
-bool cg_sc_index_repeats(const struct cg_sc_rule *r)
-{
-	for (size_t i = 0; i < r->nargs; i++)
-		for (size_t j = i + 1; j < r->nargs; j++)
-			if (r->args[i].index == r->args[j].index)
-				return true;
-	return false;
 }
 
 static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct cg_sc_target *t,
@@ -219,79 +160,7 @@ static void release_filter(scmp_filter_ctx *sc)
 		seccomp_release(*sc);
 }
 
-/* docker's names for the host's architecture, which a profile's
- * includes / excludes "arches" are matched against. */
-static const char *docker_arch(uint32_t native)
-{
-	static const struct {
-		uint32_t token;
-		const char *name;
-	} names[] = {
-		{ SCMP_ARCH_X86_64, "amd64" }, { SCMP_ARCH_X86, "x86" }, { SCMP_ARCH_AARCH64, "arm64" },
-		{ SCMP_ARCH_ARM, "arm" }, { SCMP_ARCH_PPC64LE, "ppc64le" }, { SCMP_ARCH_PPC64, "ppc64" },
-		{ SCMP_ARCH_S390X, "s390x" }, { SCMP_ARCH_S390, "s390" }, { SCMP_ARCH_RISCV64, "riscv64" },
-		{ SCMP_ARCH_MIPS64, "mips64" }, { SCMP_ARCH_MIPSEL64, "mipsel64" },
-		{ SCMP_ARCH_MIPSEL, "mipsel" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].token == native)
-			return names[i].name;
-	return "unknown";
-}
-
-/* The host's kernel as major << 16 | minor (0 if uname fails: no minKernel
- * rule then applies, and every minKernel exclusion does not). */
-static uint32_t kernel_now(void)
-{
-	struct utsname u;
-	unsigned major, minor;
-
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return 0;
-	return (major > 255 ? 255 : major) << 16 | (minor > 255 ? 255 : minor);
-}
-
 #define MAX_ARCHES CG_SC_MAX_ARCHES
-
-static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err)
-{
-	uint32_t token = seccomp_arch_resolve_name(name);
-
-	if (token == 0) {
-		const struct scmp_version *v = seccomp_version();
-
-		return cg_error(err, 0, "architecture %s is unknown to this libseccomp (%u.%u.%u)", name,
-				v->major, v->minor, v->micro);
-	}
-	for (size_t i = 0; i < *n; i++)
-		if (arches[i] == token)
-			return 0;
-	if (*n == MAX_ARCHES)
-		return cg_error(err, E2BIG, "seccomp: more than %d architectures", MAX_ARCHES);
-	arches[(*n)++] = token;
-	return 0;
-}
-
-int cg_sc_filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t *n, cg_err_t *err)
-{
-	uint32_t native = seccomp_arch_native();
-
-	*n = 0;
-	arches[(*n)++] = native;
-	for (size_t i = 0; i < p->narchmap; i++) {
-		if (seccomp_arch_resolve_name(p->archmap[i].arch) != native)
-			continue;
-		for (const char **s = p->archmap[i].subs; *s; s++)
-			if (add_arch(arches, n, *s, err) < 0)
-				return -1;
-		break;
-	}
-	for (const char **s = p->arches; s && *s; s++)
-		if (add_arch(arches, n, *s, err) < 0)
-			return -1;
-	return 0;
-}
 
 /* libseccomp's program for t, as BPF (it writes to an fd only). */
 static int export_program(const struct cg_sc_profile *p, const uint32_t *arches, size_t narches,
@@ -331,11 +200,6 @@ static int export_program(const struct cg_sc_profile *p, const uint32_t *arches,
 		return cg_error(err, e, "seccomp: reading the exported filter");
 	}
 	return 0;
-}
-
-void cg_sc_target_now(uint64_t caps, struct cg_sc_target *t)
-{
-	*t = (struct cg_sc_target){ caps, docker_arch(seccomp_arch_native()), kernel_now() };
 }
 
 int cg_seccomp_compile_libseccomp(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out,
