@@ -124,7 +124,8 @@ static void demux_table(int *demux)
 	for (size_t i = 0; i < MUX_PSEUDOS; i++)
 		demux[i] = -1;
 	for (int n = 0; n < X86_NRS; n++) {
-		const char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86, n);
+		/* libseccomp's answer is a copy of the name, the caller's to free. */
+		cleanup_free char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86, n);
 		int p = name ? seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) : 0;
 
 		if (p != n && mux_of(p))
