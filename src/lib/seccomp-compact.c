@@ -65,8 +65,9 @@ struct section_build {
 	int demux[MUX_PSEUDOS];        /* x86: a pseudo number's direct call, or -1 */
 };
 
-/* The rules' compares as libseccomp takes them: SCMP_CMP32 truncates the
- * datum to 32 bits and compares as any other. */
+/* The rules' compares with the datum as libseccomp takes it (SCMP_CMP32
+ * truncates it to 32 bits); the u32 flag stays, so that the generator
+ * compares the argument's low word alone. */
 struct rule_args {
 	struct cg_sc_arg **args;       /* per rule, malloc'd */
 	size_t n;
