@@ -1,7 +1,8 @@
 /* seccomp-cache.c - compiled seccomp filters, kept in RUN_DIR/seccomp/.
  *
- * Compiling costs milliseconds (libseccomp builds and optimises a tree
- * for three architectures), loading microseconds: the program is cached
+ * Compiling costs milliseconds (libseccomp resolves the names on three
+ * architectures, and builds and optimises its tree where the compact
+ * program cannot be had), loading microseconds: the program is cached
  * in RUN_DIR/seccomp/, one file per key (the profile's content hash,
  * bounding set, libseccomp version, kernel release), as crun does, so a
  * host pays for compiling once per profile and set of capabilities. The
@@ -27,7 +28,9 @@
 /* The cache's key in full: what the compiled program depends on. The
  * profile is named by what identifies its content: the hash of the
  * built-in table's model, or of a JSON profile's text (the same text is
- * the same profile, so a start that finds its filter need not parse it). */
+ * the same profile, so a start that finds its filter need not parse it).
+ * The first line names the generator: 3 is the compact program
+ * (seccomp-bpfgen.c), 2 was libseccomp's alone, whose files are not read. */
 static char *cache_key(const char *kind, uint64_t profile, uint64_t caps)
 {
 	const struct scmp_version *v = seccomp_version();
@@ -35,7 +38,7 @@ static char *cache_key(const char *kind, uint64_t profile, uint64_t caps)
 
 	if (uname(&u) < 0)
 		snprintf(u.release, sizeof(u.release), "?");
-	return xasprintf("cgrun seccomp 2\nprofile %s %016llx\ncaps %016llx\nlibseccomp %u.%u.%u\n"
+	return xasprintf("cgrun seccomp 3\nprofile %s %016llx\ncaps %016llx\nlibseccomp %u.%u.%u\n"
 			 "arch %u\nkernel %s\n", kind, (unsigned long long)profile,
 			 (unsigned long long)caps, v->major, v->minor, v->micro,
 			 seccomp_arch_native(), u.release);

@@ -1,4 +1,6 @@
-/* seccomp.c - the container's seccomp filter, built with libseccomp.
+/* seccomp.c - the container's seccomp filter: the compact program of
+ * seccomp-compact.c where it can express the profile (the default, and
+ * docker's own default.json, on an x86_64 host), else libseccomp's.
  *
  * libseccomp turns a profile (seccomp-model.h: the built-in default or a
  * docker JSON profile, for the container's bounding set, architecture and
@@ -12,6 +14,11 @@
  * EPERM would be an error it passes on (glibc's fchmodat2 and clone3
  * fallbacks, for instance). A profile whose default allows (or only
  * logs) gets no stub: what it does not name is allowed anyway.
+ *
+ * The compact program decides every call as libseccomp's program behind
+ * that stub does (test_seccomp_bpfgen runs both; but an int argument by
+ * its low word, seccomp-compact.c), in under a quarter of the
+ * instructions, which the kernel converts and JITs at every install.
  *
  * Compiling costs milliseconds, loading microseconds: seccomp-cache.c
  * keeps compiled programs. */
@@ -29,46 +36,15 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "seccomp-int.h"
 #include "seccomp-model.h"
 #include "seccomp-profile.h"
 
-#define X32_BIT 0x40000000U
-#define X32_COMPAT_FIRST 512U   /* x32's own numbers (512..547) for compat calls */
+#define X32_BIT CG_SC_X32_BIT
+#define X32_COMPAT_FIRST CG_SC_X32_COMPAT_FIRST
 #define STUB_MAX 16
-
-struct nr_max {
-	int64_t all, low;   /* low: below x32's compat block */
-};
-
-static void note_nr(uint32_t arch, const char *name, struct nr_max *m)
-{
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
-
-	if (nr < 0)
-		return;  /* not on arch, or unknown to libseccomp */
-	if (nr > m->all)
-		m->all = nr;
-	if ((uint32_t)nr < (X32_BIT | X32_COMPAT_FIRST) && nr > m->low)
-		m->low = nr;
-}
-
-/* The highest number the profile names on arch (every rule, whatever it
- * does and whoever it applies to: a call it names is known to it); for
- * x32 also the highest below its compat block (*low). */
-static uint32_t profile_max(const struct cg_sc_profile *p, uint32_t arch, uint32_t *low)
-{
-	struct nr_max m = { -1, -1 };
-
-	for (size_t i = 0; i < p->nrules; i++)
-		for (const char **n = p->rules[i].names; *n; n++)
-			note_nr(arch, *n, &m);
-	if (low)
-		*low = (uint32_t)m.low;
-	return (uint32_t)m.all;
-}
 
 #define LD_NR (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 #define LD_ARCH (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))
@@ -89,11 +65,11 @@ static size_t build_stub(const struct cg_sc_profile *p, const uint32_t *arches, 
 
 		for (size_t i = 0; i < narches; i++) {
 			if (arches[i] == SCMP_ARCH_X86_64)
-				max64 = profile_max(p, SCMP_ARCH_X86_64, NULL);
+				max64 = cg_sc_profile_max(p, SCMP_ARCH_X86_64, NULL);
 			else if (arches[i] == SCMP_ARCH_X32)
-				x32_all = profile_max(p, SCMP_ARCH_X32, &x32_low);
+				x32_all = cg_sc_profile_max(p, SCMP_ARCH_X32, &x32_low);
 			else if (arches[i] == SCMP_ARCH_X86)
-				max386 = profile_max(p, SCMP_ARCH_X86, NULL);
+				max386 = cg_sc_profile_max(p, SCMP_ARCH_X86, NULL);
 		}
 		/* Jump offsets count from the next instruction: 11 is ENOSYS, 12
 		 * the program. x32 calls come as AUDIT_ARCH_X86_64 with bit 30. */
@@ -113,7 +89,7 @@ static size_t build_stub(const struct cg_sc_profile *p, const uint32_t *arches, 
 		s[n++] = LD_ARCH;
 		s[n++] = JMP(BPF_JEQ, native, 0, 3);        /* -> 5 */
 		s[n++] = LD_NR;
-		s[n++] = JMP(BPF_JGT, profile_max(p, native, NULL), 0, 1);
+		s[n++] = JMP(BPF_JGT, cg_sc_profile_max(p, native, NULL), 0, 1);
 	}
 	s[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	return n;
@@ -132,27 +108,6 @@ static struct scmp_arg_cmp arg_cmp(const struct cg_sc_arg *a)
 	return (struct scmp_arg_cmp){ a->index, cmp_ops[a->op], a->value, a->value_two };
 }
 
-static uint32_t scmp_action(struct cg_sc_action a)
-{
-	switch (a.kind) {
-	case CG_SC_ACT_ALLOW:
-		return SCMP_ACT_ALLOW;
-	case CG_SC_ACT_ERRNO:
-		return SCMP_ACT_ERRNO(a.ret);
-	case CG_SC_ACT_KILL_THREAD:
-		return SCMP_ACT_KILL_THREAD;
-	case CG_SC_ACT_KILL_PROCESS:
-		return SCMP_ACT_KILL_PROCESS;
-	case CG_SC_ACT_TRAP:
-		return SCMP_ACT_TRAP;
-	case CG_SC_ACT_TRACE:
-		return SCMP_ACT_TRACE(a.ret);
-	case CG_SC_ACT_LOG:
-		return SCMP_ACT_LOG;
-	}
-	return SCMP_ACT_KILL_PROCESS;
-}
-
 /* A call libseccomp does not know (newer than it, or a typo: docker skips
  * those too) cannot be named in a filter: it is left to the default (or
  * the stub's ENOSYS). */
@@ -169,34 +124,16 @@ static int add_rule(scmp_filter_ctx sc, uint32_t action, const char *name, unsig
 	return 0;
 }
 
-/* runc's reading of a rule's args: all must hold (one libseccomp rule),
- * unless two compare the same argument, which libseccomp cannot put in
- * one rule: then each is a rule of its own and any may hold. */
-static bool index_repeats(const struct cg_sc_rule *r)
-{
-	for (size_t i = 0; i < r->nargs; i++)
-		for (size_t j = i + 1; j < r->nargs; j++)
-			if (r->args[i].index == r->args[j].index)
-				return true;
-	return false;
-}
-
-struct target {
-	uint64_t caps;
-	const char *arch;    /* docker's name of the host's architecture */
-	uint32_t kernel;     /* major << 16 | minor */
-};
-
-static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct target *t,
+static int add_rules(scmp_filter_ctx sc, const struct cg_sc_profile *p, const struct cg_sc_target *t,
 		     cg_err_t *err)
 {
-	uint32_t def = scmp_action(p->default_action);
+	uint32_t def = cg_sc_scmp_action(p->default_action);
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct cg_sc_rule *r = &p->rules[i];
-		uint32_t act = scmp_action(r->action);
+		uint32_t act = cg_sc_scmp_action(r->action);
 		struct scmp_arg_cmp c[6];
-		bool each = index_repeats(r);
+		bool each = cg_sc_index_repeats(r);
 
 		/* libseccomp refuses a rule that does what the default does. */
 		if (act == def || !cg_sc_rule_applies(r, t->caps, t->arch, t->kernel))
@@ -223,88 +160,13 @@ static void release_filter(scmp_filter_ctx *sc)
 		seccomp_release(*sc);
 }
 
-/* docker's names for the host's architecture, which a profile's
- * includes / excludes "arches" are matched against. */
-static const char *docker_arch(uint32_t native)
-{
-	static const struct {
-		uint32_t token;
-		const char *name;
-	} names[] = {
-		{ SCMP_ARCH_X86_64, "amd64" }, { SCMP_ARCH_X86, "x86" }, { SCMP_ARCH_AARCH64, "arm64" },
-		{ SCMP_ARCH_ARM, "arm" }, { SCMP_ARCH_PPC64LE, "ppc64le" }, { SCMP_ARCH_PPC64, "ppc64" },
-		{ SCMP_ARCH_S390X, "s390x" }, { SCMP_ARCH_S390, "s390" }, { SCMP_ARCH_RISCV64, "riscv64" },
-		{ SCMP_ARCH_MIPS64, "mips64" }, { SCMP_ARCH_MIPSEL64, "mipsel64" },
-		{ SCMP_ARCH_MIPSEL, "mipsel" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].token == native)
-			return names[i].name;
-	return "unknown";
-}
-
-/* The host's kernel as major << 16 | minor (0 if uname fails: no minKernel
- * rule then applies, and every minKernel exclusion does not). */
-static uint32_t kernel_now(void)
-{
-	struct utsname u;
-	unsigned major, minor;
-
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return 0;
-	return (major > 255 ? 255 : major) << 16 | (minor > 255 ? 255 : minor);
-}
-
-#define MAX_ARCHES 24
-
-static int add_arch(uint32_t *arches, size_t *n, const char *name, cg_err_t *err)
-{
-	uint32_t token = seccomp_arch_resolve_name(name);
-
-	if (token == 0) {
-		const struct scmp_version *v = seccomp_version();
-
-		return cg_error(err, 0, "architecture %s is unknown to this libseccomp (%u.%u.%u)", name,
-				v->major, v->minor, v->micro);
-	}
-	for (size_t i = 0; i < *n; i++)
-		if (arches[i] == token)
-			return 0;
-	if (*n == MAX_ARCHES)
-		return cg_error(err, E2BIG, "seccomp: more than %d architectures", MAX_ARCHES);
-	arches[(*n)++] = token;
-	return 0;
-}
-
-/* The filter's architectures, docker's way: with an archMap, the host's
- * and its entry's subarchitectures; with architectures, those (and the
- * host's, which a filter always has); else the host's alone. */
-static int filter_arches(const struct cg_sc_profile *p, uint32_t *arches, size_t *n, cg_err_t *err)
-{
-	uint32_t native = seccomp_arch_native();
-
-	*n = 0;
-	arches[(*n)++] = native;
-	for (size_t i = 0; i < p->narchmap; i++) {
-		if (seccomp_arch_resolve_name(p->archmap[i].arch) != native)
-			continue;
-		for (const char **s = p->archmap[i].subs; *s; s++)
-			if (add_arch(arches, n, *s, err) < 0)
-				return -1;
-		break;
-	}
-	for (const char **s = p->arches; s && *s; s++)
-		if (add_arch(arches, n, *s, err) < 0)
-			return -1;
-	return 0;
-}
+#define MAX_ARCHES CG_SC_MAX_ARCHES
 
 /* libseccomp's program for t, as BPF (it writes to an fd only). */
 static int export_program(const struct cg_sc_profile *p, const uint32_t *arches, size_t narches,
-			  const struct target *t, struct sock_filter **out, size_t *n, cg_err_t *err)
+			  const struct cg_sc_target *t, struct sock_filter **out, size_t *n, cg_err_t *err)
 {
-	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(scmp_action(p->default_action));
+	__attribute__((cleanup(release_filter))) scmp_filter_ctx sc = seccomp_init(cg_sc_scmp_action(p->default_action));
 	cleanup_close int fd = -1;
 	struct stat st;
 	int r;
@@ -340,17 +202,19 @@ static int export_program(const struct cg_sc_profile *p, const uint32_t *arches,
 	return 0;
 }
 
-int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
+int cg_seccomp_compile_libseccomp(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out,
+				  cg_err_t *err)
 {
 	struct sock_filter stub[STUB_MAX];
 	uint32_t arches[MAX_ARCHES];
 	size_t narches, ns = 0, np = 0;
 	cleanup_free struct sock_filter *prog = NULL;
-	struct target t = { caps, docker_arch(seccomp_arch_native()), kernel_now() };
+	struct cg_sc_target t;
 
+	cg_sc_target_now(caps, &t);
 	out->insns = NULL;
 	out->len = 0;
-	if (filter_arches(p, arches, &narches, err) < 0 ||
+	if (cg_sc_filter_arches(p, arches, &narches, err) < 0 ||
 	    export_program(p, arches, narches, &t, &prog, &np, err) < 0)
 		return -1;
 	if (p->default_action.kind != CG_SC_ACT_ALLOW && p->default_action.kind != CG_SC_ACT_LOG)
@@ -362,6 +226,13 @@ int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_s
 	memcpy(out->insns + ns, prog, np * sizeof(struct sock_filter));
 	out->len = (unsigned short)(ns + np);
 	return 0;
+}
+
+int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err)
+{
+	int r = cg_seccomp_compile_compact(p, caps, out, err);
+
+	return r == 1 ? cg_seccomp_compile_libseccomp(p, caps, out, err) : r;
 }
 
 void cg_seccomp_free(struct cg_seccomp *f)

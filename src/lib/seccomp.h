@@ -30,8 +30,19 @@ int cg_seccomp_get_json(const char *run_dir, const char *text, const char *file,
 /* The same for the built-in default profile. */
 int cg_seccomp_default(const char *run_dir, uint64_t caps, struct cg_seccomp *out, bool *cached,
 		       cg_err_t *err);
-/* Compiled, no cache. */
+/* Compiled, no cache: the compact program where it can express the
+ * profile, else libseccomp's. */
 int cg_seccomp_compile(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out, cg_err_t *err);
+/* libseccomp's program, behind the ENOSYS stub. */
+int cg_seccomp_compile_libseccomp(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out,
+				  cg_err_t *err);
+/* The compact program (seccomp-bpfgen.h), deciding every call as
+ * libseccomp's does: 0, or 1 (out untouched) when the profile is beyond
+ * it: another host architecture than x86_64 or other subarchitectures
+ * than x86 and x32, rules of different actions for one call, an
+ * argument value of more than 32 bits on x86 or x32. */
+int cg_seccomp_compile_compact(const struct cg_sc_profile *p, uint64_t caps, struct cg_seccomp *out,
+			       cg_err_t *err);
 void cg_seccomp_free(struct cg_seccomp *f);
 /* Install f on the calling thread: system calls only (safe in a vfork
  * child). Needs CAP_SYS_ADMIN or no_new_privs (spawn.c says where). */

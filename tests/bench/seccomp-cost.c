@@ -1,9 +1,14 @@
 /* seccomp-cost.c - what a seccomp filter costs a container's start:
- * getting it uncached (compiled with libseccomp and written to the cache),
- * getting it cached (read back), and installing it (seccomp(2), in a
- * child), against installing a 1-instruction filter (the kernel's floor).
- * The default filter, or with PROFILE the one of a docker JSON
- * profile (by its text, as a start gets the one in its record).
+ * getting it uncached (compiled and written to the cache), getting it
+ * cached (read back), and installing it (seccomp(2), in a child), against
+ * libseccomp's program for the same profile (compiling and installing it:
+ * the compact program of seccomp-bpfgen.c is what a start uses) and
+ * installing a 1-instruction filter (the kernel's floor). The default
+ * filter, or with PROFILE the one of a docker JSON profile (by its text,
+ * as a start gets the one in its record). The installs come after all
+ * the compiling, the three filters taking turns (each first as often), so
+ * that neither cold caches nor a load from elsewhere fall on one more
+ * than on the others.
  * Built by `make check`; run as tests/bench/seccomp-cost [RUNS [PROFILE]].
  * Prints the median and minimum of each in microseconds. */
 #include "config.h"
@@ -19,6 +24,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "seccomp-json.h"
 #include "seccomp.h"
 #include "secopt.h"
 #include "util.h"
@@ -79,21 +85,53 @@ static int install_us(const struct cg_seccomp *f, double *out)
 	return 0;
 }
 
+/* libseccomp's program for the same profile, and how long compiling it took. */
+static int get_libseccomp(const char *profile_text, uint64_t caps, struct cg_seccomp *f, double *us,
+			  cg_err_t *err)
+{
+	struct cg_sc_profile p;
+	double t0 = now_us();
+	int r;
+
+	if (profile_text == NULL)
+		cg_sc_profile_builtin(&p);
+	else if (cg_sc_profile_parse(profile_text, "profile", &p, err) < 0)
+		return -1;
+	r = cg_seccomp_compile_libseccomp(&p, caps, f, err);
+	*us = now_us() - t0;
+	cg_sc_profile_free(&p);
+	return r;
+}
+
 static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
 	printf("%-34s median %9.1f us  min %9.1f us  (%d runs)\n", what, v[n / 2], v[0], n);
 }
 
+/* The installs, after all the compiling (which leaves the caches cold
+ * for whatever runs next), each filter first as often as the others. */
+static int installs(const struct cg_seccomp *const f[3], double *const v[3], int runs)
+{
+	for (int i = 0; i < runs; i++)
+		for (int j = 0; j < 3; j++) {
+			int k = (i + j) % 3;
+
+			if (install_us(f[k], &v[k][i]) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 20;
 	char dir[] = "/tmp/cgrun-seccomp-cost.XXXXXX";
-	double *unc, *cac, *load, *flo;
+	double *unc, *cac, *load, *flo, *libc, *libl;
 	/* The smallest filter there is (allow everything): what seccomp(2)
 	 * costs on this kernel whatever the filter, to set the rest against. */
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	struct cg_seccomp floor_f = { .insns = &allow, .len = 1 };
+	struct cg_seccomp floor_f = { .insns = &allow, .len = 1 }, f = { 0 }, lib = { 0 };
 	struct cg_caps caps;
 	cg_err_t err = { 0 };
 	cleanup_free char *text = NULL;
@@ -110,13 +148,16 @@ int main(int argc, char **argv)
 	cac = xcalloc((size_t)runs, sizeof(double));
 	load = xcalloc((size_t)runs, sizeof(double));
 	flo = xcalloc((size_t)runs, sizeof(double));
+	libc = xcalloc((size_t)runs, sizeof(double));
+	libl = xcalloc((size_t)runs, sizeof(double));
 	cg_caps_default(&caps);
 	for (int i = 0; i < runs; i++) {
-		struct cg_seccomp f;
 		bool cached;
 		cleanup_free char *cache = xasprintf("%s/seccomp", dir);
 		double t0 = now_us();
 
+		cg_seccomp_free(&f);
+		cg_seccomp_free(&lib);
 		if (rm_rf(cache, &err) < 0 ||
 		    get_filter(dir, text, caps.set, &f, &cached, &err) < 0 || cached) {
 			fprintf(stderr, "seccomp-cost: %s\n", err.msg[0] ? err.msg : "cached when it should not be");
@@ -130,18 +171,25 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		cac[i] = now_us() - t0;
-		if (install_us(&f, &load[i]) < 0 || install_us(&floor_f, &flo[i]) < 0) {
-			fprintf(stderr, "seccomp-cost: loading the filter failed\n");
+		if (get_libseccomp(text, caps.set, &lib, &libc[i], &err) < 0) {
+			fprintf(stderr, "seccomp-cost: %s\n", err.msg);
 			return 1;
 		}
-		if (i == 0)
-			printf("filter: %u instructions\n", f.len);
-		cg_seccomp_free(&f);
+	}
+	printf("filter: %u instructions (libseccomp's program: %u)\n", f.len, lib.len);
+	if (installs((const struct cg_seccomp *const[3]){ &f, &lib, &floor_f },
+		     (double *const[3]){ load, libl, flo }, runs) < 0) {
+		fprintf(stderr, "seccomp-cost: loading the filter failed\n");
+		return 1;
 	}
 	report("uncached (compile + write cache)", unc, runs);
 	report("cached (read cache)", cac, runs);
+	report("compile, libseccomp's program", libc, runs);
 	report("seccomp(2) install", load, runs);
+	report("seccomp(2) install, libseccomp's", libl, runs);
 	report("seccomp(2) install, 1 instruction", flo, runs);
+	cg_seccomp_free(&f);
+	cg_seccomp_free(&lib);
 	rm_rf(dir, &err);
 	return 0;
 }

@@ -110,6 +110,10 @@ static long do_clone3(void) { return syscall(SYS_clone3, NULL, 0); }
 static long do_af_alg(void) { return socket(AF_ALG, SOCK_SEQPACKET, 0); }
 static long do_af_vsock(void) { return socket(AF_VSOCK, SOCK_STREAM, 0); }
 static long do_af_unix(void) { return socket(AF_UNIX, SOCK_STREAM, 0); }
+/* The family is an int: the kernel reads the register's low 32 bits, so
+ * these are AF_ALG and AF_VSOCK to it, whatever a filter makes of them. */
+static long do_af_alg_hi(void) { return syscall(SYS_socket, 1L << 32 | AF_ALG, SOCK_SEQPACKET, 0); }
+static long do_af_vsock_hi(void) { return syscall(SYS_socket, 1L << 32 | AF_VSOCK, SOCK_STREAM, 0); }
 static long do_personality_weird(void) { return personality(ADDR_NO_RANDOMIZE); }
 static long do_personality_query(void) { return personality(0xffffffff); }
 static long do_beyond(void) { return syscall(NR_BEYOND); }
@@ -141,6 +145,7 @@ static const struct attempt {
 	{ "unshare-user", do_unshare_user }, { "clone-newuser", do_clone_newuser },
 	{ "io_uring_setup", do_io_uring }, { "userfaultfd", do_userfaultfd }, { "clone3", do_clone3 },
 	{ "socket-alg", do_af_alg }, { "socket-vsock", do_af_vsock }, { "socket-unix", do_af_unix },
+	{ "socket-alg-hi", do_af_alg_hi }, { "socket-vsock-hi", do_af_vsock_hi },
 	{ "personality-weird", do_personality_weird }, { "personality-query", do_personality_query },
 	{ "beyond", do_beyond }, { "mseal", do_mseal },
 	{ "x32-keyctl", do_x32_keyctl }, { "x32-beyond", do_x32_beyond },
