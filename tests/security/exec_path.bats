@@ -78,7 +78,8 @@ teardown()
 # the file's cgroup parent. Sets EP_DAEMON.
 ep_start_daemon()
 {
-	printf 'cgroup_manager = cgroupfs\ncgroup_parent = %s\nsocket_group = root\n' "$CGRUN_PARENT" >"$EP/cgrund.conf"
+	# network = none: its containers run in the host's own network namespace.
+	printf 'cgroup_manager = cgroupfs\ncgroup_parent = %s\nsocket_group = root\nnetwork = none\n' "$CGRUN_PARENT" >"$EP/cgrund.conf"
 	"$EP/cgrund" --config "$EP/cgrund.conf" </dev/null >"$EP/cgrund.log" 2>&1 3>&- &
 	EP_DAEMON=$!
 	track_pid "$EP_DAEMON"
