@@ -5,7 +5,10 @@
 #include "cgrund.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "container-net.h"
 #include "fw-apply.h"
@@ -58,8 +61,18 @@ void fw_init(struct daemon *d)
 		return;
 	}
 	struct cg_fw_attach a = { .nets = l.nets, .nnets = l.n, .nets_key = l.key, .stamp = l.stamp };
+	int exists = cgnet_fw_exists(fw, &err);
 
-	if (cgnet_fwa_setup(fw, &a, true, &warning, &err) < 0) {
+	/* The table is made by the first start on a bridge (fw-apply.h):
+	 * a host whose containers never leave --network=none|host keeps its
+	 * ruleset as it was. One a cgrund before made is brought up to
+	 * date now, for networks added or removed while none ran. */
+	if (exists == 0) {
+		if (unlink(l.stamp) < 0 && errno != ENOENT)
+			log_msg(4, "%s: %s", l.stamp, strerror(errno));
+		d->ctx.fw = &hooks;
+		d->ctx.fw_data = fw;
+	} else if (exists < 0 || cgnet_fwa_setup(fw, &a, true, &warning, &err) < 0) {
 		log_msg(4, "no NAT or published ports for bridge networks: %s", err.msg);
 		cgnet_fw_close(fw);
 	} else {

@@ -90,6 +90,18 @@ static int list_state(struct cgnet_fw *fw, struct cgnet_nft_state *st, cg_err_t 
 	return cgnet_nft_parse_state(nft_ctx_get_output_buffer(fw->nft), st, err);
 }
 
+int cgnet_fw_exists(struct cgnet_fw *fw, cg_err_t *err)
+{
+	const char *e;
+
+	if (nft_cmd(fw, 0, "list table inet " CGNET_NFT_TABLE) == 0)
+		return 1;
+	e = nft_ctx_get_error_buffer(fw->nft);
+	if (e && strstr(e, "No such file or directory"))
+		return 0;
+	return nft_fail(fw, "listing table inet " CGNET_NFT_TABLE, err);
+}
+
 int cgnet_fw_setup(struct cgnet_fw *fw, const struct cgnet_fw_net *nets, size_t n, cg_err_t *err)
 {
 	cleanup_free char *s = cgnet_nft_setup_script(nets, n, err);

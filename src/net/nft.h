@@ -3,10 +3,14 @@
  * another table. Works in the network namespace of the calling thread.
  *
  * The calls, in order (tests/net/nft-tool.c makes them the same way):
- *   cgrund start:  cgnet_fw_open; cgnet_fw_setup(every network); per bridge
- *                  (once it exists) cgnet_bridge_route_localnet;
+ *   cgrund start:  cgnet_fw_open; if cgnet_fw_exists (a cgrund before it
+ *                  made it), cgnet_fw_setup(every network) and
  *                  cgnet_fw_forward_check, its warning logged; after
- *                  re-adoption cgnet_fw_reconcile(the live ids)
+ *                  re-adoption cgnet_fw_reconcile(the live ids). A host
+ *                  where no container was ever on a bridge gets no table.
+ *   a first start on a bridge (or when the networks changed):
+ *                  cgnet_fw_setup, cgnet_fw_forward_check (fw-apply.h);
+ *                  per bridge, with ports, cgnet_bridge_route_localnet
  *   -p parsing:    cgnet_port_parse per -p (port-spec.h), in the client
  *   a start:       cgnet_hostport_assign (hostport.h); cgnet_fw_ctr_add;
  *                  cgnet_bridge_port_hairpin(its host-side veth) (hairpin.h);
@@ -24,6 +28,8 @@ struct cgnet_fw;
 int cgnet_fw_open(struct cgnet_fw **out, cg_err_t *err);
 void cgnet_fw_close(struct cgnet_fw *fw);
 
+/* 1 when the table is there, 0 when it is not, or -1 with err. */
+int cgnet_fw_exists(struct cgnet_fw *fw, cg_err_t *err);
 /* Creates the table when absent and sets its base chains for exactly these
  * networks; container chains and map elements are kept. Call again with
  * the whole list when a network is added or removed. */

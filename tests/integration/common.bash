@@ -270,16 +270,25 @@ cg_inside_file()
 # cg_host_net_leaks (the leak checks) says so if one appeared since (the
 # suites run containers with network = none; tests/net in namespaces of
 # its own).
+# Likewise cgrun's nftables table, where the nft command is there to look.
 cg_host_net_mark()
 {
 	if [ -e /sys/class/net/cgrun0 ]; then CG_HOST_CGRUN0=1; else CG_HOST_CGRUN0=0; fi
-	export CG_HOST_CGRUN0
+	CG_HOST_NFT=1
+	if command -v nft >/dev/null && ! nft list table inet cgrun >/dev/null 2>&1; then CG_HOST_NFT=0; fi
+	export CG_HOST_CGRUN0 CG_HOST_NFT
 }
 
 cg_host_net_leaks()
 {
+	local ret=0
 	if [ "${CG_HOST_CGRUN0:-1}" = 0 ] && [ -e /sys/class/net/cgrun0 ]; then
 		echo "leaked: bridge cgrun0 made in the host's own network namespace"
-		return 1
+		ret=1
 	fi
+	if [ "${CG_HOST_NFT:-1}" = 0 ] && nft list table inet cgrun >/dev/null 2>&1; then
+		echo "leaked: nftables table inet cgrun made in the host's own network namespace"
+		ret=1
+	fi
+	return "$ret"
 }
