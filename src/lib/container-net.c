@@ -99,6 +99,11 @@ const char *cg_ctx_default_network(struct cg_ctx *ctx, cg_err_t *err)
 	if (read_dconf(ctx, &d, err) < 0)
 		return NULL;
 	snprintf(ctx->default_network_buf, sizeof(ctx->default_network_buf), "%s", d.network);
+	/* The bridge's subnet from the same read (default_conf). */
+	if (ctx->network_subnet == NULL) {
+		snprintf(ctx->network_subnet_buf, sizeof(ctx->network_subnet_buf), "%s", d.network_subnet);
+		ctx->network_subnet = ctx->network_subnet_buf;
+	}
 	return ctx->default_network = ctx->default_network_buf;
 }
 

@@ -49,8 +49,11 @@ struct cg_ctx {
 	/* The default bridge network's subnet (CIDR text); NULL: the
 	 * network_subnet of cgrund.conf at dconf_file (read when a container
 	 * joins the bridge), else 10.88.0.0/16. cgrund sets the first from
-	 * its settings, cgrun the second, so both agree. */
+	 * its settings, cgrun the second, so both agree. cgrun's one read of
+	 * cgrund.conf (cg_ctx_default_network) keeps it in network_subnet_buf,
+	 * so a run on the bridge does not read the file again. */
 	const char *network_subnet;
+	char network_subnet_buf[64];
 	const char *dconf_file;
 	/* The network of containers created without --network; NULL: as
 	 * cg_ctx_default_network finds it (container-net.h). cgrund sets it

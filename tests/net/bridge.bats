@@ -171,6 +171,11 @@ net_setting()
 	! dt_answers
 	run -0 ns "$CGRUN" run --rm --cgroup-parent="$DT_PARENT" busybox ip -o -4 addr show dev eth0
 	[[ $output == *"inet 10.77.0."*"/24 "* ]]
+	# One read of the file gives both the default network and the
+	# bridge's subnet (ctx.h: network_subnet_buf).
+	ns strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/opens" \
+		"$CGRUN" run --rm --cgroup-parent="$DT_PARENT" busybox true
+	[ "$(grep -cF "\"$DT_CONF\"" "$BATS_TEST_TMPDIR/opens")" -eq 1 ]
 	# network = none in the file that in-process runs read.
 	cp "$DT_CONF" "$BATS_TEST_TMPDIR/none.conf"
 	echo 'network = none' >>"$BATS_TEST_TMPDIR/none.conf"
