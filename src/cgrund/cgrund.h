@@ -18,7 +18,7 @@
 
 /* What an epoll event points at. */
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_INOTIFY, SRC_TIMER, SRC_CONN, SRC_PIDFD, SRC_OOM, SRC_LEASE, SRC_BUS,
-		SRC_EXEC, SRC_SPAWN, SRC_PULL, SRC_DNS };
+		SRC_EXEC, SRC_SPAWN, SRC_PULL, SRC_DNS, SRC_SLIRP };
 
 struct src {
 	enum src_kind kind;
@@ -48,6 +48,9 @@ struct ctr {
 	void *json;                   /* the request or record the spec points into */
 	int wd;                       /* inotify watch on cgroup.events, or -1 */
 	struct src spawn_src;         /* SRC_SPAWN: its start's sync socket (sup_on_spawn) */
+	struct src slirp_src;         /* SRC_SLIRP: slirp.ready while its start waits for it */
+	struct cg_slirp_proc slirp;   /* its slirp4netns while not up yet (ready -1: none) */
+	int64_t slirp_at;             /* monotonic ms it may take until then, 0 none */
 	struct src oom_src;           /* SRC_OOM: the v1 OOM eventfd (oomwatch.c) */
 	int oom_efd;                  /* v1: that eventfd, or -1 */
 	int oom_wd;                   /* v2: inotify watch on memory.events, or -1 */
@@ -168,7 +171,7 @@ struct daemon {
 	struct ctr **lease_owner;     /* by fd: the container whose stats file it may be (leases.c) */
 	size_t lease_owner_len;
 	size_t prom_cap;
-	bool timers;                  /* some container has restart_at or kill_at set */
+	bool timers;                  /* some container has restart_at, kill_at or slirp_at set */
 	bool reap;                    /* some container is dead: free it after the batch */
 	bool status_dirty;            /* containers started or stopped: recount for STATUS= */
 	bool quit;
@@ -183,6 +186,11 @@ int sup_run(struct daemon *d, struct conn *cl, struct cg_request *req, struct ct
 void sup_abort_start(struct daemon *d, struct ctr *t, const char *why);
 /* Its start's sync socket is readable (SRC_SPAWN). */
 void sup_on_spawn(struct daemon *d, struct ctr *t);
+/* Its slirp4netns's ready fd is readable (SRC_SLIRP): up, or ended. */
+void sup_on_slirp(struct daemon *d, struct ctr *t);
+/* cgrund stops: the starts waiting for slirp4netns fail (what the next
+ * cgrund would remove anyway), nothing of them left. */
+void sup_shutdown(struct daemon *d);
 /* Requests of the handlers, for a running (or paused) container: stop
  * (SIGTERM, SIGKILL after timeout seconds, no restart); a user's signal
  * (TERM and KILL count as a stop); rm -f (SIGKILL, removed once ended). */

@@ -418,6 +418,7 @@ int main(int argc, char **argv)
 			case SRC_EXEC: execs_on_sock(&d, container_of(s, struct execp, src)); break;
 			case SRC_PULL: pulls_on_pidfd(&d, container_of(s, struct pullp, src)); break;
 			case SRC_DNS: netdns_on_readable(&d, s); break;
+			case SRC_SLIRP: sup_on_slirp(&d, container_of(s, struct ctr, slirp_src)); break;
 			}
 			/* A closed connection or removed container may be pointed at
 			 * by a later event of this batch: handlers defer frees to
@@ -433,6 +434,8 @@ int main(int argc, char **argv)
 	/* Containers keep running (KillMode=process): they are re-adopted by
 	 * the next cgrund. */
 	pulls_shutdown(&d);
+	sup_shutdown(&d);
+	bus_sync(&d);
 	netdns_shutdown(&d);
 	stats_shutdown(&d);
 	leases_shutdown(&d);

@@ -18,7 +18,10 @@
  * created: the record, name, layers and cgroups exist; the init is cloned
  *   and, once told "go", sets up and execs the command. The loop never
  *   waits for that: the sync socket is an epoll source (sup_on_spawn), and
- *   the start's client is answered from there (reply_started).
+ *   the start's client is answered from there (reply_started). Nor for
+ *   the slirp4netns of --network=slirp4netns before the "go": its ready
+ *   fd is an epoll source (sup_on_slirp), with a deadline (slirp_at, on
+ *   the tick).
  * running: recorded (pid, start time) before its client is answered, so a
  *   record that still says "created" is a start nobody was told about.
  * exited: the cgroup is empty (cgroup.events, or the init's pidfd on a v1
@@ -274,22 +277,12 @@ static int started(struct daemon *d, struct ctr *t, cg_err_t *err)
 	return 0;
 }
 
-/* Let the waiting init go on. Its command runs once the sync socket says
- * so (sup_on_spawn): the loop does not wait for it, whatever the init
- * does meanwhile (its mounts, a frozen cgroup). 1: under way; -1 with
- * err: nothing left running. */
-static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
+/* The init goes on: its sync socket is watched (sup_on_spawn). 1, or -1
+ * with err: nothing left running. */
+static int watch_spawn(struct daemon *d, struct ctr *t, cg_err_t *err)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->spawn_src };
 
-	if (watch_before_go(d, t, err) < 0) {
-		cg_container_start_abort(&t->c, err);
-		return -1;
-	}
-	if (cg_container_start_go(&t->c, err) < 0) {
-		unwatch(d, t);
-		return -1;
-	}
 	t->spawn_src.kind = SRC_SPAWN;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, t->c.spawning.sock, &ev) < 0) {
 		cg_error(err, errno, "watching the start of %.12s", t->c.id);
@@ -300,7 +293,98 @@ static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
 	return 1;
 }
 
+/* t's slirp4netns, launched, is given up (its start aborted, or cgrund
+ * stops): killed, reaped, its files gone. */
+static void slirp_give_up(struct daemon *d, struct ctr *t)
+{
+	if (t->slirp.ready < 0)
+		return;
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->slirp.ready, NULL);
+	cg_slirp_abort(t->c.rundir, &t->slirp);
+	t->slirp_at = 0;
+}
+
+/* --network=slirp4netns: its start goes on once slirp4netns is up
+ * (sup_on_slirp), or fails when it ends first or at slirp_at (sup_on_tick).
+ * 1, or -1 with err: nothing left running. */
+static int wait_slirp(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->slirp_src };
+
+	t->slirp_src.kind = SRC_SLIRP;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, t->slirp.ready, &ev) < 0) {
+		cg_error(err, errno, "watching the slirp4netns of %.12s", t->c.id);
+		slirp_give_up(d, t);
+		cg_container_start_abort(&t->c, NULL);
+		unwatch(d, t);
+		return -1;
+	}
+	t->slirp_at = now_ms() + CG_SLIRP_READY_TIMEOUT_MS;
+	d->timers = true;
+	return 1;
+}
+
+/* Let the waiting init go on, once its network is up. Its command runs
+ * once the sync socket says so (sup_on_spawn): the loop does not wait for
+ * it, whatever the init does meanwhile (its mounts, a frozen cgroup), nor
+ * for a slirp4netns to configure its network (wait_slirp). 1: under way;
+ * -1 with err: nothing left running. */
+static int go(struct daemon *d, struct ctr *t, cg_err_t *err)
+{
+	int r;
+
+	if (watch_before_go(d, t, err) < 0) {
+		cg_container_start_abort(&t->c, err);
+		return -1;
+	}
+	r = cg_container_start_go_begin(&t->c, &t->slirp, err);
+	if (r < 0) {
+		unwatch(d, t);
+		return -1;
+	}
+	return r == 1 ? wait_slirp(d, t, err) : watch_spawn(d, t, err);
+}
+
 static void start_failed(struct daemon *d, struct ctr *t, const cg_err_t *err);
+
+/* t's slirp4netns is up, ended, or timed out: its start goes on as go()'s
+ * would, or fails (nothing of it left). */
+static void slirp_done(struct daemon *d, struct ctr *t, bool timed_out)
+{
+	cg_err_t err = { 0 };
+
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, t->slirp.ready, NULL);
+	t->slirp_at = 0;
+	if (cg_container_start_go_on(&t->c, &t->slirp, timed_out, &err) < 0) {
+		unwatch(d, t);
+		start_failed(d, t, &err);
+	} else if (watch_spawn(d, t, &err) < 0) {
+		start_failed(d, t, &err);
+	}
+}
+
+void sup_on_slirp(struct daemon *d, struct ctr *t)
+{
+	/* Given up earlier in this batch (rm -f): its fd is closed. */
+	if (t->dead || t->slirp.ready < 0)
+		return;
+	slirp_done(d, t, false);
+}
+
+void sup_shutdown(struct daemon *d)
+{
+	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		cg_err_t err = { 0 };
+
+		if (t->dead || t->slirp.ready < 0)
+			continue;
+		slirp_give_up(d, t);
+		cg_container_start_abort(&t->c, NULL);
+		unwatch(d, t);
+		cg_error(&err, ECANCELED, "container %.12s: cgrund stopped while it was starting", t->c.id);
+		start_failed(d, t, &err);
+	}
+}
 
 /* News on t's sync socket: its command runs now, or its start failed. */
 void sup_on_spawn(struct daemon *d, struct ctr *t)
@@ -602,6 +686,7 @@ void sup_abort_start(struct daemon *d, struct ctr *t, const char *why)
 	if (!cg_container_starting(&t->c))
 		return;
 	cg_forget(&t->c.cg, t);
+	slirp_give_up(d, t);
 	cg_container_start_abort(&t->c, NULL);
 	unwatch(d, t);
 	cg_error(&err, ECANCELED, "container %.12s: %s while it was starting", t->c.id, why);
@@ -633,8 +718,12 @@ void sup_on_tick(struct daemon *d)
 		return;
 	d->timers = false;
 	for (struct ctr *t = d->ctrs; t; t = t->next)
-		d->timers |= !t->dead && (t->restart_at || t->kill_at);
+		d->timers |= !t->dead && (t->restart_at || t->kill_at || t->slirp_at);
 	for (struct ctr *t = d->ctrs; t; t = t->next) {
+		if (!t->dead && t->slirp_at && t_now >= t->slirp_at) {
+			slirp_done(d, t, true);
+			continue;
+		}
 		if (!t->dead && t->restart_at && t_now >= t->restart_at) {
 			if (t->stopping)
 				sup_cancel_restart(d, t);
@@ -668,6 +757,7 @@ static struct ctr *ctr_new(struct daemon *d)
 	t->d = d;
 	t->wd = t->oom_wd = t->oom_efd = -1;
 	t->c.pidfd = t->c.pty_master = -1;
+	t->slirp.ready = -1;
 	return t;
 }
 

@@ -139,7 +139,7 @@ int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a,
 	return 0;
 }
 
-static bool on_slirp(const struct cg_container *c)
+bool cg_container_net_on_slirp(const struct cg_container *c)
 {
 	struct cg_netmode m;
 	cg_err_t ignore = { 0 };
@@ -163,7 +163,7 @@ const char *cg_container_net_dns_server(const struct cg_container *c, char *buf,
 
 const char *cg_container_net_dns_forwarder(const struct cg_container *c)
 {
-	return on_slirp(c) ? CG_SLIRP_DNS : NULL;
+	return cg_container_net_on_slirp(c) ? CG_SLIRP_DNS : NULL;
 }
 
 static bool on_bridge(const struct cg_container *c)
@@ -272,7 +272,7 @@ int cg_container_net_attach(struct cg_container *c, cg_err_t *err)
 	pid_t pid = c->spawning.pid;
 	cg_err_t e = { 0 };
 
-	if (on_slirp(c))
+	if (cg_container_net_on_slirp(c))
 		return cg_container_slirp_attach(c, err);
 	if (!on_bridge(c))
 		return 0;
@@ -314,7 +314,7 @@ void cg_container_net_release(struct cg_container *c)
 	cg_err_t e = { 0 };
 	bool joined = cg_netns_take_joined(c->ctx->run_dir, c->pid, c->pid_start);
 
-	if (on_slirp(c))
+	if (cg_container_net_on_slirp(c))
 		cg_container_slirp_release(c);
 	if (!on_bridge(c))
 		return;

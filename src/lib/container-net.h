@@ -26,6 +26,8 @@ int cg_net_conf_for(const struct cg_ctx *ctx, const char *network, struct cg_net
 /* The init's network namespace in a: its own, ours (host), or that of
  * the running container named by container:NAME|ID. */
 int cg_container_net_spawn_args(struct cg_container *c, struct cg_spawn_args *a, cg_err_t *err);
+/* Whether c is on --network=slirp4netns. */
+bool cg_container_net_on_slirp(const struct cg_container *c);
 /* With --network=bridge: a veth into the bridge and an address for the
  * waiting init (c->spawning.pid), kept in c->net; with slirp4netns: its
  * process (container-slirp.h). */

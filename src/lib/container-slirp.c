@@ -11,12 +11,12 @@
 #include "slirp-proc.h"
 #include "store.h"
 
-int cg_container_slirp_attach(struct cg_container *c, cg_err_t *err)
+/* c's -p ports published through its slirp4netns, which is up (c->ports
+ * on success, host ports chosen); on error slirp4netns is stopped. */
+static int publish(struct cg_container *c, cg_err_t *err)
 {
 	struct cgnet_ports ports = { 0 };
 
-	if (cg_slirp_start(CGRUN_SLIRP4NETNS, c->rundir, c->spawning.pid, err) < 0)
-		return -1;
 	if (c->spec->ports.n) {
 		ports.v = xcalloc(c->spec->ports.n, sizeof(*ports.v));
 		memcpy(ports.v, c->spec->ports.v, c->spec->ports.n * sizeof(*ports.v));
@@ -30,6 +30,25 @@ int cg_container_slirp_attach(struct cg_container *c, cg_err_t *err)
 	cgnet_ports_free(&c->ports);
 	c->ports = ports;
 	return 0;
+}
+
+int cg_container_slirp_attach(struct cg_container *c, cg_err_t *err)
+{
+	if (cg_slirp_start(CGRUN_SLIRP4NETNS, c->rundir, c->spawning.pid, err) < 0)
+		return -1;
+	return publish(c, err);
+}
+
+int cg_container_slirp_launch(struct cg_container *c, struct cg_slirp_proc *p, cg_err_t *err)
+{
+	return cg_slirp_launch(CGRUN_SLIRP4NETNS, c->rundir, c->spawning.pid, p, err);
+}
+
+int cg_container_slirp_ready(struct cg_container *c, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err)
+{
+	if (cg_slirp_complete(c->rundir, p, timed_out, err) < 0)
+		return -1;
+	return publish(c, err);
 }
 
 void cg_container_slirp_release(struct cg_container *c)

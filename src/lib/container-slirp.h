@@ -8,10 +8,17 @@
 #include <stdbool.h>
 
 #include "container.h"
+#include "slirp-proc.h"
 
 /* slirp4netns for the init c->spawning.pid, then its ports (c->ports on
  * success, host ports chosen). On error nothing is left. */
 int cg_container_slirp_attach(struct cg_container *c, cg_err_t *err);
+/* The same in two steps for an event loop (cg_container_start_go_begin
+ * and _on): launch (p: its ready fd to watch), then ready once p->ready
+ * is readable or timed out (slirp-proc.h's cg_slirp_launch, _complete).
+ * On error of either nothing is left. */
+int cg_container_slirp_launch(struct cg_container *c, struct cg_slirp_proc *p, cg_err_t *err);
+int cg_container_slirp_ready(struct cg_container *c, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err);
 /* slirp4netns ended and its files gone; nothing to do when never
  * attached. */
 void cg_container_slirp_release(struct cg_container *c);

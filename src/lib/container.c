@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "container-net.h"
+#include "container-slirp.h"
 #include "etc-files.h"
 #include "exec-tramp.h"
 #include "hosts-file.h"
@@ -462,25 +463,60 @@ void cg_container_start_abort(struct cg_container *c, cg_err_t *err)
 	cg_container_net_release(c);
 }
 
-int cg_container_start_go(struct cg_container *c, cg_err_t *err)
+/* Its cgroup2 directory is its root's, as a delegated unit's is its
+ * user's: made by now with either manager. On error the init is aborted. */
+static int delegate(struct cg_container *c, cg_err_t *err)
 {
-	/* Its cgroup2 directory is its root's, as a delegated unit's is its
-	 * user's: made by now with either manager. */
 	if (c->idmap.count && c->cg.unified_path && cg_userns_delegate(c->cg.unified_path, &c->idmap, err) < 0) {
 		cg_spawn_abort(&c->spawning, NULL);
 		return -1;
 	}
+	return 0;
+}
+
+/* The network is up: the init runs its command. */
+static int let_go(struct cg_container *c, cg_err_t *err)
+{
+	if (cg_spawn_go(&c->spawning, err) < 0) {
+		cg_container_net_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+int cg_container_start_go(struct cg_container *c, cg_err_t *err)
+{
+	if (delegate(c, err) < 0)
+		return -1;
 	/* Its network before its command runs: the init waits meanwhile, in
 	 * the namespace the veth's far end is made in. */
 	if (cg_container_net_attach(c, err) < 0) {
 		cg_spawn_abort(&c->spawning, NULL);
 		return -1;
 	}
-	if (cg_spawn_go(&c->spawning, err) < 0) {
-		cg_container_net_release(c);
+	return let_go(c, err);
+}
+
+int cg_container_start_go_begin(struct cg_container *c, struct cg_slirp_proc *slirp, cg_err_t *err)
+{
+	if (!cg_container_net_on_slirp(c))
+		return cg_container_start_go(c, err);
+	if (delegate(c, err) < 0)
+		return -1;
+	if (cg_container_slirp_launch(c, slirp, err) < 0) {
+		cg_spawn_abort(&c->spawning, NULL);
 		return -1;
 	}
-	return 0;
+	return 1;
+}
+
+int cg_container_start_go_on(struct cg_container *c, struct cg_slirp_proc *slirp, bool timed_out, cg_err_t *err)
+{
+	if (cg_container_slirp_ready(c, slirp, timed_out, err) < 0) {
+		cg_spawn_abort(&c->spawning, NULL);
+		return -1;
+	}
+	return let_go(c, err);
 }
 
 int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err)

@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "image.h"
 #include "network.h"
+#include "slirp-proc.h"
 #include "record-codec.h"
 #include "spawn.h"
 #include "spec.h"
@@ -88,6 +89,14 @@ int cg_container_start_finish(struct cg_container *c, cg_err_t *err);
  * until the command has been exec'd, then 0 (running, recorded) or -1
  * (gone, as after a failed start_finish). See cg_spawn_collect. */
 int cg_container_start_go(struct cg_container *c, cg_err_t *err);
+/* start_go for a loop that must not wait for slirp4netns (up to
+ * CG_SLIRP_READY_TIMEOUT_MS): 1 when c is on --network=slirp4netns, which
+ * is launched (*slirp); start_go_on once slirp->ready is readable, or with
+ * timed_out when that time has passed, goes on as start_go (0, or -1 with
+ * the init aborted and slirp4netns gone). Else as start_go. To give up
+ * meanwhile: cg_slirp_abort (slirp-proc.h), then start_abort. */
+int cg_container_start_go_begin(struct cg_container *c, struct cg_slirp_proc *slirp, cg_err_t *err);
+int cg_container_start_go_on(struct cg_container *c, struct cg_slirp_proc *slirp, bool timed_out, cg_err_t *err);
 int cg_container_start_poll(struct cg_container *c, bool wait, cg_err_t *err);
 void cg_container_start_abort(struct cg_container *c, cg_err_t *err);
 /* Before a restart: a container in a systemd scope gets a new one (the

@@ -25,8 +25,6 @@
 #define P_PIDFD 3
 #endif
 
-/* How long slirp4netns may take to configure tap0 (about 12 ms here). */
-#define READY_TIMEOUT_MS 10000
 /* How long one API request may take. */
 #define API_TIMEOUT_S 5
 
@@ -56,6 +54,18 @@ static char *last_words(const char *dir)
 		*--end = '\0';
 	start = strrchr(text, '\n');
 	return xstrdup(start ? start + 1 : text);
+}
+
+/* Its record, API socket and log. */
+static void remove_files(const char *dir)
+{
+	static const char *const files[] = { CG_SLIRP_RECORD, CG_SLIRP_SOCKET, CG_SLIRP_LOG };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dir, files[i]);
+
+		unlink(p);
+	}
 }
 
 static int write_record(const char *dir, pid_t pid, cg_err_t *err)
@@ -114,28 +124,6 @@ static int spawn(char **argv, int dirfd, const int fds[5], pid_t *pid, cg_err_t 
 	return 0;
 }
 
-/* Until slirp4netns writes to ready (0), or ends or times out (-1). */
-static int wait_ready(int ready, pid_t pid, const char *dir, cg_err_t *err)
-{
-	cleanup_close int pfd = pidfd_open(pid);
-	struct pollfd p[2] = { { .fd = ready, .events = POLLIN }, { .fd = pfd, .events = POLLIN } };
-	char c;
-	int n;
-
-	while ((n = poll(p, pfd >= 0 ? 2 : 1, READY_TIMEOUT_MS)) < 0 && errno == EINTR)
-		;
-	if (n < 0)
-		return cg_error(err, errno, "waiting for slirp4netns");
-	if (n == 0)
-		return cg_error(err, 0, "slirp4netns did not configure its network within %d s",
-				READY_TIMEOUT_MS / 1000);
-	if ((p[0].revents & POLLIN) && read(ready, &c, 1) == 1)
-		return 0;
-	cleanup_free char *why = last_words(dir);
-
-	return cg_error(err, 0, "slirp4netns ended before its network was up%s%s", *why ? ": " : "", why);
-}
-
 /* Spawns it with its fds (slirp4netns's exit fd: a pidfd of init; its
  * ready fd: the write end of ready_w) and closes ours. */
 static int launch(const char *prog, int dirfd, pid_t init, int initfd, int ready_w, pid_t *pid,
@@ -166,21 +154,23 @@ static int launch(const char *prog, int dirfd, pid_t init, int initfd, int ready
 	return r;
 }
 
-int cg_slirp_start(const char *prog, const char *dir, pid_t init, cg_err_t *err)
+int cg_slirp_launch(const char *prog, const char *dir, pid_t init, struct cg_slirp_proc *p, cg_err_t *err)
 {
 	cleanup_close int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int initfd = -1, ready_r = -1, ready_w = -1;
-	int p[2];
+	int fds[2];
 	pid_t pid = -1;
 
+	p->pid = -1;
+	p->ready = -1;
 	if (dirfd < 0)
 		return cg_error(err, errno, "open %s", dir);
 	if ((initfd = pidfd_open(init)) < 0)
 		return cg_error(err, errno, "pidfd_open of the container's init %d", (int)init);
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return cg_error(err, errno, "pipe2");
-	ready_r = p[0];
-	ready_w = p[1];
+	ready_r = fds[0];
+	ready_w = fds[1];
 	if (launch(prog, dirfd, init, initfd, ready_w, &pid, err) < 0) {
 		unlinkat(dirfd, CG_SLIRP_LOG, 0);
 		return -1;
@@ -189,14 +179,69 @@ int cg_slirp_start(const char *prog, const char *dir, pid_t init, cg_err_t *err)
 	close(steal_fd(&ready_w));
 	/* The record before the wait: a process killed meanwhile leaves it
 	 * findable (cg_slirp_stop from the next cgrund's reconcile). */
-	if (write_record(dir, pid, err) == 0 && wait_ready(ready_r, pid, dir, err) == 0)
-		return 0;
-	if (!cg_slirp_stop(dir)) {
+	if (write_record(dir, pid, err) < 0) {
+		/* Not reaped by anyone yet: the pid is still its. */
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		unlinkat(dirfd, CG_SLIRP_LOG, 0);
+		remove_files(dir);
+		return -1;
 	}
+	p->pid = pid;
+	p->ready = steal_fd(&ready_r);
+	return 0;
+}
+
+void cg_slirp_abort(const char *dir, struct cg_slirp_proc *p)
+{
+	if (p->ready >= 0)
+		close(steal_fd(&p->ready));
+	/* By its record: a cgrund may have reaped it already (SIGCHLD), and
+	 * its pid be another process's by now. */
+	cg_slirp_stop(dir);
+	p->pid = -1;
+}
+
+int cg_slirp_complete(const char *dir, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err)
+{
+	char c;
+	ssize_t n = -1;
+
+	if (timed_out)
+		cg_error(err, 0, "slirp4netns did not configure its network within %d s",
+			 CG_SLIRP_READY_TIMEOUT_MS / 1000);
+	else
+		while ((n = read(p->ready, &c, 1)) < 0 && errno == EINTR)
+			;
+	if (n == 1) {
+		close(steal_fd(&p->ready));
+		return 0;
+	}
+	if (!timed_out) {
+		cleanup_free char *why = last_words(dir);
+
+		cg_error(err, 0, "slirp4netns ended before its network was up%s%s", *why ? ": " : "", why);
+	}
+	cg_slirp_abort(dir, p);
 	return -1;
+}
+
+int cg_slirp_start(const char *prog, const char *dir, pid_t init, cg_err_t *err)
+{
+	struct cg_slirp_proc p;
+	struct pollfd pfd;
+	int n;
+
+	if (cg_slirp_launch(prog, dir, init, &p, err) < 0)
+		return -1;
+	pfd = (struct pollfd){ .fd = p.ready, .events = POLLIN };
+	while ((n = poll(&pfd, 1, CG_SLIRP_READY_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (n < 0) {
+		cg_error(err, errno, "waiting for slirp4netns");
+		cg_slirp_abort(dir, &p);
+		return -1;
+	}
+	return cg_slirp_complete(dir, &p, n == 0, err);
 }
 
 /* Connects to dir's API socket by way of a dirfd: the path may be longer
@@ -289,7 +334,6 @@ pid_t cg_slirp_pid(const char *dir)
 
 bool cg_slirp_stop(const char *dir)
 {
-	static const char *const files[] = { CG_SLIRP_RECORD, CG_SLIRP_SOCKET, CG_SLIRP_LOG };
 	cleanup_free char *record = xasprintf("%s/" CG_SLIRP_RECORD, dir);
 	pid_t pid;
 
@@ -307,10 +351,6 @@ bool cg_slirp_stop(const char *dir)
 			while (waitid((idtype_t)P_PIDFD, (id_t)pfd, &si, WEXITED) < 0 && errno == EINTR)
 				;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		cleanup_free char *p = xasprintf("%s/%s", dir, files[i]);
-
-		unlink(p);
-	}
+	remove_files(dir);
 	return true;
 }

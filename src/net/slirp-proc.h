@@ -12,13 +12,34 @@
 #include "port-spec.h"
 #include "util.h"
 
+/* How long slirp4netns may take to configure tap0 (about 12 ms here). */
+#define CG_SLIRP_READY_TIMEOUT_MS 10000
+
+/* A slirp4netns launched, not known to be ready yet. */
+struct cg_slirp_proc {
+	pid_t pid;
+	int ready;                    /* its ready pipe's read end: readable once it
+				       * configured tap0, or at its end (EOF); -1 */
+};
+
 /* Start prog (slirp4netns) in our network namespace for the network
  * namespace of init, with its record, API socket and output in dir, and
- * wait until it has configured tap0 there. Its exit fd is a pidfd of
- * init: it ends by itself when init does, whoever we are by then. It is
- * a session of its own (no terminal's signals). On error nothing is
- * left. */
+ * wait (CG_SLIRP_READY_TIMEOUT_MS at most) until it has configured tap0
+ * there: cg_slirp_launch, a poll, cg_slirp_complete. Its exit fd is a
+ * pidfd of init: it ends by itself when init does, whoever we are by
+ * then. It is a session of its own (no terminal's signals). On error
+ * nothing is left. */
 int cg_slirp_start(const char *prog, const char *dir, pid_t init, cg_err_t *err);
+/* The same in two steps, for a loop that must not wait: launch starts it
+ * and writes its record (p: its pid and ready fd); complete, once p->ready
+ * is readable (or with timed_out once CG_SLIRP_READY_TIMEOUT_MS have
+ * passed), says whether it is up. On error of either, nothing is left
+ * (p->ready closed, slirp4netns killed and reaped, its files gone). */
+int cg_slirp_launch(const char *prog, const char *dir, pid_t init, struct cg_slirp_proc *p, cg_err_t *err);
+int cg_slirp_complete(const char *dir, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err);
+/* A launched one given up: p->ready closed, slirp4netns killed (by its
+ * record, cg_slirp_stop), reaped if still our child, and its files gone. */
+void cg_slirp_abort(const char *dir, struct cg_slirp_proc *p);
 /* Publish v through the API socket of dir's slirp4netns: host ports 0
  * given free ones and every host port checked first (hostport.h), so a
  * port in use is refused with its address. */

@@ -76,7 +76,88 @@ slirp_clean()
 	for p in $(slirp_procs); do kill -KILL "$p"; done
 }
 
-teardown() { net_teardown slirp_leaks slirp_clean; }
+teardown()
+{
+	# A cgrund with the slirp4netns wrapper: the next test gets a plain one.
+	[ ! -f "$BATS_TEST_TMPDIR/wrapped" ] || dt_stop_daemons
+	net_teardown slirp_leaks slirp_clean
+}
+
+# The slirp4netns binary cgrund runs (configure's SLIRP4NETNS).
+slirp_bin()
+{
+	local b
+	b=$(sed -n 's/^#define CGRUN_SLIRP4NETNS "\(.*\)"$/\1/p' "$BATS_TEST_DIRNAME/../../config.h" 2>/dev/null)
+	echo "${b:-/usr/bin/slirp4netns}"
+}
+
+# wrapped_daemon: cgrund restarted in a private mount namespace of its own
+# (nothing mounted there reaches the host's) where the slirp4netns binary
+# is a wrapper doing what $DT_DIR/slirp-mode says ("sleep SECONDS", then
+# the real one, copied aside; "fail": ends at once with a message), as one
+# process, so that the pid cgrund records is all there is of it.
+wrapped_daemon()
+{
+	local bin wrap=$DT_DIR/slirp-wrap
+	bin=$(slirp_bin)
+	touch "$BATS_TEST_TMPDIR/wrapped"
+	cp "$bin" "$DT_DIR/slirp4netns.real"
+	{
+		echo '#!/usr/bin/python3'
+		echo 'import os, sys, time'
+		echo "mode = open('$DT_DIR/slirp-mode').read().split()"
+		echo 'if mode[0] == "fail":'
+		echo '    print("slirp-wrap: no network today", file=sys.stderr)'
+		echo '    sys.exit(1)'
+		echo 'time.sleep(float(mode[1]))'
+		echo "os.execv('$DT_DIR/slirp4netns.real', ['$DT_DIR/slirp4netns.real'] + sys.argv[1:])"
+	} >"$wrap"
+	chmod 755 "$wrap"
+	# in-wrapped-ns CMD...: CMD there, exec'd all the way down (the pid
+	# started is CMD's).
+	{
+		echo '#!/bin/sh'
+		echo "exec unshare -m --propagation private sh -c 'mount --bind \"\$0\" \"\$1\" && shift && exec \"\$@\"' \\"
+		echo "	'$wrap' '$bin' \"\$@\""
+	} >"$DT_DIR/in-wrapped-ns"
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$DT_DIR/in-wrapped-ns" "$CGRUND" >"$DT_DIR/cgrund-wrapped"
+	chmod 755 "$DT_DIR/in-wrapped-ns" "$DT_DIR/cgrund-wrapped"
+	dt_stop_daemons
+	CGRUND=$DT_DIR/cgrund-wrapped dt_start_daemon
+	# The host's binary is untouched.
+	cmp -s "$bin" "$DT_DIR/slirp4netns.real"
+}
+
+# Pids of the wrapper (or the real slirp4netns it became) in the test's
+# namespace, whatever their name.
+wrapped_procs()
+{
+	local want p c
+	want="net:[$(stat -L -c %i "/run/netns/$NET_NS")]"
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/net" 2>/dev/null)" = "$want" ] || continue
+		c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		[[ $c == *slirp4netns* ]] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# bg_run NAME CGRUN-ARGS...: cgrun in the background, its output in
+# NAME.out and its status in NAME.rc once it ends.
+bg_run()
+{
+	local f=$BATS_TEST_TMPDIR/$1
+	shift
+	(rc=0; "$CGRUN" "$@" >"$f.out" 2>&1 || rc=$?; echo "$rc" >"$f.rc") &
+	echo $! >"$BATS_TEST_TMPDIR/bg.pid"
+}
+
+# Nothing left of a start that waited for the wrapper: no process of it,
+# no container, no file of slirp4netns in any run directory.
+nothing_left()
+{
+	[ -z "$(wrapped_procs)" ] && [ -z "$("$CGRUN" ps -aq)" ] && slirp_leaks
+}
 
 # A container answering "NAME" on every TCP connection to port 80.
 listener() { "$CGRUN" run -d --name "$1" --network=slirp4netns "${@:2}" busybox nc -ll -p 80 -e echo "$1"; }
@@ -224,4 +305,89 @@ needs_userns()
 	dt_wait_until 10 answers peer tcp 192.0.2.1 8095 inproc
 	dt_wait_until 10 eval '! kill -0 '"$bg"' 2>/dev/null'
 	[ -z "$(slirp_procs)" ]
+}
+
+@test "a slirp4netns slow to come up does not stall cgrund: other requests are answered meanwhile" {
+	wrapped_daemon
+	echo "sleep 5" >"$DT_DIR/slirp-mode"
+	begin=$(date +%s%N)
+	bg_run slow run -d --name slow --network=slirp4netns -p 8096:80 busybox nc -ll -p 80 -e echo slow
+	dt_wait_until 5 eval '[ -n "$(wrapped_procs)" ]'
+	# cgrund waits for it, and answers meanwhile (with the wait in its
+	# loop, not before 5 s).
+	run -0 timeout 1 "$CGRUN" ps -a
+	[[ $output == *slow* ]]
+	run -0 timeout 2 "$CGRUN" run --rm --network=none busybox true
+	[ ! -e "$BATS_TEST_TMPDIR/slow.rc" ]
+	# Then it comes up and works.
+	dt_wait_until 10 test -e "$BATS_TEST_TMPDIR/slow.rc"
+	[ $((($(date +%s%N) - begin) / 1000000)) -ge 4500 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/slow.rc")" = 0 ] || { cat "$BATS_TEST_TMPDIR/slow.out"; false; }
+	dt_wait_until 5 answers peer tcp 192.0.2.1 8096 slow
+	read -r pid start < <(slirp_record slow)
+	"$CGRUN" rm -f slow >/dev/null
+	dt_wait_until 5 slirp_gone "$pid" "$start"
+	dt_stop_daemons
+}
+
+@test "a slirp4netns that ends at once or never comes up: that start fails with one line, nothing left" {
+	wrapped_daemon
+	echo fail >"$DT_DIR/slirp-mode"
+	run -125 "$CGRUN" run --rm --network=slirp4netns busybox true
+	[ "${#lines[@]}" = 1 ]
+	[[ $output == "cgrun: "*"slirp4netns ended before its network was up: slirp-wrap: no network today" ]]
+	run -125 "$CGRUN" run -d --name f --network=slirp4netns -p 8097:80 busybox true
+	[ "${#lines[@]}" = 1 ]
+	[[ $output == *"slirp4netns ended before its network was up: slirp-wrap: no network today" ]]
+	dt_wait_until 5 nothing_left
+
+	# Hangs: the 10 s deadline, then the same.
+	echo "sleep 1000" >"$DT_DIR/slirp-mode"
+	SECONDS=0
+	run -125 timeout 20 "$CGRUN" run --rm --network=slirp4netns busybox true
+	[ "$SECONDS" -ge 9 ] && [ "$SECONDS" -le 15 ]
+	[ "${#lines[@]}" = 1 ]
+	[[ $output == "cgrun: "*"slirp4netns did not configure its network within 10 s" ]]
+	dt_wait_until 5 nothing_left
+	grep -q "slirp4netns did not configure its network within 10 s" "$DT_LOG"
+
+	# In-process (no cgrund: cg_slirp_start's wait): the same line.
+	dt_stop_daemons
+	echo fail >"$DT_DIR/slirp-mode"
+	run -125 "$DT_DIR/in-wrapped-ns" nsenter --net="/run/netns/$NET_NS" "$CGRUN" run --rm \
+		--cgroup-parent="$DT_PARENT" --network=slirp4netns busybox true
+	[ "${#lines[@]}" = 1 ]
+	[[ $output == "cgrun: "*"slirp4netns ended before its network was up: slirp-wrap: no network today" ]]
+	nothing_left
+}
+
+@test "rm -f of a container waiting for its slirp4netns, or cgrund stopped meanwhile: nothing left" {
+	wrapped_daemon
+	echo "sleep 1000" >"$DT_DIR/slirp-mode"
+	bg_run w run --name w --network=slirp4netns busybox true
+	dt_wait_until 5 eval '[ -n "$(wrapped_procs)" ]'
+	run -0 timeout 2 "$CGRUN" rm -f w
+	dt_wait_until 5 test -e "$BATS_TEST_TMPDIR/w.rc"
+	[ "$(cat "$BATS_TEST_TMPDIR/w.rc")" != 0 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/w.out")" = 1 ]
+	dt_wait_until 5 nothing_left
+	rm "$BATS_TEST_TMPDIR/w.rc"
+
+	# cgrund told to stop: the start fails, its slirp4netns is killed and
+	# reaped, nothing of the container left for the next cgrund.
+	bg_run w run -d --name s --network=slirp4netns busybox true
+	dt_wait_until 5 eval '[ -n "$(wrapped_procs)" ]'
+	id=$(dt_id_of s)
+	pid=$(dt_daemon_pid)
+	start=$(dt_start_time "$pid")
+	kill -TERM "$pid"
+	dt_wait_until 5 eval '! dt_same_proc '"$pid $start"
+	dt_wait_until 5 test -e "$BATS_TEST_TMPDIR/w.rc"
+	[ "$(cat "$BATS_TEST_TMPDIR/w.rc")" != 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/w.out")" = "cgrun: container $(cut -c1-12 <<<"$id"): cgrund stopped while it was starting: Operation canceled" ]
+	[ -z "$(wrapped_procs)" ]
+	slirp_leaks
+	dt_start_daemon
+	run -0 "$CGRUN" ps -aq
+	[ -z "$output" ]
 }
