@@ -161,7 +161,6 @@ int cg_slirp_launch(const char *prog, const char *dir, pid_t init, struct cg_sli
 	int fds[2];
 	pid_t pid = -1;
 
-	p->pid = -1;
 	p->ready = -1;
 	if (dirfd < 0)
 		return cg_error(err, errno, "open %s", dir);
@@ -186,7 +185,6 @@ int cg_slirp_launch(const char *prog, const char *dir, pid_t init, struct cg_sli
 		remove_files(dir);
 		return -1;
 	}
-	p->pid = pid;
 	p->ready = steal_fd(&ready_r);
 	return 0;
 }
@@ -198,7 +196,6 @@ void cg_slirp_abort(const char *dir, struct cg_slirp_proc *p)
 	/* By its record: a cgrund may have reaped it already (SIGCHLD), and
 	 * its pid be another process's by now. */
 	cg_slirp_stop(dir);
-	p->pid = -1;
 }
 
 int cg_slirp_complete(const char *dir, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err)

@@ -17,7 +17,6 @@
 
 /* A slirp4netns launched, not known to be ready yet. */
 struct cg_slirp_proc {
-	pid_t pid;
 	int ready;                    /* its ready pipe's read end: readable once it
 				       * configured tap0, or at its end (EOF); -1 */
 };
@@ -31,9 +30,9 @@ struct cg_slirp_proc {
  * nothing is left. */
 int cg_slirp_start(const char *prog, const char *dir, pid_t init, cg_err_t *err);
 /* The same in two steps, for a loop that must not wait: launch starts it
- * and writes its record (p: its pid and ready fd); complete, once p->ready
- * is readable (or with timed_out once CG_SLIRP_READY_TIMEOUT_MS have
- * passed), says whether it is up. On error of either, nothing is left
+ * and writes its record (its pid: the record says; p: its ready fd);
+ * complete, once p->ready is readable (or with timed_out once
+ * CG_SLIRP_READY_TIMEOUT_MS have passed), says whether it is up. On error of either, nothing is left
  * (p->ready closed, slirp4netns killed and reaped, its files gone). */
 int cg_slirp_launch(const char *prog, const char *dir, pid_t init, struct cg_slirp_proc *p, cg_err_t *err);
 int cg_slirp_complete(const char *dir, struct cg_slirp_proc *p, bool timed_out, cg_err_t *err);
