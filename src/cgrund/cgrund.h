@@ -330,4 +330,9 @@ void reply_started(struct daemon *d, struct ctr *t, const cg_err_t *err);
 /* t has ended: answer every client parked on it. */
 void notify_waiters(struct daemon *d, struct ctr *t);
 
+/* bindnow.c: unless done, execute cgrund again with LD_BIND_NOW, so that
+ * every library is bound before the spawner is forked; then take it out of
+ * the environment. */
+void cgrund_bind_now(char **argv);
+
 #endif

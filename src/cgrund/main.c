@@ -338,6 +338,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cgrund: must run as root\n");
 		return 1;
 	}
+	/* Before anything is opened or read; the options are checked, so
+	 * --help, --version and mistakes do not pay for it (bindnow.c). */
+	cgrund_bind_now(argv);
 	cg_dconf_defaults(&d.conf);
 	{
 		cleanup_free char *text = NULL;
