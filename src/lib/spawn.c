@@ -97,7 +97,7 @@ static void __attribute__((noreturn)) child_fail(int sock, char kind, int code, 
 	_exit(code);
 }
 
-static int loopback_up(cg_err_t *err)
+int cg_loopback_up(cg_err_t *err)
 {
 	struct ifreq ifr = { 0 };
 	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -534,9 +534,9 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 		child_fail(sock, MSG_SETUP, 125, &err);
 	if (sethostname(a->hostname, strlen(a->hostname)) < 0)
 		child_fail(sock, MSG_SETUP, 125, (cg_error(&err, errno, "sethostname"), &err));
-	/* A namespace of its own has its loopback down; a shared one's is its
-	 * owner's business. */
-	if (!a->net_host && a->netns_pid <= 0 && loopback_up(&err) < 0)
+	/* A namespace of its own has its loopback down (the spawner's warm one
+	 * has it up already); a shared one's is its owner's business. */
+	if (!a->net_host && a->netns_pid <= 0 && !a->ns_warm && cg_loopback_up(&err) < 0)
 		child_fail(sock, MSG_SETUP, 125, &err);
 	struct cg_rootfs rootfs = *a->rootfs;
 	char root_path[32];
@@ -668,13 +668,16 @@ static void __attribute__((noreturn)) container_main(const struct cg_spawn_args 
 /* The namespaces a's init is cloned into: its own network namespace
  * unless it shares ours (--network=host) or joins another container's
  * (it does that itself, first thing: container_main); a user namespace
- * with --userns=auto. */
+ * with --userns=auto. With ns_warm, the network, IPC and UTS namespaces
+ * are the spawner's, made for this init alone (warm-ns.h). */
 static uint64_t clone_ns(const struct cg_spawn_args *a)
 {
 	uint64_t ns = NS_FLAGS;
 
 	if (a->net_host || a->netns_pid > 0)
 		ns &= ~(uint64_t)CLONE_NEWNET;
+	if (a->ns_warm)
+		ns &= ~(uint64_t)(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS);
 	return ns | (a->idmap ? CLONE_NEWUSER : 0);
 }
 

@@ -45,7 +45,14 @@ struct cg_spawn_args {
 	 * the init before anything else. */
 	bool net_host;
 	pid_t netns_pid;
+	/* Set by the spawner only (warm-ns.h): the init shares the network,
+	 * IPC and UTS namespaces the spawner made ahead for it, instead of
+	 * being cloned into new ones; their loopback is up already. */
+	bool ns_warm;
 };
+
+/* Bring the loopback of our network namespace up. */
+int cg_loopback_up(cg_err_t *err);
 
 struct cg_proc {
 	pid_t pid;                 /* the container's init, in our PID namespace */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "warm-ns.h"
 
 /* Room for the arguments: argv, env, paths, the seccomp filter (a few KiB
  * in all, as a rule). Reserved, not used: pages are touched as needed. A
@@ -91,8 +92,9 @@ static int read_arena(struct cg_spawner *sp, size_t len, cg_err_t *err)
 	return 0;
 }
 
-/* One request: clone its init and answer. */
-static void serve(struct cg_spawner *sp, int sock)
+/* One request: clone its init (into the warm namespaces if it can take
+ * them) and answer. */
+static void serve(struct cg_spawner *sp, int sock, struct cg_warm_ns *w)
 {
 	struct spawn_req req;
 	char cbuf[CMSG_SPACE(NFDS * sizeof(int))];
@@ -129,7 +131,13 @@ static void serve(struct cg_spawner *sp, int sock)
 		if (a->cg)
 			a->cg->unified_fd = slot[FD_CGROUP];
 		a->exec_tramp_fd = slot[FD_TRAMP];
+		/* Unanswered, the request fails in cgrund, which starts
+		 * another spawner in its own namespaces. */
+		if (cg_warm_ns_before(w, a) < 0)
+			_exit(1);
 		pid = cg_spawn_sibling(a, slot[FD_SOCK], &pidfd, &err);
+		if (pid > 0 && a->ns_warm)
+			cg_warm_ns_taken(w);
 		for (int i = 0; i < got; i++)
 			close(fds[i]);
 		if (pid > 0) {
@@ -148,6 +156,7 @@ static void serve(struct cg_spawner *sp, int sock)
 
 static void __attribute__((noreturn)) spawner_main(struct cg_spawner *sp, int sock, pid_t parent)
 {
+	struct cg_warm_ns warm;
 	sigset_t none;
 
 	/* Dies with cgrund; a cgrund that starts again forks its own. */
@@ -161,8 +170,17 @@ static void __attribute__((noreturn)) spawner_main(struct cg_spawner *sp, int so
 	signal(SIGHUP, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	cg_proc_title_set("cgrund-spawner");
-	for (;;)
-		serve(sp, sock);
+	/* Without the fds of its own namespaces it never leaves them: every
+	 * init is cloned into new ones, as in process. */
+	if (cg_warm_ns_open(&warm) == 0 && cg_warm_ns_refill(&warm) < 0)
+		_exit(1);
+	for (;;) {
+		serve(sp, sock, &warm);
+		/* Answered: the next init's namespaces, while cgrund and this
+		 * one's init go on. */
+		if (cg_warm_ns_refill(&warm) < 0)
+			_exit(1);
+	}
 }
 
 /* cgrund's side ------------------------------------------------------- */

@@ -119,3 +119,50 @@ gone()
 	run -0 timeout 10 "$CGRUN" run --rm busybox echo next
 	[ "$output" = next ]
 }
+
+# The inode of process $1's namespace $2 (net, ipc, uts).
+ns_of()
+{
+	readlink "/proc/$1/ns/$2"
+}
+
+@test "every init gets network, IPC and UTS namespaces of its own, made ahead by the spawner; host and container: networks share as asked" {
+	local d sp k id ids=() warm
+	d=$(dt_daemon_pid)
+	sp=$(spawner_pid)
+	# Between starts the spawner waits in fresh namespaces of its own
+	# (src/lib/warm-ns.h), not cgrund's.
+	dt_wait_until 5 eval '[ "$(ns_of '"$sp"' net)" != "$(ns_of '"$d"' net)" ]'
+	for k in 1 2 3; do
+		warm=$(ns_of "$sp" net)
+		run -0 "$CGRUN" run -d --name "ds-ns$k" busybox sleep 100
+		id=$(dt_id_of "ds-ns$k")
+		ids+=("$(dt_pid_of "$id")")
+		# It got the namespace the spawner had made for it ...
+		[ "$(ns_of "${ids[-1]}" net)" = "$warm" ]
+		# ... and the spawner has left it for a fresh one.
+		dt_wait_until 5 eval '[ "$(ns_of '"$sp"' net)" != "'"$warm"'" ]'
+		# Its loopback is up, its hostname its own.
+		run -0 "$CGRUN" exec "ds-ns$k" cat /sys/class/net/lo/flags
+		[ $((output & 1)) = 1 ]
+		run -0 "$CGRUN" exec "ds-ns$k" hostname
+		[ "$output" = "${id:0:12}" ]
+	done
+	# No two inits, nor an init and the spawner or cgrund, share one.
+	for k in net ipc uts; do
+		run -0 bash -c "for p in ${ids[*]} $sp $d; do readlink /proc/\$p/ns/$k; done | sort | uniq -d"
+		[ -z "$output" ]
+	done
+	# --network=host shares cgrund's network namespace, nothing else.
+	run -0 "$CGRUN" run --rm --network=host busybox sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/uts'
+	[ "${lines[0]}" = "$(ns_of "$d" net)" ]
+	[ "${lines[1]}" != "$(ns_of "$d" uts)" ]
+	[ "${lines[1]}" != "$(ns_of "$sp" uts)" ]
+	# --network=container:X shares X's, not the spawner's.
+	run -0 "$CGRUN" run --rm --network=container:ds-ns1 busybox readlink /proc/self/ns/net
+	[ "$output" = "$(ns_of "${ids[0]}" net)" ]
+	[ "$output" != "$(ns_of "$sp" net)" ]
+	for k in 1 2 3; do
+		run -0 "$CGRUN" rm -f "ds-ns$k"
+	done
+}
