@@ -9,6 +9,7 @@
 #include "cli-util.h"
 #include "client.h"
 #include "container-ops.h"
+#include "freeze-wait.h"
 #include "limit-table.h"
 
 static int daemon_call(const struct cg_request *req, const struct cg_limits *limits,
@@ -30,6 +31,11 @@ static int daemon_call(const struct cg_request *req, const struct cg_limits *lim
 	ret = client_call(o, &reply, NULL, err);
 	if (ret == 0 && rep && json_object_object_get_ex(reply, "exit_code", &v))
 		rep->exit_code = json_object_get_int(v);
+	/* pause/unpause: cgrund has asked the kernel; done once it has. */
+	if (ret == 0 && (r.cmd == CG_CMD_PAUSE || r.cmd == CG_CMD_UNPAUSE) &&
+	    json_object_object_get_ex(reply, "events", &v) && json_object_is_type(v, json_type_string) &&
+	    cg_wait_frozen(json_object_get_string(v), r.cmd == CG_CMD_PAUSE, CG_FREEZE_WAIT_MS, err) < 0)
+		ret = -1;
 	json_object_put(reply);
 	return ret < 0 ? -1 : 0;
 }

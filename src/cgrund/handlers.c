@@ -237,7 +237,16 @@ static void h_pause(struct daemon *d, struct conn *cl, struct cg_request *req, b
 		reply_err(d, cl, &err);
 		return;
 	}
-	srv_reply(d, cl, cg_reply_ok(), -1);
+	struct json_object *r = cg_reply_ok();
+
+	/* The kernel freezes the tasks as they go; the client waits for
+	 * cgroup.events to say so (freeze-wait.h), not this loop. */
+	if (t->c.cg.unified_path) {
+		cleanup_free char *events = xasprintf("%s/cgroup.events", t->c.cg.unified_path);
+
+		json_object_object_add(r, "events", json_object_new_string(events));
+	}
+	srv_reply(d, cl, r, -1);
 }
 
 /* The limits are set (err NULL) or not: keep them, tell the client. */

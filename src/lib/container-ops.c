@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "freeze-wait.h"
 #include "record.h"
 
 /* How long a foreground cgrun gets to record its container's end once the
@@ -176,7 +177,13 @@ static int do_kill(struct loaded *l, const struct op *op, cg_err_t *err)
 
 static int do_pause(struct loaded *l, const struct op *op, cg_err_t *err)
 {
-	return cg_container_pause(&l->c, op->freeze, err);
+	if (cg_container_pause(&l->c, op->freeze, err) < 0)
+		return -1;
+	if (l->c.cg.unified_path == NULL)
+		return 0;
+	cleanup_free char *events = xasprintf("%s/cgroup.events", l->c.cg.unified_path);
+
+	return cg_wait_frozen(events, op->freeze, CG_FREEZE_WAIT_MS, err);
 }
 
 static int do_update(struct loaded *l, const struct op *op, cg_err_t *err)
