@@ -136,8 +136,9 @@ static void serve(struct cg_spawner *sp, int sock, struct cg_warm_ns *w)
 		if (cg_warm_ns_before(w, a) < 0)
 			_exit(1);
 		pid = cg_spawn_sibling(a, slot[FD_SOCK], &pidfd, &err);
-		if (pid > 0 && a->ns_warm)
-			cg_warm_ns_taken(w);
+		/* Out of the init's namespaces before it can be told to go on. */
+		if (pid > 0 && a->ns_warm && cg_warm_ns_taken(w) < 0)
+			_exit(1);
 		for (int i = 0; i < got; i++)
 			close(fds[i]);
 		if (pid > 0) {

@@ -63,9 +63,10 @@ int cg_warm_ns_before(struct cg_warm_ns *w, struct cg_spawn_args *a)
 	return a->ns_warm ? 0 : go_home(w);
 }
 
-void cg_warm_ns_taken(struct cg_warm_ns *w)
+int cg_warm_ns_taken(struct cg_warm_ns *w)
 {
 	w->state = CG_NS_USED;
+	return go_home(w);
 }
 
 int cg_warm_ns_refill(struct cg_warm_ns *w)

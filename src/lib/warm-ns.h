@@ -13,12 +13,13 @@
  *   WARM  in fresh ones, which no process but the spawner has been in;
  *   USED  in the ones it has just cloned an init into.
  *
- * After each clone that took them (USED), and before any clone that does
- * not take them, the spawner goes HOME with setns to fds of cgrund's
- * namespaces opened at its start; a spawner that cannot exits, and cgrund
- * starts another. So no second init ever shares an init's namespaces, and
- * an init shares them with the spawner only until the spawner has
- * answered, before the init has been told to go on. Every other start
+ * Right after each clone that took them (USED), before it answers, and
+ * before any clone that does not take them, the spawner goes HOME with
+ * setns to fds of cgrund's namespaces opened at its start; a spawner that
+ * cannot exits without answering, and cgrund starts another. So no second
+ * init ever shares an init's namespaces, and an init shares them with the
+ * spawner only until the spawner answers, before cgrund can tell the init
+ * to go on. Every other start
  * (--network=host or container:X, which share a namespace on purpose,
  * and --userns=auto, whose namespaces belong to its user namespace) is
  * cloned from HOME with the flags it always had. */
@@ -48,11 +49,12 @@ void cg_warm_ns_close(struct cg_warm_ns *w);
  * a->ns_warm); if it does not, back HOME first. -1: could not go home (the
  * spawner must not clone any more). */
 int cg_warm_ns_before(struct cg_warm_ns *w, struct cg_spawn_args *a);
-/* The clone of an init that took them succeeded (w USED). */
-void cg_warm_ns_taken(struct cg_warm_ns *w);
-/* After the answer: HOME from USED, then WARM if fresh namespaces can be
- * made (else HOME: the next init is cloned into new ones). -1: could not
- * go home. */
+/* The clone of an init that took them succeeded: back HOME at once,
+ * before the answer. -1: could not (the spawner must not answer, nor clone
+ * any more). */
+int cg_warm_ns_taken(struct cg_warm_ns *w);
+/* After the answer: WARM if fresh namespaces can be made (else HOME: the
+ * next init is cloned into new ones). -1: could not go home. */
 int cg_warm_ns_refill(struct cg_warm_ns *w);
 
 #endif

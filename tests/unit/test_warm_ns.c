@@ -47,7 +47,8 @@ static void test_taken_once(void **state)
 	/* Warm and a default start: it takes them, no setns needed. */
 	assert_int_equal(cg_warm_ns_before(&w, &a), 0);
 	assert_true(a.ns_warm);
-	cg_warm_ns_taken(&w);
+	/* Taken: it must leave them at once, and says it cannot. */
+	assert_int_equal(cg_warm_ns_taken(&w), -1);
 	assert_int_equal(w.state, CG_NS_USED);
 	/* The next start never gets them: the spawner must go home first,
 	 * and here it cannot. */
